@@ -1,0 +1,101 @@
+import type { TopLevelSpec } from "vega-lite";
+import type { SeriesEvent, SeriesPoint } from "./signalSeries.js";
+import { signalSeries } from "./signalSeries.js";
+import { chartConfig } from "./theme.js";
+
+export interface LayerSeries {
+  name: string;
+  values: readonly number[];
+}
+
+const WIDTH = 560;
+const HEIGHT = 280;
+
+/**
+ * |value| per layer on a log axis, one line per series, with each series' first inf / NaN / exact
+ * 0 drawn as a vertical rule labelled in words. The y domain is built from finite positive
+ * points only, so the chart never goes blank.
+ */
+export function logSignalChart(title: string, yTitle: string, series: readonly LayerSeries[]): TopLevelSpec {
+  const points: SeriesPoint[] = [];
+  const events: SeriesEvent[] = [];
+  for (const s of series) {
+    const split = signalSeries(s.name, s.values);
+    points.push(...split.points);
+    events.push(...split.events);
+  }
+  const names = series.map((s) => s.name);
+  const color = { field: "series", type: "nominal", title: null, scale: { domain: names } } as const;
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    config: chartConfig,
+    layer: [
+      {
+        data: { values: points },
+        mark: { type: "line", point: { size: 18 } },
+        encoding: {
+          x: { field: "layer", type: "quantitative", title: "layer" },
+          y: { field: "value", type: "quantitative", title: yTitle, scale: { type: "log" }, axis: { format: ".0e" } },
+          color,
+        },
+      },
+      {
+        data: { values: events },
+        mark: { type: "rule", strokeDash: [4, 3], strokeWidth: 1.5 },
+        encoding: { x: { field: "layer", type: "quantitative" }, color },
+      },
+      {
+        data: { values: events },
+        mark: { type: "text", align: "right", dx: -4, dy: 0, angle: 0, fontSize: 11, fontWeight: "bold" },
+        encoding: {
+          x: { field: "layer", type: "quantitative" },
+          y: { value: 12 },
+          yOffset: { value: 0 },
+          text: { field: "label" },
+          color,
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Values per layer (or epoch) on a linear axis, one line per series, optional horizontal reference line. */
+export function lineChart(
+  title: string,
+  xTitle: string,
+  yTitle: string,
+  series: readonly LayerSeries[],
+  reference?: { y: number; label: string },
+): TopLevelSpec {
+  const rows = series.flatMap((s) => s.values.map((value, x) => ({ series: s.name, x, value })));
+  const names = series.map((s) => s.name);
+  const layers: object[] = [
+    {
+      data: { values: rows },
+      mark: { type: "line", strokeWidth: 1.6 },
+      encoding: {
+        x: { field: "x", type: "quantitative", title: xTitle },
+        y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: false } },
+        color: { field: "series", type: "nominal", title: null, scale: { domain: names } },
+      },
+    },
+  ];
+  if (reference) {
+    layers.push({
+      data: { values: [reference] },
+      mark: { type: "rule", color: "#555", strokeDash: [2, 2] },
+      encoding: { y: { field: "y", type: "quantitative" } },
+    });
+  }
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    config: chartConfig,
+    layer: layers,
+  } as TopLevelSpec;
+}

@@ -1,0 +1,65 @@
+import { Command } from "commander";
+import type { Dtype } from "../core/index.js";
+import { seedStudy, toJson } from "../core/index.js";
+import { studyText } from "../report/studyText.js";
+import { parseDtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
+import type { CliIo } from "./io.js";
+import { progressReporter } from "./progressReporter.js";
+
+interface StudyFlags {
+  seed: number;
+  dtype: Dtype;
+  json?: boolean;
+  out?: string;
+  epochs: number;
+  feedOutputBack?: boolean;
+}
+
+/** `initlab study`: the seven experiments of the seed study, as text, JSON, and an HTML report. */
+export function studyCommand(io: CliIo): Command {
+  return new Command("study")
+    .description("run the seed study's seven experiments (exploding, vanishing, variance law, 1/√n, Xavier, gradients)")
+    .option("--seed <n>", "random seed (0 is a seed)", parseSeedArg, 0)
+    .option("--dtype <dtype>", "float32 (the notebook's) or float64", parseDtypeArg, "float32" as Dtype)
+    .option("--json", "print one JSON document instead of the tables")
+    .option("--out <dir>", "also write an HTML report with SVG/PNG charts to this folder")
+    .option("--epochs <n>", "epochs of the gradient experiments", positiveIntArg("epochs", 100000), 150)
+    .option("--feed-output-back", "the notebook's literal gradient loop: each epoch's output becomes the next input")
+    .action(async (flags: StudyFlags) => {
+      const progress = progressReporter(io);
+      const result = seedStudy({
+        seed: flags.seed,
+        dtype: flags.dtype,
+        epochs: flags.epochs,
+        feedOutputBack: flags.feedOutputBack ?? false,
+        onProgress: progress.listener,
+      });
+      progress.done();
+      io.stdout(`${flags.json ? toJson(studyJson(result)) : studyText(result)}\n`);
+      if (flags.out !== undefined) {
+        const { writeStudyReport } = await import("../report/writeStudyReport.js");
+        const written = await writeStudyReport(result, flags.out);
+        io.stderr(`initlab: wrote ${written.html} (${written.files.length} files)\n`);
+      }
+    });
+}
+
+/** The `study --json` document: the contract's fields first, everything else measured kept beside them. */
+export function studyJson(r: ReturnType<typeof seedStudy>) {
+  const chain = (c: typeof r.exploding) => ({
+    layers: c.layers,
+    stoppedAt: c.stoppedAt,
+    reason: c.reason,
+    events: c.events,
+    width: c.width,
+  });
+  return {
+    seed: r.seed,
+    dtype: r.dtype,
+    exploding: chain(r.exploding),
+    vanishing: chain(r.vanishing),
+    varianceLaw: r.varianceLaw,
+    xavierForward: { layers: r.xavierForward.layers, bound: r.xavierForward.bound, width: r.xavierForward.width },
+    gradients: r.gradients,
+  };
+}

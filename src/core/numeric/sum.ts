@@ -1,0 +1,34 @@
+import type { Dtype } from "./dtype.js";
+
+const BLOCK = 8;
+
+function pairwise32(v: ArrayLike<number>, lo: number, hi: number): number {
+  if (hi - lo <= BLOCK) {
+    let s = 0;
+    for (let i = lo; i < hi; i++) s = Math.fround(s + v[i]);
+    return s;
+  }
+  const mid = lo + ((hi - lo) >> 1);
+  return Math.fround(pairwise32(v, lo, mid) + pairwise32(v, mid, hi));
+}
+
+function pairwise64(v: ArrayLike<number>, lo: number, hi: number): number {
+  if (hi - lo <= BLOCK) {
+    let s = 0;
+    for (let i = lo; i < hi; i++) s += v[i];
+    return s;
+  }
+  const mid = lo + ((hi - lo) >> 1);
+  return pairwise64(v, lo, mid) + pairwise64(v, mid, hi);
+}
+
+/**
+ * Σ v_i computed in `dtype` by pairwise summation (runs of ≤ 8 summed left to right, then
+ * halves added recursively; error O(ε·log n) instead of O(ε·n)), rounding every partial sum
+ * to the dtype — the way a float32 reduction on a CPU or GPU accumulates. A partial sum that
+ * exceeds the dtype's largest finite value becomes ±Infinity, as in hardware.
+ */
+export function sumInDtype(values: ArrayLike<number>, dtype: Dtype): number {
+  if (values.length === 0) return 0;
+  return dtype === "float32" ? pairwise32(values, 0, values.length) : pairwise64(values, 0, values.length);
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import * as vegaLite from "vega-lite";
+import { logSignalChart } from "../../src/charts/lineCharts.js";
+import { signalSeries } from "../../src/charts/signalSeries.js";
+import { OKABE_ITO } from "../../src/charts/theme.js";
+import { renderSvg } from "../../src/report/renderChart.js";
+
+describe("signalSeries", () => {
+  it("keeps finite positive |values| and turns the first inf into an event", () => {
+    const s = signalSeries("x", [1, -10, 100, Infinity, 5]);
+    expect(s.points.map((p) => p.value)).toEqual([1, 10, 100]);
+    expect(s.events).toEqual([{ series: "x", layer: 3, kind: "inf", label: "→ inf at layer 3" }]);
+  });
+
+  it("turns an exact 0 and a NaN into events", () => {
+    expect(signalSeries("v", [1e-30, 0]).events[0]).toMatchObject({ kind: "zero", label: "exactly 0 at layer 1" });
+    expect(signalSeries("v", [Number.NaN]).events[0]).toMatchObject({ kind: "nan", label: "NaN at layer 0" });
+  });
+});
+
+describe("logSignalChart", () => {
+  const spec = logSignalChart("t", "std", [
+    { name: "a", values: [1, 10, Infinity] },
+    { name: "b", values: [1, 0.1, 0] },
+  ]);
+
+  it("compiles, and its data holds only finite positive values on the log axis", () => {
+    const compiled = vegaLite.compile(spec).spec;
+    const values = (compiled.data ?? []).flatMap((d) => ("values" in d && Array.isArray(d.values) ? d.values : []));
+    const logValues = values.filter((v: { value?: number }) => v.value !== undefined).map((v: { value: number }) => v.value);
+    expect(logValues.length).toBe(4);
+    expect(logValues.every((v: number) => Number.isFinite(v) && v > 0)).toBe(true);
+  });
+
+  it("renders to SVG with the event labels and the colour-blind-safe palette", async () => {
+    const svg = await renderSvg(spec);
+    expect(svg).toContain("→ inf at layer 2");
+    expect(svg).toContain("exactly 0 at layer 2");
+    expect(svg.toLowerCase()).toContain(OKABE_ITO[0].toLowerCase());
+    expect(svg).not.toContain("NaN");
+  });
+});

@@ -1,0 +1,31 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const CORE = resolve(__dirname, "../../src/core");
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+describe("src/core", () => {
+  const sources = files(CORE).filter((f) => f.endsWith(".ts"));
+
+  it("imports nothing outside src/core (no Node, DOM, CLI or report modules)", () => {
+    for (const file of sources) {
+      for (const [, spec] of readFileSync(file, "utf8").matchAll(/from\s+"([^"]+)"/g)) {
+        expect(spec.startsWith("."), `${relative(CORE, file)} imports ${spec}`).toBe(true);
+        expect(resolve(file, "..", spec).startsWith(CORE), `${relative(CORE, file)} imports ${spec}`).toBe(true);
+      }
+    }
+  });
+
+  it("uses no global randomness, clock, file system or process", () => {
+    for (const file of sources) {
+      const text = readFileSync(file, "utf8");
+      for (const banned of ["Math.random", "Date.now", "new Date", "performance.", "process.", "require("]) {
+        expect(text.includes(banned), `${relative(CORE, file)} uses ${banned}`).toBe(false);
+      }
+    }
+  });
+});
