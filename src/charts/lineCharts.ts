@@ -69,10 +69,24 @@ export function lineChart(
   yTitle: string,
   series: readonly LayerSeries[],
   reference?: { y: number; label: string },
+  band?: { name: string; lower: readonly number[]; upper: readonly number[] },
 ): TopLevelSpec {
   const rows = series.flatMap((s) => s.values.map((value, x) => ({ series: s.name, x, value })));
   const names = series.map((s) => s.name);
-  const layers: object[] = [
+  const layers: object[] = [];
+  if (band) {
+    layers.push({
+      data: { values: band.lower.map((lower, x) => ({ x, lower, upper: band.upper[x], band: band.name })) },
+      mark: { type: "area", opacity: 0.18, color: "#777" },
+      encoding: {
+        x: { field: "x", type: "quantitative" },
+        y: { field: "lower", type: "quantitative" },
+        y2: { field: "upper" },
+        tooltip: { field: "band" },
+      },
+    });
+  }
+  layers.push(
     {
       data: { values: rows },
       mark: { type: "line", strokeWidth: 1.6 },
@@ -82,7 +96,7 @@ export function lineChart(
         color: { field: "series", type: "nominal", title: null, scale: { domain: names } },
       },
     },
-  ];
+  );
   if (reference) {
     layers.push({
       data: { values: [reference] },

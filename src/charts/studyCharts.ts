@@ -14,6 +14,23 @@ function stds(layers: readonly { std: number }[]): number[] {
   return layers.map((l) => l.std);
 }
 
+/**
+ * 95 % band of the std after layer l of a width-n linear net whose weights keep the variance:
+ * ln std is a random walk, each matmul (and the input's own sample std) adding a step with mean
+ * −1/(2n) and variance 1/(2n) (from ln(χ²ₙ/n) ≈ N(−1/n, 2/n)), so after l + 2 steps
+ * ln std ~ N(−(l+2)/(2n), (l+2)/(2n)).
+ */
+export function randomWalkBand(n: number, layers: number): { name: string; lower: number[]; upper: number[] } {
+  const lower: number[] = [];
+  const upper: number[] = [];
+  for (let l = 0; l < layers; l++) {
+    const v = (l + 2) / (2 * n);
+    lower.push(Math.exp(-v - 1.96 * Math.sqrt(v)));
+    upper.push(Math.exp(-v + 1.96 * Math.sqrt(v)));
+  }
+  return { name: "95 % band (random walk of ln std)", lower, upper };
+}
+
 /** The seed study's charts: exploding/vanishing |std| (log), Xavier std, mean gradients per layer, loss. */
 export function studyCharts(r: SeedStudyResult): NamedChart[] {
   const layerNames = (k: number) => `W${k + 1}`;
@@ -30,11 +47,15 @@ export function studyCharts(r: SeedStudyResult): NamedChart[] {
     },
     {
       id: "xavier-forward",
-      caption: `Xavier-uniform weights keep the std near 1 over ${r.xavierForward.layers.length} layers (${r.dtype}).`,
-      spec: lineChart("Xavier forward: std per layer", "layer", "std", [{ name: "Xavier uniform", values: stds(r.xavierForward.layers) }], {
-        y: 1,
-        label: "std = 1",
-      }),
+      caption: `Xavier-uniform weights keep the std near 1 over ${r.xavierForward.layers.length} layers (${r.dtype}). Grey: the 95 % band of the log-std random walk, exp(−(l+2)/(2n) ± 1.96·√((l+2)/(2n))) for width n = ${r.xavierForward.width}.`,
+      spec: lineChart(
+        "Xavier forward: std per layer",
+        "layer",
+        "std",
+        [{ name: "Xavier uniform", values: stds(r.xavierForward.layers) }],
+        { y: 1, label: "std = 1" },
+        randomWalkBand(r.xavierForward.width, r.xavierForward.layers.length),
+      ),
     },
     {
       id: "gradients-lecun",

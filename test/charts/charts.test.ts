@@ -40,3 +40,15 @@ describe("logSignalChart", () => {
     expect(svg).not.toContain("NaN");
   });
 });
+
+describe("randomWalkBand", () => {
+  it("is exp(−v ± 1.96√v) with v = (l+2)/(2n)", async () => {
+    const { randomWalkBand } = await import("../../src/charts/studyCharts.js");
+    const b = randomWalkBand(625, 100);
+    const v = 101 / 1250;
+    expect(b.lower[99]).toBeCloseTo(Math.exp(-v - 1.96 * Math.sqrt(v)), 14);
+    expect(b.upper[99]).toBeCloseTo(Math.exp(-v + 1.96 * Math.sqrt(v)), 14);
+    expect(b.lower[0]).toBeLessThan(1);
+    expect(b.upper[0]).toBeGreaterThan(1);
+  });
+});
