@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
+import { initCommand } from "./initCommand.js";
 import { studyCommand } from "./studyCommand.js";
 
 /** The `initlab` command tree, writing to `io`. */
@@ -11,7 +12,7 @@ export function buildProgram(io: CliIo): Command {
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`initlab: ${text.trimStart()}`) });
-  for (const command of [studyCommand(io)]) {
+  for (const command of [studyCommand(io), initCommand(io)]) {
     program.addCommand(
       command.exitOverride().showSuggestionAfterError(false).configureOutput({
         writeOut: io.stdout,

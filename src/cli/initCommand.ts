@@ -1,0 +1,176 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { Dtype, Framework, Layout, ResolvedInitializer } from "../core/index.js";
+import {
+  calculateGain, DTYPES, formatBytes, FRAMEWORKS, GAIN_NONLINEARITIES, initialize, initMemoryBytes, INITIALIZERS, kernelContext,
+  LAYOUTS, orthogonalityError, orthogonalMatrixView, resolveInitializer, rngStream, sampleStats, toJson, translateShape,
+} from "../core/index.js";
+import { describeDistribution } from "../report/describeInit.js";
+import { formatTable } from "../report/table.js";
+import { parseDtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
+import type { CliIo } from "./io.js";
+
+/** Refuse to allocate more than this for one initializer (the machine has 24 GiB). */
+export const MAX_INIT_BYTES = 4 * 1024 ** 3;
+
+function parseShape(value: string): number[] {
+  const parts = value.split(/[,x×]/).map((p) => p.trim());
+  const dims = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN));
+  if (dims.length === 0 || dims.some((d) => !Number.isSafeInteger(d) || d < 1)) {
+    throw new InvalidArgumentError("shape must be positive integers separated by commas, e.g. 3,3,64,128.");
+  }
+  return dims;
+}
+
+function parseFloatArg(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("must be a finite number.");
+  return n;
+}
+
+interface KernelFlags {
+  shape: number[];
+  framework?: Framework;
+  layout?: Layout;
+  groups?: number;
+  transposed?: boolean;
+  depthwise?: boolean;
+}
+
+function kernelOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("--shape <dims>", "kernel shape, e.g. 3,3,64,128", parseShape)
+    .addOption(new Option("--layout <layout>", "axis order: torch [out, in, k…] or keras [k…, in, out] (default: the framework's, else keras)").choices(LAYOUTS))
+    .option("--groups <g>", "grouped convolution: number of groups", positiveIntArg("groups", 1 << 20))
+    .option("--transposed", "the kernel of a transposed convolution")
+    .option("--depthwise", "a keras DepthwiseConv kernel [k…, in, multiplier]");
+}
+
+function inspectJson(r: ResolvedInitializer, values: Float64Array, seed: number, dtype: Dtype) {
+  const view = orthogonalMatrixView(r);
+  return {
+    initializer: r.initializer,
+    spec: r.spec,
+    framework: r.framework,
+    frameworkName: r.frameworkName,
+    shape: r.ctx.shape,
+    layout: r.ctx.layout,
+    groups: r.ctx.groups,
+    fanIn: r.fanIn,
+    fanOut: r.fanOut,
+    fanRule: r.fanRule,
+    distribution: r.distribution,
+    parameters: r.params,
+    mean: r.mean,
+    variance: r.variance,
+    targetVariance: r.targetVariance,
+    bound: r.bound,
+    quirks: r.quirks,
+    bias: r.bias ? r.bias.description : null,
+    sample: { seed, dtype, count: values.length, ...sampleStats(values) },
+    orthogonalityError: view ? orthogonalityError(view.extract(values), view.rows, view.cols, view.gain) : null,
+  };
+}
+
+const num = (x: number | null) => (x === null ? "—" : Number.isInteger(x) ? String(x) : x.toPrecision(6));
+
+/** `initlab init …`: the initializer catalog. */
+export function initCommand(io: CliIo): Command {
+  const init = new Command("init").description("the initializer catalog: list, inspect, compare across frameworks, gains");
+
+  init
+    .command("list")
+    .description("every initializer: name, formula, frameworks, paper")
+    .option("--json", "print JSON")
+    .action((flags: { json?: boolean }) => {
+      const rows = INITIALIZERS.map((d) => ({
+        name: d.name,
+        aliases: d.aliases,
+        formula: d.formula,
+        parameters: Object.fromEntries(Object.entries(d.params).map(([k, p]) => [k, p.default])),
+        frameworks: Object.fromEntries(Object.entries(d.frameworks).map(([fw, v]) => [fw, v?.name])),
+        paper: d.paper,
+      }));
+      if (flags.json) return io.stdout(`${toJson(rows)}\n`);
+      io.stdout(
+        `${formatTable(
+          ["name", "formula", "frameworks", "paper"],
+          rows.map((r) => [[r.name, ...r.aliases].join(" / "), r.formula, Object.keys(r.frameworks).join(",") || "initlab", r.paper]),
+        )}\n`,
+      );
+    });
+
+  kernelOptions(
+    init
+      .command("inspect")
+      .description("what an initializer gives for one kernel: fans, distribution, analytic variance, a sample, quirks")
+      .argument("<spec>", "initializer spec, e.g. he_normal or normal(std=0.01)"),
+  )
+    .addOption(new Option("--framework <name>", "reproduce a framework's exact semantics").choices(FRAMEWORKS))
+    .option("--seed <n>", "random seed for the sample", parseSeedArg, 0)
+    .addOption(new Option("--dtype <dtype>", "dtype the sample is rounded to").choices(DTYPES).default("float32").argParser(parseDtypeArg))
+    .option("--json", "print one JSON document")
+    .action((spec: string, flags: KernelFlags & { seed: number; dtype: Dtype; json?: boolean }) => {
+      const opts = { shape: flags.shape, framework: flags.framework ?? null, layout: flags.layout, groups: flags.groups, transposed: flags.transposed, depthwise: flags.depthwise };
+      const resolved = resolveInitializer(spec, opts);
+      const bytes = initMemoryBytes(resolved);
+      if (bytes > MAX_INIT_BYTES) {
+        throw new Error(`shape: [${flags.shape.join(",")}] would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_INIT_BYTES)}); use a smaller shape`);
+      }
+      const { values } = initialize(spec, opts, rngStream(flags.seed, "init", resolved.initializer), flags.dtype);
+      const doc = inspectJson(resolved, values, flags.seed, flags.dtype);
+      if (flags.json) return io.stdout(`${toJson(doc)}\n`);
+      const lines = [
+        `${resolved.spec}${resolved.framework ? ` — ${resolved.framework} ${resolved.frameworkName}` : " — initlab semantics"}`,
+        `shape [${doc.shape.join(",")}] (${doc.layout} layout${doc.groups > 1 ? `, groups ${doc.groups}` : ""}${flags.transposed ? ", transposed" : ""}${flags.depthwise ? ", depthwise" : ""})`,
+        `fans: fan_in ${num(doc.fanIn)}, fan_out ${num(doc.fanOut)}   (${doc.fanRule})`,
+        `distribution: ${describeDistribution(resolved.params)}`,
+        `variance: ${num(doc.variance)} analytic${doc.targetVariance !== null ? `; intended ${num(doc.targetVariance)}` : ""}${doc.bound !== null ? `; bound ${num(doc.bound)}` : ""}`,
+        `sample (seed ${doc.sample.seed}, ${doc.sample.dtype}, ${doc.sample.count} values): mean ${num(doc.sample.mean)}, std ${num(doc.sample.std)}, variance ${num(doc.sample.variance)}, min ${num(doc.sample.min)}, max ${num(doc.sample.max)}`,
+      ];
+      if (doc.orthogonalityError !== null) lines.push(`orthogonality error max|QᵀQ − I|: ${doc.orthogonalityError.toExponential(2)}`);
+      if (doc.bias) lines.push(`layer bias: ${doc.bias}`);
+      lines.push(doc.quirks.length ? `quirks:\n${doc.quirks.map((q) => `  - ${q}`).join("\n")}` : "quirks: none");
+      io.stdout(`${lines.join("\n")}\n`);
+    });
+
+  kernelOptions(
+    init
+      .command("compare")
+      .description("the same initializer for the same layer in initlab and every framework, side by side")
+      .argument("<spec>", "initializer spec"),
+  )
+    .option("--json", "print JSON")
+    .action((spec: string, flags: KernelFlags & { json?: boolean }) => {
+      const ctx = kernelContext(flags.shape, { layout: flags.layout ?? "keras", groups: flags.groups, transposed: flags.transposed, depthwise: flags.depthwise });
+      const rows = [null, ...FRAMEWORKS].map((fw) => {
+        const layout = fw === "torch" ? "torch" : "keras";
+        const t = fw === null ? { shape: [...ctx.shape], groups: ctx.groups, depthwise: ctx.depthwise } : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
+        try {
+          const r = resolveInitializer(spec, { shape: t.shape, framework: fw, layout: fw === null ? ctx.layout : layout, groups: t.groups, transposed: ctx.transposed, depthwise: t.depthwise });
+          return { framework: fw ?? "initlab", name: r.frameworkName ?? r.spec, shape: t.shape, fanIn: r.fanIn, fanOut: r.fanOut, distribution: describeDistribution(r.params), variance: r.variance, targetVariance: r.targetVariance, quirks: r.quirks, error: null };
+        } catch (e) {
+          return { framework: fw ?? "initlab", name: null, shape: t.shape, fanIn: null, fanOut: null, distribution: null, variance: null, targetVariance: null, quirks: [], error: (e as Error).message };
+        }
+      });
+      if (flags.json) return io.stdout(`${toJson(rows)}\n`);
+      const table = formatTable(
+        ["framework", "name", "shape", "fan_in", "fan_out", "distribution", "variance", "intended"],
+        rows.map((r) => [r.framework, r.name ?? "—", `[${r.shape.join(",")}]`, num(r.fanIn), num(r.fanOut), r.distribution ?? (r.error ? "n/a" : "—"), num(r.variance), num(r.targetVariance)]),
+      );
+      const notes = rows.flatMap((r) => [...r.quirks.map((q) => `${r.framework}: ${q}`), ...(r.error ? [`${r.framework}: ${r.error}`] : [])]);
+      io.stdout(`${table}\n${notes.length ? `\n${notes.map((n) => `- ${n}`).join("\n")}\n` : ""}`);
+    });
+
+  init
+    .command("gain")
+    .description("the recommended gain for a nonlinearity (torch calculate_gain)")
+    .addArgument(new Command().createArgument("<nonlinearity>", GAIN_NONLINEARITIES.join(", ")))
+    .option("--param <p>", "leaky_relu's negative slope (default 0.01)", parseFloatArg)
+    .option("--json", "print JSON")
+    .action((nonlinearity: string, flags: { param?: number; json?: boolean }) => {
+      const gain = calculateGain(nonlinearity, flags.param);
+      if (flags.json) return io.stdout(`${toJson({ nonlinearity, param: flags.param ?? null, gain })}\n`);
+      io.stdout(`calculate_gain(${nonlinearity}${flags.param !== undefined ? `, ${flags.param}` : ""}) = ${gain}\n`);
+    });
+  return init;
+}

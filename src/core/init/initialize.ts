@@ -1,0 +1,96 @@
+import type { Dtype } from "../numeric/dtype.js";
+import { rounder } from "../numeric/dtype.js";
+import type { Rng } from "../random/Rng.js";
+import { centreTap, orthogonalView, sampleDistribution } from "./distribution.js";
+import type { InitSpec } from "./initSpec.js";
+import type { ResolvedInitializer, ResolveOptions } from "./resolveInitializer.js";
+import { resolveInitializer } from "./resolveInitializer.js";
+
+/** Initialized values, in the row-major order of the shape, rounded to `dtype`. */
+export interface Initialized {
+  resolved: ResolvedInitializer;
+  dtype: Dtype;
+  values: Float64Array;
+}
+
+/**
+ * Draws a kernel: resolves `spec` for `options` and samples it from `rng`, rounding every value to
+ * `dtype` (default float32, the frameworks' default).
+ */
+export function initialize(spec: string | InitSpec, options: ResolveOptions, rng: Rng, dtype: Dtype = "float32"): Initialized {
+  const resolved = resolveInitializer(spec, options);
+  const values = sampleDistribution(resolved.params, rng, resolved.ctx);
+  const round = rounder(dtype);
+  if (dtype !== "float64") for (let i = 0; i < values.length; i++) values[i] = round(values[i]);
+  return { resolved, dtype, values };
+}
+
+/** Sample statistics of a set of values, in float64. */
+export interface SampleStats {
+  mean: number;
+  std: number;
+  variance: number;
+  min: number;
+  max: number;
+}
+
+/** Mean, population variance/std, min and max, accumulated in float64 (two-pass). */
+export function sampleStats(values: ArrayLike<number>): SampleStats {
+  const n = values.length;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - mean) * (values[i] - mean);
+  const variance = ss / n;
+  return { mean, std: Math.sqrt(variance), variance, min, max };
+}
+
+/**
+ * max |QᵀQ − I| (or |QQᵀ − I| for wide matrices: the smaller Gram matrix) of the values viewed as
+ * rows × cols and divided by `gain`: how far an orthogonal initializer's output is from orthogonal.
+ */
+export function orthogonalityError(values: ArrayLike<number>, rows: number, cols: number, gain = 1): number {
+  const tall = rows >= cols;
+  const k = tall ? cols : rows;
+  const len = tall ? rows : cols;
+  const at = (a: number, t: number) => (tall ? values[t * cols + a] : values[a * cols + t]) / gain;
+  const vecs: Float64Array[] = [];
+  for (let a = 0; a < k; a++) {
+    const v = new Float64Array(len);
+    for (let t = 0; t < len; t++) v[t] = at(a, t);
+    vecs.push(v);
+  }
+  let err = 0;
+  for (let a = 0; a < k; a++) {
+    const va = vecs[a];
+    for (let b = a; b < k; b++) {
+      const vb = vecs[b];
+      let s = 0;
+      for (let t = 0; t < len; t++) s += va[t] * vb[t];
+      err = Math.max(err, Math.abs(s - (a === b ? 1 : 0)));
+    }
+  }
+  return err;
+}
+
+/** The [rows, cols] view of a resolved orthogonal or delta-orthogonal initializer's matrix, or null. */
+export function orthogonalMatrixView(resolved: ResolvedInitializer): { rows: number; cols: number; gain: number; extract: (values: Float64Array) => Float64Array } | null {
+  const d = resolved.params;
+  if (d.kind === "orthogonal") {
+    const [rows, cols] = orthogonalView(resolved.ctx.shape, d.flatten);
+    return { rows, cols, gain: d.gain, extract: (v) => v };
+  }
+  if (d.kind === "delta_orthogonal") {
+    const probe = centreTap(resolved.ctx, new Float64Array(resolved.ctx.shape.reduce((a, b) => a * b, 1)));
+    return { rows: probe.rows, cols: probe.cols, gain: d.gain, extract: (v) => centreTap(resolved.ctx, v).matrix };
+  }
+  return null;
+}
