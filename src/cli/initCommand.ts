@@ -172,5 +172,12 @@ export function initCommand(io: CliIo): Command {
       if (flags.json) return io.stdout(`${toJson({ nonlinearity, param: flags.param ?? null, gain })}\n`);
       io.stdout(`calculate_gain(${nonlinearity}${flags.param !== undefined ? `, ${flags.param}` : ""}) = ${gain}\n`);
     });
+  init
+    .command("docs")
+    .description("print docs/initializers.md, generated from the catalog")
+    .action(async () => {
+      const { initializerDocs } = await import("../report/initializerDocs.js");
+      io.stdout(initializerDocs());
+    });
   return init;
 }

@@ -1,32 +1,32 @@
 import { Command, CommanderError } from "commander";
+import { initCommand } from "./initCommand.js";
 import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
-import { initCommand } from "./initCommand.js";
 import { studyCommand } from "./studyCommand.js";
+
+/** Applies initlab's error rules to a command and all its subcommands: throw instead of exit, one-line errors to `io`. */
+function configure(command: Command, io: CliIo): void {
+  command
+    .exitOverride()
+    .showSuggestionAfterError(false)
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`initlab: ${text.trimStart()}`) });
+  for (const sub of command.commands) configure(sub, io);
+}
 
 /** The `initlab` command tree, writing to `io`. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command("initlab")
     .description("initlab: study, choose and audit weight initialization in deep neural networks")
-    .version("0.1.0")
-    .showSuggestionAfterError(false)
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`initlab: ${text.trimStart()}`) });
-  for (const command of [studyCommand(io), initCommand(io)]) {
-    program.addCommand(
-      command.exitOverride().showSuggestionAfterError(false).configureOutput({
-        writeOut: io.stdout,
-        writeErr: io.stderr,
-        outputError: (text, write) => write(`initlab: ${text.trimStart()}`),
-      }),
-    );
-  }
+    .version("0.1.0");
+  for (const command of [studyCommand(io), initCommand(io)]) program.addCommand(command);
+  configure(program, io);
   return program;
 }
 
 /**
  * Runs initlab with raw arguments (without "node" and the script) and returns the exit code.
- * Every failure becomes one line on stderr — never a stack trace — and exit code 1 (2 for usage).
+ * Every failure becomes one line on stderr — never a stack trace — with exit code 2 for usage
+ * errors and 1 for errors while running.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {

@@ -381,12 +381,13 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: [],
     formula: "1 at the centre tap of input channel d → output channel d (per group), 0 elsewhere: the conv is the identity",
     paper: "PyTorch nn.init.dirac_",
-    params: { groups: { kind: "number", default: 1, min: 1, integer: true, doc: "number of groups (each gets its own identity)" } },
+    params: { groups: { kind: "number", default: null, min: 1, integer: true, doc: "number of groups, each with its own identity (default: the kernel's groups)" } },
     frameworks: variants({ torch: "nn.init.dirac_" }),
     build: (p, env) => {
       needDims("dirac", env.ctx, (n) => n >= 3 && n <= 5, "a 1-D, 2-D or 3-D conv kernel (3 to 5 dimensions)");
-      const groups = num(p, "groups");
       const axes = kernelAxes(env.ctx);
+      const groups = typeof p.groups === "number" ? p.groups : axes.groups;
+      if (axes.groups > 1 && groups !== axes.groups) throw new RangeError(`dirac: groups ${groups} differs from the kernel's groups ${axes.groups}`);
       if (axes.outChannels % groups !== 0) throw new RangeError(`dirac: groups ${groups} must divide the ${axes.outChannels} output channels`);
       return { distribution: { kind: "dirac", groups, gain: 1 } };
     },

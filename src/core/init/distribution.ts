@@ -98,7 +98,7 @@ export function distributionMoments(d: InitDistribution, ctx: KernelContext): { 
 function nonZeroCount(d: InitDistribution, ctx: KernelContext): number {
   if (d.kind === "identity") return Math.min(ctx.shape[0], ctx.shape[1]);
   const a = kernelAxes(ctx);
-  if (d.kind === "dirac") return d.groups * Math.min(a.inChannels / d.groups, a.outChannels / d.groups);
+  if (d.kind === "dirac") return d.groups * Math.min(a.inChannels / a.groups, a.outChannels / d.groups);
   return Math.min(a.inChannels, a.outChannels); // delta-orthogonal: squared entries of the centre tap sum to in·gain² (in ≤ out)
 }
 
@@ -137,7 +137,7 @@ export function sampleDistribution(d: InitDistribution, rng: Rng, ctx: KernelCon
     }
     case "dirac": {
       const a = kernelAxes(ctx);
-      const inPer = a.inChannels / d.groups;
+      const inPer = a.inChannels / a.groups; // the stored in-channel axis
       const outPer = a.outChannels / d.groups;
       const { centre } = centreOffsets(ctx);
       for (let g = 0; g < d.groups; g++) {

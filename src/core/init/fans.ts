@@ -37,13 +37,15 @@ const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
  *   rf = ∏shape[:−2], fan_in = shape[−2]·rf, fan_out = shape[−1]·rf; keras 1-D: fan_in = fan_out
  *   = shape[0]; jax needs 2 dims. Groups ignored in fan_out, DepthwiseConv's [k…, in, mult]
  *   counts every input channel in fan_in, Conv2DTranspose's [k…, out, in] swaps the fans.
- *   (flax's ConvTranspose stores [k…, in, out]; initlab does not model it and refuses.)
+ *   (jax's conv_transpose and flax's ConvTranspose use [k…, in, out]; initlab does not model them and refuses.)
  * - tfjs `computeFans` (channelsLast): as keras for 2 to 5 dims; 1-D or ≥ 6-D use √∏shape for both.
  * @throws a one-line error where the framework itself raises one.
  */
 export function frameworkFans(framework: Framework, ctx: KernelContext): Fans {
   const s = ctx.shape;
-  if (framework === "flax" && ctx.transposed) throw new RangeError("transposed: flax's ConvTranspose kernel layout [k…, in, out] is not modelled; use --framework jax or keras");
+  if ((framework === "flax" || framework === "jax") && ctx.transposed) {
+    throw new RangeError(`transposed: ${framework}'s transposed-conv kernel layout [k…, in, out] is not modelled; compare with --framework keras or torch`);
+  }
   if (framework === "torch") {
     if (s.length < 2) throw new RangeError("shape: torch cannot compute fans for a tensor with fewer than 2 dimensions");
     const rf = product(s.slice(2));

@@ -1,0 +1,20 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { INITIALIZERS } from "../../src/core/index.js";
+import { initializerDocs } from "../../src/report/initializerDocs.js";
+
+describe("docs/initializers.md", () => {
+  it("is exactly what the catalog generates (run `npm run docs` after changing the catalog)", () => {
+    expect(readFileSync(resolve(__dirname, "../../docs/initializers.md"), "utf8")).toBe(initializerDocs());
+  });
+
+  it("documents every initializer with its formula and paper", () => {
+    const docs = initializerDocs();
+    for (const d of INITIALIZERS) {
+      expect(docs).toContain(`### \`${d.name}\``);
+      expect(docs).toContain(d.formula);
+    }
+    expect(docs).toContain("| scheme | initlab | torch | keras | tfjs | jax | flax |");
+  });
+});
