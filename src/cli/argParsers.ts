@@ -18,8 +18,13 @@ export function positiveIntArg(name: string, max: number): (value: string) => nu
   };
 }
 
-/** Parses `--dtype`. */
-export function parseDtypeArg(value: string): Dtype {
-  if ((DTYPES as readonly string[]).includes(value)) return value as Dtype;
-  throw new InvalidArgumentError(`dtype must be one of: ${DTYPES.join(", ")}.`);
+/** A parser for a dtype option accepting `allowed` (default: every dtype). */
+export function dtypeArg(allowed: readonly Dtype[] = DTYPES): (value: string) => Dtype {
+  return (value) => {
+    if ((allowed as readonly string[]).includes(value)) return value as Dtype;
+    throw new InvalidArgumentError(`must be one of: ${allowed.join(", ")}.`);
+  };
 }
+
+/** Parses `--dtype` (any dtype). */
+export const parseDtypeArg = dtypeArg();

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { Dtype } from "../core/index.js";
 import { seedStudy, toJson } from "../core/index.js";
 import { studyText } from "../report/studyText.js";
-import { parseDtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
+import { dtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
 import type { CliIo } from "./io.js";
 import { progressReporter } from "./progressReporter.js";
 
@@ -20,7 +20,7 @@ export function studyCommand(io: CliIo): Command {
   return new Command("study")
     .description("run the seed study's seven experiments (exploding, vanishing, variance law, 1/√n, Xavier, gradients)")
     .option("--seed <n>", "random seed (0 is a seed)", parseSeedArg, 0)
-    .option("--dtype <dtype>", "float32 (the notebook's) or float64", parseDtypeArg, "float32" as Dtype)
+    .option("--dtype <dtype>", "float32 (the notebook's) or float64", dtypeArg(["float32", "float64"]), "float32" as Dtype)
     .option("--json", "print one JSON document instead of the tables")
     .option("--out <dir>", "also write an HTML report with SVG/PNG charts to this folder")
     .option("--epochs <n>", "epochs of the gradient experiments", positiveIntArg("epochs", 100000), 150)

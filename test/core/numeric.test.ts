@@ -13,7 +13,7 @@ describe("rounder", () => {
 
   it("parseDtype names the field and the allowed values", () => {
     expect(parseDtype("float32")).toBe("float32");
-    expect(() => parseDtype("int8")).toThrow('dtype: must be one of float64, float32, got "int8"');
+    expect(() => parseDtype("int8")).toThrow('dtype: must be one of float64, float32, bfloat16, float16, got "int8"');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Dtype } from "./dtype.js";
+import { rounder } from "./dtype.js";
 
 /**
  * Formats a number as NumPy prints a scalar of the dtype: the shortest decimal that rounds back
@@ -11,20 +12,12 @@ export function formatFloat(x: number, dtype: Dtype): string {
   if (x === Infinity) return "inf";
   if (x === -Infinity) return "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const round = rounder(dtype);
   let digits = 17;
-  if (dtype === "float32") {
-    for (let d = 1; d <= 9; d++) {
-      if (Math.fround(Number(x.toPrecision(d))) === x) {
-        digits = d;
-        break;
-      }
-    }
-  } else {
-    for (let d = 1; d <= 17; d++) {
-      if (Number(x.toPrecision(d)) === x) {
-        digits = d;
-        break;
-      }
+  for (let d = 1; d <= 17; d++) {
+    if (round(Number(x.toPrecision(d))) === x) {
+      digits = d;
+      break;
     }
   }
   const abs = Math.abs(x);

@@ -1,4 +1,5 @@
 import type { Dtype } from "./dtype.js";
+import { rounder } from "./dtype.js";
 
 /**
  * C = A·B for row-major A [m×k] and B [k×n], accumulated in `dtype`:
@@ -33,13 +34,23 @@ export function matmul(
         for (let j = 0; j < n; j++) out[row + j] = f(out[row + j] + f(aip * b[bo + j]));
       }
     }
-  } else {
+  } else if (dtype === "float64") {
     for (let i = 0; i < m; i++) {
       const row = i * n;
       for (let p = 0; p < k; p++) {
         const aip = a[i * k + p];
         const bo = p * n;
         for (let j = 0; j < n; j++) out[row + j] += aip * b[bo + j];
+      }
+    }
+  } else {
+    const r = rounder(dtype);
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      for (let p = 0; p < k; p++) {
+        const aip = a[i * k + p];
+        const bo = p * n;
+        for (let j = 0; j < n; j++) out[row + j] = r(out[row + j] + r(aip * b[bo + j]));
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { Dtype } from "./dtype.js";
+import { rounder } from "./dtype.js";
 
 const BLOCK = 8;
 
@@ -22,6 +23,16 @@ function pairwise64(v: ArrayLike<number>, lo: number, hi: number): number {
   return pairwise64(v, lo, mid) + pairwise64(v, mid, hi);
 }
 
+function pairwiseRounded(v: ArrayLike<number>, lo: number, hi: number, round: (x: number) => number): number {
+  if (hi - lo <= BLOCK) {
+    let s = 0;
+    for (let i = lo; i < hi; i++) s = round(s + v[i]);
+    return s;
+  }
+  const mid = lo + ((hi - lo) >> 1);
+  return round(pairwiseRounded(v, lo, mid, round) + pairwiseRounded(v, mid, hi, round));
+}
+
 /**
  * Σ v_i computed in `dtype` by pairwise summation (runs of ≤ 8 summed left to right, then
  * halves added recursively; error O(ε·log n) instead of O(ε·n)), rounding every partial sum
@@ -30,5 +41,7 @@ function pairwise64(v: ArrayLike<number>, lo: number, hi: number): number {
  */
 export function sumInDtype(values: ArrayLike<number>, dtype: Dtype): number {
   if (values.length === 0) return 0;
-  return dtype === "float32" ? pairwise32(values, 0, values.length) : pairwise64(values, 0, values.length);
+  if (dtype === "float32") return pairwise32(values, 0, values.length);
+  if (dtype === "float64") return pairwise64(values, 0, values.length);
+  return pairwiseRounded(values, 0, values.length, rounder(dtype));
 }

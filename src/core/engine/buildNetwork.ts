@@ -1,0 +1,72 @@
+import { fixupPlan } from "../init/fixup.js";
+import { initialize } from "../init/initialize.js";
+import type { Dtype } from "../numeric/dtype.js";
+import { rounder } from "../numeric/dtype.js";
+import { rngStream } from "../random/Rng.js";
+import type { Activation } from "./activations.js";
+import { parseActivation } from "./activations.js";
+import type { NetworkSpec } from "./networkSpec.js";
+import { checkNetwork } from "./networkSpec.js";
+
+/** One dense layer's parameters, weights in [in, out] (x·W) order, values in the storage dtype. */
+export interface DenseLayer {
+  nIn: number;
+  nOut: number;
+  weights: Float64Array;
+  bias: Float64Array | null;
+  /** index within its residual block (0-based), or null outside residual nets */
+  blockPosition: number | null;
+  /** last layer of a residual block: its output is added to the block input */
+  blockEnd: boolean;
+}
+
+export interface BuiltNetwork {
+  spec: NetworkSpec;
+  activation: Activation;
+  layers: DenseLayer[];
+  /** multiplier of each residual branch's output */
+  branchScale: number;
+}
+
+function transpose(v: Float64Array, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(v.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = v[i * cols + j];
+  return t;
+}
+
+/**
+ * Draws every layer's weights and biases, each layer from its own streams
+ * (seed, "weights", l) and (seed, "bias", l), rounded to `dtype`. Under a torch preset the kernel is
+ * drawn in torch's [out, in] layout and transposed. Fixup (Zhang, Dauphin & Ma (2019)) zeroes the
+ * last layer of every branch and scales the others by L^(−1/(2m−2)).
+ */
+export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype): BuiltNetwork {
+  checkNetwork(spec);
+  const activation = parseActivation(spec.activation);
+  const m = spec.residual?.branchDepth ?? null;
+  const fixup = spec.residual?.branchScale === "fixup" ? fixupPlan(spec.widths.length / (m ?? 1), m ?? 1) : null;
+  const layers: DenseLayer[] = [];
+  const round = rounder(dtype);
+  let nIn = spec.inputWidth;
+  spec.widths.forEach((nOut, l) => {
+    const torch = spec.framework === "torch";
+    const shape = torch ? [nOut, nIn] : [nIn, nOut];
+    let { values } = initialize(spec.init, { shape, framework: spec.framework }, rngStream(seed, "weights", l), dtype);
+    if (torch) values = transpose(values, nOut, nIn);
+    const blockPosition = m === null ? null : l % m;
+    const blockEnd = m !== null && l % m === m - 1;
+    if (fixup) {
+      if (blockEnd) values.fill(0);
+      else if (fixup.hiddenScale !== 1) for (let i = 0; i < values.length; i++) values[i] = round(values[i] * fixup.hiddenScale);
+    }
+    let bias: Float64Array | null = null;
+    if (spec.biasInit !== null) {
+      // a bias is a 1-D [out] tensor; its fans are those of the layer (torch's default bias uses the weight's fan_in)
+      bias = initialize(spec.biasInit, { shape: [nOut], framework: spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework }, rngStream(seed, "bias", l), dtype).values;
+    }
+    layers.push({ nIn, nOut, weights: values, bias, blockPosition, blockEnd });
+    nIn = nOut;
+  });
+  const scale = spec.residual ? (spec.residual.branchScale === "fixup" ? 1 : spec.residual.branchScale) : 1;
+  return { spec, activation, layers, branchScale: scale };
+}

@@ -1,0 +1,66 @@
+import type { Dtype } from "../numeric/dtype.js";
+import { rounder } from "../numeric/dtype.js";
+import type { Backend } from "./backend.js";
+import type { BuiltNetwork } from "./buildNetwork.js";
+import { normalize } from "./normalization.js";
+
+/** One dense layer's forward pass on a batch, with what the backward pass and the statistics need. */
+export interface DenseForward {
+  /** a·W + b, rounded to the dtype */
+  pre: Float64Array;
+  /** the normalised pre-activation (LayerNorm/BatchNorm), or null without a norm */
+  z: Float64Array | null;
+  invStd: Float64Array | null;
+  /** φ(z or pre), rounded to the dtype */
+  post: Float64Array;
+  /** φ'(z or pre), float64 */
+  deriv: Float64Array;
+}
+
+/**
+ * pre = round(round(a·W accumulated in `acc`) + b); z = round(norm(pre)); post = round(φ(z)).
+ * Shared by {@link propagate}, the correlation map and the Jacobian.
+ */
+export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array, batch: number, dtype: Dtype, acc: Dtype, backend: Backend): Promise<DenseForward> {
+  const layer = net.layers[l];
+  const round = rounder(dtype);
+  const prod = await backend.gemm(a, layer.weights, batch, layer.nIn, layer.nOut, false, false, acc);
+  const pre = new Float64Array(batch * layer.nOut);
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < layer.nOut; j++) {
+      const i = b * layer.nOut + j;
+      pre[i] = layer.bias ? round(round(prod[i]) + layer.bias[j]) : round(prod[i]);
+    }
+  }
+  let u: Float64Array = pre;
+  let z: Float64Array | null = null;
+  let invStd: Float64Array | null = null;
+  if (net.spec.norm) {
+    const n = normalize(pre, batch, layer.nOut, net.spec.norm);
+    for (let i = 0; i < n.z.length; i++) n.z[i] = round(n.z[i]);
+    z = n.z;
+    invStd = n.invStd;
+    u = z;
+  }
+  const post = new Float64Array(u.length);
+  const deriv = new Float64Array(u.length);
+  const phi = net.activation;
+  for (let i = 0; i < u.length; i++) {
+    post[i] = round(phi.f(u[i]));
+    deriv[i] = phi.df(u[i]);
+  }
+  return { pre, z, invStd, post, deriv };
+}
+
+/** The signal a layer passes on: post, or at a residual block's end h_in + round(scale·post), rounded. */
+export function layerOutput(net: BuiltNetwork, l: number, post: Float64Array, blockInput: Float64Array, dtype: Dtype): { out: Float64Array; branch: Float64Array | null } {
+  if (!net.layers[l].blockEnd) return { out: post, branch: null };
+  const round = rounder(dtype);
+  const out = new Float64Array(post.length);
+  const branch = new Float64Array(post.length);
+  for (let i = 0; i < post.length; i++) {
+    branch[i] = round(net.branchScale * post[i]);
+    out[i] = round(blockInput[i] + branch[i]);
+  }
+  return { out, branch };
+}

@@ -1,0 +1,72 @@
+import type { Framework } from "../init/kernel.js";
+import type { Dtype } from "../numeric/dtype.js";
+
+/** A fully connected network as initlab builds it at initialization. */
+export interface NetworkSpec {
+  /** width of the input x */
+  inputWidth: number;
+  /** output width of each layer; the depth is widths.length */
+  widths: number[];
+  /** weight initializer spec (catalog grammar), e.g. "lecun_normal" */
+  init: string;
+  /** bias initializer spec, or null for no bias */
+  biasInit: string | null;
+  /** activation spec, e.g. "tanh" or "leaky_relu(a=0.2)" */
+  activation: string;
+  /** residual blocks of `branchDepth` layers: h ← h + branchScale·branch(h); "fixup" = Zhang et al. (2019) */
+  residual: { branchDepth: number; branchScale: number | "fixup" } | null;
+  /** LayerNorm or BatchNorm (training-mode statistics, γ = 1, β = 0, ε = 1e−5) on every pre-activation */
+  norm: "layer" | "batch" | null;
+  /** initializer semantics: a framework preset, or null for initlab's */
+  framework: Framework | null;
+}
+
+/** How to run a network. */
+export interface RunOptions {
+  network: NetworkSpec;
+  batch: number;
+  /** x ~ N(0, inputScale²); default 1 */
+  inputScale?: number;
+  /** storage dtype; default float32 */
+  dtype?: Dtype;
+  /** accumulation dtype of matmuls and reductions; default float32 for bfloat16/float16, the dtype otherwise */
+  accumulate?: Dtype;
+  seed: number;
+}
+
+export const NORM_EPS = 1e-5;
+
+/** Checks a network spec's numbers. @throws one-line errors naming the field. */
+export function checkNetwork(n: NetworkSpec): void {
+  const posInt = (v: number, field: string) => {
+    if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${field}: must be a positive integer, got ${v}`);
+  };
+  posInt(n.inputWidth, "width");
+  if (n.widths.length === 0) throw new RangeError("depth: must be a positive integer, got 0");
+  n.widths.forEach((w, i) => posInt(w, `widths[${i}]`));
+  if (n.residual) {
+    posInt(n.residual.branchDepth, "residual");
+    if (n.widths.length % n.residual.branchDepth !== 0) {
+      throw new RangeError(`residual: depth ${n.widths.length} must be a multiple of the branch depth ${n.residual.branchDepth}`);
+    }
+    if (n.widths.some((w) => w !== n.inputWidth)) throw new RangeError("residual: every layer must have the input's width (a residual adds the block input)");
+    const s = n.residual.branchScale;
+    if (s !== "fixup" && !(Number.isFinite(s) && s >= 0)) throw new RangeError(`branch-scale: must be a number >= 0 or fixup, got ${s}`);
+  }
+}
+
+/**
+ * Bytes a run keeps alive at its peak: per layer the weights (n_in·n_out), and the batch's
+ * pre-activations, normalised values and outputs (3·B·n_out), 8 bytes each — kept for the
+ * backward pass — plus one layer's gradients.
+ */
+export function networkMemoryBytes(n: NetworkSpec, batch: number): number {
+  let total = 0;
+  let prev = n.inputWidth;
+  for (const w of n.widths) {
+    total += prev * w + 3 * batch * w;
+    prev = w;
+  }
+  const widest = Math.max(n.inputWidth, ...n.widths);
+  return 8 * (total + batch * n.inputWidth + 3 * batch * widest + widest * widest);
+}

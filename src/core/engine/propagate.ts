@@ -1,0 +1,238 @@
+import type { Dtype } from "../numeric/dtype.js";
+import { defaultAccumulate, rounder } from "../numeric/dtype.js";
+import { meanStd } from "../numeric/meanStd.js";
+import { rngStream } from "../random/Rng.js";
+import { fillNormal } from "../random/normal.js";
+import type { ProgressListener } from "../study/progress.js";
+import type { Backend, Matrix } from "./backend.js";
+import { referenceBackend } from "./backend.js";
+import type { BuiltNetwork } from "./buildNetwork.js";
+import { buildNetwork } from "./buildNetwork.js";
+import type { TensorStats } from "./layerStats.js";
+import { tensorStats } from "./layerStats.js";
+import type { RunOptions } from "./networkSpec.js";
+import { normalizeBackward } from "./normalization.js";
+import { denseForward, layerOutput } from "./denseForward.js";
+
+/** Brock, De & Smith (2021) signal-propagation statistics of a residual block's output (N(0,1) input). */
+export interface BlockSignal {
+  /** mean over channels of (mean over the batch of h_c)² */
+  averageChannelSquaredMean: number;
+  /** mean over channels of the batch variance of h_c */
+  averageChannelVariance: number;
+  /** the same average channel variance of the residual branch's output (after its scale) */
+  residualBranchVariance: number;
+}
+
+export interface LayerGradient {
+  /** ‖∂L/∂post‖ over the batch */
+  activationNorm: number;
+  activationMean: number;
+  activationStd: number;
+  weightNorm: number;
+  weightMean: number;
+  weightStd: number;
+  /** ‖∂L/∂W‖_F / ‖W‖_F (NaN when W = 0) */
+  weightRatio: number;
+}
+
+export interface LayerResult {
+  index: number;
+  width: number;
+  /** x·W + b, before any norm */
+  pre: TensorStats;
+  /** φ(pre) (after the norm, if any) */
+  post: TensorStats;
+  /** the residual block's output h + scale·branch, at a block's last layer */
+  block: (TensorStats & BlockSignal) | null;
+  grad: LayerGradient | null;
+}
+
+/** First layer at which each event happened in the signal passed on (post, or the block output), null if never. */
+export interface PropagationEvents {
+  stdNonFinite: number | null;
+  valueNonFinite: number | null;
+  stdZero: number | null;
+  allZero: number | null;
+}
+
+export interface PropagateOptions extends RunOptions {
+  /** compute the backward pass of loss 0.5‖out‖² (or MSE to a N(0,1) target) */
+  backward?: boolean;
+  loss?: "sum-squares" | "mse";
+  backend?: Backend;
+  onProgress?: ProgressListener;
+}
+
+export interface PropagateResult {
+  dtype: Dtype;
+  accumulate: Dtype;
+  backend: string;
+  batch: number;
+  activation: string;
+  layers: LayerResult[];
+  events: PropagationEvents;
+  loss: number | null;
+}
+
+function channelStats(h: ArrayLike<number>, batch: number, n: number): { sqMean: number; variance: number } {
+  let sq = 0;
+  let v = 0;
+  for (let c = 0; c < n; c++) {
+    let s = 0;
+    for (let b = 0; b < batch; b++) s += h[b * n + c];
+    const m = s / batch;
+    let ss = 0;
+    for (let b = 0; b < batch; b++) ss += (h[b * n + c] - m) ** 2;
+    sq += m * m;
+    v += ss / batch;
+  }
+  return { sqMean: sq / n, variance: v / n };
+}
+
+function norm2(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+/** Draws the input batch x ~ N(0, inputScale²) [B, n] from stream (seed, "input"), rounded to dtype. */
+export function drawInput(seed: number, batch: number, n: number, scale: number, dtype: Dtype, label = "input"): Float64Array {
+  const round = rounder(dtype);
+  const x = fillNormal(rngStream(seed, label), new Float64Array(batch * n), 0, scale) as Float64Array;
+  for (let i = 0; i < x.length; i++) x[i] = round(x[i]);
+  return x;
+}
+
+/**
+ * Pushes a batch through a freshly initialized network and, optionally, the gradient of the loss
+ * back, recording per-layer statistics. Semantics: values are stored in `dtype` (round to nearest
+ * even); each matmul accumulates in `accumulate` and its result is rounded to `dtype`; the bias
+ * add, norm and activation are computed in float64 from stored values and rounded to `dtype`;
+ * means and stds are computed in `accumulate`. Per layer l:
+ *   pre_l = a_{l−1}·W_l + b_l,   post_l = φ(norm(pre_l)),
+ * and at the end of a residual block h ← h + scale·post_l. Backward: ∂L/∂out = out
+ * (L = ½‖out‖², summed over the batch) or 2(out − y)/(B·n) (MSE to y ~ N(0,1) from stream
+ * "target"); ∂L/∂pre = ∂L/∂post ⊙ φ'(·) (through the norm's backward); ∂L/∂W = a_{l−1}ᵀ·∂L/∂pre;
+ * ∂L/∂a_{l−1} = ∂L/∂pre·W_lᵀ; a residual block input receives the skip and the branch gradients.
+ * Non-finite values propagate and are reported (events), never thrown.
+ */
+export async function propagate(options: PropagateOptions): Promise<PropagateResult> {
+  const dtype = options.dtype ?? "float32";
+  const acc = options.accumulate ?? defaultAccumulate(dtype);
+  const backend = options.backend ?? referenceBackend;
+  if (!backend.accumulates.includes(acc)) {
+    throw new RangeError(`backend: ${backend.name} accumulates only in ${backend.accumulates.join(", ")}; use the reference backend for ${acc}`);
+  }
+  const batch = options.batch;
+  if (!Number.isSafeInteger(batch) || batch < 1) throw new RangeError(`batch: must be a positive integer, got ${batch}`);
+  const net = buildNetwork(options.network, options.seed, dtype);
+  const round = rounder(dtype);
+  const phi = net.activation;
+  const spec = net.spec;
+  const L = net.layers.length;
+  const x0 = drawInput(options.seed, batch, spec.inputWidth, options.inputScale ?? 1, dtype);
+
+  const inputs: Float64Array[] = [];
+  const normalized: (Float64Array | null)[] = [];
+  const invStds: (Float64Array | null)[] = [];
+  const preacts: Float64Array[] = [];
+  const results: LayerResult[] = [];
+  const events: PropagationEvents = { stdNonFinite: null, valueNonFinite: null, stdZero: null, allZero: null };
+  let a = x0;
+  let blockInput = x0;
+  const total = options.backward ? 2 * L : L;
+
+  for (let l = 0; l < L; l++) {
+    const layer = net.layers[l];
+    if (layer.blockPosition === 0) blockInput = a;
+    inputs.push(a);
+    const { pre, z, invStd, post, deriv } = await denseForward(net, l, a, batch, dtype, acc, backend);
+    preacts.push(pre);
+    normalized.push(z);
+    invStds.push(invStd);
+    const { out, branch } = layerOutput(net, l, post, blockInput, dtype);
+    let block: LayerResult["block"] = null;
+    if (branch) {
+      const cs = channelStats(out, batch, layer.nOut);
+      block = {
+        ...tensorStats(out, acc, dtype),
+        averageChannelSquaredMean: cs.sqMean,
+        averageChannelVariance: cs.variance,
+        residualBranchVariance: channelStats(branch, batch, layer.nOut).variance,
+      };
+    }
+    const postStats = tensorStats(post, acc, dtype, deriv);
+    results.push({ index: l, width: layer.nOut, pre: tensorStats(pre, acc, dtype), post: postStats, block, grad: null });
+    const signal = block ?? postStats;
+    if (events.stdNonFinite === null && !Number.isFinite(signal.std)) events.stdNonFinite = l;
+    if (events.valueNonFinite === null && signal.nonFiniteFraction > 0) events.valueNonFinite = l;
+    if (events.stdZero === null && signal.std === 0) events.stdZero = l;
+    if (events.allZero === null && signal.zeroFraction === 1) events.allZero = l;
+    a = out;
+    options.onProgress?.({ step: "forward", done: l + 1, total });
+  }
+
+  let loss: number | null = null;
+  if (options.backward) {
+    const nOut = net.layers[L - 1].nOut;
+    let g: Float64Array = new Float64Array(a.length);
+    if ((options.loss ?? "sum-squares") === "mse") {
+      const y = drawInput(options.seed, batch, nOut, 1, dtype, "target");
+      const d = new Float64Array(a.length);
+      for (let i = 0; i < a.length; i++) {
+        d[i] = round(a[i] - y[i]);
+        g[i] = round((2 * d[i]) / a.length);
+      }
+      const sq = d.map((v) => round(v * v));
+      loss = round(meanStd(sq, acc).mean);
+    } else {
+      for (let i = 0; i < a.length; i++) g[i] = a[i];
+      loss = round(0.5 * a.reduce((s, v) => s + v * v, 0));
+    }
+    let skip: Float64Array | null = null;
+    for (let l = L - 1; l >= 0; l--) {
+      const layer = net.layers[l];
+      let gPost = g;
+      if (layer.blockEnd) {
+        skip = g;
+        gPost = g.map((v) => round(net.branchScale * v));
+      }
+      // ∂L/∂(normalised or pre) = ∂L/∂post ⊙ φ'
+      const u = normalized[l] ?? preacts[l];
+      let gPre: Float64Array = new Float64Array(gPost.length);
+      for (let i = 0; i < gPost.length; i++) gPre[i] = round(gPost[i] * phi.df(u[i]));
+      if (spec.norm) {
+        gPre = normalizeBackward(gPre, normalized[l] as Float64Array, invStds[l] as Float64Array, batch, layer.nOut, spec.norm);
+        for (let i = 0; i < gPre.length; i++) gPre[i] = round(gPre[i]);
+      }
+      const gW = await backend.gemm(inputs[l], gPre, layer.nIn, batch, layer.nOut, true, false, acc);
+      for (let i = 0; i < gW.length; i++) gW[i] = round(gW[i]);
+      const gIn = await backend.gemm(gPre, layer.weights, batch, layer.nOut, layer.nIn, false, true, acc);
+      const gA = new Float64Array(gIn.length);
+      for (let i = 0; i < gIn.length; i++) gA[i] = round(gIn[i]);
+      const ms = meanStd(gPost, acc);
+      const ws = meanStd(gW as Matrix, acc);
+      const wNorm = norm2(layer.weights);
+      const gwNorm = norm2(gW);
+      results[l].grad = {
+        activationNorm: norm2(gPost),
+        activationMean: ms.mean,
+        activationStd: ms.std,
+        weightNorm: gwNorm,
+        weightMean: ws.mean,
+        weightStd: ws.std,
+        weightRatio: wNorm === 0 ? Number.NaN : gwNorm / wNorm,
+      };
+      g = gA;
+      if (layer.blockPosition === 0 && skip) {
+        for (let i = 0; i < g.length; i++) g[i] = round(g[i] + skip[i]);
+        skip = null;
+      }
+      options.onProgress?.({ step: "backward", done: 2 * L - l, total });
+    }
+  }
+  return { dtype, accumulate: acc, backend: backend.name, batch, activation: phi.name, layers: results, events, loss };
+}
+
+export type { BuiltNetwork };
