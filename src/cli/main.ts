@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { initCommand } from "./initCommand.js";
 import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
+import { propagateCommands } from "./propagateCommand.js";
 import { studyCommand } from "./studyCommand.js";
 
 /** Applies initlab's error rules to a command and all its subcommands: throw instead of exit, one-line errors to `io`. */
@@ -18,7 +19,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command("initlab")
     .description("initlab: study, choose and audit weight initialization in deep neural networks")
     .version("0.1.0");
-  for (const command of [studyCommand(io), initCommand(io)]) program.addCommand(command);
+  for (const command of [studyCommand(io), initCommand(io), ...propagateCommands(io)]) program.addCommand(command);
   configure(program, io);
   return program;
 }

@@ -65,7 +65,7 @@ export type { BuiltNetwork, DenseLayer } from "./engine/buildNetwork.js";
 export { normalize, normalizeBackward } from "./engine/normalization.js";
 export { tensorStats, QUANTILE_LEVELS, LINEAR_BINS } from "./engine/layerStats.js";
 export type { TensorStats, Histogram } from "./engine/layerStats.js";
-export { propagate, drawInput } from "./engine/propagate.js";
+export { propagate, runNetwork, drawInput } from "./engine/propagate.js";
 export type { PropagateOptions, PropagateResult, LayerResult, LayerGradient, BlockSignal, PropagationEvents } from "./engine/propagate.js";
 export { symmetricEigenvalues } from "./linalg/symmetricEigenvalues.js";
 export { denseForward, layerOutput } from "./engine/denseForward.js";

@@ -62,6 +62,8 @@ export interface PropagateOptions extends RunOptions {
   loss?: "sum-squares" | "mse";
   backend?: Backend;
   onProgress?: ProgressListener;
+  /** keep each layer's ∂L/∂W (in [in, out] order) in the result, e.g. for gradient checks */
+  keepGradients?: boolean;
 }
 
 export interface PropagateResult {
@@ -73,6 +75,8 @@ export interface PropagateResult {
   layers: LayerResult[];
   events: PropagationEvents;
   loss: number | null;
+  /** ∂L/∂W per layer, when keepGradients */
+  weightGradients?: Float64Array[];
 }
 
 function channelStats(h: ArrayLike<number>, batch: number, n: number): { sqMean: number; variance: number } {
@@ -118,6 +122,11 @@ export function drawInput(seed: number, batch: number, n: number, scale: number,
  * Non-finite values propagate and are reported (events), never thrown.
  */
 export async function propagate(options: PropagateOptions): Promise<PropagateResult> {
+  return runNetwork(buildNetwork(options.network, options.seed, options.dtype ?? "float32"), options);
+}
+
+/** {@link propagate} on an already built network (its weights as given, e.g. perturbed for a gradient check). */
+export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): Promise<PropagateResult> {
   const dtype = options.dtype ?? "float32";
   const acc = options.accumulate ?? defaultAccumulate(dtype);
   const backend = options.backend ?? referenceBackend;
@@ -126,7 +135,6 @@ export async function propagate(options: PropagateOptions): Promise<PropagateRes
   }
   const batch = options.batch;
   if (!Number.isSafeInteger(batch) || batch < 1) throw new RangeError(`batch: must be a positive integer, got ${batch}`);
-  const net = buildNetwork(options.network, options.seed, dtype);
   const round = rounder(dtype);
   const phi = net.activation;
   const spec = net.spec;
@@ -174,6 +182,7 @@ export async function propagate(options: PropagateOptions): Promise<PropagateRes
   }
 
   let loss: number | null = null;
+  let weightGradients: Float64Array[] | undefined;
   if (options.backward) {
     const nOut = net.layers[L - 1].nOut;
     let g: Float64Array = new Float64Array(a.length);
@@ -191,6 +200,7 @@ export async function propagate(options: PropagateOptions): Promise<PropagateRes
       loss = round(0.5 * a.reduce((s, v) => s + v * v, 0));
     }
     let skip: Float64Array | null = null;
+    const kept: Float64Array[] = [];
     for (let l = L - 1; l >= 0; l--) {
       const layer = net.layers[l];
       let gPost = g;
@@ -208,6 +218,7 @@ export async function propagate(options: PropagateOptions): Promise<PropagateRes
       }
       const gW = await backend.gemm(inputs[l], gPre, layer.nIn, batch, layer.nOut, true, false, acc);
       for (let i = 0; i < gW.length; i++) gW[i] = round(gW[i]);
+      if (options.keepGradients) kept[l] = Float64Array.from(gW);
       const gIn = await backend.gemm(gPre, layer.weights, batch, layer.nOut, layer.nIn, false, true, acc);
       const gA = new Float64Array(gIn.length);
       for (let i = 0; i < gIn.length; i++) gA[i] = round(gIn[i]);
@@ -231,8 +242,9 @@ export async function propagate(options: PropagateOptions): Promise<PropagateRes
       }
       options.onProgress?.({ step: "backward", done: 2 * L - l, total });
     }
+    if (options.keepGradients) weightGradients = kept;
   }
-  return { dtype, accumulate: acc, backend: backend.name, batch, activation: phi.name, layers: results, events, loss };
+  return { dtype, accumulate: acc, backend: backend.name, batch, activation: phi.name, layers: results, events, loss, ...(weightGradients ? { weightGradients } : {}) };
 }
 
 export type { BuiltNetwork };

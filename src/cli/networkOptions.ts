@@ -1,0 +1,99 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { Dtype, Framework, NetworkSpec } from "../core/index.js";
+import { DTYPES, formatBytes, FRAMEWORKS, networkMemoryBytes, parseActivation, parseInitSpec, resolveInitializer } from "../core/index.js";
+import { dtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
+
+/** Refuse runs that would keep more than this alive (the machine has 24 GiB). */
+export const MAX_RUN_BYTES = 8 * 1024 ** 3;
+
+export interface NetworkFlags {
+  init: string;
+  activation: string;
+  depth: number;
+  width: number;
+  widths?: number[];
+  batch: number;
+  biasInit?: string;
+  residual?: number;
+  branchScale: string;
+  norm?: "layer" | "batch";
+  inputScale: number;
+  dtype: Dtype;
+  accumulate?: Dtype;
+  framework?: Framework;
+  seed: number;
+}
+
+function parseWidths(value: string): number[] {
+  const w = value.split(",").map((p) => (/^\d+$/.test(p.trim()) ? Number(p) : Number.NaN));
+  if (w.some((x) => !Number.isSafeInteger(x) || x < 1)) throw new InvalidArgumentError("widths must be positive integers separated by commas, e.g. 784,256,256,10.");
+  return w;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("must be a finite number >= 0.");
+  return n;
+}
+
+function checkSpec(kind: "init" | "activation") {
+  return (value: string) => {
+    try {
+      if (kind === "init") parseInitSpec(value);
+      else parseActivation(value);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+    return value;
+  };
+}
+
+/** Adds the network flags shared by `propagate` and `jacobian`. */
+export function addNetworkOptions(cmd: Command, defaults: { batch: number }): Command {
+  return cmd
+    .option("--init <spec>", "weight initializer spec", checkSpec("init"), "lecun_normal")
+    .option("--activation <spec>", "activation, e.g. tanh, relu, leaky_relu(a=0.2)", checkSpec("activation"), "tanh")
+    .option("--depth <L>", "number of layers", positiveIntArg("depth", 100000), 20)
+    .option("--width <n>", "width of the input and every layer", positiveIntArg("width", 1 << 20), 256)
+    .option("--widths <list>", "input and layer widths a,b,… (overrides --width and --depth)", parseWidths)
+    .option("--batch <B>", "batch size", positiveIntArg("batch", 1 << 20), defaults.batch)
+    .option("--bias-init <spec>", "bias initializer spec (default: no bias)", checkSpec("init"))
+    .option("--residual <m>", "residual blocks of m layers: h ← h + scale·branch(h)", positiveIntArg("residual", 1000))
+    .option("--branch-scale <s>", "residual branch multiplier, or fixup", "1")
+    .addOption(new Option("--norm <kind>", "normalise every pre-activation").choices(["layer", "batch"]))
+    .option("--input-scale <s>", "x ~ N(0, s²)", parsePositive, 1)
+    .addOption(new Option("--dtype <dtype>", "storage dtype").choices(DTYPES).default("float32").argParser(dtypeArg()))
+    .addOption(new Option("--accumulate <dtype>", "matmul/reduction dtype (default: float32 for 16-bit dtypes, else the dtype)").choices(DTYPES).argParser(dtypeArg()))
+    .addOption(new Option("--framework <name>", "initializer semantics of a framework").choices(FRAMEWORKS))
+    .option("--seed <n>", "random seed (0 is a seed)", parseSeedArg, 0);
+}
+
+/** Builds the NetworkSpec from flags, checks it and refuses sizes that would exhaust memory. */
+export function networkFromFlags(f: NetworkFlags): NetworkSpec {
+  const widths = f.widths ?? new Array(f.depth + 1).fill(f.width);
+  if (widths.length < 2) throw new Error("widths: need the input width and at least one layer width");
+  let branchScale: number | "fixup" = 1;
+  if (f.branchScale === "fixup") branchScale = "fixup";
+  else {
+    const s = Number(f.branchScale);
+    if (!Number.isFinite(s) || s < 0) throw new Error(`branch-scale: must be a number >= 0 or fixup, got ${f.branchScale}`);
+    branchScale = s;
+  }
+  const network: NetworkSpec = {
+    inputWidth: widths[0],
+    widths: widths.slice(1),
+    init: f.init,
+    biasInit: f.biasInit ?? null,
+    activation: f.activation,
+    residual: f.residual ? { branchDepth: f.residual, branchScale } : null,
+    norm: f.norm ?? null,
+    framework: f.framework ?? null,
+  };
+  // resolve once so a bad initializer parameter fails before anything is allocated
+  resolveInitializer(network.init, { shape: [network.inputWidth, network.widths[0]], framework: network.framework, layout: network.framework === "torch" ? "torch" : undefined });
+  const bytes = networkMemoryBytes(network, f.batch);
+  if (bytes > MAX_RUN_BYTES) {
+    throw new Error(`size: this network and batch would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_RUN_BYTES)}); reduce --depth, --width or --batch`);
+  }
+  return network;
+}

@@ -1,0 +1,91 @@
+import { Command, Option } from "commander";
+import type { PropagateResult } from "../core/index.js";
+import { jacobianSpectrum, propagate, propagateCorrelation, referenceBackend, toJson } from "../core/index.js";
+import { formatTable } from "../report/table.js";
+import type { CliIo } from "./io.js";
+import type { NetworkFlags } from "./networkOptions.js";
+import { addNetworkOptions, networkFromFlags } from "./networkOptions.js";
+import { progressReporter } from "./progressReporter.js";
+
+const g = (x: number | null | undefined) => (x === null || x === undefined ? "—" : Number.isNaN(x) ? "nan" : !Number.isFinite(x) ? (x > 0 ? "inf" : "-inf") : x === 0 ? "0" : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toPrecision(4));
+
+function parseCorrelation(value: string): number {
+  const c = Number(value);
+  if (!(c >= -1 && c <= 1)) throw new Error(`correlation: must be a number in [-1, 1], got ${value}`);
+  return c;
+}
+
+/** Events in words: "std becomes non-finite at layer 13". */
+export function eventSentences(e: PropagateResult["events"]): string[] {
+  const out: string[] = [];
+  if (e.stdNonFinite !== null) out.push(`std becomes non-finite at layer ${e.stdNonFinite}`);
+  if (e.valueNonFinite !== null) out.push(`a value becomes non-finite at layer ${e.valueNonFinite}`);
+  if (e.stdZero !== null) out.push(`std is exactly 0 at layer ${e.stdZero}`);
+  if (e.allZero !== null) out.push(`every value is exactly 0 at layer ${e.allZero}`);
+  return out.length ? out : ["no layer's std became non-finite or exactly 0"];
+}
+
+/** `initlab propagate` and `initlab jacobian`. */
+export function propagateCommands(io: CliIo): Command[] {
+  const prop = addNetworkOptions(new Command("propagate").description("push a batch through a freshly initialized network; per-layer forward (and backward) statistics"), { batch: 64 })
+    .option("--backward", "also propagate the gradient of the loss back")
+    .addOption(new Option("--loss <loss>", "loss for --backward").choices(["sum-squares", "mse"]).default("sum-squares"))
+    .option("--correlation <c0>", "also propagate two inputs with correlation c0 and report c per layer")
+    .addOption(new Option("--backend <name>", "compute backend").choices(["auto", "reference"]).default("auto"))
+    .option("--json", "print one JSON document")
+    .action(async (flags: NetworkFlags & { backward?: boolean; loss: "sum-squares" | "mse"; correlation?: string; json?: boolean }) => {
+      const network = networkFromFlags(flags);
+      const c0 = flags.correlation === undefined ? null : parseCorrelation(flags.correlation);
+      const run = { network, batch: flags.batch, inputScale: flags.inputScale, dtype: flags.dtype, accumulate: flags.accumulate, seed: flags.seed };
+      const progress = progressReporter(io);
+      const result = await propagate({ ...run, backward: flags.backward ?? false, loss: flags.loss, backend: referenceBackend, onProgress: progress.listener });
+      const correlation = c0 === null ? null : await propagateCorrelation(run, c0);
+      progress.done();
+      if (flags.json) return io.stdout(`${toJson({ ...result, seed: flags.seed, network, correlation })}\n`);
+      const L = result.layers.length;
+      const step = L <= 60 ? 1 : Math.ceil(L / 50);
+      const ev = result.events;
+      const marks = new Set([ev.stdNonFinite, ev.valueNonFinite, ev.stdZero, ev.allZero, L - 1].filter((x): x is number => x !== null));
+      const rows = result.layers
+        .filter((l) => l.index % step === 0 || marks.has(l.index))
+        .map((l) => {
+          const sig = l.block ?? l.post;
+          return [
+            String(l.index), String(l.width), g(l.pre.std), g(sig.mean), g(sig.std), g(l.post.zeroFraction), g(l.post.saturatedFraction),
+            ...(flags.backward ? [g(l.grad?.activationNorm), g(l.grad?.weightNorm), g(l.grad?.weightRatio)] : []),
+            ...(correlation ? [g(correlation.layers[l.index].c)] : []),
+          ];
+        });
+      const header = ["layer", "width", "pre std", "mean", "std", "zero frac", "saturated", ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []), ...(correlation ? ["c"] : [])];
+      io.stdout(
+        [
+          `propagate: ${network.init} weights, ${result.activation}, ${L} layers, widths ${network.inputWidth}→${network.widths.join("→").slice(0, 60)}${network.widths.length > 10 ? "…" : ""}, batch ${flags.batch}`,
+          `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, seed ${flags.seed}${network.norm ? `, ${network.norm} norm` : ""}${network.residual ? `, residual blocks of ${network.residual.branchDepth} (scale ${network.residual.branchScale})` : ""}`,
+          "",
+          formatTable(header, rows),
+          "",
+          ...eventSentences(ev).map((s) => `→ ${s}`),
+          ...(result.loss !== null ? [`loss ${g(result.loss)} (${flags.loss})`] : []),
+        ].join("\n") + "\n",
+      );
+    });
+
+  const jac = addNetworkOptions(new Command("jacobian").description("singular values of the input–output Jacobian at one input (dynamical isometry)"), { batch: 1 })
+    .option("--json", "print one JSON document")
+    .action(async (flags: NetworkFlags & { json?: boolean }) => {
+      const network = networkFromFlags(flags);
+      const r = await jacobianSpectrum({ network, batch: 1, inputScale: flags.inputScale, dtype: flags.dtype, accumulate: flags.accumulate, seed: flags.seed });
+      if (flags.json) return io.stdout(`${toJson(r)}\n`);
+      const sv = r.singularValues;
+      const q = (p: number) => sv[Math.min(sv.length - 1, Math.floor(p * (sv.length - 1)))];
+      io.stdout(
+        [
+          `jacobian: ${network.init} weights, ${flags.activation}, ${network.widths.length} layers, ${r.inputWidth}→${r.outputWidth}, dtype ${flags.dtype}, seed ${flags.seed}`,
+          `singular values: max ${g(sv[0])}, 90% ${g(q(0.1))}, median ${g(q(0.5))}, 10% ${g(q(0.9))}, min ${g(sv[sv.length - 1])}`,
+          `squared singular values: mean ${g(r.squaredSingularValues.mean)}, variance ${g(r.squaredSingularValues.variance)}`,
+          `condition number σ_max/σ_min: ${g(sv[0] / sv[sv.length - 1])}`,
+        ].join("\n") + "\n",
+      );
+    });
+  return [prop, jac];
+}

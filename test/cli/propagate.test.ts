@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers.js";
+
+describe("initlab propagate", () => {
+  it("--json follows the contract, non-finite numbers as strings, events named", async () => {
+    const { code, stdout } = await runCli(["propagate", "--init", "normal(std=1)", "--activation", "linear", "--depth", "16", "--width", "512", "--batch", "1", "--json"]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ dtype: "float32", accumulate: "float32", backend: "reference" });
+    expect(doc.events).toEqual({ stdNonFinite: 13, valueNonFinite: null, stdZero: null, allZero: null });
+    expect(doc.layers).toHaveLength(16);
+    const l13 = doc.layers[13];
+    expect(l13).toMatchObject({ index: 13, width: 512 });
+    expect(l13.post.std).toBe("Infinity");
+    for (const k of ["mean", "std", "rms", "min", "max", "zeroFraction", "saturatedFraction", "histogram"]) expect(l13.post).toHaveProperty(k);
+  });
+
+  it("--backward adds grad statistics per layer; --correlation adds c per layer", async () => {
+    const { stdout } = await runCli(["propagate", "--depth", "4", "--width", "32", "--batch", "8", "--backward", "--correlation", "0.5", "--json"]);
+    const doc = JSON.parse(stdout);
+    for (const l of doc.layers) for (const k of ["weightNorm", "activationNorm", "weightRatio"]) expect(typeof l.grad[k]).toBe("number");
+    expect(doc.correlation.layers).toHaveLength(4);
+    expect(doc.correlation.c0).toBe(0.5);
+  });
+
+  it("prints a table and the events in words", async () => {
+    const { stdout } = await runCli(["propagate", "--init", "normal(std=1)", "--activation", "linear", "--depth", "16", "--width", "512", "--batch", "1"]);
+    expect(stdout).toMatch(/^layer\s+width\s+pre std/m);
+    expect(stdout).toContain("→ std becomes non-finite at layer 13");
+  });
+
+  it("fp16 stores values in float16 and accumulates in float32 by default", async () => {
+    const { stdout } = await runCli(["propagate", "--init", "normal(std=1)", "--activation", "linear", "--depth", "6", "--width", "512", "--batch", "1", "--dtype", "float16", "--json"]);
+    const doc = JSON.parse(stdout);
+    expect([doc.dtype, doc.accumulate]).toEqual(["float16", "float32"]);
+    expect(doc.events.valueNonFinite).toBe(3);
+  });
+
+  it.each([
+    [["propagate", "--depth", "0"], /depth must be an integer from 1/],
+    [["propagate", "--activation", "swishy"], /activation: unknown "swishy"/],
+    [["propagate", "--init", "normal(std=-1)"], /std must be >= 0/],
+    [["propagate", "--dtype", "int8"], /must be one of: float64, float32, bfloat16, float16/],
+    [["propagate", "--depth", "1000", "--width", "4096", "--batch", "4096"], /would need about \d+ GiB \(limit 8\.0 GiB\)/],
+    [["propagate", "--residual", "3", "--depth", "4"], /multiple of the branch depth/],
+    [["propagate", "--correlation", "2"], /correlation: must be a number in \[-1, 1\]/],
+  ])("%j → one-line error", async (args, message) => {
+    const { code, stderr } = await runCli(args);
+    expect(code).toBeGreaterThan(0);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+});
+
+describe("initlab jacobian", () => {
+  it("--json follows the contract; orthogonal linear nets are isometries", async () => {
+    const { code, stdout } = await runCli(["jacobian", "--init", "orthogonal", "--activation", "linear", "--depth", "8", "--width", "48", "--dtype", "float64", "--json"]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.singularValues).toHaveLength(48);
+    for (const s of doc.singularValues) expect(s).toBeCloseTo(1, 10);
+    expect(Object.keys(doc.squaredSingularValues).sort()).toEqual(["mean", "variance"]);
+  });
+
+  it("refuses batch norm", async () => {
+    const { code, stderr } = await runCli(["jacobian", "--norm", "batch", "--depth", "2", "--width", "8"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/batch norm has no per-example Jacobian/);
+  });
+});
