@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import type { PropagateResult } from "../core/index.js";
+import type { PropagateOptions, PropagateResult } from "../core/index.js";
 import { jacobianSpectrum, propagate, propagateCorrelation, referenceBackend, toJson } from "../core/index.js";
 import { formatTable } from "../report/table.js";
 import type { CliIo } from "./io.js";
@@ -13,6 +13,32 @@ function parseCorrelation(value: string): number {
   const c = Number(value);
   if (!(c >= -1 && c <= 1)) throw new Error(`correlation: must be a number in [-1, 1], got ${value}`);
   return c;
+}
+
+/** Multiply–adds above which `auto` moves a plain float32 network to onnxruntime. */
+export const ONNX_AUTO_MACS = 2 ** 26;
+
+async function chooseBackend(o: PropagateOptions, wanted: "auto" | "reference" | "onnx"): Promise<"reference" | "onnx"> {
+  if (wanted === "reference") return "reference";
+  const { onnxUnsupported } = await import("../adapters/onnx/propagateOnnx.js");
+  const why = onnxUnsupported(o);
+  if (wanted === "onnx") {
+    if (why) throw new Error(`backend: ${why}; use --backend reference`);
+    return "onnx";
+  }
+  let macs = 0;
+  let prev = o.network.inputWidth;
+  for (const w of o.network.widths) {
+    macs += o.batch * prev * w;
+    prev = w;
+  }
+  return why === null && macs >= ONNX_AUTO_MACS ? "onnx" : "reference";
+}
+
+async function runOnnx(o: PropagateOptions): Promise<PropagateResult> {
+  const { propagateOnnx } = await import("../adapters/onnx/propagateOnnx.js");
+  const { timings: _timings, ...result } = await propagateOnnx(o);
+  return result;
 }
 
 /** Events in words: "std becomes non-finite at layer 13". */
@@ -31,14 +57,15 @@ export function propagateCommands(io: CliIo): Command[] {
     .option("--backward", "also propagate the gradient of the loss back")
     .addOption(new Option("--loss <loss>", "loss for --backward").choices(["sum-squares", "mse"]).default("sum-squares"))
     .option("--correlation <c0>", "also propagate two inputs with correlation c0 and report c per layer")
-    .addOption(new Option("--backend <name>", "compute backend").choices(["auto", "reference"]).default("auto"))
+    .addOption(new Option("--backend <name>", "compute backend: reference (every dtype, exact), onnx (float32, fast), auto (onnx for large plain float32 nets)").choices(["auto", "reference", "onnx"]).default("auto"))
     .option("--json", "print one JSON document")
-    .action(async (flags: NetworkFlags & { backward?: boolean; loss: "sum-squares" | "mse"; correlation?: string; json?: boolean }) => {
+    .action(async (flags: NetworkFlags & { backward?: boolean; loss: "sum-squares" | "mse"; correlation?: string; json?: boolean; backend: "auto" | "reference" | "onnx" }) => {
       const network = networkFromFlags(flags);
       const c0 = flags.correlation === undefined ? null : parseCorrelation(flags.correlation);
       const run = { network, batch: flags.batch, inputScale: flags.inputScale, dtype: flags.dtype, accumulate: flags.accumulate, seed: flags.seed };
       const progress = progressReporter(io);
-      const result = await propagate({ ...run, backward: flags.backward ?? false, loss: flags.loss, backend: referenceBackend, onProgress: progress.listener });
+      const popts = { ...run, backward: flags.backward ?? false, loss: flags.loss, backend: referenceBackend, onProgress: progress.listener };
+      const result = (await chooseBackend(popts, flags.backend)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
       const correlation = c0 === null ? null : await propagateCorrelation(run, c0);
       progress.done();
       if (flags.json) return io.stdout(`${toJson({ ...result, seed: flags.seed, network, correlation })}\n`);
@@ -46,17 +73,18 @@ export function propagateCommands(io: CliIo): Command[] {
       const step = L <= 60 ? 1 : Math.ceil(L / 50);
       const ev = result.events;
       const marks = new Set([ev.stdNonFinite, ev.valueNonFinite, ev.stdZero, ev.allZero, L - 1].filter((x): x is number => x !== null));
+      const fast = result.backend !== "reference";
       const rows = result.layers
         .filter((l) => l.index % step === 0 || marks.has(l.index))
         .map((l) => {
           const sig = l.block ?? l.post;
           return [
-            String(l.index), String(l.width), g(l.pre.std), g(sig.mean), g(sig.std), g(l.post.zeroFraction), g(l.post.saturatedFraction),
+            String(l.index), String(l.width), g(l.pre.rms), g(sig.mean), g(sig.std), ...(fast ? [] : [g(l.post.zeroFraction), g(l.post.saturatedFraction)]),
             ...(flags.backward ? [g(l.grad?.activationNorm), g(l.grad?.weightNorm), g(l.grad?.weightRatio)] : []),
             ...(correlation ? [g(correlation.layers[l.index].c)] : []),
           ];
         });
-      const header = ["layer", "width", "pre std", "mean", "std", "zero frac", "saturated", ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []), ...(correlation ? ["c"] : [])];
+      const header = ["layer", "width", "pre rms", "mean", "std", ...(fast ? [] : ["zero frac", "saturated"]), ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []), ...(correlation ? ["c"] : [])];
       io.stdout(
         [
           `propagate: ${network.init} weights, ${result.activation}, ${L} layers, widths ${network.inputWidth}→${network.widths.join("→").slice(0, 60)}${network.widths.length > 10 ? "…" : ""}, batch ${flags.batch}`,

@@ -25,7 +25,7 @@ describe("initlab propagate", () => {
 
   it("prints a table and the events in words", async () => {
     const { stdout } = await runCli(["propagate", "--init", "normal(std=1)", "--activation", "linear", "--depth", "16", "--width", "512", "--batch", "1"]);
-    expect(stdout).toMatch(/^layer\s+width\s+pre std/m);
+    expect(stdout).toMatch(/^layer\s+width\s+pre rms/m);
     expect(stdout).toContain("→ std becomes non-finite at layer 13");
   });
 
@@ -66,5 +66,22 @@ describe("initlab jacobian", () => {
     const { code, stderr } = await runCli(["jacobian", "--norm", "batch", "--depth", "2", "--width", "8"]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/batch norm has no per-example Jacobian/);
+  });
+});
+
+describe("initlab propagate --backend", () => {
+  it("onnx runs plain float32 nets and says so; auto picks it for large ones", async () => {
+    const onnx = JSON.parse((await runCli(["propagate", "--backend", "onnx", "--depth", "3", "--width", "64", "--batch", "8", "--json"])).stdout);
+    expect(onnx.backend).toBe("onnx");
+    const small = JSON.parse((await runCli(["propagate", "--depth", "3", "--width", "64", "--batch", "8", "--json"])).stdout);
+    expect(small.backend).toBe("reference");
+    const large = JSON.parse((await runCli(["propagate", "--depth", "2", "--width", "1024", "--batch", "64", "--json"])).stdout);
+    expect(large.backend).toBe("onnx");
+  });
+
+  it("onnx refuses what it cannot compute, with the reason", async () => {
+    const { code, stderr } = await runCli(["propagate", "--backend", "onnx", "--dtype", "float16", "--depth", "2", "--width", "8"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^initlab: error: backend: onnx computes float32 only; use --backend reference/);
   });
 });

@@ -14,13 +14,14 @@ export interface TensorStats {
   max: number;
   /** quantiles of the finite values at QUANTILE_LEVELS */
   quantiles: number[];
-  /** fraction of values exactly 0 */
+  /** fraction of values exactly 0 (NaN where a backend does not count it) */
   zeroFraction: number;
   /** fraction of ±Infinity or NaN values */
   nonFiniteFraction: number;
   /** fraction where |φ'(pre)| < 0.05 (post-activations only), else null */
   saturatedFraction: number | null;
-  histogram: Histogram;
+  /** null where a backend does not compute it */
+  histogram: Histogram | null;
 }
 
 export interface Histogram {
