@@ -22,6 +22,10 @@ export interface NetworkFlags {
   accumulate?: Dtype;
   framework?: Framework;
   seed: number;
+  conv?: number;
+  stride: number;
+  padding: "same" | "valid";
+  image: [number, number];
 }
 
 function parseWidths(value: string): number[] {
@@ -65,7 +69,17 @@ export function addNetworkOptions(cmd: Command, defaults: { batch: number }): Co
     .addOption(new Option("--dtype <dtype>", "storage dtype").choices(DTYPES).default("float32").argParser(dtypeArg()))
     .addOption(new Option("--accumulate <dtype>", "matmul/reduction dtype (default: float32 for 16-bit dtypes, else the dtype)").choices(DTYPES).argParser(dtypeArg()))
     .addOption(new Option("--framework <name>", "initializer semantics of a framework").choices(FRAMEWORKS))
-    .option("--seed <n>", "random seed (0 is a seed)", parseSeedArg, 0);
+    .option("--seed <n>", "random seed (0 is a seed)", parseSeedArg, 0)
+    .option("--conv <k>", "Conv2D layers with k×k kernels (widths are then channels)", positiveIntArg("conv", 99))
+    .option("--stride <s>", "conv stride", positiveIntArg("stride", 99), 1)
+    .addOption(new Option("--padding <p>", "conv padding").choices(["same", "valid"]).default("same"))
+    .option("--image <HxW>", "conv input image size, e.g. 32x32", parseImage, [16, 16]);
+}
+
+function parseImage(value: string): [number, number] {
+  const m = /^(\d+)x(\d+)$/.exec(value.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new InvalidArgumentError("image must be HxW with positive integers, e.g. 32x32.");
+  return [Number(m[1]), Number(m[2])];
 }
 
 /** Builds the NetworkSpec from flags, checks it and refuses sizes that would exhaust memory. */
@@ -88,9 +102,12 @@ export function networkFromFlags(f: NetworkFlags): NetworkSpec {
     residual: f.residual ? { branchDepth: f.residual, branchScale } : null,
     norm: f.norm ?? null,
     framework: f.framework ?? null,
+    conv: f.conv ? { kernel: f.conv, stride: f.stride, padding: f.padding, height: f.image[0], width: f.image[1] } : null,
   };
   // resolve once so a bad initializer parameter fails before anything is allocated
-  resolveInitializer(network.init, { shape: [network.inputWidth, network.widths[0]], framework: network.framework, layout: network.framework === "torch" ? "torch" : undefined });
+  const k = network.conv?.kernel;
+  const first = k ? (network.framework === "torch" ? [network.widths[0], network.inputWidth, k, k] : [k, k, network.inputWidth, network.widths[0]]) : network.framework === "torch" ? [network.widths[0], network.inputWidth] : [network.inputWidth, network.widths[0]];
+  resolveInitializer(network.init, { shape: first, framework: network.framework });
   const bytes = networkMemoryBytes(network, f.batch);
   if (bytes > MAX_RUN_BYTES) {
     throw new Error(`size: this network and batch would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_RUN_BYTES)}); reduce --depth, --width or --batch`);

@@ -19,7 +19,7 @@ function parseCorrelation(value: string): number {
 export const ONNX_AUTO_MACS = 2 ** 26;
 
 async function chooseBackend(o: PropagateOptions, wanted: "auto" | "reference" | "onnx"): Promise<"reference" | "onnx"> {
-  if (wanted === "reference") return "reference";
+  if (wanted === "reference" || o.lsuv) return "reference";
   const { onnxUnsupported } = await import("../adapters/onnx/propagateOnnx.js");
   const why = onnxUnsupported(o);
   if (wanted === "onnx") {
@@ -57,14 +57,21 @@ export function propagateCommands(io: CliIo): Command[] {
     .option("--backward", "also propagate the gradient of the loss back")
     .addOption(new Option("--loss <loss>", "loss for --backward").choices(["sum-squares", "mse"]).default("sum-squares"))
     .option("--correlation <c0>", "also propagate two inputs with correlation c0 and report c per layer")
+    .option("--lsuv", "rescale each layer by LSUV on the input batch first (Mishkin & Matas 2016)")
+    .option("--lsuv-tol <tol>", "LSUV: stop when |Var − 1| < tol", "0.1")
+    .option("--lsuv-iterations <n>", "LSUV: at most n rescalings a layer", "10")
     .addOption(new Option("--backend <name>", "compute backend: reference (every dtype, exact), onnx (float32, fast), auto (onnx for large plain float32 nets)").choices(["auto", "reference", "onnx"]).default("auto"))
     .option("--json", "print one JSON document")
-    .action(async (flags: NetworkFlags & { backward?: boolean; loss: "sum-squares" | "mse"; correlation?: string; json?: boolean; backend: "auto" | "reference" | "onnx" }) => {
+    .action(async (flags: NetworkFlags & { backward?: boolean; loss: "sum-squares" | "mse"; correlation?: string; json?: boolean; backend: "auto" | "reference" | "onnx"; lsuv?: boolean; lsuvTol: string; lsuvIterations: string }) => {
       const network = networkFromFlags(flags);
       const c0 = flags.correlation === undefined ? null : parseCorrelation(flags.correlation);
       const run = { network, batch: flags.batch, inputScale: flags.inputScale, dtype: flags.dtype, accumulate: flags.accumulate, seed: flags.seed };
       const progress = progressReporter(io);
-      const popts = { ...run, backward: flags.backward ?? false, loss: flags.loss, backend: referenceBackend, onProgress: progress.listener };
+      const lsuv = flags.lsuv ? { tol: Number(flags.lsuvTol), maxIterations: Number(flags.lsuvIterations) } : null;
+      if (lsuv && !(lsuv.tol > 0)) throw new Error(`lsuv-tol: must be a number > 0, got ${flags.lsuvTol}`);
+      if (lsuv && !(Number.isInteger(lsuv.maxIterations) && lsuv.maxIterations >= 0)) throw new Error(`lsuv-iterations: must be an integer >= 0, got ${flags.lsuvIterations}`);
+      const popts = { ...run, backward: flags.backward ?? false, loss: flags.loss, backend: referenceBackend, onProgress: progress.listener, lsuv };
+      if (lsuv && flags.backend === "onnx") throw new Error("backend: LSUV runs on the reference backend; drop --backend onnx");
       const result = (await chooseBackend(popts, flags.backend)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
       const correlation = c0 === null ? null : await propagateCorrelation(run, c0);
       progress.done();
@@ -94,6 +101,7 @@ export function propagateCommands(io: CliIo): Command[] {
           "",
           ...eventSentences(ev).map((s) => `→ ${s}`),
           ...(result.loss !== null ? [`loss ${g(result.loss)} (${flags.loss})`] : []),
+          ...(result.lsuv ? [`LSUV: ${result.lsuv.filter((r) => r.converged).length}/${result.lsuv.length} layers converged, ${result.lsuv.reduce((s, r) => s + r.iterations, 0)} rescalings`] : []),
         ].join("\n") + "\n",
       );
     });

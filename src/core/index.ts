@@ -73,3 +73,6 @@ export { jacobianSpectrum } from "./engine/jacobian.js";
 export type { JacobianResult } from "./engine/jacobian.js";
 export { propagateCorrelation } from "./engine/correlation.js";
 export type { CorrelationLayer } from "./engine/correlation.js";
+export { convGeometry, im2col, col2im } from "./engine/conv2d.js";
+export type { ConvGeometry } from "./engine/conv2d.js";
+export { lsuvNetwork } from "./engine/lsuvNetwork.js";

@@ -85,3 +85,22 @@ describe("initlab propagate --backend", () => {
     expect(stderr).toMatch(/^initlab: error: backend: onnx computes float32 only; use --backend reference/);
   });
 });
+
+describe("initlab propagate: conv and LSUV", () => {
+  it("--conv runs Conv2D layers with spatial sizes per layer", async () => {
+    const doc = JSON.parse((await runCli(["propagate", "--conv", "3", "--stride", "2", "--image", "16x16", "--width", "8", "--depth", "3", "--batch", "2", "--json"])).stdout);
+    expect(doc.layers.map((l: { spatial: number[] }) => l.spatial)).toEqual([[8, 8], [4, 4], [2, 2]]);
+    expect(doc.network.conv).toEqual({ kernel: 3, stride: 2, padding: "same", height: 16, width: 16 });
+  });
+
+  it("--lsuv reports what it did", async () => {
+    const { stdout } = await runCli(["propagate", "--lsuv", "--init", "orthogonal", "--activation", "relu", "--depth", "4", "--width", "32", "--batch", "16"]);
+    expect(stdout).toMatch(/LSUV: 4\/4 layers converged/);
+  });
+
+  it("rejects a bad image size", async () => {
+    const { code, stderr } = await runCli(["propagate", "--conv", "3", "--image", "16"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/image must be HxW/);
+  });
+});

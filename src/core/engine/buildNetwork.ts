@@ -7,6 +7,8 @@ import type { Activation } from "./activations.js";
 import { parseActivation } from "./activations.js";
 import type { NetworkSpec } from "./networkSpec.js";
 import { checkNetwork } from "./networkSpec.js";
+import type { ConvGeometry } from "./conv2d.js";
+import { convGeometry } from "./conv2d.js";
 
 /** One dense layer's parameters, weights in [in, out] (x·W) order, values in the storage dtype. */
 export interface DenseLayer {
@@ -18,6 +20,8 @@ export interface DenseLayer {
   blockPosition: number | null;
   /** last layer of a residual block: its output is added to the block input */
   blockEnd: boolean;
+  /** a Conv2D layer's geometry (weights are then the keras kernel [k, k, in, out] flattened), or null for dense */
+  conv: ConvGeometry | null;
 }
 
 export interface BuiltNetwork {
@@ -31,6 +35,13 @@ export interface BuiltNetwork {
 function transpose(v: Float64Array, rows: number, cols: number): Float64Array {
   const t = new Float64Array(v.length);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = v[i * cols + j];
+  return t;
+}
+
+/** torch conv kernel [out, in, k, k] → keras [k, k, in, out]. */
+function torchConvToKeras(v: Float64Array, out: number, inC: number, k: number): Float64Array {
+  const t = new Float64Array(v.length);
+  for (let o = 0; o < out; o++) for (let i = 0; i < inC; i++) for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) t[((y * k + x) * inC + i) * out + o] = v[((o * inC + i) * k + y) * k + x];
   return t;
 }
 
@@ -48,11 +59,15 @@ export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype): Bui
   const layers: DenseLayer[] = [];
   const round = rounder(dtype);
   let nIn = spec.inputWidth;
+  let [h, w] = spec.conv ? [spec.conv.height, spec.conv.width] : [1, 1];
   spec.widths.forEach((nOut, l) => {
     const torch = spec.framework === "torch";
-    const shape = torch ? [nOut, nIn] : [nIn, nOut];
+    const c = spec.conv;
+    const geometry = c ? convGeometry(h, w, c.kernel, c.stride, c.padding) : null;
+    const shape = c ? (torch ? [nOut, nIn, c.kernel, c.kernel] : [c.kernel, c.kernel, nIn, nOut]) : torch ? [nOut, nIn] : [nIn, nOut];
     let { values } = initialize(spec.init, { shape, framework: spec.framework }, rngStream(seed, "weights", l), dtype);
-    if (torch) values = transpose(values, nOut, nIn);
+    if (torch) values = c ? torchConvToKeras(values, nOut, nIn, c.kernel) : transpose(values, nOut, nIn);
+    if (geometry) [h, w] = [geometry.hOut, geometry.wOut];
     const blockPosition = m === null ? null : l % m;
     const blockEnd = m !== null && l % m === m - 1;
     if (fixup) {
@@ -64,7 +79,7 @@ export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype): Bui
       // a bias is a 1-D [out] tensor; its fans are those of the layer (torch's default bias uses the weight's fan_in)
       bias = initialize(spec.biasInit, { shape: [nOut], framework: spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework }, rngStream(seed, "bias", l), dtype).values;
     }
-    layers.push({ nIn, nOut, weights: values, bias, blockPosition, blockEnd });
+    layers.push({ nIn, nOut, weights: values, bias, blockPosition, blockEnd, conv: geometry });
     nIn = nOut;
   });
   const scale = spec.residual ? (spec.residual.branchScale === "fixup" ? 1 : spec.residual.branchScale) : 1;

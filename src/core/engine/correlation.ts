@@ -27,7 +27,7 @@ export async function propagateCorrelation(options: RunOptions, c0: number): Pro
   const acc = options.accumulate ?? defaultAccumulate(dtype);
   const round = rounder(dtype);
   const net = buildNetwork(options.network, options.seed, dtype);
-  const n0 = net.spec.inputWidth;
+  const n0 = net.spec.inputWidth * (net.spec.conv ? net.spec.conv.height * net.spec.conv.width : 1);
   const s = options.inputScale ?? 1;
   const x1 = fillNormal(rngStream(options.seed, "corr-x1"), new Float64Array(n0), 0, s) as Float64Array;
   const xi = fillNormal(rngStream(options.seed, "corr-xi"), new Float64Array(n0), 0, s) as Float64Array;
@@ -41,7 +41,7 @@ export async function propagateCorrelation(options: RunOptions, c0: number): Pro
   for (let l = 0; l < net.layers.length; l++) {
     if (net.layers[l].blockPosition === 0) blockInput = a;
     const f = await denseForward(net, l, a, 2, dtype, acc, referenceBackend);
-    const n = net.layers[l].nOut;
+    const n = f.pre.length / 2;
     let q1 = 0;
     let q2 = 0;
     let q12 = 0;

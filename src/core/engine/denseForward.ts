@@ -2,6 +2,7 @@ import type { Dtype } from "../numeric/dtype.js";
 import { rounder } from "../numeric/dtype.js";
 import type { Backend } from "./backend.js";
 import type { BuiltNetwork } from "./buildNetwork.js";
+import { im2col } from "./conv2d.js";
 import { normalize } from "./normalization.js";
 
 /** One dense layer's forward pass on a batch, with what the backward pass and the statistics need. */
@@ -24,9 +25,10 @@ export interface DenseForward {
 export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array, batch: number, dtype: Dtype, acc: Dtype, backend: Backend): Promise<DenseForward> {
   const layer = net.layers[l];
   const round = rounder(dtype);
-  const prod = await backend.gemm(a, layer.weights, batch, layer.nIn, layer.nOut, false, false, acc);
-  const pre = new Float64Array(batch * layer.nOut);
-  for (let b = 0; b < batch; b++) {
+  const { x, rows, k } = layerInputMatrix(net, l, a, batch);
+  const prod = await backend.gemm(x, layer.weights, rows, k, layer.nOut, false, false, acc);
+  const pre = new Float64Array(rows * layer.nOut);
+  for (let b = 0; b < rows; b++) {
     for (let j = 0; j < layer.nOut; j++) {
       const i = b * layer.nOut + j;
       pre[i] = layer.bias ? round(round(prod[i]) + layer.bias[j]) : round(prod[i]);
@@ -36,7 +38,8 @@ export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array
   let z: Float64Array | null = null;
   let invStd: Float64Array | null = null;
   if (net.spec.norm) {
-    const n = normalize(pre, batch, layer.nOut, net.spec.norm);
+    const [groups, size] = normShape(net, l, batch, net.spec.norm);
+    const n = normalize(pre, groups, size, net.spec.norm);
     for (let i = 0; i < n.z.length; i++) n.z[i] = round(n.z[i]);
     z = n.z;
     invStd = n.invStd;
@@ -50,6 +53,24 @@ export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array
     deriv[i] = phi.df(u[i]);
   }
   return { pre, z, invStd, post, deriv };
+}
+
+/**
+ * The matrix a layer multiplies by its weights: the activations [B, n_in] for a dense layer, the
+ * im2col patches [B·H_out·W_out, k²·n_in] for a conv layer.
+ */
+export function layerInputMatrix(net: BuiltNetwork, l: number, a: Float64Array, batch: number): { x: Float64Array; rows: number; k: number } {
+  const layer = net.layers[l];
+  const g = layer.conv;
+  if (!g) return { x: a, rows: batch, k: layer.nIn };
+  return { x: im2col(a, batch, layer.nIn, g), rows: batch * g.hOut * g.wOut, k: g.kernel * g.kernel * layer.nIn };
+}
+
+/** The [groups, size] view a norm works on: LayerNorm per sample (H·W·C values), BatchNorm per channel (B·H·W values). */
+export function normShape(net: BuiltNetwork, l: number, batch: number, kind: "layer" | "batch"): [number, number] {
+  const layer = net.layers[l];
+  const pixels = layer.conv ? layer.conv.hOut * layer.conv.wOut : 1;
+  return kind === "layer" ? [batch, pixels * layer.nOut] : [batch * pixels, layer.nOut];
 }
 
 /** The signal a layer passes on: post, or at a residual block's end h_in + round(scale·post), rounded. */

@@ -26,6 +26,7 @@ export interface JacobianResult {
  * BatchNorm has no per-example Jacobian at batch size 1 and is refused.
  */
 export async function jacobianSpectrum(options: RunOptions): Promise<JacobianResult> {
+  if (options.network.conv) throw new RangeError("conv: the Jacobian spectrum is computed for dense networks only");
   if (options.network.norm === "batch") throw new RangeError("norm: batch norm has no per-example Jacobian (batch size 1); use layer or none");
   const dtype = options.dtype ?? "float32";
   const acc = options.accumulate ?? (dtype === "bfloat16" || dtype === "float16" ? "float32" : dtype);

@@ -19,6 +19,12 @@ export interface NetworkSpec {
   norm: "layer" | "batch" | null;
   /** initializer semantics: a framework preset, or null for initlab's */
   framework: Framework | null;
+  /**
+   * Conv2D layers instead of dense ones: inputWidth and widths are channel counts, the input is an
+   * NHWC image of height × width pixels, every layer a kernel × kernel convolution (keras kernel
+   * [k, k, in, out], initlab's conv fans) with the given stride and padding. Absent = dense.
+   */
+  conv?: { kernel: number; stride: number; padding: "same" | "valid"; height: number; width: number } | null;
 }
 
 /** How to run a network. */
@@ -44,6 +50,14 @@ export function checkNetwork(n: NetworkSpec): void {
   posInt(n.inputWidth, "width");
   if (n.widths.length === 0) throw new RangeError("depth: must be a positive integer, got 0");
   n.widths.forEach((w, i) => posInt(w, `widths[${i}]`));
+  if (n.conv) {
+    posInt(n.conv.kernel, "kernel");
+    posInt(n.conv.stride, "stride");
+    posInt(n.conv.height, "height");
+    posInt(n.conv.width, "image width");
+    if (n.conv.padding !== "same" && n.conv.padding !== "valid") throw new RangeError(`padding: must be one of same, valid, got ${String(n.conv.padding)}`);
+    if (n.residual && (n.conv.stride !== 1 || n.conv.padding !== "same")) throw new RangeError("residual: conv residual blocks need stride 1 and padding same (the block input is added)");
+  }
   if (n.residual) {
     posInt(n.residual.branchDepth, "residual");
     if (n.widths.length % n.residual.branchDepth !== 0) {
@@ -56,17 +70,20 @@ export function checkNetwork(n: NetworkSpec): void {
 }
 
 /**
- * Bytes a run keeps alive at its peak: per layer the weights (n_in·n_out), and the batch's
- * pre-activations, normalised values and outputs (3·B·n_out), 8 bytes each — kept for the
- * backward pass — plus one layer's gradients.
+ * Bytes a run keeps alive at its peak: per layer the weights (k²·n_in·n_out), and the batch's
+ * pre-activations, normalised values and outputs (3·B·pixels·n_out), 8 bytes each — kept for the
+ * backward pass — plus one layer's im2col matrix and gradients.
  */
 export function networkMemoryBytes(n: NetworkSpec, batch: number): number {
+  const pixels = n.conv ? n.conv.height * n.conv.width : 1;
+  const taps = n.conv ? n.conv.kernel * n.conv.kernel : 1;
   let total = 0;
   let prev = n.inputWidth;
   for (const w of n.widths) {
-    total += prev * w + 3 * batch * w;
+    total += taps * prev * w + 3 * batch * pixels * w;
     prev = w;
   }
   const widest = Math.max(n.inputWidth, ...n.widths);
-  return 8 * (total + batch * n.inputWidth + 3 * batch * widest + widest * widest);
+  // one layer's im2col matrix (conv) and gradients
+  return 8 * (total + batch * pixels * n.inputWidth + 3 * batch * pixels * taps * widest + taps * widest * widest);
 }

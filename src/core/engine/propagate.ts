@@ -12,7 +12,10 @@ import type { TensorStats } from "./layerStats.js";
 import { tensorStats } from "./layerStats.js";
 import type { RunOptions } from "./networkSpec.js";
 import { normalizeBackward } from "./normalization.js";
-import { denseForward, layerOutput } from "./denseForward.js";
+import type { LsuvLayerReport, LsuvOptions } from "../init/lsuv.js";
+import { lsuvNetwork } from "./lsuvNetwork.js";
+import { col2im } from "./conv2d.js";
+import { denseForward, layerInputMatrix, layerOutput, normShape } from "./denseForward.js";
 
 /** Brock, De & Smith (2021) signal-propagation statistics of a residual block's output (N(0,1) input). */
 export interface BlockSignal {
@@ -38,7 +41,10 @@ export interface LayerGradient {
 
 export interface LayerResult {
   index: number;
+  /** output features (channels for conv layers) */
   width: number;
+  /** conv layers: output height and width */
+  spatial?: [number, number];
   /** x·W + b, before any norm */
   pre: TensorStats;
   /** φ(pre) (after the norm, if any) */
@@ -64,6 +70,8 @@ export interface PropagateOptions extends RunOptions {
   onProgress?: ProgressListener;
   /** keep each layer's ∂L/∂W (in [in, out] order) in the result, e.g. for gradient checks */
   keepGradients?: boolean;
+  /** run LSUV on the input batch before measuring (Mishkin & Matas 2016) */
+  lsuv?: LsuvOptions | null;
 }
 
 export interface PropagateResult {
@@ -77,6 +85,8 @@ export interface PropagateResult {
   loss: number | null;
   /** ∂L/∂W per layer, when keepGradients */
   weightGradients?: Float64Array[];
+  /** what LSUV did per layer, when it ran */
+  lsuv?: LsuvLayerReport[];
 }
 
 function channelStats(h: ArrayLike<number>, batch: number, n: number): { sqMean: number; variance: number } {
@@ -122,7 +132,14 @@ export function drawInput(seed: number, batch: number, n: number, scale: number,
  * Non-finite values propagate and are reported (events), never thrown.
  */
 export async function propagate(options: PropagateOptions): Promise<PropagateResult> {
-  return runNetwork(buildNetwork(options.network, options.seed, options.dtype ?? "float32"), options);
+  const dtype = options.dtype ?? "float32";
+  const net = buildNetwork(options.network, options.seed, dtype);
+  if (!options.lsuv) return runNetwork(net, options);
+  const spec = net.spec;
+  const pixels = spec.conv ? spec.conv.height * spec.conv.width : 1;
+  const x = drawInput(options.seed, options.batch, pixels * spec.inputWidth, options.inputScale ?? 1, dtype);
+  const reports = await lsuvNetwork(net, x, options.batch, dtype, options.lsuv);
+  return { ...(await runNetwork(net, options)), lsuv: reports };
 }
 
 /** {@link propagate} on an already built network (its weights as given, e.g. perturbed for a gradient check). */
@@ -139,7 +156,8 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
   const phi = net.activation;
   const spec = net.spec;
   const L = net.layers.length;
-  const x0 = drawInput(options.seed, batch, spec.inputWidth, options.inputScale ?? 1, dtype);
+  const pixels = spec.conv ? spec.conv.height * spec.conv.width : 1;
+  const x0 = drawInput(options.seed, batch, pixels * spec.inputWidth, options.inputScale ?? 1, dtype);
 
   const inputs: Float64Array[] = [];
   const normalized: (Float64Array | null)[] = [];
@@ -162,16 +180,17 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
     const { out, branch } = layerOutput(net, l, post, blockInput, dtype);
     let block: LayerResult["block"] = null;
     if (branch) {
-      const cs = channelStats(out, batch, layer.nOut);
+      const rowsOut = out.length / layer.nOut;
+      const cs = channelStats(out, rowsOut, layer.nOut);
       block = {
         ...tensorStats(out, acc, dtype),
         averageChannelSquaredMean: cs.sqMean,
         averageChannelVariance: cs.variance,
-        residualBranchVariance: channelStats(branch, batch, layer.nOut).variance,
+        residualBranchVariance: channelStats(branch, rowsOut, layer.nOut).variance,
       };
     }
     const postStats = tensorStats(post, acc, dtype, deriv);
-    results.push({ index: l, width: layer.nOut, pre: tensorStats(pre, acc, dtype), post: postStats, block, grad: null });
+    results.push({ index: l, width: layer.nOut, ...(layer.conv ? { spatial: [layer.conv.hOut, layer.conv.wOut] as [number, number] } : {}), pre: tensorStats(pre, acc, dtype), post: postStats, block, grad: null });
     const signal = block ?? postStats;
     if (events.stdNonFinite === null && !Number.isFinite(signal.std)) events.stdNonFinite = l;
     if (events.valueNonFinite === null && signal.nonFiniteFraction > 0) events.valueNonFinite = l;
@@ -184,10 +203,9 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
   let loss: number | null = null;
   let weightGradients: Float64Array[] | undefined;
   if (options.backward) {
-    const nOut = net.layers[L - 1].nOut;
     let g: Float64Array = new Float64Array(a.length);
     if ((options.loss ?? "sum-squares") === "mse") {
-      const y = drawInput(options.seed, batch, nOut, 1, dtype, "target");
+      const y = drawInput(options.seed, batch, a.length / batch, 1, dtype, "target");
       const d = new Float64Array(a.length);
       for (let i = 0; i < a.length; i++) {
         d[i] = round(a[i] - y[i]);
@@ -213,13 +231,16 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
       let gPre: Float64Array = new Float64Array(gPost.length);
       for (let i = 0; i < gPost.length; i++) gPre[i] = round(gPost[i] * phi.df(u[i]));
       if (spec.norm) {
-        gPre = normalizeBackward(gPre, normalized[l] as Float64Array, invStds[l] as Float64Array, batch, layer.nOut, spec.norm);
+        const [groups, size] = normShape(net, l, batch, spec.norm);
+        gPre = normalizeBackward(gPre, normalized[l] as Float64Array, invStds[l] as Float64Array, groups, size, spec.norm);
         for (let i = 0; i < gPre.length; i++) gPre[i] = round(gPre[i]);
       }
-      const gW = await backend.gemm(inputs[l], gPre, layer.nIn, batch, layer.nOut, true, false, acc);
+      const { x: X, rows, k: K } = layerInputMatrix(net, l, inputs[l], batch);
+      const gW = await backend.gemm(X, gPre, K, rows, layer.nOut, true, false, acc);
       for (let i = 0; i < gW.length; i++) gW[i] = round(gW[i]);
       if (options.keepGradients) kept[l] = Float64Array.from(gW);
-      const gIn = await backend.gemm(gPre, layer.weights, batch, layer.nOut, layer.nIn, false, true, acc);
+      const gX = await backend.gemm(gPre, layer.weights, rows, layer.nOut, K, false, true, acc);
+      const gIn = layer.conv ? col2im(gX, batch, layer.nIn, layer.conv) : gX;
       const gA = new Float64Array(gIn.length);
       for (let i = 0; i < gIn.length; i++) gA[i] = round(gIn[i]);
       const ms = meanStd(gPost, acc);

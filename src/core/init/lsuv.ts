@@ -3,7 +3,7 @@ export interface LsuvLayer {
   /** rescales the layer's weights in place: W ← factor·W */
   scale(factor: number): void;
   /** the layer's output (pre-activation) on the batch, given everything before it */
-  output(): ArrayLike<number>;
+  output(): ArrayLike<number> | Promise<ArrayLike<number>>;
 }
 
 export interface LsuvOptions {
@@ -32,13 +32,14 @@ export interface LsuvLayerReport {
  * as not converged.
  * @param layers in forward order; `output()` must reflect earlier layers' scaling.
  */
-export function lsuv(layers: readonly LsuvLayer[], options: LsuvOptions = {}): LsuvLayerReport[] {
+export async function lsuv(layers: readonly LsuvLayer[], options: LsuvOptions = {}): Promise<LsuvLayerReport[]> {
   const tol = options.tol ?? 0.1;
   const maxIterations = options.maxIterations ?? 10;
   if (!(tol > 0) || !Number.isFinite(tol)) throw new RangeError(`tol: must be a finite number > 0, got ${tol}`);
   if (!Number.isInteger(maxIterations) || maxIterations < 0) throw new RangeError(`maxIterations: must be an integer >= 0, got ${maxIterations}`);
-  return layers.map((layer) => {
-    let v = variance(layer.output());
+  const reports: LsuvLayerReport[] = [];
+  for (const layer of layers) {
+    let v = variance(await layer.output());
     const initialVariance = v;
     let iterations = 0;
     let totalScale = 1;
@@ -47,10 +48,11 @@ export function lsuv(layers: readonly LsuvLayer[], options: LsuvOptions = {}): L
       layer.scale(f);
       totalScale *= f;
       iterations++;
-      v = variance(layer.output());
+      v = variance(await layer.output());
     }
-    return { initialVariance, finalVariance: v, iterations, totalScale, converged: Math.abs(v - 1) < tol };
-  });
+    reports.push({ initialVariance, finalVariance: v, iterations, totalScale, converged: Math.abs(v - 1) < tol });
+  }
+  return reports;
 }
 
 function variance(x: ArrayLike<number>): number {

@@ -181,3 +181,14 @@ describe("norms, residuals and determinism", () => {
     await expect(propagate({ network: net({ depth: 3, width: 8 }), batch: 0, seed: 0 })).rejects.toThrow(/^batch:/);
   });
 });
+
+describe("LSUV on a network", () => {
+  it("brings every layer's pre-activation variance within tol of 1 (orthonormal pre-init, relu)", async () => {
+    const r = await propagate({ network: net({ depth: 8, width: 64, activation: "relu", init: "orthogonal" }), batch: 32, dtype: "float64", seed: 2, lsuv: { tol: 0.05 } });
+    expect(r.lsuv).toHaveLength(8);
+    for (const [l, rep] of (r.lsuv ?? []).entries()) {
+      expect(rep.converged).toBe(true);
+      expect(Math.abs(r.layers[l].pre.std ** 2 - 1)).toBeLessThan(0.05);
+    }
+  });
+});

@@ -25,10 +25,10 @@ const variance = (x: ArrayLike<number>) => {
   return a.reduce((s, v) => s + (v - m) ** 2, 0) / a.length;
 };
 
-describe("lsuv (Mishkin & Matas 2016)", () => {
-  it("a linear layer needs exactly one rescaling W ← W/√Var: the variance then is 1", () => {
+describe("lsuv (Mishkin & Matas 2016)", async () => {
+  it("a linear layer needs exactly one rescaling W ← W/√Var: the variance then is 1", async () => {
     const layers = denseChain([40, 40, 40], 64, (x) => x, 1);
-    const reports = lsuv(layers, { tol: 1e-9 });
+    const reports = await lsuv(layers, { tol: 1e-9 });
     for (const r of reports) {
       expect(r.iterations).toBe(1);
       expect(r.finalVariance).toBeCloseTo(1, 12);
@@ -36,33 +36,33 @@ describe("lsuv (Mishkin & Matas 2016)", () => {
     }
   });
 
-  it("tanh layers reach |Var − 1| < tol within maxIterations, earlier layers scaled first", () => {
+  it("tanh layers reach |Var − 1| < tol within maxIterations, earlier layers scaled first", async () => {
     const layers = denseChain([30, 50, 50, 50], 128, Math.tanh, 2);
-    const reports = lsuv(layers, { tol: 0.01, maxIterations: 10 });
+    const reports = await lsuv(layers, { tol: 0.01, maxIterations: 10 });
     for (const [l, r] of reports.entries()) {
       expect(r.converged).toBe(true);
       expect(Math.abs(variance(layers[l].output()) - 1)).toBeLessThan(0.01);
     }
   });
 
-  it("defaults to tol 0.1 and 10 iterations, and stops at maxIterations", () => {
+  it("defaults to tol 0.1 and 10 iterations, and stops at maxIterations", async () => {
     const layers = denseChain([30, 50], 32, Math.tanh, 3);
-    expect(lsuv(layers)[0].converged).toBe(true);
-    const stuck = lsuv([{ scale: () => {}, output: () => [0, 4] }], { maxIterations: 3 });
+    expect((await lsuv(layers))[0].converged).toBe(true);
+    const stuck = await lsuv([{ scale: () => {}, output: () => [0, 4] }], { maxIterations: 3 });
     expect(stuck[0]).toMatchObject({ iterations: 3, converged: false });
   });
 
-  it("reports a zero-variance layer as not converged instead of dividing by 0", () => {
-    expect(lsuv([{ scale: () => {}, output: () => [1, 1, 1] }])[0]).toMatchObject({ iterations: 0, converged: false, finalVariance: 0 });
+  it("reports a zero-variance layer as not converged instead of dividing by 0", async () => {
+    expect((await lsuv([{ scale: () => {}, output: () => [1, 1, 1] }]))[0]).toMatchObject({ iterations: 0, converged: false, finalVariance: 0 });
   });
 
-  it("rejects a bad tolerance", () => {
-    expect(() => lsuv([], { tol: 0 })).toThrow(/^tol:/);
+  it("rejects a bad tolerance", async () => {
+    await expect(lsuv([], { tol: 0 })).rejects.toThrow(/^tol:/);
   });
 });
 
-describe("fixupPlan (Zhang, Dauphin & Ma 2019)", () => {
-  it("scales hidden branch layers by L^(−1/(2m−2)) and zeroes the last", () => {
+describe("fixupPlan (Zhang, Dauphin & Ma 2019)", async () => {
+  it("scales hidden branch layers by L^(−1/(2m−2)) and zeroes the last", async () => {
     expect(fixupPlan(16, 2).hiddenScale).toBeCloseTo(16 ** -0.5, 15);
     expect(fixupPlan(16, 3).hiddenScale).toBeCloseTo(0.5, 15);
     expect(fixupPlan(16, 1).hiddenScale).toBe(1);
@@ -71,14 +71,14 @@ describe("fixupPlan (Zhang, Dauphin & Ma 2019)", () => {
   });
 });
 
-describe("muPRule (Tensor Programs V, Table 3)", () => {
+describe("muPRule (Tensor Programs V, Table 3)", async () => {
   const base = { fanIn: 256, fanOut: 256 };
-  it("hidden: Var 1/fan_in; Adam lr × base/fan_in, SGD lr × 1", () => {
+  it("hidden: Var 1/fan_in; Adam lr × base/fan_in, SGD lr × 1", async () => {
     expect(muPRule("hidden", 1024, 1024, base, "adam")).toEqual({ initVariance: 1 / 1024, learningRateMultiplier: 0.25, outputMultiplier: 1 });
     expect(muPRule("hidden", 1024, 1024, base, "sgd").learningRateMultiplier).toBe(1);
   });
 
-  it("output: Var 1/fan_in², lr × base/fan_in; input: Var 1/fan_in, SGD lr × fan_out/base", () => {
+  it("output: Var 1/fan_in², lr × base/fan_in; input: Var 1/fan_in, SGD lr × fan_out/base", async () => {
     expect(muPRule("output", 1024, 10, base, "adam")).toMatchObject({ initVariance: 1 / 1024 ** 2, learningRateMultiplier: 0.25 });
     expect(muPRule("input", 784, 1024, base, "sgd")).toMatchObject({ initVariance: 1 / 784, learningRateMultiplier: 4 });
     expect(muPRule("input", 784, 1024, base, "adam").learningRateMultiplier).toBe(1);
