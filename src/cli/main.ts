@@ -4,6 +4,7 @@ import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
 import { propagateCommands } from "./propagateCommand.js";
 import { studyCommand } from "./studyCommand.js";
+import { theoryCommand } from "./theoryCommand.js";
 
 /** Applies initlab's error rules to a command and all its subcommands: throw instead of exit, one-line errors to `io`. */
 function configure(command: Command, io: CliIo): void {
@@ -18,8 +19,9 @@ function configure(command: Command, io: CliIo): void {
 export function buildProgram(io: CliIo): Command {
   const program = new Command("initlab")
     .description("initlab: study, choose and audit weight initialization in deep neural networks")
-    .version("0.1.0");
-  for (const command of [studyCommand(io), initCommand(io), ...propagateCommands(io)]) program.addCommand(command);
+    .version("0.1.0")
+    .enablePositionalOptions();
+  for (const command of [studyCommand(io), initCommand(io), ...propagateCommands(io), theoryCommand(io)]) program.addCommand(command);
   configure(program, io);
   return program;
 }

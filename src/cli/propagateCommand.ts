@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import type { PropagateOptions, PropagateResult } from "../core/index.js";
-import { jacobianSpectrum, propagate, propagateCorrelation, referenceBackend, toJson } from "../core/index.js";
+import { jacobianSpectrum, networkTheory, propagate, propagateCorrelation, referenceBackend, toJson } from "../core/index.js";
 import { formatTable } from "../report/table.js";
 import type { CliIo } from "./io.js";
 import type { NetworkFlags } from "./networkOptions.js";
@@ -74,8 +74,10 @@ export function propagateCommands(io: CliIo): Command[] {
       if (lsuv && flags.backend === "onnx") throw new Error("backend: LSUV runs on the reference backend; drop --backend onnx");
       const result = (await chooseBackend(popts, flags.backend)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
       const correlation = c0 === null ? null : await propagateCorrelation(run, c0);
+      const theory = networkTheory(network, flags.inputScale, c0);
       progress.done();
-      if (flags.json) return io.stdout(`${toJson({ ...result, seed: flags.seed, network, correlation })}\n`);
+      if (flags.json) return io.stdout(`${toJson({ ...result, seed: flags.seed, network, correlation, theory })}\n`);
+      const th = theory.unsupported === null;
       const L = result.layers.length;
       const step = L <= 60 ? 1 : Math.ceil(L / 50);
       const ev = result.events;
@@ -86,12 +88,12 @@ export function propagateCommands(io: CliIo): Command[] {
         .map((l) => {
           const sig = l.block ?? l.post;
           return [
-            String(l.index), String(l.width), g(l.pre.rms), g(sig.mean), g(sig.std), ...(fast ? [] : [g(l.post.zeroFraction), g(l.post.saturatedFraction)]),
+            String(l.index), String(l.width), g(l.pre.rms ** 2), ...(th ? [g(theory.q[l.index])] : []), g(sig.mean), g(sig.std), ...(fast ? [] : [g(l.post.zeroFraction), g(l.post.saturatedFraction)]),
             ...(flags.backward ? [g(l.grad?.activationNorm), g(l.grad?.weightNorm), g(l.grad?.weightRatio)] : []),
-            ...(correlation ? [g(correlation.layers[l.index].c)] : []),
+            ...(correlation ? [g(correlation.layers[l.index].c), ...(th && theory.c ? [g(theory.c[l.index])] : [])] : []),
           ];
         });
-      const header = ["layer", "width", "pre rms", "mean", "std", ...(fast ? [] : ["zero frac", "saturated"]), ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []), ...(correlation ? ["c"] : [])];
+      const header = ["layer", "width", "q = E[pre²]", ...(th ? ["q theory"] : []), "mean", "std", ...(fast ? [] : ["zero frac", "saturated"]), ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []), ...(correlation ? ["c", ...(th ? ["c theory"] : [])] : [])];
       io.stdout(
         [
           `propagate: ${network.init} weights, ${result.activation}, ${L} layers, widths ${network.inputWidth}→${network.widths.join("→").slice(0, 60)}${network.widths.length > 10 ? "…" : ""}, batch ${flags.batch}`,
@@ -100,6 +102,7 @@ export function propagateCommands(io: CliIo): Command[] {
           formatTable(header, rows),
           "",
           ...eventSentences(ev).map((s) => `→ ${s}`),
+          th ? `theory: mean-field q^l (Poole et al. 2016) from σ_w² = ${g(theory.sigmaW2[0])}, σ_b² = ${g(theory.sigmaB2[0])} at layer 0` : `theory: ${theory.unsupported}`,
           ...(result.loss !== null ? [`loss ${g(result.loss)} (${flags.loss})`] : []),
           ...(result.lsuv ? [`LSUV: ${result.lsuv.filter((r) => r.converged).length}/${result.lsuv.length} layers converged, ${result.lsuv.reduce((s, r) => s + r.iterations, 0)} rescalings`] : []),
         ].join("\n") + "\n",

@@ -25,7 +25,7 @@ describe("initlab propagate", () => {
 
   it("prints a table and the events in words", async () => {
     const { stdout } = await runCli(["propagate", "--init", "normal(std=1)", "--activation", "linear", "--depth", "16", "--width", "512", "--batch", "1"]);
-    expect(stdout).toMatch(/^layer\s+width\s+pre rms/m);
+    expect(stdout).toMatch(/^layer\s+width\s+q = E\[pre²\]\s+q theory/m);
     expect(stdout).toContain("→ std becomes non-finite at layer 13");
   });
 

@@ -1,0 +1,134 @@
+import type { Activation } from "../engine/activations.js";
+import { brentRoot } from "../math/brent.js";
+import { gaussianExpectation, gaussianExpectationDq, gaussianPairExpectation } from "./gaussian.js";
+
+/** A mean-field setting: activation and the weight and bias variances σ_w² = fan_in·Var(w), σ_b² = Var(b). */
+export interface MeanFieldParams {
+  activation: Activation;
+  sigmaW2: number;
+  sigmaB2: number;
+}
+
+function check(p: MeanFieldParams): void {
+  if (!(Number.isFinite(p.sigmaW2) && p.sigmaW2 >= 0)) throw new RangeError(`sigma-w2: must be a finite number >= 0, got ${p.sigmaW2}`);
+  if (!(Number.isFinite(p.sigmaB2) && p.sigmaB2 >= 0)) throw new RangeError(`sigma-b2: must be a finite number >= 0, got ${p.sigmaB2}`);
+}
+
+/**
+ * The length map (Poole et al. (2016), "Exponential expressivity in deep neural networks through
+ * transient chaos"): q^{l+1} = σ_w²·E_z[φ(√q^l·z)²] + σ_b².
+ */
+export function lengthMap(p: MeanFieldParams, q: number): number {
+  const phi = p.activation;
+  return p.sigmaW2 * gaussianExpectation((u) => phi.f(u) ** 2, q, phi.kinks) + p.sigmaB2;
+}
+
+/**
+ * The fixed point q* of the length map, from q = 1: fixed-point iteration, then Brent's method on
+ * q ↦ lengthMap(q) − q once a sign change brackets the stable fixed point. Infinity where q grows
+ * without bound (e.g. ReLU with σ_w² > 2), 0 where it vanishes. Where every q is fixed (ReLU at
+ * σ_w² = 2, σ_b² = 0) the starting q = 1 is returned.
+ */
+export function qStar(p: MeanFieldParams): number {
+  check(p);
+  let q = 1;
+  for (let i = 0; i < 400; i++) {
+    const next = lengthMap(p, q);
+    if (!Number.isFinite(next) || next > 1e200) return Infinity;
+    if (next < 1e-200) return 0;
+    if (Math.abs(next - q) <= 1e-15 * q) return next;
+    q = next;
+  }
+  const F = (x: number) => lengthMap(p, x) - x;
+  let lo = q;
+  let hi = q;
+  for (let i = 0; i < 400 && !(F(lo) >= 0 && F(hi) <= 0); i++) {
+    if (F(lo) < 0) lo /= 10;
+    if (F(hi) > 0) hi *= 10;
+    if (hi > 1e200) return Infinity;
+    if (lo < 1e-200) return 0;
+  }
+  return F(lo) >= 0 && F(hi) <= 0 ? brentRoot(F, lo, hi) : q;
+}
+
+/** χ₁ = σ_w²·E[φ'(√q*·z)²] (Schoenholz et al. (2017), "Deep Information Propagation"): > 1 chaotic, < 1 ordered. */
+export function chi1(p: MeanFieldParams, q = qStar(p)): number {
+  const phi = p.activation;
+  return p.sigmaW2 * gaussianExpectation((u) => phi.df(u) ** 2, q, phi.kinks);
+}
+
+/** The correlation map at the fixed length: c^{l+1} = (σ_w²·E[φ(u₁)φ(u₂)] + σ_b²)/q*, (u₁, u₂) with variance q* and correlation c. */
+export function correlationMap(p: MeanFieldParams, c: number, q = qStar(p)): number {
+  const phi = p.activation;
+  return (p.sigmaW2 * gaussianPairExpectation(phi.f, phi.f, q, q, c, phi.kinks) + p.sigmaB2) / q;
+}
+
+/**
+ * The stable fixed point c* of the correlation map: 1 in the ordered phase (χ₁ ≤ 1); in the
+ * chaotic phase the root of C(c) − c below 1, by Brent's method.
+ */
+export function cStar(p: MeanFieldParams, q = qStar(p), chi = chi1(p, q)): number {
+  if (!Number.isFinite(q) || q === 0) return Number.NaN;
+  if (chi <= 1) return 1;
+  const G = (c: number) => correlationMap(p, c, q) - c;
+  const hi = 1 - 1e-7;
+  if (G(hi) >= 0) return 1;
+  let lo = 0;
+  while (G(lo) < 0 && lo > -1 + 1e-7) lo = Math.max(-1 + 1e-7, lo - 0.5);
+  return brentRoot(G, lo, hi, 1e-13);
+}
+
+/**
+ * Depth scales (Schoenholz et al. 2017): ξ_q = −1/ln(∂q^{l+1}/∂q^l at q*), with
+ * ∂/∂q E[φ(√q z)²] taken through the Gaussian density; ξ_c = −1/ln(σ_w²·E[φ'(u₁)φ'(u₂)]) with
+ * (u₁, u₂) at q* and correlation c* — which is −1/ln χ₁ when c* = 1. Infinity at criticality.
+ */
+export function depthScales(p: MeanFieldParams, q = qStar(p), c = cStar(p, q)): { xiQ: number; xiC: number } {
+  const phi = p.activation;
+  const slope = p.sigmaW2 * gaussianExpectationDq((u) => phi.f(u) ** 2, q, phi.kinks);
+  const chiC = c >= 1 ? chi1(p, q) : p.sigmaW2 * gaussianPairExpectation(phi.df, phi.df, q, q, c, phi.kinks);
+  const xi = (r: number) => (Math.abs(r - 1) < 1e-12 ? Infinity : -1 / Math.log(r));
+  return { xiQ: xi(slope), xiC: xi(chiC) };
+}
+
+/** Everything `initlab theory` prints for one (σ_w², σ_b²). */
+export interface MeanFieldSummary {
+  activation: string;
+  sigmaW2: number;
+  sigmaB2: number;
+  qStar: number;
+  chi1: number;
+  cStar: number;
+  xiQ: number;
+  xiC: number;
+  /** 6ξ_c: the depth beyond which Schoenholz et al. found networks untrainable */
+  trainableDepth: number;
+}
+
+export function meanField(p: MeanFieldParams): MeanFieldSummary {
+  const q = qStar(p);
+  const chi = Number.isFinite(q) ? chi1(p, q) : Number.NaN;
+  const c = Number.isFinite(q) && q > 0 ? cStar(p, q, chi) : Number.NaN;
+  const { xiQ, xiC } = Number.isFinite(q) && q > 0 ? depthScales(p, q, c) : { xiQ: Number.NaN, xiC: Number.NaN };
+  return { activation: p.activation.name, sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2, qStar: q, chi1: chi, cStar: c, xiQ, xiC, trainableDepth: 6 * xiC };
+}
+
+/**
+ * The critical σ_w² for a given σ_b²: the root of χ₁(σ_w²) = 1 (the order-to-chaos transition),
+ * by Brent's method after bracketing from [0.5, 2].
+ */
+export function criticalSigmaW2(activation: Activation, sigmaB2: number): { sigmaW2: number; qStar: number } {
+  check({ activation, sigmaW2: 1, sigmaB2 });
+  const f = (w: number) => {
+    const p = { activation, sigmaW2: w, sigmaB2 };
+    const q = qStar(p);
+    return (Number.isFinite(q) ? chi1(p, q) : Infinity) - 1;
+  };
+  let lo = 0.5;
+  let hi = 2;
+  for (let i = 0; i < 60 && f(lo) > 0; i++) lo /= 2;
+  for (let i = 0; i < 60 && f(hi) < 0; i++) hi *= 2;
+  if (!(f(lo) <= 0 && f(hi) >= 0)) throw new RangeError(`${activation.name}: no order-to-chaos transition found for sigma-b2 = ${sigmaB2}`);
+  const w = brentRoot(f, lo, hi, 1e-13);
+  return { sigmaW2: w, qStar: qStar({ activation, sigmaW2: w, sigmaB2 }) };
+}

@@ -1,0 +1,66 @@
+import { parseActivation } from "../engine/activations.js";
+import type { NetworkSpec } from "../engine/networkSpec.js";
+import { resolveInitializer } from "../init/resolveInitializer.js";
+import { gaussianExpectation, gaussianPairExpectation } from "./gaussian.js";
+
+/** The mean-field prediction beside a propagate run. */
+export interface NetworkTheory {
+  /** σ_w² = fan_in·E[w²] of each layer, from the initializer's analytic moments */
+  sigmaW2: number[];
+  /** σ_b² = E[b²] of each layer (0 without bias) */
+  sigmaB2: number[];
+  /** predicted q^l = E[pre_l²] per layer */
+  q: number[];
+  /** predicted correlation of the two inputs' pre-activations per layer, when c₀ is given */
+  c: number[] | null;
+  /** why no prediction is made, or null */
+  unsupported: string | null;
+}
+
+/**
+ * Mean-field predictions for a freshly initialized network (Poole et al. 2016; Schoenholz et al.
+ * 2017): with input x ~ N(0, s²), q⁰ = σ_w²·s² + σ_b², q^{l+1} = σ_w²·E[φ(√q^l z)²] + σ_b²; for two
+ * inputs with correlation c₀, c⁰ = (σ_w²·c₀·s² + σ_b²)/q⁰ and
+ * c^{l+1} = (σ_w²·E[φ(u₁)φ(u₂)] + σ_b²)/q^{l+1} with (u₁, u₂) at q^l and correlation c^l.
+ * σ_w² per layer is fan_in·E[w²] of the initializer as resolved for that layer (any distribution:
+ * the theory needs only second moments at infinite width). Conv layers use fan_in = k²·C_in and
+ * predict interior pixels (zero padding lowers the border). Norms and residual blocks are not
+ * covered (unsupported says so).
+ */
+export function networkTheory(spec: NetworkSpec, inputScale: number, c0: number | null = null): NetworkTheory {
+  const none = (why: string): NetworkTheory => ({ sigmaW2: [], sigmaB2: [], q: [], c: null, unsupported: why });
+  if (spec.norm) return none("mean-field prediction not implemented for normalised networks");
+  if (spec.residual) return none("mean-field prediction not implemented for residual networks");
+  const phi = parseActivation(spec.activation);
+  const sigmaW2: number[] = [];
+  const sigmaB2: number[] = [];
+  let nIn = spec.inputWidth;
+  for (const nOut of spec.widths) {
+    const k = spec.conv?.kernel;
+    const shape = k ? [k, k, nIn, nOut] : [nIn, nOut];
+    const r = resolveInitializer(spec.init, { shape, framework: spec.framework === "torch" ? null : spec.framework });
+    sigmaW2.push(r.fanIn * (r.variance + r.mean * r.mean));
+    if (spec.biasInit) {
+      const b = resolveInitializer(spec.biasInit, { shape: [nOut], framework: spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework });
+      sigmaB2.push(b.variance + b.mean * b.mean);
+    } else sigmaB2.push(0);
+    nIn = nOut;
+  }
+  const s2 = inputScale * inputScale;
+  const q: number[] = [];
+  const c: number[] | null = c0 === null ? null : [];
+  let ql = sigmaW2[0] * s2 + sigmaB2[0];
+  let cl = c0 === null ? 0 : (sigmaW2[0] * c0 * s2 + sigmaB2[0]) / ql;
+  q.push(ql);
+  c?.push(cl);
+  for (let l = 1; l < spec.widths.length; l++) {
+    const next = sigmaW2[l] * gaussianExpectation((u) => phi.f(u) ** 2, ql, phi.kinks) + sigmaB2[l];
+    if (c) {
+      cl = Number.isFinite(next) && next > 0 ? (sigmaW2[l] * gaussianPairExpectation(phi.f, phi.f, ql, ql, Math.max(-1, Math.min(1, cl)), phi.kinks) + sigmaB2[l]) / next : Number.NaN;
+      c.push(cl);
+    }
+    ql = next;
+    q.push(ql);
+  }
+  return { sigmaW2, sigmaB2, q, c, unsupported: null };
+}
