@@ -62,7 +62,8 @@ export function propagateCommands(io: CliIo): Command[] {
     .option("--lsuv-iterations <n>", "LSUV: at most n rescalings a layer", "10")
     .addOption(new Option("--backend <name>", "compute backend: reference (every dtype, exact), onnx (float32, fast), auto (onnx for large plain float32 nets)").choices(["auto", "reference", "onnx"]).default("auto"))
     .option("--json", "print one JSON document")
-    .action(async (flags: NetworkFlags & { backward?: boolean; loss: "sum-squares" | "mse"; correlation?: string; json?: boolean; backend: "auto" | "reference" | "onnx"; lsuv?: boolean; lsuvTol: string; lsuvIterations: string }) => {
+    .option("--out <dir>", "also write index.html with SVG/PNG charts (signal, q measured vs theory, gradients)")
+    .action(async (flags: NetworkFlags & { out?: string; backward?: boolean; loss: "sum-squares" | "mse"; correlation?: string; json?: boolean; backend: "auto" | "reference" | "onnx"; lsuv?: boolean; lsuvTol: string; lsuvIterations: string }) => {
       const network = networkFromFlags(flags);
       const c0 = flags.correlation === undefined ? null : parseCorrelation(flags.correlation);
       const run = { network, batch: flags.batch, inputScale: flags.inputScale, dtype: flags.dtype, accumulate: flags.accumulate, seed: flags.seed };
@@ -76,7 +77,17 @@ export function propagateCommands(io: CliIo): Command[] {
       const correlation = c0 === null ? null : await propagateCorrelation(run, c0);
       const theory = networkTheory(network, flags.inputScale, c0);
       progress.done();
-      if (flags.json) return io.stdout(`${toJson({ ...result, seed: flags.seed, network, correlation, theory })}\n`);
+      const writeReport = async (text: string) => {
+        if (flags.out === undefined) return;
+        const [{ propagateCharts }, { writeChartsReport }] = await Promise.all([import("../charts/propagateCharts.js"), import("../report/writeChartsReport.js")]);
+        const title = `${network.init}, ${result.activation}, ${network.widths.length} layers`;
+        const html = await writeChartsReport(flags.out, `initlab propagate — ${title}`, `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, batch ${flags.batch}, seed ${flags.seed}. ${eventSentences(result.events).join("; ")}.`, propagateCharts(result, theory, title), text);
+        io.stderr(`initlab: wrote ${html}\n`);
+      };
+      if (flags.json) {
+        io.stdout(`${toJson({ ...result, seed: flags.seed, network, correlation, theory })}\n`);
+        return writeReport(toJson({ ...result, seed: flags.seed, network, theory }, 1));
+      }
       const th = theory.unsupported === null;
       const L = result.layers.length;
       const step = L <= 60 ? 1 : Math.ceil(L / 50);
@@ -94,7 +105,7 @@ export function propagateCommands(io: CliIo): Command[] {
           ];
         });
       const header = ["layer", "width", "q = E[pre²]", ...(th ? ["q theory"] : []), "mean", "std", ...(fast ? [] : ["zero frac", "saturated"]), ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []), ...(correlation ? ["c", ...(th ? ["c theory"] : [])] : [])];
-      io.stdout(
+      const text =
         [
           `propagate: ${network.init} weights, ${result.activation}, ${L} layers, widths ${network.inputWidth}→${network.widths.join("→").slice(0, 60)}${network.widths.length > 10 ? "…" : ""}, batch ${flags.batch}`,
           `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, seed ${flags.seed}${network.norm ? `, ${network.norm} norm` : ""}${network.residual ? `, residual blocks of ${network.residual.branchDepth} (scale ${network.residual.branchScale})` : ""}`,
@@ -105,8 +116,9 @@ export function propagateCommands(io: CliIo): Command[] {
           th ? `theory: mean-field q^l (Poole et al. 2016) from σ_w² = ${g(theory.sigmaW2[0])}, σ_b² = ${g(theory.sigmaB2[0])} at layer 0` : `theory: ${theory.unsupported}`,
           ...(result.loss !== null ? [`loss ${g(result.loss)} (${flags.loss})`] : []),
           ...(result.lsuv ? [`LSUV: ${result.lsuv.filter((r) => r.converged).length}/${result.lsuv.length} layers converged, ${result.lsuv.reduce((s, r) => s + r.iterations, 0)} rescalings`] : []),
-        ].join("\n") + "\n",
-      );
+        ].join("\n") + "\n";
+      io.stdout(text);
+      await writeReport(text);
     });
 
   const jac = addNetworkOptions(new Command("jacobian").description("singular values of the input–output Jacobian at one input (dynamical isometry)"), { batch: 1 })

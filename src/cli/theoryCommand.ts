@@ -3,6 +3,7 @@ import type { MeanFieldSummary } from "../core/index.js";
 import { criticalSigmaW2, jacobianSpectrumTheory, linspace, meanField, parseActivation, phaseDiagram, toJson } from "../core/index.js";
 import { positiveIntArg } from "./argParsers.js";
 import type { CliIo } from "./io.js";
+import { progressReporter } from "./progressReporter.js";
 
 function variance(name: string): (v: string) => number {
   return (v) => {
@@ -93,7 +94,9 @@ export function theoryCommand(io: CliIo): Command {
     .option("--json", "print the grid as JSON")
     .action(async (flags: { activation: string; out: string; grid: number; json?: boolean }) => {
       const act = parseActivation(flags.activation);
-      const d = phaseDiagram(act, linspace(0.5, 4, flags.grid), linspace(0, 0.3, Math.max(2, Math.round(flags.grid / 2))));
+      const progress = progressReporter(io);
+      const d = phaseDiagram(act, linspace(0.5, 4, flags.grid), linspace(0, 0.3, Math.max(2, Math.round(flags.grid / 2))), progress.listener);
+      progress.done();
       if (flags.json) return io.stdout(`${toJson(d)}\n`);
       const [{ mkdirSync, writeFileSync }, { join }, { renderSvg, svgToPng }, { phaseChart }] = await Promise.all([
         import("node:fs"),

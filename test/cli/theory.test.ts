@@ -61,3 +61,18 @@ describe("propagate prints theory beside the measurement", () => {
     expect(table).toMatch(/q = E\[pre²\]\s+q theory/);
   });
 });
+
+describe("propagate --out", () => {
+  it("writes the signal, q-vs-theory and gradient charts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "initlab-prop-"));
+    try {
+      const { code } = await runCli(["propagate", "--depth", "5", "--width", "32", "--batch", "4", "--backward", "--out", dir]);
+      expect(code).toBe(0);
+      const html = readFileSync(join(dir, "index.html"), "utf8");
+      expect(html).toContain("q theory (mean field)");
+      for (const id of ["signal", "q-theory", "gradients"]) expect(readFileSync(join(dir, `${id}.png`)).length).toBeGreaterThan(5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import type { Activation } from "../engine/activations.js";
+import type { ProgressListener } from "../study/progress.js";
 import type { MeanFieldSummary } from "./meanField.js";
 import { criticalSigmaW2, meanField } from "./meanField.js";
 
@@ -21,9 +22,15 @@ export function linspace(a: number, b: number, n: number): number[] {
  * The order/chaos phase diagram (Poole et al. 2016; Schoenholz et al. 2017): q*, χ₁, c*, ξ_c and
  * the 6ξ_c trainable depth over a (σ_w², σ_b²) grid, and the critical line χ₁ = 1.
  */
-export function phaseDiagram(activation: Activation, sigmaW2: number[], sigmaB2: number[]): PhaseDiagram {
+export function phaseDiagram(activation: Activation, sigmaW2: number[], sigmaB2: number[], onProgress?: ProgressListener): PhaseDiagram {
   const points: MeanFieldSummary[] = [];
-  for (const b of sigmaB2) for (const w of sigmaW2) points.push(meanField({ activation, sigmaW2: w, sigmaB2: b }));
+  const total = sigmaW2.length * sigmaB2.length;
+  for (const b of sigmaB2) {
+    for (const w of sigmaW2) {
+      points.push(meanField({ activation, sigmaW2: w, sigmaB2: b }));
+      onProgress?.({ step: "phase diagram", done: points.length, total });
+    }
+  }
   const critical = sigmaB2.map((b) => {
     try {
       return { sigmaB2: b, sigmaW2: criticalSigmaW2(activation, b).sigmaW2 };
