@@ -86,3 +86,7 @@ export { phaseDiagram, linspace } from "./theory/phaseDiagram.js";
 export type { PhaseDiagram } from "./theory/phaseDiagram.js";
 export { networkTheory } from "./theory/networkTheory.js";
 export type { NetworkTheory } from "./theory/networkTheory.js";
+export { spirals, teacher, splitDataset } from "./train/dataset.js";
+export type { Dataset } from "./train/dataset.js";
+export { train } from "./train/train.js";
+export type { TrainOptions, TrainResult, EpochRecord } from "./train/train.js";

