@@ -4,6 +4,7 @@ import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
 import { propagateCommands } from "./propagateCommand.js";
 import { studyCommand } from "./studyCommand.js";
+import { sweepCommands } from "./sweepCommand.js";
 import { theoryCommand } from "./theoryCommand.js";
 
 /** Applies initlab's error rules to a command and all its subcommands: throw instead of exit, one-line errors to `io`. */
@@ -21,7 +22,7 @@ export function buildProgram(io: CliIo): Command {
     .description("initlab: study, choose and audit weight initialization in deep neural networks")
     .version("0.1.0")
     .enablePositionalOptions();
-  for (const command of [studyCommand(io), initCommand(io), ...propagateCommands(io), theoryCommand(io)]) program.addCommand(command);
+  for (const command of [studyCommand(io), initCommand(io), ...propagateCommands(io), theoryCommand(io), ...sweepCommands(io)]) program.addCommand(command);
   configure(program, io);
   return program;
 }

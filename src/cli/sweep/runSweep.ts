@@ -1,0 +1,111 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Presets, SingleBar } from "cli-progress";
+import { Piscina } from "piscina";
+import type { ExperimentSpec, Point } from "../../experiment/experimentSpec.js";
+import { expandGrid, pointKey, shardPoints } from "../../experiment/experimentSpec.js";
+import type { CliIo } from "../io.js";
+import { appendLine, readResults } from "./resultsFile.js";
+
+function workerFile(): string {
+  const here = new URL("./sweepWorker.js", import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here.href;
+  const built = new URL("../../../dist/cli/sweep/sweepWorker.js", import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built.href;
+  throw new Error("sweep worker: dist/cli/sweep/sweepWorker.js is missing; run npm run build");
+}
+
+/** The stored form of a spec in DIR/spec.json. */
+export function specText(spec: ExperimentSpec): string {
+  return `${JSON.stringify(spec, null, 2)}\n`;
+}
+
+export interface SweepOptions {
+  out: string;
+  workers?: number;
+  shard?: { index: number; count: number } | null;
+  /** stop after this many new points (tests use it to interrupt a run) */
+  limit?: number;
+}
+
+/**
+ * Runs a sweep: the grid's points (or shard K/N of them) on a piscina worker pool, appending one
+ * line {"point", "result"} per finished point to OUT/results.jsonl with a single fsync'd write.
+ * A rerun reads the file, cuts a half-written or corrupt last line, skips every point already
+ * there and runs the rest — so no finished point is lost and none is duplicated. Results do not
+ * depend on the worker count, order or shard: each point carries its seed.
+ */
+export async function runSweep(spec: ExperimentSpec, o: SweepOptions, io: CliIo): Promise<{ total: number; skipped: number; ran: number }> {
+  mkdirSync(o.out, { recursive: true });
+  const specPath = join(o.out, "spec.json");
+  if (existsSync(specPath) && readFileSync(specPath, "utf8") !== specText(spec)) {
+    throw new Error(`out: ${o.out} holds results of a different spec (spec.json differs); use another folder`);
+  }
+  writeFileSync(specPath, specText(spec));
+  const resultsPath = join(o.out, "results.jsonl");
+  const points = shardPoints(expandGrid(spec), o.shard ?? null);
+  const done = new Set(readResults(resultsPath, (p) => pointKey(p.point as Point)).map((r) => r.key));
+  const todo = points.filter((p) => !done.has(pointKey(p))).slice(0, o.limit ?? Infinity);
+  const skipped = points.length - points.filter((p) => !done.has(pointKey(p))).length;
+  if (todo.length === 0) return { total: points.length, skipped, ran: 0 };
+  const threads = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length));
+  const pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads });
+  const bar = new SingleBar(
+    {
+      // a terminal gets the redrawn bar; a log (or a test's buffer) gets a line every 2 s
+      stream: io.stderrIsTTY ? process.stderr : ({ write: (t: string) => io.stderr(t), isTTY: false } as unknown as NodeJS.WriteStream),
+      format: "initlab sweep |{bar}| {value}/{total} points | {duration_formatted} elapsed | ETA {eta_formatted}",
+      noTTYOutput: !io.stderrIsTTY,
+      notTTYSchedule: 2000,
+      hideCursor: false,
+    },
+    Presets.shades_classic,
+  );
+  bar.start(points.length, skipped);
+  let ran = 0;
+  try {
+    await Promise.all(
+      todo.map(async (point) => {
+        const text = (await pool.run({ experiment: spec.experiment, point })) as string;
+        appendLine(resultsPath, `{"point":${JSON.stringify(point)},"result":${text}}`);
+        ran++;
+        bar.increment();
+      }),
+    );
+  } finally {
+    bar.stop();
+    await pool.destroy();
+  }
+  return { total: points.length, skipped, ran };
+}
+
+/**
+ * Joins shard folders (or any folders of the same spec) into OUT: every point once, in grid order.
+ * @throws if the folders hold different specs, or the same point with different results.
+ */
+export function mergeSweeps(out: string, dirs: string[]): { points: number; missing: number } {
+  if (dirs.length === 0) throw new Error("merge: name at least one folder to merge");
+  const specs = dirs.map((d) => {
+    const p = join(d, "spec.json");
+    if (!existsSync(p)) throw new Error(`merge: ${d} has no spec.json (not a sweep folder)`);
+    return readFileSync(p, "utf8");
+  });
+  if (specs.some((s) => s !== specs[0])) throw new Error("merge: the folders hold different specs");
+  const spec = JSON.parse(specs[0]) as ExperimentSpec;
+  const byKey = new Map<string, string>();
+  for (const d of dirs) {
+    for (const r of readResults(join(d, "results.jsonl"), (p) => pointKey(p.point as Point))) {
+      const prev = byKey.get(r.key);
+      if (prev !== undefined && prev !== r.text) throw new Error(`merge: point ${r.key} has different results in two folders`);
+      byKey.set(r.key, r.text);
+    }
+  }
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "spec.json"), specs[0]);
+  const ordered = expandGrid(spec).map(pointKey);
+  const lines = ordered.filter((k) => byKey.has(k)).map((k) => byKey.get(k) as string);
+  writeFileSync(join(out, "results.jsonl"), lines.length ? `${lines.join("\n")}\n` : "");
+  return { points: lines.length, missing: ordered.length - lines.length };
+}

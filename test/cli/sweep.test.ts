@@ -1,0 +1,109 @@
+import { spawn } from "node:child_process";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "./helpers.js";
+
+const root = mkdtempSync(join(tmpdir(), "initlab-sweep-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const BIN = resolve(__dirname, "../../bin/initlab.js");
+
+const SPEC = `name: kill <script>alert(1)</script> test
+experiment: propagate
+grid:
+  init: [lecun_normal, "normal(std=0.3)"]
+  activation: [tanh, relu, selu]
+  seed: [0, 1]
+fixed:
+  depth: 30
+  width: 96
+  batch: 32
+`;
+const specPath = join(root, "spec.yaml");
+writeFileSync(specPath, SPEC);
+
+const sortedLines = (dir: string) => readFileSync(join(dir, "results.jsonl"), "utf8").trim().split("\n").sort();
+
+describe("initlab sweep", () => {
+  const full = join(root, "full");
+
+  it("runs every point once and writes one JSON line per point", async () => {
+    const { code, stdout } = await runCli(["sweep", specPath, "--out", full, "--workers", "2"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/12 points, 0 already done, 12 run now/);
+    const lines = sortedLines(full);
+    expect(lines).toHaveLength(12);
+    const first = JSON.parse(lines[0]);
+    expect(Object.keys(first)).toEqual(["point", "result"]);
+    expect(first.result.layers).toHaveLength(30);
+  }, 60_000);
+
+  it("survives SIGKILL mid-way and a corrupted last line: the rerun has every point once, identical to an uninterrupted run", async () => {
+    const out = join(root, "killed");
+    const child = spawn(process.execPath, [BIN, "sweep", specPath, "--out", out, "--workers", "1"], { stdio: "ignore" });
+    const results = join(out, "results.jsonl");
+    await new Promise<void>((done, fail) => {
+      const started = Date.now();
+      const poll = setInterval(() => {
+        const n = existsSync(results) ? readFileSync(results, "utf8").split("\n").length - 1 : 0;
+        if (n >= 3) {
+          clearInterval(poll);
+          child.kill("SIGKILL");
+          child.on("exit", () => done());
+        } else if (Date.now() - started > 50_000) {
+          clearInterval(poll);
+          fail(new Error("sweep did not produce results in time"));
+        }
+      }, 20);
+    });
+    const partial = readFileSync(results, "utf8").trim().split("\n").length;
+    expect(partial).toBeLessThan(12);
+    appendFileSync(results, '{"point":{"init":"lecun_normal","activ'); // a half-written last line
+    const { code, stdout } = await runCli(["sweep", specPath, "--out", out, "--workers", "2"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`12 points, ${partial} already done, ${12 - partial} run now`));
+    expect(sortedLines(out)).toEqual(sortedLines(full));
+  }, 90_000);
+
+  it("two shards partition the grid, and merge of the shards equals the full run", async () => {
+    const s1 = join(root, "s1");
+    const s2 = join(root, "s2");
+    await runCli(["sweep", specPath, "--out", s1, "--shard", "1/2", "--workers", "1"]);
+    await runCli(["sweep", specPath, "--out", s2, "--shard", "2/2", "--workers", "1"]);
+    const a = sortedLines(s1);
+    const b = sortedLines(s2);
+    expect(a.length + b.length).toBe(12);
+    expect(a.filter((l) => b.includes(l))).toEqual([]);
+    const merged = join(root, "merged");
+    const { code } = await runCli(["merge", merged, s1, s2]);
+    expect(code).toBe(0);
+    expect(sortedLines(merged)).toEqual(sortedLines(full));
+  }, 90_000);
+
+  it("report writes report.html (name escaped), charts and CSV", async () => {
+    const { code } = await runCli(["report", full]);
+    expect(code).toBe(0);
+    const html = readFileSync(join(full, "report.html"), "utf8");
+    expect(html).toContain("kill &lt;script&gt;alert(1)&lt;/script&gt; test");
+    expect(html).not.toContain("<script>alert(1)</script>");
+    expect(html.match(/<svg/g)?.length).toBe(3);
+    const csv = readFileSync(join(full, "results.csv"), "utf8").trim().split("\n");
+    expect(csv).toHaveLength(13);
+    expect(csv[0]).toMatch(/^init,activation,seed,/);
+    for (const id of ["std", "gradients", "theory"]) expect(readFileSync(join(full, `${id}.png`)).subarray(1, 4).toString()).toBe("PNG");
+  }, 60_000);
+
+  it("refuses a folder that holds another spec, and bad spec files, with one-line errors", async () => {
+    const other = join(root, "other.yaml");
+    writeFileSync(other, SPEC.replace("depth: 30", "depth: 31"));
+    const r = await runCli(["sweep", other, "--out", full]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/holds results of a different spec/);
+    const bad = join(root, "bad.yaml");
+    writeFileSync(bad, "name: x\nexperiment: propagate\ngrid:\n  depth: [0]\n");
+    const b = await runCli(["sweep", bad, "--out", join(root, "bad")]);
+    expect(b.stderr).toMatch(/^initlab: error: grid\.depth\[0\]: Too small/);
+    expect(b.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
