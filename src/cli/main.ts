@@ -5,6 +5,7 @@ import { processIo } from "./io.js";
 import { propagateCommands } from "./propagateCommand.js";
 import { studyCommand } from "./studyCommand.js";
 import { sweepCommands } from "./sweepCommand.js";
+import { trainCommand } from "./trainCommand.js";
 import { theoryCommand } from "./theoryCommand.js";
 
 /** Applies initlab's error rules to a command and all its subcommands: throw instead of exit, one-line errors to `io`. */
@@ -22,7 +23,7 @@ export function buildProgram(io: CliIo): Command {
     .description("initlab: study, choose and audit weight initialization in deep neural networks")
     .version("0.1.0")
     .enablePositionalOptions();
-  for (const command of [studyCommand(io), initCommand(io), ...propagateCommands(io), theoryCommand(io), ...sweepCommands(io)]) program.addCommand(command);
+  for (const command of [studyCommand(io), initCommand(io), ...propagateCommands(io), theoryCommand(io), ...sweepCommands(io), trainCommand(io)]) program.addCommand(command);
   configure(program, io);
   return program;
 }

@@ -53,5 +53,9 @@ export function sweepCommands(io: CliIo): Command[] {
       const r = await writeSweepReport(dir);
       io.stdout(`report of ${r.points} points: ${r.html} and ${r.csv}\n`);
     });
-  return [sweep, merge, report];
+  const schema = new Command("schema").description("print the JSON Schema of sweep files (ExperimentSpec)").action(async () => {
+    const { experimentJsonSchema } = await import("../experiment/experimentSpec.js");
+    io.stdout(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
+  });
+  return [sweep, merge, report, schema];
 }

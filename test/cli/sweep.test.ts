@@ -107,3 +107,32 @@ describe("initlab sweep", () => {
     expect(b.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
+
+describe("initlab train", () => {
+  it("--json follows the contract: history from epoch 0 with losses, accuracies and per-layer gradient norms", async () => {
+    const { code, stdout } = await runCli(["train", "--dataset", "spirals", "--train-size", "300", "--depth", "2", "--width", "16", "--activation", "tanh", "--init", "lecun_normal", "--optimizer", "adam", "--lr", "0.02", "--epochs", "3", "--json"]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.history).toHaveLength(4);
+    expect(doc.history[0].epoch).toBe(0);
+    for (const k of ["trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "gradNorms"]) expect(doc.history[0]).toHaveProperty(k);
+    expect(doc.history[0].gradNorms).toHaveLength(3);
+    expect(doc.history[3].trainLoss).toBeLessThan(doc.history[0].trainLoss);
+  });
+
+  it("is deterministic for a seed", async () => {
+    const args = ["train", "--dataset", "teacher", "--train-size", "200", "--depth", "2", "--width", "8", "--epochs", "2", "--json", "--seed", "0"];
+    expect((await runCli(args)).stdout).toBe((await runCli(args)).stdout);
+  });
+
+  it.each([
+    [["train", "--dataset", "cifar"], /Allowed choices are mnist, spirals, teacher/],
+    [["train", "--lr", "-1"], /lr must be a number > 0/],
+    [["train", "--init", "bogus"], /init: unknown initializer "bogus"/],
+  ])("%j → one-line error", async (args, message) => {
+    const { code, stderr } = await runCli(args);
+    expect(code).toBeGreaterThan(0);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+});

@@ -14,6 +14,8 @@ export interface TrainOptions {
   width: number;
   activation: string;
   init: string;
+  /** bias initializer spec; default zeros */
+  biasInit?: string | null;
   framework?: Framework | null;
   optimizer: "sgd" | "momentum" | "adam";
   lr: number;
@@ -44,7 +46,7 @@ export interface TrainResult {
 
 /**
  * Trains an MLP classifier — depth hidden layers of `width` with φ, then a linear layer to the
- * classes; zero biases — by minibatch gradient descent on the mean softmax cross-entropy.
+ * classes; biases from `biasInit` (zero by default) — by minibatch gradient descent on the mean softmax cross-entropy.
  * Weights come from the engine's {@link buildNetwork} (same streams as `propagate`), minibatches
  * from a seeded shuffle (stream (seed, "shuffle", epoch)). Optimizers: sgd (W ← W − lr·g),
  * momentum (v ← 0.9v + g, W ← W − lr·v; Sutskever et al. 2013), adam (β₁ 0.9, β₂ 0.999, ε 1e−8;
@@ -56,13 +58,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const backend = o.backend ?? referenceBackend;
   const phi = parseActivation(o.activation);
   const net = buildNetwork(
-    { inputWidth: d.inputDim, widths: [...new Array(o.depth).fill(o.width), d.classes], init: o.init, biasInit: null, activation: o.activation, residual: null, norm: null, framework: o.framework ?? null },
+    { inputWidth: d.inputDim, widths: [...new Array(o.depth).fill(o.width), d.classes], init: o.init, biasInit: o.biasInit ?? null, activation: o.activation, residual: null, norm: null, framework: o.framework ?? null },
     o.seed,
     dtype,
   );
   const L = net.layers.length;
   const W = net.layers.map((l) => l.weights);
-  const b = net.layers.map((l) => new Float64Array(l.nOut));
+  const b = net.layers.map((l) => (l.bias ? Float64Array.from(l.bias) : new Float64Array(l.nOut)));
   const m1 = W.map((w) => new Float64Array(w.length));
   const m2 = W.map((w) => new Float64Array(w.length));
   const mb1 = b.map((v) => new Float64Array(v.length));
