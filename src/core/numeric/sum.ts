@@ -1,7 +1,7 @@
 import type { Dtype } from "./dtype.js";
 import { rounder } from "./dtype.js";
 
-const BLOCK = 8;
+const BLOCK = 64;
 
 function pairwise32(v: ArrayLike<number>, lo: number, hi: number): number {
   if (hi - lo <= BLOCK) {
@@ -34,7 +34,7 @@ function pairwiseRounded(v: ArrayLike<number>, lo: number, hi: number, round: (x
 }
 
 /**
- * Σ v_i computed in `dtype` by pairwise summation (runs of ≤ 8 summed left to right, then
+ * Σ v_i computed in `dtype` by pairwise summation (runs of ≤ 64 summed left to right, then
  * halves added recursively; error O(ε·log n) instead of O(ε·n)), rounding every partial sum
  * to the dtype — the way a float32 reduction on a CPU or GPU accumulates. A partial sum that
  * exceeds the dtype's largest finite value becomes ±Infinity, as in hardware.

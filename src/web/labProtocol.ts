@@ -1,0 +1,36 @@
+import type { LabState } from "./labState.js";
+
+/** Messages between the page and the lab's Web Worker. */
+export type LabRequest =
+  | { id: number; kind: "propagate"; state: LabState; backward: boolean }
+  | { id: number; kind: "phase"; activation: string; sigmaW2: number[]; sigmaB2: number[] }
+  | { id: number; kind: "study"; seed: number };
+
+export interface LayerView {
+  index: number;
+  std: number;
+  mean: number;
+  q: number;
+  gradWeightNorm: number | null;
+  gradActivationNorm: number | null;
+  /** log-magnitude histogram of the layer's outputs */
+  logHist: { lowDecade: number; counts: number[]; zeros: number; nonFinite: number } | null;
+}
+
+export interface PropagateView {
+  dtype: string;
+  accumulate: string;
+  layers: LayerView[];
+  events: { stdNonFinite: number | null; valueNonFinite: number | null; stdZero: number | null; allZero: number | null };
+  theoryQ: number[] | null;
+  theoryNote: string | null;
+  sigmaW2: number | null;
+  computeMs: number;
+  cached: boolean;
+}
+
+export type LabResponse =
+  | { id: number; kind: "propagate"; result: PropagateView }
+  | { id: number; kind: "phase"; result: unknown }
+  | { id: number; kind: "study"; result: unknown }
+  | { id: number; kind: "error"; message: string };

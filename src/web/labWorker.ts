@@ -1,0 +1,68 @@
+/// <reference lib="webworker" />
+import type { BuiltNetwork, NetworkSpec } from "../core/index.js";
+import { buildNetwork, networkTheory, parseActivation, phaseDiagram, runNetwork, seedStudy } from "../core/index.js";
+import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
+
+/** The last built network: changing only the activation or batch reuses its weights (no resampling). */
+let cache: { key: string; net: BuiltNetwork } | null = null;
+
+function networkOf(s: LabRequest & { kind: "propagate" }): NetworkSpec {
+  const st = s.state;
+  return {
+    inputWidth: st.width,
+    widths: new Array(st.depth).fill(st.width),
+    init: st.init,
+    biasInit: st.bias === "none" ? null : st.bias,
+    activation: st.activation,
+    residual: st.residual > 0 ? { branchDepth: st.residual, branchScale: 1 } : null,
+    norm: st.norm === "none" ? null : st.norm,
+    framework: null,
+  };
+}
+
+async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<PropagateView> {
+  const t0 = performance.now();
+  const spec = networkOf(req);
+  const key = JSON.stringify([spec.inputWidth, spec.widths.length, spec.init, spec.biasInit, spec.residual, req.state.seed, req.state.dtype]);
+  let cached = true;
+  if (!cache || cache.key !== key) {
+    cache = { key, net: buildNetwork(spec, req.state.seed, req.state.dtype) };
+    cached = false;
+  }
+  const net: BuiltNetwork = { ...cache.net, spec, activation: parseActivation(spec.activation) };
+  const r = await runNetwork(net, { network: spec, batch: req.state.batch, seed: req.state.seed, dtype: req.state.dtype, backward: req.backward });
+  const theory = networkTheory(spec, 1);
+  return {
+    dtype: r.dtype,
+    accumulate: r.accumulate,
+    events: r.events,
+    layers: r.layers.map((l) => ({
+      index: l.index,
+      std: (l.block ?? l.post).std,
+      mean: (l.block ?? l.post).mean,
+      q: l.pre.rms ** 2,
+      gradWeightNorm: l.grad?.weightNorm ?? null,
+      gradActivationNorm: l.grad?.activationNorm ?? null,
+      logHist: (l.block ?? l.post).histogram?.logMagnitude ?? null,
+    })),
+    theoryQ: theory.unsupported === null ? theory.q : null,
+    theoryNote: theory.unsupported,
+    sigmaW2: theory.unsupported === null ? theory.sigmaW2[0] : null,
+    computeMs: performance.now() - t0,
+    cached,
+  };
+}
+
+self.onmessage = async (e: MessageEvent<LabRequest>) => {
+  const req = e.data;
+  let reply: LabResponse;
+  try {
+    if (req.kind === "propagate") reply = { id: req.id, kind: "propagate", result: await propagateView(req) };
+    else if (req.kind === "phase") reply = { id: req.id, kind: "phase", result: phaseDiagram(parseActivation(req.activation), req.sigmaW2, req.sigmaB2) };
+    else reply = { id: req.id, kind: "study", result: seedStudy({ seed: req.seed }) };
+  } catch (err) {
+    reply = { id: req.id, kind: "error", message: (err as Error).message };
+  }
+  (self as unknown as Worker).postMessage(reply);
+};
+

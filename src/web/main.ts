@@ -1,0 +1,236 @@
+import embed from "vega-embed";
+import type { TopLevelSpec } from "vega-lite";
+import { histogramHeatmap } from "../charts/histogramChart.js";
+import { lineChart, logSignalChart } from "../charts/lineCharts.js";
+import { phaseChart } from "../charts/phaseChart.js";
+import { studyCharts } from "../charts/studyCharts.js";
+import type { PhaseDiagram, SeedStudyResult } from "../core/index.js";
+import { ACTIVATION_NAMES, DTYPES, FRAMEWORKS, formatFloat, INITIALIZERS, linspace, resolveInitializer } from "../core/index.js";
+import { describeDistribution } from "../report/describeInit.js";
+import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
+import type { LabState, View } from "./labState.js";
+import { DEFAULT_STATE, LIMITS, parseLabState, PRESETS, serializeLabState, VIEWS } from "./labState.js";
+
+const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+const g = (x: number | null) => (x === null ? "—" : Number.isNaN(x) ? "nan" : !Number.isFinite(x) ? (x > 0 ? "inf" : "-inf") : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toPrecision(4));
+
+const VIEW_LABELS: Record<View, string> = { signal: "Signal", distributions: "Distributions", phase: "Phase diagram", inspector: "Initializer inspector", study: "The seed study" };
+
+let state: LabState;
+const parsed = parseLabState(location.search);
+state = parsed.state;
+showMessages(parsed.errors);
+
+// Two workers: "fast" answers forward runs (what a control change waits for); "slow" takes the
+// backward pass, the phase diagram and the seed study, so they never queue in front of a forward run.
+const workers = { fast: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module" }), slow: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module" }) };
+let nextId = 1;
+const pending = new Map<number, (r: LabResponse) => void>();
+for (const w of Object.values(workers)) {
+  w.onmessage = (e: MessageEvent<LabResponse>) => {
+    pending.get(e.data.id)?.(e.data);
+    pending.delete(e.data.id);
+  };
+}
+function ask(req: Omit<LabRequest, "id">, which: "fast" | "slow" = "slow"): Promise<LabResponse> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    workers[which].postMessage({ ...req, id } as LabRequest);
+  });
+}
+
+function showMessages(errors: string[]): void {
+  $("#messages").innerHTML = errors.map((e) => `<div class="warning">${esc(e)}</div>`).join("");
+}
+
+function field(label: string, control: string, hint = ""): string {
+  return `<label>${label}${control}${hint ? `<span class="meta">${hint}</span>` : ""}</label>`;
+}
+
+function renderControls(): void {
+  const options = (values: readonly string[], current: string) => values.map((v) => `<option value="${esc(v)}"${v === current ? " selected" : ""}>${esc(v)}</option>`).join("");
+  const inits = INITIALIZERS.filter((d) => d.name !== "layer_default").map((d) => d.name);
+  $("#controls").innerHTML = `
+    <fieldset class="presets"><legend>Presets</legend>${PRESETS.map((p) => `<button type="button" data-preset="${p.id}">${esc(p.label)}</button>`).join("")}</fieldset>
+    ${field("Initializer (spec)", `<input id="init" name="init" list="init-names" value="${esc(state.init)}" autocomplete="off" spellcheck="false">`, "e.g. he_normal, normal(std=0.01), orthogonal(gain=2)")}
+    <datalist id="init-names">${inits.map((n) => `<option value="${n}">`).join("")}</datalist>
+    ${field("Activation", `<input id="activation" name="activation" list="act-names" value="${esc(state.activation)}" autocomplete="off" spellcheck="false">`)}
+    <datalist id="act-names">${ACTIVATION_NAMES.map((n) => `<option value="${n}">`).join("")}</datalist>
+    ${field(`Depth <output id="depth-out">${state.depth}</output>`, `<input id="depth" name="depth" type="range" min="1" max="${LIMITS.depth}" value="${state.depth}">`)}
+    ${field("Width", `<input id="width" name="width" type="number" min="1" max="${LIMITS.width}" value="${state.width}">`)}
+    ${field("Batch", `<input id="batch" name="batch" type="number" min="1" max="${LIMITS.batch}" value="${state.batch}">`)}
+    ${field("dtype", `<select id="dtype" name="dtype">${options(DTYPES, state.dtype)}</select>`)}
+    ${field("Seed", `<input id="seed" name="seed" type="number" min="0" value="${state.seed}">`)}
+    ${field("Bias init", `<input id="bias" name="bias" value="${esc(state.bias)}" spellcheck="false">`, "none or a spec")}
+    ${field("Normalization", `<select id="norm" name="norm">${options(["none", "layer", "batch"], state.norm)}</select>`)}
+    ${field("Residual branch depth", `<input id="residual" name="residual" type="number" min="0" max="100" value="${state.residual}">`, "0 = no residual blocks")}`;
+  for (const b of document.querySelectorAll<HTMLButtonElement>("[data-preset]")) {
+    b.addEventListener("click", () => {
+      const p = PRESETS.find((x) => x.id === b.dataset.preset);
+      if (p) setState({ ...state, ...p.state, view: state.view === "study" || state.view === "phase" ? "signal" : state.view });
+    });
+  }
+  for (const id of ["init", "activation", "depth", "width", "batch", "dtype", "seed", "bias", "norm", "residual"]) {
+    const el = document.getElementById(id) as HTMLInputElement;
+    el.addEventListener(id === "depth" ? "input" : "change", () => {
+      if (id === "depth") ($("#depth-out") as HTMLOutputElement).value = el.value;
+      const q = new URLSearchParams(serializeLabState(state));
+      q.set(id, el.value);
+      const r = parseLabState(q.toString());
+      showMessages(r.errors);
+      setState(r.state, false);
+    });
+  }
+}
+
+function renderTabs(): void {
+  $("#tabs").innerHTML = VIEWS.map((v) => `<button type="button" role="tab" id="tab-${v}" aria-selected="${v === state.view}" data-view="${v}">${VIEW_LABELS[v]}</button>`).join("");
+  for (const b of document.querySelectorAll<HTMLButtonElement>("[data-view]")) b.addEventListener("click", () => setState({ ...state, view: b.dataset.view as View }, false));
+}
+
+function setState(next: LabState, rerenderControls = true): void {
+  state = next;
+  history.replaceState(null, "", `?${serializeLabState(state)}`);
+  if (rerenderControls) renderControls();
+  renderTabs();
+  void update();
+}
+
+async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Promise<void> {
+  const root = $("#charts");
+  root.innerHTML = specs.map((_, i) => `<figure><div id="chart-${i}" role="img"></div><figcaption id="cap-${i}"></figcaption></figure>`).join("");
+  await Promise.all(
+    specs.map(async (s, i) => {
+      ($(`#cap-${i}`) as HTMLElement).textContent = s.caption;
+      ($(`#chart-${i}`) as HTMLElement).setAttribute("aria-label", s.caption);
+      await embed(`#chart-${i}`, s.spec as never, { actions: false, renderer: "svg" });
+    }),
+  );
+}
+
+function eventWords(r: PropagateView): string {
+  const e = r.events;
+  const parts: string[] = [];
+  if (e.stdNonFinite !== null) parts.push(`std becomes ${e.stdNonFinite === e.valueNonFinite ? "non-finite (the values overflow)" : "non-finite"} at layer ${e.stdNonFinite}`);
+  if (e.valueNonFinite !== null && e.valueNonFinite !== e.stdNonFinite) parts.push(`the values themselves overflow at layer ${e.valueNonFinite}`);
+  if (e.stdZero !== null) parts.push(`std is exactly 0 at layer ${e.stdZero}`);
+  if (e.allZero !== null && e.allZero !== e.stdZero) parts.push(`every value is 0 at layer ${e.allZero}`);
+  return parts.join("; ");
+}
+
+let generation = 0;
+async function update(): Promise<void> {
+  const my = ++generation;
+  const started = performance.now();
+  const summary = $("#summary");
+  if (state.view === "inspector") return renderInspector();
+  if (state.view === "phase") {
+    summary.textContent = "Computing the phase diagram (mean-field theory on a 12 × 7 grid)…";
+    const act = state.activation;
+    const r = await ask({ kind: "phase", activation: act, sigmaW2: linspace(0.5, 4, 12), sigmaB2: linspace(0, 0.3, 7) } as Omit<LabRequest, "id">);
+    if (my !== generation) return;
+    if (r.kind === "error") return void (summary.textContent = r.message);
+    const d = r.result as PhaseDiagram;
+    summary.innerHTML = `Order/chaos phase diagram for <b>${esc(d.activation)}</b>: the depth scale ξ_c over (σ_w², σ_b²), with the critical line χ₁ = 1 in white. Click a cell to set the initializer to N(0, σ_w²/width) with bias N(0, σ_b²).`;
+    await showCharts([{ spec: phaseChart(d), caption: "ξ_c (log colour): long near the critical line, short deep in the ordered (left) and chaotic (right) phases." }]);
+    const view = document.querySelector("#chart-0 svg");
+    view?.addEventListener("click", (ev) => {
+      const rect = (view as SVGElement).getBoundingClientRect();
+      const fx = ((ev as MouseEvent).clientX - rect.left) / rect.width;
+      const fy = ((ev as MouseEvent).clientY - rect.top) / rect.height;
+      const w = Math.max(0.05, 0.5 + (fx - 0.1) * 4.2);
+      const b = Math.max(0, 0.3 * (1 - (fy - 0.1) / 0.75));
+      setState({ ...state, view: "signal", init: `normal(std=${Math.sqrt(w / state.width).toPrecision(4)})`, bias: b > 0.001 ? `normal(std=${Math.sqrt(b).toPrecision(4)})` : "none" });
+    });
+    return;
+  }
+  if (state.view === "study") return renderStudy(my);
+  summary.textContent = "Running…";
+  // forward first (what a control change must update fast), then the backward pass for the gradient chart
+  const r = await ask({ kind: "propagate", state, backward: false } as Omit<LabRequest, "id">, "fast");
+  if (my !== generation) return;
+  if (r.kind === "error") {
+    summary.innerHTML = `<span class="event">${esc(r.message)}</span>`;
+    $("#charts").innerHTML = "";
+    return;
+  }
+  const p = r.result as PropagateView;
+  const words = eventWords(p);
+  const last = p.layers[p.layers.length - 1];
+  summary.innerHTML = `${words ? `<span class="event">${esc(words)}.</span>` : `<span class="healthy">Healthy: no layer's std became non-finite or exactly 0; the last layer's std is ${g(last.std)}.</span>`}
+    <div class="meta">${esc(state.init)} · ${esc(state.activation)} · ${state.depth} layers × ${state.width} · batch ${state.batch} · ${p.dtype} (accumulate ${p.accumulate}) · seed ${state.seed}${p.sigmaW2 !== null ? ` · σ_w² = ${g(p.sigmaW2)}` : ""}</div>`;
+  const charts: { spec: TopLevelSpec; caption: string }[] = [];
+  if (state.view === "signal") {
+    charts.push({ spec: logSignalChart("std per layer (forward)", "std (log scale)", [{ name: "forward std", values: p.layers.map((l) => l.std) }]), caption: "std of each layer's output; where it becomes inf or exactly 0 is marked." });
+    const series = [{ name: "q measured = E[pre²]", values: p.layers.map((l) => l.q) }];
+    if (p.theoryQ) series.push({ name: "q theory (mean field)", values: p.theoryQ });
+    charts.push({ spec: logSignalChart("q per layer: measured and mean-field theory", "q (log scale)", series), caption: p.theoryNote ?? "q^{l+1} = σ_w²·E[φ(√q^l z)²] + σ_b², drawn beside the measurement." });
+    charts.push({ spec: lineChart("mean per layer (forward)", "layer", "mean", [{ name: "mean", values: p.layers.map((l) => (Number.isFinite(l.mean) ? l.mean : Number.NaN)) }]), caption: "mean of each layer's output." });
+
+  } else {
+    const step = Math.max(1, Math.ceil(p.layers.length / 50));
+    const hists = p.layers.filter((l) => l.index % step === 0 && l.logHist).map((l) => ({ layer: l.index, ...(l.logHist as NonNullable<typeof l.logHist>) }));
+    charts.push({ spec: histogramHeatmap("Distribution of |activation| per layer", hists), caption: "Each row is a layer; colour is the fraction of its values in each decade of |x| (0 and inf/nan at the edges)." });
+  }
+  await showCharts(charts);
+  if (my !== generation) return;
+  const ms = performance.now() - started;
+  $("#summary").insertAdjacentHTML("beforeend", `<div class="meta" id="timing">updated in ${ms.toFixed(0)} ms (engine ${p.computeMs.toFixed(0)} ms${p.cached ? ", weights reused" : ", weights drawn"})</div>`);
+  console.log(`initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms, cached ${p.cached}`);
+  if (state.view !== "signal") return;
+  const b = await ask({ kind: "propagate", state, backward: true } as Omit<LabRequest, "id">);
+  if (my !== generation || b.kind !== "propagate") return;
+  const layers = b.result.layers;
+  const fig = document.createElement("figure");
+  fig.innerHTML = `<div id="chart-grad" role="img" aria-label="gradient norms per layer"></div><figcaption>Backward (L = ½‖out‖²): the gradient reaching each layer.</figcaption>`;
+  $("#charts").appendChild(fig);
+  await embed("#chart-grad", logSignalChart("gradient norms per layer (backward)", "norm (log scale)", [
+    { name: "‖∂L/∂W‖", values: layers.map((l) => l.gradWeightNorm ?? Number.NaN) },
+    { name: "‖∂L/∂a‖", values: layers.map((l) => l.gradActivationNorm ?? Number.NaN) },
+  ]) as never, { actions: false, renderer: "svg" });
+}
+
+function renderInspector(): void {
+  const shape = [state.width, state.width];
+  const rows = [null, ...FRAMEWORKS].map((fw) => {
+    try {
+      const r = resolveInitializer(state.init, { shape: fw === "torch" ? [state.width, state.width] : shape, framework: fw });
+      return `<tr><td>${fw ?? "initlab"}</td><td>${esc(r.frameworkName ?? r.spec)}</td><td>${g(r.fanIn)}</td><td>${g(r.fanOut)}</td><td>${esc(describeDistribution(r.params))}</td><td>${g(r.variance)}</td><td>${g(r.targetVariance)}</td><td style="text-align:left">${r.quirks.map(esc).join("<br>") || "—"}</td></tr>`;
+    } catch (e) {
+      return `<tr><td>${fw ?? "initlab"}</td><td colspan="7" style="text-align:left">${esc((e as Error).message)}</td></tr>`;
+    }
+  });
+  $("#summary").innerHTML = `What <b>${esc(state.init)}</b> gives for a dense ${state.width} → ${state.width} layer in initlab and in each framework (exact fans, defaults and truncation; quirks in words). The CLI's <code>initlab init compare</code> shows conv, depthwise and transposed kernels too.`;
+  $("#charts").innerHTML = `<table><thead><tr><th>framework</th><th>name</th><th>fan_in</th><th>fan_out</th><th>distribution</th><th>variance</th><th>intended</th><th>quirks</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+const STUDY_TEXT: Record<string, string> = {
+  "exploding-vanishing": "Experiments 1 and 2. A 512-wide linear net with N(0,1) weights multiplies the std by about √512 ≈ 22.6 per layer; TensorFlow's reduce_std squares the values, so its float32 sum of squares overflows to inf at layer 13 while the values themselves last until about 28. Scaled by 0.01, the factor is 0.226 and the variance rounds to exactly 0 — below half the smallest float32 subnormal — at layer 31.",
+  "xavier-forward": "Experiments 3, 4 and 6. Var(out) = n_in·Var(in)·Var(w): with 625 inputs and unit weights the std is 25; scaling the weights' variance by 1/n_in brings it to 1. Xavier/Glorot's 2/(n_in + n_out) does the same for square layers and keeps a 100-layer net near std 1 — a random walk in log std, drawn with its 95% band.",
+  "gradients-lecun": "Experiment 5. A 5-layer linear net trained by gradient descent with 1/√n weights: every layer gets a gradient of the same order, so all layers learn.",
+  "gradients-xavier": "Experiment 7. The same with Xavier-uniform weights.",
+  loss: "The loss of both runs over 150 epochs.",
+};
+
+async function renderStudy(my: number): Promise<void> {
+  $("#summary").textContent = `Running the seed study's seven experiments in float32 (seed ${state.seed}, a few seconds)…`;
+  $("#charts").innerHTML = "";
+  const r = await ask({ kind: "study", seed: state.seed } as Omit<LabRequest, "id">);
+  if (my !== generation) return;
+  if (r.kind === "error") return void ($("#summary").textContent = r.message);
+  const s = r.result as SeedStudyResult;
+  $("#summary").innerHTML = `<span class="event">Exploding: std becomes inf at layer ${s.exploding.stoppedAt}. Vanishing: std is exactly 0 at layer ${s.vanishing.stoppedAt}.</span> <span class="meta">Variance law: std ${formatFloat(s.varianceLaw.unscaled.std, "float32")} with N(0,1) weights (√625 = 25), ${formatFloat(s.varianceLaw.scaled.std, "float32")} with std 1/25.</span>`;
+  const charts = studyCharts(s);
+  await showCharts(charts.map((c) => ({ spec: c.spec, caption: STUDY_TEXT[c.id] ?? c.caption })));
+  const rows = s.exploding.layers.map((l) => `(${l.index}, ${formatFloat(l.mean, "float32")}, ${formatFloat(l.std, "float32")})`).join("\n");
+  $("#charts").insertAdjacentHTML("afterbegin", `<div class="study"><p>The study that started initlab: random matmuls explode or vanish unless the weights' variance is scaled by the layer's fan-in. Its first experiment, as the notebook printed it:</p><pre>${esc(rows)}</pre><p><button type="button" id="try-exploding">Open the exploding net in the Signal view</button></p></div>`);
+  document.getElementById("try-exploding")?.addEventListener("click", () => setState({ ...state, ...PRESETS[0].state, view: "signal" }));
+}
+
+renderControls();
+renderTabs();
+history.replaceState(null, "", `?${serializeLabState(state)}`);
+void update();
+export { DEFAULT_STATE };

@@ -1,0 +1,149 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, resolve } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * End-to-end: `npm run build:lab`'s static files served from dist/lab, driven in Debian's
+ * headless Chromium (/usr/bin/chromium; .ci/run installs it).
+ */
+const ROOT = resolve(__dirname, "../..");
+const DIST = join(ROOT, "dist/lab");
+const SHOTS = join(ROOT, "reports/lab-screenshots");
+const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json" };
+
+let browser: Browser;
+let base = "";
+let close: () => void = () => {};
+
+beforeAll(async () => {
+  await build({ configFile: join(ROOT, "vite.config.ts"), logLevel: "silent" });
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? "/").split("?")[0]);
+    const file = join(DIST, path === "/" ? "index.html" : path);
+    if (!file.startsWith(DIST) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  close = () => server.close();
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  close();
+});
+
+async function open(query: string): Promise<{ page: Page; errors: string[]; logs: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const errors: string[] = [];
+  const logs: string[] = [];
+  page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : logs.push(m.text())));
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${base}${query}`);
+  return { page, errors, logs };
+}
+
+const timing = (page: Page) => page.waitForSelector("#timing", { timeout: 60_000 });
+
+describe("initlab lab in headless Chromium", () => {
+  it("the seed's exploding net: charts, and the std becoming non-finite at layer 13 named in words", async () => {
+    const { page, errors } = await open("?init=normal(std%3D1)&activation=linear&depth=100&width=512&dtype=float32");
+    await timing(page);
+    const summary = await page.textContent("#summary");
+    expect(summary).toContain("std becomes non-finite at layer 13");
+    expect(await page.locator("#charts svg").count()).toBeGreaterThanOrEqual(3);
+    expect(await page.textContent("#charts")).toContain("→ inf at layer 13");
+    await page.screenshot({ path: join(SHOTS, "exploding.png"), fullPage: true });
+    await page.waitForSelector("#chart-grad svg", { timeout: 60_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it("lecun_normal with tanh shows a different, healthy picture", async () => {
+    const { page, errors } = await open("?init=lecun_normal&activation=tanh&depth=100&width=512&dtype=float32");
+    await timing(page);
+    const summary = await page.textContent("#summary");
+    expect(summary).toContain("Healthy");
+    expect(summary).not.toContain("becomes non-finite");
+    await page.screenshot({ path: join(SHOTS, "healthy.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it("changing a control updates the charts and the URL, and the URL round-trips", async () => {
+    const { page, errors, logs } = await open("?init=normal(std%3D1)&activation=linear&depth=100&width=512&batch=1&dtype=float32");
+    await timing(page);
+    // activation change: same weights (cached), one 100 × 512 forward + backward
+    await page.fill("#activation", "tanh");
+    await page.press("#activation", "Enter");
+    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("Healthy"), null, { timeout: 60_000 });
+    await timing(page);
+    expect(page.url()).toContain("activation=tanh");
+    const url = page.url();
+    const update = logs.filter((l) => l.startsWith("initlab-lab: update")).pop();
+    console.log(`lab timing after an activation change (100 layers × 512, batch 1): ${update}`);
+    const again = await browser.newPage();
+    await again.goto(url);
+    await again.waitForSelector("#timing", { timeout: 60_000 });
+    expect(await again.inputValue("#activation")).toBe("tanh");
+    expect(await again.inputValue("#width")).toBe("512");
+    expect(errors).toEqual([]);
+    await again.close();
+    await page.close();
+  }, 90_000);
+
+  it("invalid query values show a message and fall back, never a blank page", async () => {
+    const { page, errors } = await open("?depth=abc&dtype=int8&init=he_normal((&width=16");
+    await timing(page);
+    const messages = await page.textContent("#messages");
+    expect(messages).toContain('depth="abc" ignored');
+    expect(messages).toContain('dtype="int8" ignored');
+    expect(messages).toContain("init=");
+    expect(await page.locator("#charts svg").count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it("the other views: distributions, inspector, phase diagram and the seed study", async () => {
+    const { page, errors } = await open("?view=distributions&init=he_normal&activation=relu&depth=30&width=128");
+    await timing(page);
+    expect(await page.textContent("#charts")).toContain("Distribution of |activation| per layer");
+    await page.click("#tab-inspector");
+    await page.waitForSelector("#charts table");
+    expect(await page.textContent("#charts table")).toContain("nn.init.kaiming_normal_");
+    await page.click("#tab-phase");
+    await page.waitForFunction(() => document.querySelector("#charts svg") !== null && document.querySelector("#summary")?.textContent?.includes("critical line"), null, { timeout: 60_000 });
+    await page.screenshot({ path: join(SHOTS, "phase.png"), fullPage: true });
+    await page.click("#tab-study");
+    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("std becomes inf at layer 13"), null, { timeout: 60_000 });
+    await page.screenshot({ path: join(SHOTS, "study.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("controls are keyboard-usable and labelled", async () => {
+    const { page } = await open("?depth=10&width=32");
+    await timing(page);
+    for (const id of ["init", "activation", "depth", "width", "batch", "dtype", "seed"]) {
+      const labelled = await page.evaluate((i) => document.getElementById(i)?.closest("label") !== null, id);
+      expect(labelled).toBe(true);
+    }
+    await page.focus("#dtype");
+    await page.keyboard.press("ArrowDown");
+    await page.waitForFunction(() => location.search.includes("dtype=bfloat16") || location.search.includes("dtype=float16"), null, { timeout: 30_000 });
+    await page.close();
+  }, 60_000);
+});
