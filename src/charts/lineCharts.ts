@@ -32,9 +32,11 @@ export function logSignalChart(title: string, yTitle: string, series: readonly L
     width: WIDTH,
     height: HEIGHT,
     config: chartConfig,
+    // named datasets: a live view (the lab) swaps them in place instead of rebuilding the chart
+    datasets: { points, events },
     layer: [
       {
-        data: { values: points },
+        data: { name: "points" },
         mark: { type: "line", point: { size: 18 } },
         encoding: {
           x: { field: "layer", type: "quantitative", title: "layer" },
@@ -43,12 +45,12 @@ export function logSignalChart(title: string, yTitle: string, series: readonly L
         },
       },
       {
-        data: { values: events },
+        data: { name: "events" },
         mark: { type: "rule", strokeDash: [4, 3], strokeWidth: 1.5 },
         encoding: { x: { field: "layer", type: "quantitative" }, color },
       },
       {
-        data: { values: events },
+        data: { name: "events" },
         mark: { type: "text", align: "right", dx: -4, dy: 0, angle: 0, fontSize: 11, fontWeight: "bold" },
         encoding: {
           x: { field: "layer", type: "quantitative" },
@@ -88,7 +90,7 @@ export function lineChart(
   }
   layers.push(
     {
-      data: { values: rows },
+      data: { name: "rows" },
       mark: { type: "line", strokeWidth: 1.6 },
       encoding: {
         x: { field: "x", type: "quantitative", title: xTitle },
@@ -110,6 +112,7 @@ export function lineChart(
     width: WIDTH,
     height: HEIGHT,
     config: chartConfig,
+    datasets: { rows },
     layer: layers,
   } as TopLevelSpec;
 }

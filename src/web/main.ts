@@ -98,14 +98,41 @@ function setState(next: LabState, rerenderControls = true): void {
   void update();
 }
 
+/** The charts on screen: a structural key per chart (title, layers, series) and its live Vega view. */
+let live: { key: string; view: { data(name: string, values: unknown[]): unknown; runAsync(): Promise<unknown> } }[] = [];
+
+function chartKey(spec: TopLevelSpec): string {
+  const s = spec as unknown as { title?: unknown; layer?: { encoding?: { color?: { scale?: { domain?: unknown } } } }[]; datasets?: Record<string, unknown> };
+  return JSON.stringify([s.title, Object.keys(s.datasets ?? {}), s.layer?.map((l) => l.encoding?.color?.scale?.domain ?? null), s.datasets ? null : spec]);
+}
+
+/**
+ * Shows charts. When the same charts are already on screen (same structure), only their named
+ * datasets are swapped in and the views re-run — much faster than rebuilding them — so a control
+ * change costs the engine plus a data update.
+ */
 async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Promise<void> {
+  const keys = specs.map((s) => chartKey(s.spec));
   const root = $("#charts");
+  const same = live.length === specs.length && keys.every((k, i) => live[i].key === k) && root.querySelectorAll("figure").length === specs.length;
+  if (same) {
+    await Promise.all(
+      specs.map(async (s, i) => {
+        const datasets = (s.spec as unknown as { datasets: Record<string, unknown[]> }).datasets;
+        for (const [name, values] of Object.entries(datasets)) live[i].view.data(name, values);
+        ($(`#cap-${i}`) as HTMLElement).textContent = s.caption;
+        await live[i].view.runAsync();
+      }),
+    );
+    return;
+  }
   root.innerHTML = specs.map((_, i) => `<figure><div id="chart-${i}" role="img"></div><figcaption id="cap-${i}"></figcaption></figure>`).join("");
-  await Promise.all(
+  live = await Promise.all(
     specs.map(async (s, i) => {
       ($(`#cap-${i}`) as HTMLElement).textContent = s.caption;
       ($(`#chart-${i}`) as HTMLElement).setAttribute("aria-label", s.caption);
-      await embed(`#chart-${i}`, s.spec as never, { actions: false, renderer: "svg" });
+      const r = await embed(`#chart-${i}`, s.spec as never, { actions: false, renderer: "svg" });
+      return { key: keys[i], view: r.view as unknown as (typeof live)[number]["view"] };
     }),
   );
 }
@@ -125,6 +152,7 @@ async function update(): Promise<void> {
   const my = ++generation;
   const started = performance.now();
   const summary = $("#summary");
+  if (state.view !== "signal") document.getElementById("grad-holder")?.remove();
   if (state.view === "inspector") return renderInspector();
   if (state.view === "phase") {
     summary.textContent = "Computing the phase diagram (mean-field theory on a 12 × 7 grid)…";
@@ -153,6 +181,7 @@ async function update(): Promise<void> {
   if (my !== generation) return;
   if (r.kind === "error") {
     summary.innerHTML = `<span class="event">${esc(r.message)}</span>`;
+    live = [];
     $("#charts").innerHTML = "";
     return;
   }
@@ -183,9 +212,13 @@ async function update(): Promise<void> {
   const b = await ask({ kind: "propagate", state, backward: true } as Omit<LabRequest, "id">);
   if (my !== generation || b.kind !== "propagate") return;
   const layers = b.result.layers;
-  const fig = document.createElement("figure");
-  fig.innerHTML = `<div id="chart-grad" role="img" aria-label="gradient norms per layer"></div><figcaption>Backward (L = ½‖out‖²): the gradient reaching each layer.</figcaption>`;
-  $("#charts").appendChild(fig);
+  let holder = document.getElementById("grad-holder");
+  if (!holder) {
+    holder = document.createElement("div");
+    holder.id = "grad-holder";
+    $("#view").appendChild(holder);
+  }
+  holder.innerHTML = `<figure><div id="chart-grad" role="img" aria-label="gradient norms per layer"></div><figcaption>Backward (L = ½‖out‖²): the gradient reaching each layer.</figcaption></figure>`;
   await embed("#chart-grad", logSignalChart("gradient norms per layer (backward)", "norm (log scale)", [
     { name: "‖∂L/∂W‖", values: layers.map((l) => l.gradWeightNorm ?? Number.NaN) },
     { name: "‖∂L/∂a‖", values: layers.map((l) => l.gradActivationNorm ?? Number.NaN) },
@@ -203,6 +236,7 @@ function renderInspector(): void {
     }
   });
   $("#summary").innerHTML = `What <b>${esc(state.init)}</b> gives for a dense ${state.width} → ${state.width} layer in initlab and in each framework (exact fans, defaults and truncation; quirks in words). The CLI's <code>initlab init compare</code> shows conv, depthwise and transposed kernels too.`;
+  live = [];
   $("#charts").innerHTML = `<table><thead><tr><th>framework</th><th>name</th><th>fan_in</th><th>fan_out</th><th>distribution</th><th>variance</th><th>intended</th><th>quirks</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
@@ -216,6 +250,7 @@ const STUDY_TEXT: Record<string, string> = {
 
 async function renderStudy(my: number): Promise<void> {
   $("#summary").textContent = `Running the seed study's seven experiments in float32 (seed ${state.seed}, a few seconds)…`;
+  live = [];
   $("#charts").innerHTML = "";
   const r = await ask({ kind: "study", seed: state.seed } as Omit<LabRequest, "id">);
   if (my !== generation) return;
@@ -225,6 +260,7 @@ async function renderStudy(my: number): Promise<void> {
   const charts = studyCharts(s);
   await showCharts(charts.map((c) => ({ spec: c.spec, caption: STUDY_TEXT[c.id] ?? c.caption })));
   const rows = s.exploding.layers.map((l) => `(${l.index}, ${formatFloat(l.mean, "float32")}, ${formatFloat(l.std, "float32")})`).join("\n");
+  live = [];
   $("#charts").insertAdjacentHTML("afterbegin", `<div class="study"><p>The study that started initlab: random matmuls explode or vanish unless the weights' variance is scaled by the layer's fan-in. Its first experiment, as the notebook printed it:</p><pre>${esc(rows)}</pre><p><button type="button" id="try-exploding">Open the exploding net in the Signal view</button></p></div>`);
   document.getElementById("try-exploding")?.addEventListener("click", () => setState({ ...state, ...PRESETS[0].state, view: "signal" }));
 }

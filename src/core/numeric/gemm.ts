@@ -7,9 +7,10 @@ type Arr = Float64Array | Float32Array;
  * C = op(A)·op(B), row-major, accumulated in `acc`: every product and partial sum rounded to
  * `acc` (no fused multiply-add), summing over the shared index in ascending order. op(A) is m×k
  * (A stored k×m when `transA`), op(B) is k×n (B stored n×k when `transB`).
- * The caller rounds C to its storage dtype.
+ * The caller rounds C to its storage dtype. For float32 the result is a Float32Array by default:
+ * its stores round each partial sum, exactly as Math.fround would, one call fewer per product.
  */
-export function gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out: Arr = new Float64Array(m * n)): Arr {
+export function gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out: Arr = acc === "float32" ? new Float32Array(m * n) : new Float64Array(m * n)): Arr {
   if (a.length !== m * k || b.length !== k * n || out.length !== m * n) {
     throw new RangeError(`gemm: shapes do not match (A ${a.length} vs ${m}x${k}, B ${b.length} vs ${k}x${n}, C ${out.length})`);
   }
@@ -42,6 +43,7 @@ export function gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: bo
       }
       const co = i * n;
       if (exact) for (let j = 0; j < n; j++) out[co + j] += aip * b[bo + j];
+      else if (f32 && out instanceof Float32Array) for (let j = 0; j < n; j++) out[co + j] += Math.fround(aip * b[bo + j]); // the store rounds the float32 sum
       else if (f32) for (let j = 0; j < n; j++) out[co + j] = Math.fround(out[co + j] + Math.fround(aip * b[bo + j]));
       else for (let j = 0; j < n; j++) out[co + j] = r(out[co + j] + r(aip * b[bo + j]));
     }
