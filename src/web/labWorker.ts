@@ -30,7 +30,7 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     cached = false;
   }
   const net: BuiltNetwork = { ...cache.net, spec, activation: parseActivation(spec.activation) };
-  const r = await runNetwork(net, { network: spec, batch: req.state.batch, seed: req.state.seed, dtype: req.state.dtype, backward: req.backward });
+  const r = await runNetwork(net, { network: spec, batch: req.state.batch, seed: req.state.seed, dtype: req.state.dtype, backward: req.backward, stats: req.state.view === "distributions" ? "full" : "basic" });
   const theory = networkTheory(spec, 1);
   return {
     dtype: r.dtype,

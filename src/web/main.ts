@@ -209,6 +209,10 @@ async function update(): Promise<void> {
   $("#summary").insertAdjacentHTML("beforeend", `<div class="meta" id="timing">updated in ${ms.toFixed(0)} ms (engine ${p.computeMs.toFixed(0)} ms${p.cached ? ", weights reused" : ", weights drawn"})</div>`);
   console.log(`initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms, cached ${p.cached}`);
   if (state.view !== "signal") return;
+  // the backward pass waits until the controls rest for half a second, so it never competes for a
+  // core with the forward runs of a user who is still moving a control
+  await new Promise((r) => setTimeout(r, 500));
+  if (my !== generation) return;
   const b = await ask({ kind: "propagate", state, backward: true } as Omit<LabRequest, "id">);
   if (my !== generation || b.kind !== "propagate") return;
   const layers = b.result.layers;

@@ -40,8 +40,9 @@ export const LINEAR_BINS = 40;
  * statistics of the finite values) and histograms exact. Log-magnitude bins span the decades of
  * `dtype` from its smallest subnormal to its largest value.
  * @param saturation |φ'(pre_i)| per value, for the saturated fraction; omit for non-activations.
+ * @param level "basic" skips quantiles and histograms (empty / null), for interactive use.
  */
-export function tensorStats(values: ArrayLike<number>, acc: Dtype, dtype: Dtype, saturation?: ArrayLike<number>): TensorStats {
+export function tensorStats(values: ArrayLike<number>, acc: Dtype, dtype: Dtype, saturation?: ArrayLike<number>, level: "full" | "basic" = "full"): TensorStats {
   const n = values.length;
   const { mean, std } = meanStd(values, acc);
   const round = rounder(acc);
@@ -64,8 +65,8 @@ export function tensorStats(values: ArrayLike<number>, acc: Dtype, dtype: Dtype,
     if (Number.isFinite(v)) finite.push(v);
   }
   const rms = round(Math.sqrt(round(sumInDtype(sq, acc) / n)));
-  const sorted = Float64Array.from(finite).sort();
-  const quantiles = QUANTILE_LEVELS.map((q) => quantile(sorted, q));
+  const sorted = level === "full" ? Float64Array.from(finite).sort() : new Float64Array(0);
+  const quantiles = level === "full" ? QUANTILE_LEVELS.map((q) => quantile(sorted, q)) : [];
   let saturated: number | null = null;
   if (saturation) {
     let s = 0;
@@ -83,7 +84,7 @@ export function tensorStats(values: ArrayLike<number>, acc: Dtype, dtype: Dtype,
     zeroFraction: zeros / n,
     nonFiniteFraction: nonFinite / n,
     saturatedFraction: saturated,
-    histogram: { linear: linearHistogram(sorted), logMagnitude: logHistogram(values, dtype) },
+    histogram: level === "full" ? { linear: linearHistogram(sorted), logMagnitude: logHistogram(values, dtype) } : null,
   };
 }
 

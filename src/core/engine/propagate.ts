@@ -70,6 +70,8 @@ export interface PropagateOptions extends RunOptions {
   onProgress?: ProgressListener;
   /** keep each layer's ∂L/∂W (in [in, out] order) in the result, e.g. for gradient checks */
   keepGradients?: boolean;
+  /** "basic" skips quantiles and histograms (faster, e.g. for the lab's live view); default "full" */
+  stats?: "full" | "basic";
   /** run LSUV on the input batch before measuring (Mishkin & Matas 2016) */
   lsuv?: LsuvOptions | null;
 }
@@ -153,6 +155,7 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
   const batch = options.batch;
   if (!Number.isSafeInteger(batch) || batch < 1) throw new RangeError(`batch: must be a positive integer, got ${batch}`);
   const round = rounder(dtype);
+  const level = options.stats ?? "full";
   const phi = net.activation;
   const spec = net.spec;
   const L = net.layers.length;
@@ -183,14 +186,14 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
       const rowsOut = out.length / layer.nOut;
       const cs = channelStats(out, rowsOut, layer.nOut);
       block = {
-        ...tensorStats(out, acc, dtype),
+        ...tensorStats(out, acc, dtype, undefined, level),
         averageChannelSquaredMean: cs.sqMean,
         averageChannelVariance: cs.variance,
         residualBranchVariance: channelStats(branch, rowsOut, layer.nOut).variance,
       };
     }
-    const postStats = tensorStats(post, acc, dtype, deriv);
-    results.push({ index: l, width: layer.nOut, ...(layer.conv ? { spatial: [layer.conv.hOut, layer.conv.wOut] as [number, number] } : {}), pre: tensorStats(pre, acc, dtype), post: postStats, block, grad: null });
+    const postStats = tensorStats(post, acc, dtype, deriv, level);
+    results.push({ index: l, width: layer.nOut, ...(layer.conv ? { spatial: [layer.conv.hOut, layer.conv.wOut] as [number, number] } : {}), pre: tensorStats(pre, acc, dtype, undefined, level), post: postStats, block, grad: null });
     const signal = block ?? postStats;
     if (events.stdNonFinite === null && !Number.isFinite(signal.std)) events.stdNonFinite = l;
     if (events.valueNonFinite === null && signal.nonFiniteFraction > 0) events.valueNonFinite = l;
