@@ -15,6 +15,8 @@ export interface LayerView {
   gradActivationNorm: number | null;
   /** log-magnitude histogram of the layer's outputs */
   logHist: { lowDecade: number; counts: number[]; zeros: number; nonFinite: number } | null;
+  /** log-magnitude histogram of ∂L/∂(layer output), after a backward pass with full statistics */
+  gradLogHist: { lowDecade: number; counts: number[]; zeros: number; nonFinite: number } | null;
 }
 
 export interface PropagateView {

@@ -1,10 +1,36 @@
 /// <reference lib="webworker" />
-import type { BuiltNetwork, NetworkSpec } from "../core/index.js";
-import { buildNetwork, networkTheory, parseActivation, phaseDiagram, runNetwork, seedStudy } from "../core/index.js";
+import type { Backend, BuiltNetwork, NetworkSpec } from "../core/index.js";
+import { buildNetwork, networkTheory, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy } from "../core/index.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 
 /** The last built network: changing only the activation or batch reuses its weights (no resampling). */
 let cache: { key: string; net: BuiltNetwork } | null = null;
+
+/** The newest propagate request; an older one still running gives way at its next matmul. */
+let latest = 0;
+const channel = new MessageChannel();
+const tick: (() => void)[] = [];
+channel.port1.onmessage = () => tick.shift()?.();
+/** Yields to the event loop (without setTimeout's clamping) so a newer request can arrive. */
+const yieldNow = () => new Promise<void>((r) => {
+  tick.push(r);
+  channel.port2.postMessage(0);
+});
+
+/** The reference backend, yielding every 8th matmul and giving up once a newer request arrived (for the slow backward pass). */
+function interruptible(id: number): Backend {
+  let calls = 0;
+  return {
+    ...referenceBackend,
+    async gemm(a, b, m, k, n, tA, tB, acc) {
+      if (++calls % 8 === 0) {
+        await yieldNow();
+        if (id !== latest) throw new Error("superseded");
+      }
+      return referenceBackend.gemm(a, b, m, k, n, tA, tB, acc);
+    },
+  };
+}
 
 function networkOf(s: LabRequest & { kind: "propagate" }): NetworkSpec {
   const st = s.state;
@@ -30,7 +56,7 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     cached = false;
   }
   const net: BuiltNetwork = { ...cache.net, spec, activation: parseActivation(spec.activation) };
-  const r = await runNetwork(net, { network: spec, batch: req.state.batch, seed: req.state.seed, dtype: req.state.dtype, backward: req.backward, stats: req.state.view === "distributions" ? "full" : "basic" });
+  const r = await runNetwork(net, { network: spec, batch: req.state.batch, seed: req.state.seed, dtype: req.state.dtype, backward: req.backward, stats: req.state.view === "distributions" ? "full" : "basic", backend: req.backward ? interruptible(req.id) : referenceBackend });
   const theory = networkTheory(spec, 1);
   return {
     dtype: r.dtype,
@@ -44,6 +70,7 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
       gradWeightNorm: l.grad?.weightNorm ?? null,
       gradActivationNorm: l.grad?.activationNorm ?? null,
       logHist: (l.block ?? l.post).histogram?.logMagnitude ?? null,
+      gradLogHist: l.grad?.activation?.histogram?.logMagnitude ?? null,
     })),
     theoryQ: theory.unsupported === null ? theory.q : null,
     theoryNote: theory.unsupported,
@@ -55,6 +82,7 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
 
 self.onmessage = async (e: MessageEvent<LabRequest>) => {
   const req = e.data;
+  if (req.kind === "propagate") latest = req.id;
   let reply: LabResponse;
   try {
     if (req.kind === "propagate") reply = { id: req.id, kind: "propagate", result: await propagateView(req) };

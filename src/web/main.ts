@@ -22,8 +22,8 @@ const parsed = parseLabState(location.search);
 state = parsed.state;
 showMessages(parsed.errors);
 
-// Two workers: "fast" answers forward runs (what a control change waits for); "slow" takes the
-// backward pass, the phase diagram and the seed study, so they never queue in front of a forward run.
+// Two workers: "fast" runs the network (forward first, then the backward pass, which gives way to
+// any newer request between matmuls); "slow" takes the phase diagram and the seed study.
 const workers = { fast: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module" }), slow: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module" }) };
 let nextId = 1;
 const pending = new Map<number, (r: LabResponse) => void>();
@@ -152,7 +152,7 @@ async function update(): Promise<void> {
   const my = ++generation;
   const started = performance.now();
   const summary = $("#summary");
-  if (state.view !== "signal") document.getElementById("grad-holder")?.remove();
+  if (state.view !== "signal" && state.view !== "distributions") document.getElementById("grad-holder")?.remove();
   if (state.view === "inspector") return renderInspector();
   if (state.view === "phase") {
     summary.textContent = "Computing the phase diagram (mean-field theory on a 12 × 7 grid)…";
@@ -208,14 +208,28 @@ async function update(): Promise<void> {
   const ms = performance.now() - started;
   $("#summary").insertAdjacentHTML("beforeend", `<div class="meta" id="timing">updated in ${ms.toFixed(0)} ms (engine ${p.computeMs.toFixed(0)} ms${p.cached ? ", weights reused" : ", weights drawn"})</div>`);
   console.log(`initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms, cached ${p.cached}`);
-  if (state.view !== "signal") return;
+  if (state.view !== "signal" && state.view !== "distributions") return;
   // the backward pass waits until the controls rest for half a second, so it never competes for a
   // core with the forward runs of a user who is still moving a control
   await new Promise((r) => setTimeout(r, 500));
   if (my !== generation) return;
-  const b = await ask({ kind: "propagate", state, backward: true } as Omit<LabRequest, "id">);
+  // same worker as the forward run: it reuses the cached weights, and gives way to a newer request
+  const b = await ask({ kind: "propagate", state, backward: true } as Omit<LabRequest, "id">, "fast");
   if (my !== generation || b.kind !== "propagate") return;
   const layers = b.result.layers;
+  if (state.view === "distributions") {
+    const step = Math.max(1, Math.ceil(layers.length / 50));
+    const hists = layers.filter((l) => l.index % step === 0 && l.gradLogHist).map((l) => ({ layer: l.index, ...(l.gradLogHist as NonNullable<typeof l.gradLogHist>) }));
+    let gh = document.getElementById("grad-holder");
+    if (!gh) {
+      gh = document.createElement("div");
+      gh.id = "grad-holder";
+      $("#view").appendChild(gh);
+    }
+    gh.innerHTML = `<figure><div id="chart-grad" role="img" aria-label="gradient distribution per layer"></div><figcaption>Backward (L = ½‖out‖²): the distribution of ∂L/∂a per layer, by decade of |value| (Glorot & Bengio (2010), figure 7).</figcaption></figure>`;
+    await embed("#chart-grad", histogramHeatmap("Distribution of |∂L/∂activation| per layer", hists) as never, { actions: false, renderer: "svg" });
+    return;
+  }
   let holder = document.getElementById("grad-holder");
   if (!holder) {
     holder = document.createElement("div");

@@ -96,7 +96,7 @@ describe("initlab lab in headless Chromium", () => {
     const url = page.url();
     const first = logs.filter((l) => l.startsWith("initlab-lab: update")).pop();
     // warm: two more activation changes on the same weights; the last is what a user feels while exploring
-    for (const act of ["relu", "selu"]) {
+    for (const act of ["relu", "selu", "gelu", "elu", "relu", "selu"]) {
       const before = logs.length;
       await page.fill("#activation", act);
       await page.press("#activation", "Enter");
@@ -104,7 +104,7 @@ describe("initlab lab in headless Chromium", () => {
       await expect.poll(() => logs.slice(before).some((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 }).toBe(true);
     }
     const warm = logs.filter((l) => l.startsWith("initlab-lab: update")).pop();
-    console.log(`lab timing, 100 layers × 512 forward (batch 1, weights reused): first change ${first}; warm change ${warm}`);
+    console.log(`lab timing, 100 layers × 512 forward (batch 1, weights reused): first change ${first}; warm change ${warm}; all: ${logs.filter((l) => l.startsWith("initlab-lab: update")).map((l) => l.replace("initlab-lab: update ", "").split(" ms")[0]).join(", ")}`);
     const again = await browser.newPage();
     await again.goto(url);
     await again.waitForSelector("#timing", { timeout: 60_000 });
@@ -132,6 +132,7 @@ describe("initlab lab in headless Chromium", () => {
     const { page, errors } = await open("?view=distributions&init=he_normal&activation=relu&depth=30&width=128");
     await timing(page);
     expect(await page.textContent("#charts")).toContain("Distribution of |activation| per layer");
+    await page.waitForFunction(() => document.querySelector("#grad-holder")?.textContent?.includes("∂L/∂activation"), null, { timeout: 60_000 });
     await page.click("#tab-inspector");
     await page.waitForSelector("#charts table");
     expect(await page.textContent("#charts table")).toContain("nn.init.kaiming_normal_");

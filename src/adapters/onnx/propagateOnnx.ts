@@ -83,6 +83,7 @@ export async function propagateOnnx(options: PropagateOptions): Promise<Propagat
             weightMean: Number.NaN,
             weightStd: Number.NaN,
             weightRatio: Math.sqrt(s.gradWSumSq[l]) / Math.sqrt(kernels[l].reduce((a, v) => a + v * v, 0)),
+            activation: null,
           }
         : null;
     layers.push({ index: l, width: widths[l + 1], pre, post, block: null, grad });

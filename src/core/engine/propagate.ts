@@ -37,6 +37,8 @@ export interface LayerGradient {
   weightStd: number;
   /** ‖∂L/∂W‖_F / ‖W‖_F (NaN when W = 0) */
   weightRatio: number;
+  /** full statistics (quantiles, histograms) of ∂L/∂post, when stats = "full" */
+  activation: TensorStats | null;
 }
 
 export interface LayerResult {
@@ -258,6 +260,7 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
         weightMean: ws.mean,
         weightStd: ws.std,
         weightRatio: wNorm === 0 ? Number.NaN : gwNorm / wNorm,
+        activation: level === "full" ? tensorStats(gPost, acc, dtype) : null,
       };
       g = gA;
       if (layer.blockPosition === 0 && skip) {
