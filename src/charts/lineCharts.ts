@@ -94,7 +94,7 @@ export function lineChart(
       mark: { type: "line", strokeWidth: 1.6 },
       encoding: {
         x: { field: "x", type: "quantitative", title: xTitle },
-        y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: false } },
+        y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: false }, axis: { format: "~g" } },
         color: { field: "series", type: "nominal", title: null, scale: { domain: names } },
       },
     },
