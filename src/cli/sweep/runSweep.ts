@@ -1,21 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Presets, SingleBar } from "cli-progress";
 import { Piscina } from "piscina";
+import { compiledWorker } from "../../adapters/compiledWorker.js";
 import type { ExperimentSpec, Point } from "../../experiment/experimentSpec.js";
 import { expandGrid, pointKey, shardPoints } from "../../experiment/experimentSpec.js";
 import type { CliIo } from "../io.js";
 import { appendLine, readResults } from "./resultsFile.js";
-
-function workerFile(): string {
-  const here = new URL("./sweepWorker.js", import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here.href;
-  const built = new URL("../../../dist/cli/sweep/sweepWorker.js", import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built.href;
-  throw new Error("sweep worker: dist/cli/sweep/sweepWorker.js is missing; run npm run build");
-}
 
 /** The stored form of a spec in DIR/spec.json. */
 export function specText(spec: ExperimentSpec): string {
@@ -51,7 +43,7 @@ export async function runSweep(spec: ExperimentSpec, o: SweepOptions, io: CliIo)
   const skipped = points.length - points.filter((p) => !done.has(pointKey(p))).length;
   if (todo.length === 0) return { total: points.length, skipped, ran: 0 };
   const threads = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length));
-  const pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads });
+  const pool = new Piscina({ filename: compiledWorker(import.meta.url, "./sweepWorker.js", "cli/sweep/sweepWorker.js"), minThreads: threads, maxThreads: threads });
   const bar = new SingleBar(
     {
       // a terminal gets the redrawn bar; a log (or a test's buffer) gets a line every 2 s

@@ -1,3 +1,15 @@
+/** P_n(x) and P_n'(x) by the three-term recurrence (k+1)P_{k+1} = (2k+1)x·P_k − k·P_{k−1}. */
+function legendre(n: number, x: number): { p: number; dp: number } {
+  let p0 = 1;
+  let p1 = x;
+  for (let k = 2; k <= n; k++) {
+    const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
+    p0 = p1;
+    p1 = p2;
+  }
+  return { p: p1, dp: (n * (x * p1 - p0)) / (x * x - 1) };
+}
+
 /**
  * Nodes and weights of n-point Gauss–Legendre quadrature on [−1, 1]: the roots of P_n found by
  * Newton's method from cos(π(i − ¼)/(n + ½)), with weights 2/((1 − x²)·P_n'(x)²)
@@ -9,28 +21,13 @@ export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float6
   const weights = new Float64Array(n);
   for (let i = 0; i < Math.ceil(n / 2); i++) {
     let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
     for (let iter = 0; iter < 100; iter++) {
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      dp = (n * (x * p1 - p0)) / (x * x - 1);
-      const dx = p1 / dp;
+      const { p, dp } = legendre(n, x);
+      const dx = p / dp;
       x -= dx;
       if (Math.abs(dx) < 1e-16) break;
     }
-    let p0 = 1;
-    let p1 = x;
-    for (let k = 2; k <= n; k++) {
-      const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-      p0 = p1;
-      p1 = p2;
-    }
-    dp = (n * (x * p1 - p0)) / (x * x - 1);
+    const { dp } = legendre(n, x);
     nodes[i] = -x;
     nodes[n - 1 - i] = x;
     const w = 2 / ((1 - x * x) * dp * dp);
