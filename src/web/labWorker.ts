@@ -17,13 +17,13 @@ const yieldNow = () => new Promise<void>((r) => {
   channel.port2.postMessage(0);
 });
 
-/** The reference backend, yielding every 8th matmul and giving up once a newer request arrived (for the slow backward pass). */
+/** The reference backend, yielding every 2nd matmul and giving up once a newer request arrived (for the slow backward pass). */
 function interruptible(id: number): Backend {
   let calls = 0;
   return {
     ...referenceBackend,
     async gemm(a, b, m, k, n, tA, tB, acc) {
-      if (++calls % 8 === 0) {
+      if (++calls % 2 === 0) {
         await yieldNow();
         if (id !== latest) throw new Error("superseded");
       }
@@ -80,7 +80,21 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
   };
 }
 
+/**
+ * Warm-up: a few small forward runs when the worker starts, so that the JIT has compiled the
+ * engine's hot loops before the first real control change arrives.
+ */
+async function warmUp(): Promise<void> {
+  for (const activation of ["tanh", "relu", "linear"]) {
+    const spec: NetworkSpec = { inputWidth: 64, widths: new Array(8).fill(64), init: "lecun_normal", biasInit: null, activation, residual: null, norm: null, framework: null };
+    const net = buildNetwork(spec, 0, "float32");
+    for (let i = 0; i < 20; i++) await runNetwork(net, { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic" });
+  }
+}
+const warm = warmUp();
+
 self.onmessage = async (e: MessageEvent<LabRequest>) => {
+  await warm;
   const req = e.data;
   if (req.kind === "propagate") latest = req.id;
   let reply: LabResponse;
