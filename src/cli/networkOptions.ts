@@ -23,6 +23,7 @@ export interface NetworkFlags {
   framework?: Framework;
   seed: number;
   conv?: number;
+  parameterization: "standard" | "mup";
   stride: number;
   padding: "same" | "valid";
   image: [number, number];
@@ -70,6 +71,7 @@ export function addNetworkOptions(cmd: Command, defaults: { batch: number }): Co
     .addOption(new Option("--accumulate <dtype>", "matmul/reduction dtype (default: float32 for 16-bit dtypes, else the dtype)").choices(DTYPES).argParser(dtypeArg()))
     .addOption(new Option("--framework <name>", "initializer semantics of a framework").choices(FRAMEWORKS))
     .option("--seed <n>", "random seed (0 is a seed)", parseSeedArg, 0)
+    .addOption(new Option("--parameterization <p>", "standard, or mup: the output layer scaled by 1/√fan_in (Var 1/fan_in² with lecun init)").choices(["standard", "mup"]).default("standard"))
     .option("--conv <k>", "Conv2D layers with k×k kernels (widths are then channels)", positiveIntArg("conv", 99))
     .option("--stride <s>", "conv stride", positiveIntArg("stride", 99), 1)
     .addOption(new Option("--padding <p>", "conv padding").choices(["same", "valid"]).default("same"))
@@ -102,6 +104,7 @@ export function networkFromFlags(f: NetworkFlags): NetworkSpec {
     residual: f.residual ? { branchDepth: f.residual, branchScale } : null,
     norm: f.norm ?? null,
     framework: f.framework ?? null,
+    parameterization: f.parameterization,
     conv: f.conv ? { kernel: f.conv, stride: f.stride, padding: f.padding, height: f.image[0], width: f.image[1] } : null,
   };
   // resolve once so a bad initializer parameter fails before anything is allocated

@@ -49,7 +49,8 @@ function torchConvToKeras(v: Float64Array, out: number, inC: number, k: number):
  * Draws every layer's weights and biases, each layer from its own streams
  * (seed, "weights", l) and (seed, "bias", l), rounded to `dtype`. Under a torch preset the kernel is
  * drawn in torch's [out, in] layout and transposed. Fixup (Zhang, Dauphin & Ma (2019)) zeroes the
- * last layer of every branch and scales the others by L^(−1/(2m−2)).
+ * last layer of every branch and scales the others by L^(−1/(2m−2)). μP (parameterization "mup")
+ * scales the output layer by 1/√fan_in.
  */
 export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype): BuiltNetwork {
   checkNetwork(spec);
@@ -73,6 +74,11 @@ export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype): Bui
     if (fixup) {
       if (blockEnd) values.fill(0);
       else if (fixup.hiddenScale !== 1) for (let i = 0; i < values.length; i++) values[i] = round(values[i] * fixup.hiddenScale);
+    }
+    if (spec.parameterization === "mup" && l === spec.widths.length - 1) {
+      // μP output layer: Var = 1/fan_in² = muPRule("output").initVariance, from a 1/fan_in init
+      const scale = 1 / Math.sqrt(nIn);
+      for (let i = 0; i < values.length; i++) values[i] = round(values[i] * scale);
     }
     let bias: Float64Array | null = null;
     if (spec.biasInit !== null) {

@@ -20,6 +20,12 @@ export interface NetworkSpec {
   /** initializer semantics: a framework preset, or null for initlab's */
   framework: Framework | null;
   /**
+   * "mup": maximal-update parameterisation at init (Yang et al. 2022, Tensor Programs V, Table 3):
+   * the output layer's weights are scaled by 1/√fan_in, so a 1/fan_in init (lecun_*) gives it
+   * Var = 1/fan_in²; input and hidden layers keep the initializer's 1/fan_in. Default "standard".
+   */
+  parameterization?: "standard" | "mup";
+  /**
    * Conv2D layers instead of dense ones: inputWidth and widths are channel counts, the input is an
    * NHWC image of height × width pixels, every layer a kernel × kernel convolution (keras kernel
    * [k, k, in, out], initlab's conv fans) with the given stride and padding. Absent = dense.

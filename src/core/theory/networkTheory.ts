@@ -39,7 +39,8 @@ export function networkTheory(spec: NetworkSpec, inputScale: number, c0: number 
     const k = spec.conv?.kernel;
     const shape = k ? [k, k, nIn, nOut] : [nIn, nOut];
     const r = resolveInitializer(spec.init, { shape, framework: spec.framework === "torch" ? null : spec.framework });
-    sigmaW2.push(r.fanIn * (r.variance + r.mean * r.mean));
+    const mup = spec.parameterization === "mup" && sigmaW2.length === spec.widths.length - 1 ? 1 / r.fanIn : 1;
+    sigmaW2.push(r.fanIn * (r.variance + r.mean * r.mean) * mup);
     if (spec.biasInit) {
       const b = resolveInitializer(spec.biasInit, { shape: [nOut], framework: spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework });
       sigmaB2.push(b.variance + b.mean * b.mean);
