@@ -51,3 +51,33 @@ export function histogramHeatmap(title: string, layers: LayerHistogram[]): TopLe
     },
   } as TopLevelSpec;
 }
+
+/**
+ * The same per-layer distributions as a ridgeline (TensorBoard's histogram view; Glorot & Bengio
+ * (2010), figures 6–7): one row per layer, top to bottom, each an area of the fraction of values
+ * per decade of |x|, rows overlapping (a row facet with flush bounds and a y range taller than the
+ * row). Exact zeros and non-finite values are listed in the tooltip-free edge bins "0" and "inf/nan".
+ */
+export function histogramRidgeline(title: string, layers: LayerHistogram[]): TopLevelSpec {
+  const heat = histogramHeatmap(title, layers) as unknown as { data: { values: { layer: number; bin: string; order: number; fraction: number }[] } };
+  const rows = heat.data.values;
+  const step = 16;
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    config: { ...chartConfig, view: { stroke: null } },
+    data: { values: rows },
+    facet: { row: { field: "layer", type: "ordinal", title: "layer", header: { labelAngle: 0, labelAlign: "right", labelFontSize: 9 } } },
+    spacing: 0,
+    bounds: "flush",
+    spec: {
+      width: 540,
+      height: step,
+      mark: { type: "area", interpolate: "monotone", fillOpacity: 0.75, stroke: "#0072B2", strokeWidth: 0.6, color: "#56B4E9" },
+      encoding: {
+        x: { field: "bin", type: "ordinal", sort: { field: "order" }, title: "|value| (decade)", axis: { labelAngle: -60, labelOverlap: "greedy", grid: false } },
+        y: { field: "fraction", type: "quantitative", axis: null, scale: { range: [step, -2.5 * step] } },
+      },
+    },
+  } as TopLevelSpec;
+}

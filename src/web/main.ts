@@ -1,6 +1,6 @@
 import embed from "vega-embed";
 import type { TopLevelSpec } from "vega-lite";
-import { histogramHeatmap } from "../charts/histogramChart.js";
+import { histogramHeatmap, histogramRidgeline } from "../charts/histogramChart.js";
 import { lineChart, logSignalChart } from "../charts/lineCharts.js";
 import { phaseChart } from "../charts/phaseChart.js";
 import { studyCharts } from "../charts/studyCharts.js";
@@ -201,7 +201,9 @@ async function update(): Promise<void> {
   } else {
     const step = Math.max(1, Math.ceil(p.layers.length / 50));
     const hists = p.layers.filter((l) => l.index % step === 0 && l.logHist).map((l) => ({ layer: l.index, ...(l.logHist as NonNullable<typeof l.logHist>) }));
-    charts.push({ spec: histogramHeatmap("Distribution of |activation| per layer", hists), caption: "Each row is a layer; colour is the fraction of its values in each decade of |x| (0 and inf/nan at the edges)." });
+    const few = hists.filter((_, i) => i % Math.max(1, Math.ceil(hists.length / 25)) === 0);
+    charts.push({ spec: histogramRidgeline("Distribution of |activation| per layer (ridgeline)", few), caption: "One row per layer (top = first): the fraction of its values in each decade of |x|, like TensorBoard's histogram view; 0 and inf/nan at the edges." });
+    charts.push({ spec: histogramHeatmap("Distribution of |activation| per layer", hists), caption: "The same as a heat map over every layer: colour is the fraction of the layer's values in each decade." });
   }
   await showCharts(charts);
   if (my !== generation) return;
