@@ -44,6 +44,7 @@ export const LINEAR_BINS = 40;
  */
 export function tensorStats(values: ArrayLike<number>, acc: Dtype, dtype: Dtype, saturation?: ArrayLike<number>, level: "full" | "basic" = "full"): TensorStats {
   const n = values.length;
+  const full = level === "full";
   const { mean, std } = meanStd(values, acc);
   const round = rounder(acc);
   const sq = new Float64Array(n);
@@ -62,11 +63,11 @@ export function tensorStats(values: ArrayLike<number>, acc: Dtype, dtype: Dtype,
     }
     if (v < min) min = v;
     if (v > max) max = v;
-    if (Number.isFinite(v)) finite.push(v);
+    if (full && Number.isFinite(v)) finite.push(v);
   }
   const rms = round(Math.sqrt(round(sumInDtype(sq, acc) / n)));
-  const sorted = level === "full" ? Float64Array.from(finite).sort() : new Float64Array(0);
-  const quantiles = level === "full" ? QUANTILE_LEVELS.map((q) => quantile(sorted, q)) : [];
+  const sorted = full ? Float64Array.from(finite).sort() : new Float64Array(0);
+  const quantiles = full ? QUANTILE_LEVELS.map((q) => quantile(sorted, q)) : [];
   let saturated: number | null = null;
   if (saturation) {
     let s = 0;
@@ -84,7 +85,7 @@ export function tensorStats(values: ArrayLike<number>, acc: Dtype, dtype: Dtype,
     zeroFraction: zeros / n,
     nonFiniteFraction: nonFinite / n,
     saturatedFraction: saturated,
-    histogram: level === "full" ? { linear: linearHistogram(sorted), logMagnitude: logHistogram(values, dtype) } : null,
+    histogram: full ? { linear: linearHistogram(sorted), logMagnitude: logHistogram(values, dtype) } : null,
   };
 }
 
