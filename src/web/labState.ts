@@ -19,6 +19,8 @@ export interface LabState {
   norm: "none" | "layer" | "batch";
   /** residual branch depth, 0 = none */
   residual: number;
+  /** the inspector's layer: "" = a dense width × width layer, else a keras-layout shape "3,3,64,128" with optional ":depthwise", ":transposed" or ":groups=G" */
+  kernel: string;
 }
 
 export const DEFAULT_STATE: LabState = {
@@ -33,6 +35,7 @@ export const DEFAULT_STATE: LabState = {
   bias: "none",
   norm: "none",
   residual: 0,
+  kernel: "",
 };
 
 /** Limits that keep one run in the browser around a second at most. */
@@ -70,7 +73,22 @@ const CHECKS: Record<keyof LabState, Checker> = {
   },
   norm: oneOf("norm", ["none", "layer", "batch"]),
   residual: int("residual", 0, 100),
+  kernel: (v) => {
+    parseKernel(v);
+    return v;
+  },
 };
+
+/** Parses the inspector's kernel description. @throws a one-line error. */
+export function parseKernel(v: string): { shape: number[]; depthwise: boolean; transposed: boolean; groups: number } | null {
+  if (v.trim() === "") return null;
+  const [dims, mod = ""] = v.split(":");
+  const shape = dims.split(",").map((d) => (/^\d+$/.test(d.trim()) ? Number(d) : Number.NaN));
+  if (shape.length < 2 || shape.some((d) => !(d >= 1))) throw new Error("kernel must be positive integers like 3,3,64,128 (keras layout), optionally :depthwise, :transposed or :groups=G");
+  const g = /^groups=(\d+)$/.exec(mod);
+  if (mod !== "" && mod !== "depthwise" && mod !== "transposed" && !g) throw new Error("kernel suffix must be :depthwise, :transposed or :groups=G");
+  return { shape, depthwise: mod === "depthwise", transposed: mod === "transposed", groups: g ? Number(g[1]) : 1 };
+}
 
 /**
  * Reads the lab state from a URL query. Every invalid value is reported in words and replaced by

@@ -5,11 +5,11 @@ import { lineChart, logSignalChart } from "../charts/lineCharts.js";
 import { phaseChart } from "../charts/phaseChart.js";
 import { studyCharts } from "../charts/studyCharts.js";
 import type { PhaseDiagram, SeedStudyResult } from "../core/index.js";
-import { ACTIVATION_NAMES, DTYPES, FRAMEWORKS, formatFloat, INITIALIZERS, linspace, resolveInitializer } from "../core/index.js";
+import { ACTIVATION_NAMES, DTYPES, FRAMEWORKS, formatFloat, INITIALIZERS, kernelContext, linspace, resolveInitializer, translateShape } from "../core/index.js";
 import { describeDistribution } from "../report/describeInit.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState, View } from "./labState.js";
-import { DEFAULT_STATE, LIMITS, parseLabState, PRESETS, serializeLabState, VIEWS } from "./labState.js";
+import { DEFAULT_STATE, LIMITS, parseKernel, parseLabState, PRESETS, serializeLabState, VIEWS } from "./labState.js";
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
@@ -163,14 +163,14 @@ async function update(): Promise<void> {
     const d = r.result as PhaseDiagram;
     summary.innerHTML = `Order/chaos phase diagram for <b>${esc(d.activation)}</b>: the depth scale ξ_c over (σ_w², σ_b²), with the critical line χ₁ = 1 in white. Click a cell to set the initializer to N(0, σ_w²/width) with bias N(0, σ_b²).`;
     await showCharts([{ spec: phaseChart(d), caption: "ξ_c (log colour): long near the critical line, short deep in the ordered (left) and chaotic (right) phases." }]);
-    const view = document.querySelector("#chart-0 svg");
-    view?.addEventListener("click", (ev) => {
-      const rect = (view as SVGElement).getBoundingClientRect();
-      const fx = ((ev as MouseEvent).clientX - rect.left) / rect.width;
-      const fy = ((ev as MouseEvent).clientY - rect.top) / rect.height;
-      const w = Math.max(0.05, 0.5 + (fx - 0.1) * 4.2);
-      const b = Math.max(0, 0.3 * (1 - (fy - 0.1) / 0.75));
-      setState({ ...state, view: "signal", init: `normal(std=${Math.sqrt(w / state.width).toPrecision(4)})`, bias: b > 0.001 ? `normal(std=${Math.sqrt(b).toPrecision(4)})` : "none" });
+    // the clicked cell's own datum carries its (σ_w², σ_b²) range: set the init to its centre
+    const phaseView = live[0]?.view as unknown as { addEventListener(type: string, h: (e: unknown, item: { datum?: { w0: number; w1: number; b0: number; b1: number } } | null) => void): void } | undefined;
+    phaseView?.addEventListener("click", (_e, item) => {
+      const d = item?.datum;
+      if (!d || d.w0 === undefined) return;
+      const w = (d.w0 + d.w1) / 2;
+      const b = Math.max(0, (d.b0 + d.b1) / 2);
+      setState({ ...state, view: "signal", init: `normal(std=${Math.sqrt(w / state.width).toPrecision(4)})`, bias: b > 1e-6 ? `normal(std=${Math.sqrt(b).toPrecision(4)})` : "none" });
     });
     return;
   }
@@ -246,18 +246,37 @@ async function update(): Promise<void> {
 }
 
 function renderInspector(): void {
-  const shape = [state.width, state.width];
+  let k: ReturnType<typeof parseKernel>;
+  try {
+    k = parseKernel(state.kernel);
+  } catch (e) {
+    k = null;
+    showMessages([(e as Error).message]);
+  }
+  const ctx = kernelContext(k?.shape ?? [state.width, state.width], { layout: "keras", groups: k?.groups, transposed: k?.transposed, depthwise: k?.depthwise });
   const rows = [null, ...FRAMEWORKS].map((fw) => {
+    const layout = fw === "torch" ? "torch" : "keras";
     try {
-      const r = resolveInitializer(state.init, { shape: fw === "torch" ? [state.width, state.width] : shape, framework: fw });
-      return `<tr><td>${fw ?? "initlab"}</td><td>${esc(r.frameworkName ?? r.spec)}</td><td>${g(r.fanIn)}</td><td>${g(r.fanOut)}</td><td>${esc(describeDistribution(r.params))}</td><td>${g(r.variance)}</td><td>${g(r.targetVariance)}</td><td style="text-align:left">${r.quirks.map(esc).join("<br>") || "—"}</td></tr>`;
+      const t = fw === null ? { shape: [...ctx.shape], groups: ctx.groups, depthwise: ctx.depthwise } : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
+      const r = resolveInitializer(state.init, { shape: t.shape, framework: fw, layout: fw === null ? "keras" : layout, groups: t.groups, transposed: ctx.transposed, depthwise: t.depthwise });
+      return `<tr><td>${fw ?? "initlab"}</td><td>${esc(r.frameworkName ?? r.spec)}</td><td>[${t.shape.join(",")}]</td><td>${g(r.fanIn)}</td><td>${g(r.fanOut)}</td><td>${esc(describeDistribution(r.params))}</td><td>${g(r.variance)}</td><td>${g(r.targetVariance)}</td><td style="text-align:left">${r.quirks.map(esc).join("<br>") || "—"}</td></tr>`;
     } catch (e) {
-      return `<tr><td>${fw ?? "initlab"}</td><td colspan="7" style="text-align:left">${esc((e as Error).message)}</td></tr>`;
+      return `<tr><td>${fw ?? "initlab"}</td><td colspan="8" style="text-align:left">${esc((e as Error).message)}</td></tr>`;
     }
   });
-  $("#summary").innerHTML = `What <b>${esc(state.init)}</b> gives for a dense ${state.width} → ${state.width} layer in initlab and in each framework (exact fans, defaults and truncation; quirks in words). The CLI's <code>initlab init compare</code> shows conv, depthwise and transposed kernels too.`;
+  $("#summary").innerHTML = `What <b>${esc(state.init)}</b> gives for one layer in initlab and in each framework — exact fans, defaults and truncation, with each framework's shape in its own layout and its quirks in words.
+    <label class="meta">Layer (keras shape, blank = dense ${state.width} → ${state.width}; e.g. 3,3,64,128 or 3,3,32,2:depthwise or 3,3,32,16:transposed or 3,3,16,128:groups=4)
+    <input id="kernel" value="${esc(state.kernel)}" spellcheck="false"></label>`;
+  const kin = document.getElementById("kernel") as HTMLInputElement;
+  kin.addEventListener("change", () => {
+    const q = new URLSearchParams(serializeLabState(state));
+    q.set("kernel", kin.value);
+    const r = parseLabState(q.toString());
+    showMessages(r.errors);
+    setState(r.state, false);
+  });
   live = [];
-  $("#charts").innerHTML = `<table><thead><tr><th>framework</th><th>name</th><th>fan_in</th><th>fan_out</th><th>distribution</th><th>variance</th><th>intended</th><th>quirks</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  $("#charts").innerHTML = `<table><thead><tr><th>framework</th><th>name</th><th>shape</th><th>fan_in</th><th>fan_out</th><th>distribution</th><th>variance</th><th>intended</th><th>quirks</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 const STUDY_TEXT: Record<string, string> = {

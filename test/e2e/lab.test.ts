@@ -136,9 +136,21 @@ describe("initlab lab in headless Chromium", () => {
     await page.click("#tab-inspector");
     await page.waitForSelector("#charts table");
     expect(await page.textContent("#charts table")).toContain("nn.init.kaiming_normal_");
+    await page.fill("#kernel", "3,3,32,2:depthwise");
+    await page.press("#kernel", "Enter");
+    await page.waitForFunction(() => document.querySelector("#charts table")?.textContent?.includes("[64,1,3,3]"), null, { timeout: 30_000 });
+    expect(await page.textContent("#charts table")).toContain("pytorch#23854");
     await page.click("#tab-phase");
-    await page.waitForFunction(() => document.querySelector("#charts svg") !== null && document.querySelector("#summary")?.textContent?.includes("critical line"), null, { timeout: 60_000 });
+    const phaseReady = () => page.waitForFunction(() => document.querySelector("#charts svg") !== null && document.querySelector("#summary")?.textContent?.includes("critical line"), null, { timeout: 60_000 });
+    await phaseReady();
     await page.screenshot({ path: join(SHOTS, "phase.png"), fullPage: true });
+    // clicking a cell of the heat map sets the initializer from its (σ_w², σ_b²) and opens the Signal view
+    const box = await page.locator("#chart-0 svg").boundingBox();
+    if (!box) throw new Error("no phase chart");
+    await page.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.5);
+    await page.waitForFunction(() => location.search.includes("view=signal") && location.search.includes("init=normal"), null, { timeout: 30_000 });
+    expect(page.url()).toMatch(/bias=normal|bias=none/);
+    await page.click("#tab-phase");
     await page.click("#tab-study");
     await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("std becomes inf at layer 13"), null, { timeout: 60_000 });
     await page.screenshot({ path: join(SHOTS, "study.png"), fullPage: true });

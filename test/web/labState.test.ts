@@ -9,7 +9,7 @@ describe("lab URL state", () => {
   });
 
   it("round-trips every field through the query", () => {
-    const s = { ...DEFAULT_STATE, view: "phase" as const, init: "orthogonal(gain=2)", bias: "normal(std=0.1)", norm: "layer" as const, residual: 2, seed: 7 };
+    const s = { ...DEFAULT_STATE, view: "phase" as const, init: "orthogonal(gain=2)", bias: "normal(std=0.1)", norm: "layer" as const, residual: 2, seed: 7, kernel: "3,3,32,2:depthwise" };
     expect(parseLabState(serializeLabState(s))).toEqual({ state: s, errors: [] });
   });
 
