@@ -90,3 +90,4 @@ export { spirals, teacher, splitDataset } from "./train/dataset.js";
 export type { Dataset } from "./train/dataset.js";
 export { train } from "./train/train.js";
 export type { TrainOptions, TrainResult, EpochRecord } from "./train/train.js";
+export { WasmFloat32Gemm, wasmFloat32Backend } from "./numeric/wasmGemm.js";

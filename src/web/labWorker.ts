@@ -1,10 +1,15 @@
 /// <reference lib="webworker" />
 import type { Backend, BuiltNetwork, NetworkSpec } from "../core/index.js";
-import { buildNetwork, networkTheory, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy } from "../core/index.js";
+import { buildNetwork, networkTheory, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 
-/** The last built network: changing only the activation or batch reuses its weights (no resampling). */
-let cache: { key: string; net: BuiltNetwork } | null = null;
+/**
+ * The last built network: changing only the activation or batch reuses its weights (no resampling),
+ * with its own WebAssembly SIMD matmul (bit-identical to the reference) holding the weights, for float32.
+ */
+let cache: { key: string; net: BuiltNetwork; fast: Backend } | null = null;
+
+const wasmOk = WasmFloat32Gemm.available();
 
 /** The newest propagate request; an older one still running gives way at its next matmul. */
 let latest = 0;
@@ -17,20 +22,21 @@ const yieldNow = () => new Promise<void>((r) => {
   channel.port2.postMessage(0);
 });
 
-/** The reference backend, yielding every 2nd matmul and giving up once a newer request arrived (for the slow backward pass). */
-function interruptible(id: number): Backend {
+/** A backend that yields every 2nd matmul and gives up once a newer request arrived (for the slow backward pass). */
+function interruptible(id: number, base: Backend): Backend {
   let calls = 0;
   return {
-    ...referenceBackend,
+    ...base,
     async gemm(a, b, m, k, n, tA, tB, acc) {
       if (++calls % 2 === 0) {
         await yieldNow();
         if (id !== latest) throw new Error("superseded");
       }
-      return referenceBackend.gemm(a, b, m, k, n, tA, tB, acc);
+      return base.gemm(a, b, m, k, n, tA, tB, acc);
     },
   };
 }
+
 
 function networkOf(s: LabRequest & { kind: "propagate" }): NetworkSpec {
   const st = s.state;
@@ -52,11 +58,12 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
   const key = JSON.stringify([spec.inputWidth, spec.widths.length, spec.init, spec.biasInit, spec.residual, req.state.seed, req.state.dtype]);
   let cached = true;
   if (!cache || cache.key !== key) {
-    cache = { key, net: buildNetwork(spec, req.state.seed, req.state.dtype) };
+    const fast = wasmOk && req.state.dtype === "float32" ? { ...wasmFloat32Backend(), name: "reference" } : referenceBackend;
+    cache = { key, net: buildNetwork(spec, req.state.seed, req.state.dtype), fast };
     cached = false;
   }
   const net: BuiltNetwork = { ...cache.net, spec, activation: parseActivation(spec.activation) };
-  const r = await runNetwork(net, { network: spec, batch: req.state.batch, seed: req.state.seed, dtype: req.state.dtype, backward: req.backward, stats: req.state.view === "distributions" ? "full" : "basic", backend: req.backward ? interruptible(req.id) : referenceBackend });
+  const r = await runNetwork(net, { network: spec, batch: req.state.batch, seed: req.state.seed, dtype: req.state.dtype, backward: req.backward, stats: req.state.view === "distributions" ? "full" : "basic", backend: req.backward ? interruptible(req.id, cache.fast) : cache.fast });
   const theory = networkTheory(spec, 1);
   return {
     dtype: r.dtype,
@@ -85,10 +92,11 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
  * engine's hot loops before the first real control change arrives.
  */
 async function warmUp(): Promise<void> {
-  for (const activation of ["tanh", "relu", "linear"]) {
+  for (const activation of ["tanh", "relu", "linear", "selu", "gelu", "elu", "sigmoid"]) {
     const spec: NetworkSpec = { inputWidth: 64, widths: new Array(8).fill(64), init: "lecun_normal", biasInit: null, activation, residual: null, norm: null, framework: null };
     const net = buildNetwork(spec, 0, "float32");
-    for (let i = 0; i < 20; i++) await runNetwork(net, { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic" });
+    const backend = wasmOk ? wasmFloat32Backend() : referenceBackend;
+    for (let i = 0; i < 12; i++) await runNetwork(net, { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic", backend });
   }
 }
 const warm = warmUp();

@@ -14,7 +14,7 @@ export interface DenseForward {
   invStd: Float64Array | null;
   /** φ(z or pre), rounded to the dtype */
   post: Float64Array;
-  /** φ'(z or pre), float64 */
+  /** φ'(z or pre), float64 (zeros when not asked for) */
   deriv: Float64Array;
 }
 
@@ -22,7 +22,7 @@ export interface DenseForward {
  * pre = round(round(a·W accumulated in `acc`) + b); z = round(norm(pre)); post = round(φ(z)).
  * Shared by {@link propagate}, the correlation map and the Jacobian.
  */
-export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array, batch: number, dtype: Dtype, acc: Dtype, backend: Backend): Promise<DenseForward> {
+export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array, batch: number, dtype: Dtype, acc: Dtype, backend: Backend, withDeriv = true): Promise<DenseForward> {
   const layer = net.layers[l];
   const round = rounder(dtype);
   const { x, rows, k } = layerInputMatrix(net, l, a, batch);
@@ -48,10 +48,8 @@ export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array
   const post = new Float64Array(u.length);
   const deriv = new Float64Array(u.length);
   const phi = net.activation;
-  for (let i = 0; i < u.length; i++) {
-    post[i] = round(phi.f(u[i]));
-    deriv[i] = phi.df(u[i]);
-  }
+  for (let i = 0; i < u.length; i++) post[i] = round(phi.f(u[i]));
+  if (withDeriv) for (let i = 0; i < u.length; i++) deriv[i] = phi.df(u[i]);
   return { pre, z, invStd, post, deriv };
 }
 

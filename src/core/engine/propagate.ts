@@ -178,7 +178,7 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
     const layer = net.layers[l];
     if (layer.blockPosition === 0) blockInput = a;
     inputs.push(a);
-    const { pre, z, invStd, post, deriv } = await denseForward(net, l, a, batch, dtype, acc, backend);
+    const { pre, z, invStd, post, deriv } = await denseForward(net, l, a, batch, dtype, acc, backend, level === "full");
     preacts.push(pre);
     normalized.push(z);
     invStds.push(invStd);
@@ -194,7 +194,7 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
         residualBranchVariance: channelStats(branch, rowsOut, layer.nOut).variance,
       };
     }
-    const postStats = tensorStats(post, acc, dtype, deriv, level);
+    const postStats = tensorStats(post, acc, dtype, level === "full" ? deriv : undefined, level);
     results.push({ index: l, width: layer.nOut, ...(layer.conv ? { spatial: [layer.conv.hOut, layer.conv.wOut] as [number, number] } : {}), pre: tensorStats(pre, acc, dtype, undefined, level), post: postStats, block, grad: null });
     const signal = block ?? postStats;
     if (events.stdNonFinite === null && !Number.isFinite(signal.std)) events.stdNonFinite = l;
