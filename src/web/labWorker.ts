@@ -63,6 +63,12 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     cached = false;
   }
   const net: BuiltNetwork = { ...cache.net, spec, activation: parseActivation(spec.activation) };
+  if (!cached && !req.backward) {
+    // a throwaway forward right after drawing the weights: it places them in the WebAssembly memory
+    // and takes the garbage collection that the big allocation causes, inside the (already slow)
+    // weight-drawing request rather than in the user's next control change
+    await runNetwork(net, { network: spec, batch: req.state.batch, seed: req.state.seed, dtype: req.state.dtype, stats: "basic", backend: cache.fast });
+  }
   const r = await runNetwork(net, { network: spec, batch: req.state.batch, seed: req.state.seed, dtype: req.state.dtype, backward: req.backward, stats: req.state.view === "distributions" ? "full" : "basic", backend: req.backward ? interruptible(req.id, cache.fast) : cache.fast });
   const theory = networkTheory(spec, 1);
   return {
@@ -97,6 +103,16 @@ async function warmUp(): Promise<void> {
     const net = buildNetwork(spec, 0, "float32");
     const backend = wasmOk ? wasmFloat32Backend() : referenceBackend;
     for (let i = 0; i < 12; i++) await runNetwork(net, { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic", backend });
+  }
+  // then the live path itself: one cached net, the activation swapped on every run, as a user does
+  const base: NetworkSpec = { inputWidth: 256, widths: new Array(16).fill(256), init: "lecun_normal", biasInit: null, activation: "tanh", residual: null, norm: null, framework: null };
+  const shared = buildNetwork(base, 0, "float32");
+  const backend = wasmOk ? wasmFloat32Backend() : referenceBackend;
+  for (let round = 0; round < 3; round++) {
+    for (const activation of ["linear", "tanh", "relu", "selu", "gelu", "elu"]) {
+      const spec = { ...base, activation };
+      await runNetwork({ ...shared, spec, activation: parseActivation(activation) }, { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic", backend });
+    }
   }
 }
 const warm = warmUp();
