@@ -58,7 +58,7 @@ export { ACTIVATIONS, ACTIVATION_NAMES, parseActivation, SELU_ALPHA, SELU_LAMBDA
 export type { Activation } from "./engine/activations.js";
 export { referenceBackend } from "./engine/backend.js";
 export type { Backend, Matrix } from "./engine/backend.js";
-export { checkNetwork, networkMemoryBytes, NORM_EPS } from "./engine/networkSpec.js";
+export { checkNetwork, networkMemoryBytes, NORM_EPS, plainNetwork } from "./engine/networkSpec.js";
 export type { NetworkSpec, RunOptions } from "./engine/networkSpec.js";
 export { buildNetwork } from "./engine/buildNetwork.js";
 export type { BuiltNetwork, DenseLayer } from "./engine/buildNetwork.js";

@@ -1,5 +1,5 @@
 import type { Dataset, PropagateResult } from "../core/index.js";
-import { networkTheory, propagate, spirals, teacher, train } from "../core/index.js";
+import { networkTheory, plainNetwork, propagate, spirals, teacher, train } from "../core/index.js";
 import type { Point, PropagatePoint, TrainPoint } from "./experimentSpec.js";
 
 /** What a sweep keeps of a propagate point: per-layer signal, gradient and theory, and the events. */
@@ -15,7 +15,7 @@ export interface PropagateSummary {
 export type MnistLoader = () => { x: Float64Array; y: Int32Array; inputDim: number; classes: number };
 
 export async function runPropagatePoint(p: PropagatePoint): Promise<PropagateSummary> {
-  const network = { inputWidth: p.width, widths: new Array(p.depth).fill(p.width), init: p.init, biasInit: p.biasInit, activation: p.activation, residual: null, norm: null, framework: null };
+  const network = plainNetwork(p);
   const r = await propagate({ network, batch: p.batch, dtype: p.dtype, seed: p.seed, inputScale: p.inputScale, backward: p.backward });
   const theory = networkTheory(network, p.inputScale);
   return {

@@ -1,5 +1,5 @@
 import type { Dataset, EpochRecord } from "../core/index.js";
-import { meanField, parseActivation, propagate, teacher, train } from "../core/index.js";
+import { meanField, parseActivation, plainNetwork, propagate, teacher, train } from "../core/index.js";
 import type { ProgressListener } from "../core/index.js";
 
 export const STUDIES = ["seed", "he2015", "schoenholz2017", "selu2017"] as const;
@@ -79,7 +79,7 @@ export async function selu2017(o: { depth?: number; width?: number; seed?: numbe
   ];
   const runs = [];
   for (const c of configs) {
-    const r = await propagate({ network: { inputWidth: width, widths: new Array(depth).fill(width), init: c.init, biasInit: null, activation: c.activation, residual: null, norm: null, framework: null }, batch: 128, dtype: "float32", seed: o.seed ?? 0 });
+    const r = await propagate({ network: plainNetwork({ width, depth, ...c }), batch: 128, dtype: "float32", seed: o.seed ?? 0 });
     runs.push({ ...c, mean: r.layers.map((l) => l.post.mean), variance: r.layers.map((l) => l.post.std ** 2) });
   }
   const theory = meanField({ activation: parseActivation("selu"), sigmaW2: 1, sigmaB2: 0 });

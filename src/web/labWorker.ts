@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import type { Backend, BuiltNetwork, NetworkSpec } from "../core/index.js";
-import { buildNetwork, networkTheory, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
+import { buildNetwork, networkTheory, plainNetwork, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 
 /**
@@ -99,13 +99,13 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
  */
 async function warmUp(): Promise<void> {
   for (const activation of ["tanh", "relu", "linear", "selu", "gelu", "elu", "sigmoid"]) {
-    const spec: NetworkSpec = { inputWidth: 64, widths: new Array(8).fill(64), init: "lecun_normal", biasInit: null, activation, residual: null, norm: null, framework: null };
+    const spec = plainNetwork({ width: 64, depth: 8, init: "lecun_normal", activation });
     const net = buildNetwork(spec, 0, "float32");
     const backend = wasmOk ? wasmFloat32Backend() : referenceBackend;
     for (let i = 0; i < 12; i++) await runNetwork(net, { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic", backend });
   }
   // then the live path itself: one cached net, the activation swapped on every run, as a user does
-  const base: NetworkSpec = { inputWidth: 256, widths: new Array(16).fill(256), init: "lecun_normal", biasInit: null, activation: "tanh", residual: null, norm: null, framework: null };
+  const base = plainNetwork({ width: 256, depth: 16, init: "lecun_normal", activation: "tanh" });
   const shared = buildNetwork(base, 0, "float32");
   const backend = wasmOk ? wasmFloat32Backend() : referenceBackend;
   for (let round = 0; round < 3; round++) {

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { main } from "../../src/cli/main.js";
 import type { CliIo } from "../../src/cli/io.js";
 
@@ -14,4 +15,12 @@ export async function runCli(args: string[]): Promise<{ code: number; stdout: st
   };
   const code = await main(args, io);
   return { code, stdout, stderr };
+}
+
+/** Runs the CLI and checks the failure: non-zero exit, exactly one line on stderr, matching `message`. */
+export async function expectOneLineError(args: string[], message: RegExp): Promise<void> {
+  const { code, stderr } = await runCli(args);
+  expect(code).toBeGreaterThan(0);
+  expect(stderr.trim().split("\n")).toHaveLength(1);
+  expect(stderr).toMatch(message);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers.js";
+import { expectOneLineError, runCli } from "./helpers.js";
 
 describe("initlab init inspect", () => {
   it("--json follows the contract: fans, distribution, analytic variance, bound, quirks, sample", async () => {
@@ -47,12 +47,7 @@ describe("initlab init inspect", () => {
     [["init", "inspect", "he_normal", "--shape", "2,2", "--framework", "caffe"], /Allowed choices are torch, keras, tfjs, jax, flax/],
     [["init", "inspect", "he_normal"], /required option '--shape <dims>'/],
     [["init", "inspect", "normal", "--shape", "100000,100000"], /would need about 75 GiB \(limit 4\.0 GiB\)/],
-  ])("%j → one-line error", async (args, message) => {
-    const { code, stderr } = await runCli(args);
-    expect(code).toBeGreaterThan(0);
-    expect(stderr.trim().split("\n")).toHaveLength(1);
-    expect(stderr).toMatch(message);
-  });
+  ])("%j → one-line error", expectOneLineError);
 });
 
 describe("initlab init compare", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers.js";
+import { expectOneLineError, runCli } from "./helpers.js";
 
 describe("initlab propagate", () => {
   it("--json follows the contract, non-finite numbers as strings, events named", async () => {
@@ -44,12 +44,7 @@ describe("initlab propagate", () => {
     [["propagate", "--depth", "1000", "--width", "4096", "--batch", "4096"], /would need about \d+ GiB \(limit 8\.0 GiB\)/],
     [["propagate", "--residual", "3", "--depth", "4"], /multiple of the branch depth/],
     [["propagate", "--correlation", "2"], /correlation: must be a number in \[-1, 1\]/],
-  ])("%j → one-line error", async (args, message) => {
-    const { code, stderr } = await runCli(args);
-    expect(code).toBeGreaterThan(0);
-    expect(stderr.trim().split("\n")).toHaveLength(1);
-    expect(stderr).toMatch(message);
-  });
+  ])("%j → one-line error", expectOneLineError);
 });
 
 describe("initlab jacobian", () => {

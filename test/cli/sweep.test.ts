@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "./helpers.js";
+import { expectOneLineError, runCli } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "initlab-sweep-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -129,10 +129,5 @@ describe("initlab train", () => {
     [["train", "--dataset", "cifar"], /Allowed choices are mnist, spirals, teacher/],
     [["train", "--lr", "-1"], /lr must be a number > 0/],
     [["train", "--init", "bogus"], /init: unknown initializer "bogus"/],
-  ])("%j → one-line error", async (args, message) => {
-    const { code, stderr } = await runCli(args);
-    expect(code).toBeGreaterThan(0);
-    expect(stderr.trim().split("\n")).toHaveLength(1);
-    expect(stderr).toMatch(message);
-  });
+  ])("%j → one-line error", expectOneLineError);
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers.js";
+import { expectOneLineError, runCli } from "./helpers.js";
 
 describe("initlab theory", () => {
   it("--json follows the contract, ξ as the string Infinity at criticality", async () => {
@@ -43,12 +43,7 @@ describe("initlab theory", () => {
     [["theory", "--activation", "swishy", "--sigma-w2", "1"], /activation: unknown "swishy"/],
     [["theory", "--activation", "tanh"], /sigma-w2: required/],
     [["theory", "jacobian", "--activation", "tanh", "--weights", "uniform", "--depth", "3", "--sigma-w2", "1"], /Allowed choices are orthogonal, gaussian/],
-  ])("%j → one-line error", async (args, message) => {
-    const { code, stderr } = await runCli(args);
-    expect(code).toBeGreaterThan(0);
-    expect(stderr.trim().split("\n")).toHaveLength(1);
-    expect(stderr).toMatch(message);
-  });
+  ])("%j → one-line error", expectOneLineError);
 });
 
 describe("propagate prints theory beside the measurement", () => {

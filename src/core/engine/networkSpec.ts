@@ -48,6 +48,11 @@ export interface RunOptions {
 
 export const NORM_EPS = 1e-5;
 
+/** A plain dense network: `depth` layers of `width` (input included), no norm, residual or framework preset. */
+export function plainNetwork(o: { width: number; depth: number; init: string; activation: string; biasInit?: string | null }): NetworkSpec {
+  return { inputWidth: o.width, widths: new Array(o.depth).fill(o.width), init: o.init, biasInit: o.biasInit ?? null, activation: o.activation, residual: null, norm: null, framework: null };
+}
+
 /** Checks a network spec's numbers. @throws one-line errors naming the field. */
 export function checkNetwork(n: NetworkSpec): void {
   const posInt = (v: number, field: string) => {
