@@ -27,7 +27,10 @@ export interface PropagateView {
   theoryQ: number[] | null;
   theoryNote: string | null;
   sigmaW2: number | null;
+  /** time in the worker: the whole request, the network run and the mean-field theory */
   computeMs: number;
+  runMs: number;
+  theoryMs: number;
   cached: boolean;
 }
 

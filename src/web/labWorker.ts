@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 import type { Backend, BuiltNetwork, NetworkSpec } from "../core/index.js";
-import { buildNetwork, networkTheory, plainNetwork, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
+import { ACTIVATION_NAMES, buildNetwork, networkTheory, plainNetwork, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
+import type { LabState } from "./labState.js";
 
 /**
  * The last built network: changing only the activation or batch reuses its weights (no resampling),
@@ -27,12 +28,12 @@ function interruptible(id: number, base: Backend): Backend {
   let calls = 0;
   return {
     ...base,
-    async gemm(a, b, m, k, n, tA, tB, acc) {
+    async gemm(a, b, m, k, n, tA, tB, acc, out) {
       if (++calls % 2 === 0) {
         await yieldNow();
         if (id !== latest) throw new Error("superseded");
       }
-      return base.gemm(a, b, m, k, n, tA, tB, acc);
+      return base.gemm(a, b, m, k, n, tA, tB, acc, out);
     },
   };
 }
@@ -63,14 +64,12 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     cached = false;
   }
   const net: BuiltNetwork = { ...cache.net, spec, activation: parseActivation(spec.activation) };
-  if (!cached && !req.backward) {
-    // a throwaway forward right after drawing the weights: it places them in the WebAssembly memory
-    // and takes the garbage collection that the big allocation causes, inside the (already slow)
-    // weight-drawing request rather than in the user's next control change
-    await runNetwork(net, { network: spec, batch: req.state.batch, seed: req.state.seed, dtype: req.state.dtype, stats: "basic", backend: cache.fast });
-  }
+  if (!cached && !req.backward) await warmLivePath(spec, req.state.batch, req.state.seed, req.state.dtype);
+  const t1 = performance.now();
   const r = await runNetwork(net, { network: spec, batch: req.state.batch, seed: req.state.seed, dtype: req.state.dtype, backward: req.backward, stats: req.state.view === "distributions" ? "full" : "basic", backend: req.backward ? interruptible(req.id, cache.fast) : cache.fast });
+  const t2 = performance.now();
   const theory = networkTheory(spec, 1);
+  const t3 = performance.now();
   return {
     dtype: r.dtype,
     accumulate: r.accumulate,
@@ -89,29 +88,44 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     theoryNote: theory.unsupported,
     sigmaW2: theory.unsupported === null ? theory.sigmaW2[0] : null,
     computeMs: performance.now() - t0,
+    runMs: t2 - t1,
+    theoryMs: t3 - t2,
     cached,
   };
 }
 
 /**
- * Warm-up: a few small forward runs when the worker starts, so that the JIT has compiled the
- * engine's hot loops before the first real control change arrives.
+ * Right after drawing new weights (a request that takes seconds anyway): one forward run and the
+ * theory for every activation on the real network. This places the weights in the WebAssembly
+ * memory, takes the garbage collection the big allocation causes, and lets the JIT compile the
+ * hot loops for this size — so the user's next control changes (activation, batch) are fast.
+ */
+async function warmLivePath(spec: NetworkSpec, batch: number, seed: number, dtype: LabState["dtype"]): Promise<void> {
+  if (!cache) return;
+  for (const activation of ACTIVATION_NAMES) {
+    const s = { ...spec, activation };
+    await runNetwork({ ...cache.net, spec: s, activation: parseActivation(activation) }, { network: s, batch, seed, dtype, stats: "basic", backend: cache.fast });
+    networkTheory(s, 1);
+  }
+}
+
+/**
+ * Warm-up when the network worker starts: every activation, three times, on small nets that
+ * stay healthy or overflow to inf (both paths), with the theory — so that the JIT has compiled
+ * the engine's hot loops before the first request arrives. The other worker skips it.
  */
 async function warmUp(): Promise<void> {
-  for (const activation of ["tanh", "relu", "linear", "selu", "gelu", "elu", "sigmoid"]) {
-    const spec = plainNetwork({ width: 64, depth: 8, init: "lecun_normal", activation });
-    const net = buildNetwork(spec, 0, "float32");
-    const backend = wasmOk ? wasmFloat32Backend() : referenceBackend;
-    for (let i = 0; i < 12; i++) await runNetwork(net, { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic", backend });
-  }
-  // then the live path itself: one cached net, the activation swapped on every run, as a user does
-  const base = plainNetwork({ width: 256, depth: 16, init: "lecun_normal", activation: "tanh" });
-  const shared = buildNetwork(base, 0, "float32");
+  if (self.name !== "network") return;
   const backend = wasmOk ? wasmFloat32Backend() : referenceBackend;
-  for (let round = 0; round < 3; round++) {
-    for (const activation of ["linear", "tanh", "relu", "selu", "gelu", "elu"]) {
-      const spec = { ...base, activation };
-      await runNetwork({ ...shared, spec, activation: parseActivation(activation) }, { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic", backend });
+  for (const init of ["normal(std=1)", "lecun_normal"]) {
+    const base = plainNetwork({ width: 128, depth: 24, init, activation: "linear" });
+    const shared = buildNetwork(base, 0, "float32");
+    for (let round = 0; round < 3; round++) {
+      for (const activation of ACTIVATION_NAMES) {
+        const spec = { ...base, activation };
+        await runNetwork({ ...shared, spec, activation: parseActivation(activation) }, { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic", backend });
+        networkTheory(spec, 1);
+      }
     }
   }
 }

@@ -24,7 +24,7 @@ showMessages(parsed.errors);
 
 // Two workers: "fast" runs the network (forward first, then the backward pass, which gives way to
 // any newer request between matmuls); "slow" takes the phase diagram and the seed study.
-const workers = { fast: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module" }), slow: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module" }) };
+const workers = { fast: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module", name: "network" }), slow: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module", name: "theory" }) };
 let nextId = 1;
 const pending = new Map<number, (r: LabResponse) => void>();
 for (const w of Object.values(workers)) {
@@ -132,7 +132,11 @@ async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Pro
       ($(`#cap-${i}`) as HTMLElement).textContent = s.caption;
       ($(`#chart-${i}`) as HTMLElement).setAttribute("aria-label", s.caption);
       const r = await embed(`#chart-${i}`, s.spec as never, { actions: false, renderer: "svg" });
-      return { key: keys[i], view: r.view as unknown as (typeof live)[number]["view"] };
+      const view = r.view as unknown as (typeof live)[number]["view"];
+      // one data swap on the fresh view, so that the next control change finds the update path compiled
+      for (const [name, values] of Object.entries((s.spec as unknown as { datasets?: Record<string, unknown[]> }).datasets ?? {})) view.data(name, values);
+      await view.runAsync();
+      return { key: keys[i], view };
     }),
   );
 }
@@ -209,7 +213,7 @@ async function update(): Promise<void> {
   if (my !== generation) return;
   const ms = performance.now() - started;
   $("#summary").insertAdjacentHTML("beforeend", `<div class="meta" id="timing">updated in ${ms.toFixed(0)} ms (engine ${p.computeMs.toFixed(0)} ms${p.cached ? ", weights reused" : ", weights drawn"})</div>`);
-  console.log(`initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms, cached ${p.cached}`);
+  console.log(`initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms (run ${p.runMs.toFixed(1)}, theory ${p.theoryMs.toFixed(1)}), cached ${p.cached}`);
   if (state.view !== "signal" && state.view !== "distributions") return;
   // the backward pass waits until the controls rest for half a second, so it never competes for a
   // core with the forward runs of a user who is still moving a control

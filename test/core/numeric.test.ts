@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatFloat, matmul, meanStd, parseDtype, rounder, sumInDtype, toJson } from "../../src/core/index.js";
+import { DTYPES, formatFloat, matmul, meanStd, parseDtype, rngStream, rounder, sumInDtype, sumOfSquaresInDtype, toJson } from "../../src/core/index.js";
+import { fillNormal } from "../../src/core/random/normal.js";
 
 const FLT_MAX = 3.4028234663852886e38;
 
@@ -32,6 +33,24 @@ describe("sumInDtype", () => {
   it("is exact on subnormals: sums of float32 subnormals are multiples of 2⁻¹⁴⁹", () => {
     const tiny = 2 ** -149;
     expect(sumInDtype(new Array(512).fill(tiny), "float32")).toBe(512 * tiny);
+  });
+});
+
+describe("sumOfSquaresInDtype", () => {
+  it("is Σ round(round(v − c)²) in the dtype, bit-identical to sumInDtype of the rounded squares, incl. overflow and underflow", () => {
+    for (const dtype of DTYPES) {
+      const round = rounder(dtype);
+      for (const scale of [1, 1e-30, 1e20, 1e-3]) {
+        const v = Array.from(fillNormal(rngStream(7, "sq", dtype, String(scale)), new Float64Array(1000), 0, scale), round);
+        const c = round(0.3 * scale);
+        const centred = v.map((x) => round(round(x - c) ** 2));
+        const raw = v.map((x) => round(x * x));
+        expect(sumOfSquaresInDtype(v, c, dtype)).toBe(sumInDtype(centred, dtype));
+        expect(sumOfSquaresInDtype(v, null, dtype)).toBe(sumInDtype(raw, dtype));
+      }
+    }
+    expect(sumOfSquaresInDtype([FLT_MAX / 2, 1e20], null, "float32")).toBe(Infinity);
+    expect(sumOfSquaresInDtype([], 0, "float32")).toBe(0);
   });
 });
 

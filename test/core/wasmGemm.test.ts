@@ -14,6 +14,15 @@ describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
     }
   });
 
+  it("writes into a given output array, and refuses one of the wrong length", () => {
+    const w = new WasmFloat32Gemm();
+    const a = Float64Array.from([1, 2, 3, 4]);
+    const out = new Float64Array(4).fill(Number.NaN);
+    expect(w.gemm(a, a, 2, 2, 2, false, false, "float32", out)).toBe(out);
+    expect(Array.from(out)).toEqual([7, 10, 15, 22]);
+    expect(() => w.gemm(a, a, 2, 2, 2, false, false, "float32", new Float64Array(3))).toThrow("gemm: output length 3 is not 2x2");
+  });
+
   it("falls back to the reference for transposed operands and other dtypes", () => {
     const w = new WasmFloat32Gemm();
     const a = Float64Array.from([1, 2, 3, 4]);

@@ -104,7 +104,7 @@ describe("initlab lab in headless Chromium", () => {
       await expect.poll(() => logs.slice(before).some((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 }).toBe(true);
     }
     const warm = logs.filter((l) => l.startsWith("initlab-lab: update")).pop();
-    console.log(`lab timing, 100 layers × 512 forward (batch 1, weights reused): first change ${first}; warm change ${warm}; all: ${logs.filter((l) => l.startsWith("initlab-lab: update")).map((l) => l.replace("initlab-lab: update ", "").replace(" ms, engine ", "/").split(" ms")[0]).join(", ")}`);
+    console.log(`lab timing, 100 layers × 512 forward (batch 1, weights reused): first change ${first}; warm change ${warm}; all: ${logs.filter((l) => l.startsWith("initlab-lab: update")).map((l) => l.replace("initlab-lab: update ", "").replace(" ms, engine ", "/").replace(" ms (run ", "/").replace(", theory ", "/").split(")")[0]).join(", ")}`);
     const again = await browser.newPage();
     await again.goto(url);
     await again.waitForSelector("#timing", { timeout: 60_000 });

@@ -1,5 +1,7 @@
 import type { Dtype } from "../numeric/dtype.js";
 import { rounder } from "../numeric/dtype.js";
+import type { Arena } from "./arena.js";
+import { freshArrays } from "./arena.js";
 import type { Backend } from "./backend.js";
 import type { BuiltNetwork } from "./buildNetwork.js";
 import { im2col } from "./conv2d.js";
@@ -14,25 +16,30 @@ export interface DenseForward {
   invStd: Float64Array | null;
   /** φ(z or pre), rounded to the dtype */
   post: Float64Array;
-  /** φ'(z or pre), float64 (zeros when not asked for) */
-  deriv: Float64Array;
+  /** φ'(z or pre), float64 (null when not asked for) */
+  deriv: Float64Array | null;
 }
 
 /**
  * pre = round(round(a·W accumulated in `acc`) + b); z = round(norm(pre)); post = round(φ(z)).
  * Shared by {@link propagate}, the correlation map and the Jacobian.
+ * @param withDeriv compute φ' (default true)
+ * @param arrays where pre, post and φ' are taken from (default: fresh arrays)
  */
-export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array, batch: number, dtype: Dtype, acc: Dtype, backend: Backend, withDeriv = true): Promise<DenseForward> {
+export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array, batch: number, dtype: Dtype, acc: Dtype, backend: Backend, withDeriv = true, arrays: Arena = freshArrays): Promise<DenseForward> {
   const layer = net.layers[l];
   const round = rounder(dtype);
   const { x, rows, k } = layerInputMatrix(net, l, a, batch);
-  const prod = await backend.gemm(x, layer.weights, rows, k, layer.nOut, false, false, acc);
-  const pre = new Float64Array(rows * layer.nOut);
-  for (let b = 0; b < rows; b++) {
-    for (let j = 0; j < layer.nOut; j++) {
-      const i = b * layer.nOut + j;
-      pre[i] = layer.bias ? round(round(prod[i]) + layer.bias[j]) : round(prod[i]);
+  const pre = arrays.take(rows * layer.nOut);
+  const prod = await backend.gemm(x, layer.weights, rows, k, layer.nOut, false, false, acc, pre);
+  if (prod !== pre) pre.set(prod);
+  const bias = layer.bias;
+  if (bias) {
+    for (let b = 0; b < rows; b++) {
+      for (let j = 0, i = b * layer.nOut; j < layer.nOut; j++, i++) pre[i] = round(round(pre[i]) + bias[j]);
     }
+  } else {
+    for (let i = 0; i < pre.length; i++) pre[i] = round(pre[i]);
   }
   let u: Float64Array = pre;
   let z: Float64Array | null = null;
@@ -45,11 +52,11 @@ export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array
     invStd = n.invStd;
     u = z;
   }
-  const post = new Float64Array(u.length);
-  const deriv = new Float64Array(u.length);
+  const post = arrays.take(u.length);
   const phi = net.activation;
   for (let i = 0; i < u.length; i++) post[i] = round(phi.f(u[i]));
-  if (withDeriv) for (let i = 0; i < u.length; i++) deriv[i] = phi.df(u[i]);
+  const deriv = withDeriv ? arrays.take(u.length) : null;
+  if (deriv) for (let i = 0; i < u.length; i++) deriv[i] = phi.df(u[i]);
   return { pre, z, invStd, post, deriv };
 }
 

@@ -61,7 +61,7 @@ export async function jacobianSpectrum(options: RunOptions): Promise<JacobianRes
         for (let j = 0; j < n; j++) t[r * n + j] = (t[r * n + j] - m1 - z[j] * m2) * inv;
       }
     }
-    for (let r = 0; r < n0; r++) for (let j = 0; j < layer.nOut; j++) t[r * layer.nOut + j] *= f.deriv[j];
+    for (let r = 0; r < n0; r++) for (let j = 0; j < layer.nOut; j++) t[r * layer.nOut + j] *= (f.deriv as Float64Array)[j];
     const { out } = layerOutput(net, l, f.post, blockInput, dtype);
     if (layer.blockEnd) {
       const sum = new Float64Array(t.length);

@@ -1,7 +1,7 @@
 import type { Dtype } from "../numeric/dtype.js";
 import { FORMATS, rounder } from "../numeric/dtype.js";
 import { meanStd } from "../numeric/meanStd.js";
-import { sumInDtype } from "../numeric/sum.js";
+import { sumOfSquaresInDtype } from "../numeric/sum.js";
 
 /** Statistics of one tensor (a layer's pre- or post-activations, or a gradient). */
 export interface TensorStats {
@@ -47,7 +47,6 @@ export function tensorStats(values: ArrayLike<number>, acc: Dtype, dtype: Dtype,
   const full = level === "full";
   const { mean, std } = meanStd(values, acc);
   const round = rounder(acc);
-  const sq = new Float64Array(n);
   let min = Infinity;
   let max = -Infinity;
   let zeros = 0;
@@ -55,7 +54,6 @@ export function tensorStats(values: ArrayLike<number>, acc: Dtype, dtype: Dtype,
   const finite: number[] = [];
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    sq[i] = round(v * v);
     if (v === 0) zeros++;
     if (!Number.isFinite(v)) {
       nonFinite++;
@@ -65,7 +63,7 @@ export function tensorStats(values: ArrayLike<number>, acc: Dtype, dtype: Dtype,
     if (v > max) max = v;
     if (full && Number.isFinite(v)) finite.push(v);
   }
-  const rms = round(Math.sqrt(round(sumInDtype(sq, acc) / n)));
+  const rms = round(Math.sqrt(round(sumOfSquaresInDtype(values, null, acc) / n)));
   const sorted = full ? Float64Array.from(finite).sort() : new Float64Array(0);
   const quantiles = full ? QUANTILE_LEVELS.map((q) => quantile(sorted, q)) : [];
   let saturated: number | null = null;

@@ -15,6 +15,7 @@ import { normalizeBackward } from "./normalization.js";
 import type { LsuvLayerReport, LsuvOptions } from "../init/lsuv.js";
 import { lsuvNetwork } from "./lsuvNetwork.js";
 import { col2im } from "./conv2d.js";
+import { arena } from "./arena.js";
 import { denseForward, layerInputMatrix, layerOutput, normShape } from "./denseForward.js";
 
 /** Brock, De & Smith (2021) signal-propagation statistics of a residual block's output (N(0,1) input). */
@@ -114,6 +115,9 @@ function norm2(v: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
+/** The largest per-run arena (float64 values, 32 MiB); bigger runs allocate per layer. */
+const ARENA_MAX = 2 ** 22;
+
 /** Draws the input batch x ~ N(0, inputScale²) [B, n] from stream (seed, "input"), rounded to dtype. */
 export function drawInput(seed: number, batch: number, n: number, scale: number, dtype: Dtype, label = "input"): Float64Array {
   const round = rounder(dtype);
@@ -163,6 +167,10 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
   const L = net.layers.length;
   const pixels = spec.conv ? spec.conv.height * spec.conv.width : 1;
   const x0 = drawInput(options.seed, batch, pixels * spec.inputWidth, options.inputScale ?? 1, dtype);
+  // pre, post (and φ' for full statistics) of every layer from one allocation, up to 2²² values
+  const perValue = level === "full" ? 3 : 2;
+  const values = net.layers.reduce((s, layer) => s + batch * (layer.conv ? layer.conv.hOut * layer.conv.wOut : 1) * layer.nOut * perValue, 0);
+  const arrays = arena(Math.min(values, ARENA_MAX));
 
   const inputs: Float64Array[] = [];
   const normalized: (Float64Array | null)[] = [];
@@ -178,7 +186,7 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
     const layer = net.layers[l];
     if (layer.blockPosition === 0) blockInput = a;
     inputs.push(a);
-    const { pre, z, invStd, post, deriv } = await denseForward(net, l, a, batch, dtype, acc, backend, level === "full");
+    const { pre, z, invStd, post, deriv } = await denseForward(net, l, a, batch, dtype, acc, backend, level === "full", arrays);
     preacts.push(pre);
     normalized.push(z);
     invStds.push(invStd);
@@ -194,7 +202,7 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
         residualBranchVariance: channelStats(branch, rowsOut, layer.nOut).variance,
       };
     }
-    const postStats = tensorStats(post, acc, dtype, level === "full" ? deriv : undefined, level);
+    const postStats = tensorStats(post, acc, dtype, deriv ?? undefined, level);
     results.push({ index: l, width: layer.nOut, ...(layer.conv ? { spatial: [layer.conv.hOut, layer.conv.wOut] as [number, number] } : {}), pre: tensorStats(pre, acc, dtype, undefined, level), post: postStats, block, grad: null });
     const signal = block ?? postStats;
     if (events.stdNonFinite === null && !Number.isFinite(signal.std)) events.stdNonFinite = l;

@@ -3,11 +3,14 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /**
  * erf(x) = (2/√π)·e^{−x²}·Σ_{n≥0} 2ⁿ x^{2n+1}/(2n+1)!! for |x| < 3 — a series of positive terms,
- * so no cancellation (relative error ≈ 1e−16) — and 1 − erfc(x) beyond.
+ * so no cancellation (relative error ≈ 1e−16) — and 1 − erfc(x) beyond; for |x| ≥ 6 exactly ±1,
+ * since erfc(6) ≈ 2.15e−17 is below 2⁻⁵⁴ (half the spacing of doubles below 1), so 1 − erfc(x)
+ * rounds to 1 there (this saves the continued fraction on the huge inputs of exploding nets).
  */
 export function erf(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
   const ax = Math.abs(x);
+  if (ax >= 6) return Math.sign(x);
   if (ax >= 3) return Math.sign(x) * (1 - erfcLarge(ax));
   const x2 = x * x;
   let term = x;

@@ -1,6 +1,6 @@
 import type { Dtype } from "./dtype.js";
 import { rounder } from "./dtype.js";
-import { sumInDtype } from "./sum.js";
+import { sumInDtype, sumOfSquaresInDtype } from "./sum.js";
 
 /** Mean and population standard deviation of a set of values, computed in one dtype. */
 export interface MeanStd {
@@ -24,11 +24,6 @@ export function meanStd(values: ArrayLike<number>, dtype: Dtype): MeanStd {
   if (n === 0) return { mean: Number.NaN, std: Number.NaN };
   const round = rounder(dtype);
   const mean = round(sumInDtype(values, dtype) / n);
-  const sq = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = round(values[i] - mean);
-    sq[i] = round(d * d);
-  }
-  const variance = round(sumInDtype(sq, dtype) / n);
+  const variance = round(sumOfSquaresInDtype(values, mean, dtype) / n);
   return { mean, std: round(Math.sqrt(variance)) };
 }

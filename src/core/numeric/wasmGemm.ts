@@ -121,6 +121,8 @@ export class WasmFloat32Gemm {
   private readonly memory: WasmMemory;
   private readonly placed = new WeakMap<object, number>();
   private top = 0;
+  /** a float32 view of the whole memory, renewed when the memory grows (growing detaches it) */
+  private view = new Float32Array(0);
 
   constructor() {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), {});
@@ -147,29 +149,38 @@ export class WasmFloat32Gemm {
     return at;
   }
 
-  gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype): Arr {
-    if (acc !== "float32" || transA || transB) return gemm(a, b, m, k, n, transA, transB, acc);
+  private f32(): Float32Array {
+    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  /** C = op(A)·op(B) as {@link gemm}; written into `out` when given (any float array of length m·n). */
+  gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Arr): Arr {
+    if (acc !== "float32" || transA || transB) return gemm(a, b, m, k, n, transA, transB, acc, out);
+    if (out && out.length !== m * n) throw new RangeError(`gemm: output length ${out.length} is not ${m}x${n}`);
     let bAt = this.placed.get(b);
     if (bAt === undefined) {
       bAt = this.reserve(4 * k * n);
-      new Float32Array(this.memory.buffer, bAt, k * n).set(b);
+      this.f32().set(b, bAt >> 2);
       this.placed.set(b, bAt);
     }
     const scratch = this.top;
     const aAt = this.reserve(4 * m * k);
     const outAt = this.reserve(4 * m * n);
-    new Float32Array(this.memory.buffer, aAt, m * k).set(a);
-    new Float32Array(this.memory.buffer, outAt, m * n).fill(0);
+    const mem = this.f32();
+    mem.set(a, aAt >> 2);
+    mem.fill(0, outAt >> 2, (outAt >> 2) + m * n);
     this.mm(aAt, bAt, outAt, m, k, n);
-    const out = new Float32Array(m * n);
-    out.set(new Float32Array(this.memory.buffer, outAt, m * n));
     this.top = scratch;
+    const c = mem.subarray(outAt >> 2, (outAt >> 2) + m * n);
+    if (!out) return c.slice();
+    out.set(c);
     return out;
   }
 }
 
 /** A {@link Backend}-shaped float32 engine on WebAssembly SIMD (see {@link WasmFloat32Gemm}); one instance per set of weights. */
-export function wasmFloat32Backend(): { name: string; accumulates: readonly Dtype[]; gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype): Promise<Arr> } {
+export function wasmFloat32Backend(): { name: string; accumulates: readonly Dtype[]; gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Float64Array): Promise<Arr> } {
   const w = new WasmFloat32Gemm();
-  return { name: "reference-wasm", accumulates: ["float32"], gemm: async (a, b, m, k, n, tA, tB, acc) => w.gemm(a, b, m, k, n, tA, tB, acc) };
+  return { name: "reference-wasm", accumulates: ["float32"], gemm: async (a, b, m, k, n, tA, tB, acc, out) => w.gemm(a, b, m, k, n, tA, tB, acc, out) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Dtype, NetworkSpec } from "../../../src/core/index.js";
-import { buildNetwork, FORMATS, jacobianSpectrum, propagate, propagateCorrelation, runNetwork, toJson } from "../../../src/core/index.js";
+import { arena, buildNetwork, FORMATS, jacobianSpectrum, plainNetwork, propagate, propagateCorrelation, referenceBackend, runNetwork, toJson } from "../../../src/core/index.js";
 
 const net = (o: Partial<NetworkSpec> & { depth: number; width: number }): NetworkSpec => ({
   inputWidth: o.width,
@@ -201,5 +201,27 @@ describe("μP at initialization", () => {
     // 65 536 normal values a layer: SE of the second moment is √2·σ²/256 ≈ 0.55%; 5 SE
     expect(Math.abs(m2(built.layers[0].weights) * 256 - 1)).toBeLessThan(5 * Math.SQRT2 / 256);
     expect(Math.abs(m2(built.layers[2].weights) * 256 * 256 - 1)).toBeLessThan(5 * Math.SQRT2 / 256);
+  });
+});
+
+describe("arena", () => {
+  it("hands out disjoint zeroed slices of one buffer, then fresh arrays past its capacity", () => {
+    const a = arena(10);
+    const x = a.take(4);
+    const y = a.take(6);
+    expect(x.buffer).toBe(y.buffer);
+    x.fill(1);
+    expect(Array.from(y)).toEqual([0, 0, 0, 0, 0, 0]);
+    const z = a.take(1);
+    expect(z.buffer).not.toBe(x.buffer);
+    expect(z.length).toBe(1);
+  });
+
+  it("a backend that ignores the output array gives the same run (its result is copied in)", async () => {
+    const spec = plainNetwork({ width: 24, depth: 6, init: "he_normal", activation: "relu" });
+    const net = buildNetwork(spec, 5, "float32");
+    const withArena = await runNetwork(net, { network: spec, batch: 3, seed: 5, dtype: "float32", backward: true });
+    const viaFresh = await runNetwork(net, { network: spec, batch: 3, seed: 5, dtype: "float32", backward: true, backend: { ...referenceBackend, gemm: (a, b, m, k, n, tA, tB, acc) => referenceBackend.gemm(a, b, m, k, n, tA, tB, acc) } });
+    expect(toJson(withArena.layers)).toBe(toJson(viaFresh.layers));
   });
 });

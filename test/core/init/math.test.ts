@@ -16,6 +16,16 @@ describe("erf / erfc", () => {
     expect(Math.abs(erfc(-3) - (2 - 2.209049699858544e-5))).toBeLessThan(1e-15);
   });
 
+  it("erf is exactly ±1 for |x| ≥ 6, where 1 − erfc(x) rounds to 1 (erfc(6) < 2⁻⁵⁴)", () => {
+    expect(erfc(6)).toBeLessThan(2 ** -54);
+    expect(1 - erfc(6)).toBe(1);
+    expect(1 - erfc(5.9)).toBeLessThan(1);
+    for (const x of [6, 7.5, 1e10, Infinity]) {
+      expect(erf(x)).toBe(1);
+      expect(erf(-x)).toBe(-1);
+    }
+  });
+
   it("normalCdf(x) = erfc(−x/√2)/2: Φ(0) = 1/2, Φ(1.959963984540054) = 0.975", () => {
     expect(normalCdf(0)).toBe(0.5);
     expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 15);
