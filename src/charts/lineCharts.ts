@@ -10,6 +10,8 @@ export interface LayerSeries {
 
 const WIDTH = 560;
 const HEIGHT = 280;
+/** Series up to this length get a marker per point. */
+export const MARKED_POINTS = 40;
 
 /**
  * |value| per layer on a log axis, one line per series, with each series' first inf / NaN / exact
@@ -26,6 +28,8 @@ export function logSignalChart(title: string, yTitle: string, series: readonly L
   }
   const names = series.map((s) => s.name);
   const color = { field: "series", type: "nominal", title: null, scale: { domain: names } } as const;
+  // a marker per layer while they can be told apart; beyond, the line alone (and a lighter SVG)
+  const longest = Math.max(0, ...series.map((s) => s.values.length));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
@@ -37,9 +41,9 @@ export function logSignalChart(title: string, yTitle: string, series: readonly L
     layer: [
       {
         data: { name: "points" },
-        mark: { type: "line", point: { size: 18 } },
+        mark: { type: "line", point: longest <= MARKED_POINTS ? { size: 18 } : false },
         encoding: {
-          x: { field: "layer", type: "quantitative", title: "layer" },
+          x: { field: "layer", type: "quantitative", title: "layer", axis: { tickMinStep: 1, format: "d" } },
           y: { field: "value", type: "quantitative", title: yTitle, scale: { type: "log" }, axis: { format: ".0e" } },
           color,
         },
@@ -93,7 +97,7 @@ export function lineChart(
       data: { name: "rows" },
       mark: { type: "line", strokeWidth: 1.6 },
       encoding: {
-        x: { field: "x", type: "quantitative", title: xTitle },
+        x: { field: "x", type: "quantitative", title: xTitle, axis: { tickMinStep: 1, format: "d" } },
         y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: false }, axis: { format: "~g" } },
         color: { field: "series", type: "nominal", title: null, scale: { domain: names } },
       },

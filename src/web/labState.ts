@@ -1,5 +1,5 @@
-import { DTYPES, parseActivation, parseInitSpec } from "../core/index.js";
-import type { Dtype } from "../core/index.js";
+import { DTYPES, formatBytes, networkMemoryBytes, parseActivation, parseInitSpec } from "../core/index.js";
+import type { Dtype, NetworkSpec } from "../core/index.js";
 
 export const VIEWS = ["signal", "distributions", "phase", "inspector", "study"] as const;
 export type View = (typeof VIEWS)[number];
@@ -11,6 +11,8 @@ export interface LabState {
   activation: string;
   depth: number;
   width: number;
+  /** "" = an input of `width` and `depth` layers of `width`; else the input and layer widths "784,256,256,10" (overrides depth and width) */
+  widths: string;
   batch: number;
   dtype: Dtype;
   seed: number;
@@ -29,6 +31,7 @@ export const DEFAULT_STATE: LabState = {
   activation: "tanh",
   depth: 50,
   width: 256,
+  widths: "",
   batch: 1,
   dtype: "float32",
   seed: 0,
@@ -64,6 +67,10 @@ const CHECKS: Record<keyof LabState, Checker> = {
   },
   depth: int("depth", 1, LIMITS.depth),
   width: int("width", 1, LIMITS.width),
+  widths: (v) => {
+    parseWidths(v);
+    return v.replace(/\s+/g, "");
+  },
   batch: int("batch", 1, LIMITS.batch),
   dtype: oneOf("dtype", DTYPES),
   seed: int("seed", 0, Number.MAX_SAFE_INTEGER),
@@ -78,6 +85,51 @@ const CHECKS: Record<keyof LabState, Checker> = {
     return v;
   },
 };
+
+/**
+ * The input and layer widths of a "784,256,10"-style list (at least two, each 1…LIMITS.width,
+ * at most LIMITS.depth layers), or null for "". @throws a one-line error.
+ */
+export function parseWidths(v: string): number[] | null {
+  if (v.trim() === "") return null;
+  const w = v.split(",").map((d) => (/^\d+$/.test(d.trim()) ? Number(d) : Number.NaN));
+  if (w.length < 2 || w.length > LIMITS.depth + 1 || w.some((d) => !(d >= 1 && d <= LIMITS.width))) {
+    throw new Error(`widths must be the input width and 1 to ${LIMITS.depth} layer widths, each from 1 to ${LIMITS.width}, separated by commas (e.g. 784,256,256,10), or empty`);
+  }
+  return w;
+}
+
+/** The lab's memory budget for one network: its weights and kept activations, plus the float32 copy of the weights the fast matmul holds. */
+export const LAB_MAX_BYTES = 1024 ** 3;
+
+/** The dense network a lab state describes. */
+export function labNetwork(st: LabState): NetworkSpec {
+  const w = parseWidths(st.widths) ?? new Array(st.depth + 1).fill(st.width);
+  return {
+    inputWidth: w[0],
+    widths: w.slice(1),
+    init: st.init,
+    biasInit: st.bias === "none" ? null : st.bias,
+    activation: st.activation,
+    residual: st.residual > 0 ? { branchDepth: st.residual, branchScale: 1 } : null,
+    norm: st.norm === "none" ? null : st.norm,
+    framework: null,
+  };
+}
+
+/** Refuses, before anything is allocated, a network the browser should not hold. @throws a one-line error with the estimate. */
+export function checkLabSize(spec: NetworkSpec, batch: number): void {
+  let weights = 0;
+  let prev = spec.inputWidth;
+  for (const w of spec.widths) {
+    weights += prev * w;
+    prev = w;
+  }
+  const bytes = networkMemoryBytes(spec, batch) + 4 * weights;
+  if (bytes > LAB_MAX_BYTES) {
+    throw new Error(`size: ${spec.widths.length} layers (${weights.toExponential(2)} weights) with batch ${batch} would need about ${formatBytes(bytes)}; the lab's limit is ${formatBytes(LAB_MAX_BYTES)} — lower the depth, width or batch (the CLI goes further)`);
+  }
+}
 
 /** Parses the inspector's kernel description. @throws a one-line error. */
 export function parseKernel(v: string): { shape: number[]; depthwise: boolean; transposed: boolean; groups: number } | null {
@@ -120,9 +172,9 @@ export function serializeLabState(s: LabState): string {
 
 /** Presets a learner can start from. */
 export const PRESETS: { id: string; label: string; state: Partial<LabState> }[] = [
-  { id: "exploding", label: "The seed's exploding net", state: { init: "normal(std=1)", activation: "linear", depth: 100, width: 512, batch: 1, dtype: "float32", bias: "none", norm: "none", residual: 0 } },
-  { id: "vanishing", label: "The seed's vanishing net", state: { init: "normal(std=0.01)", activation: "linear", depth: 100, width: 512, batch: 1, dtype: "float32", bias: "none", norm: "none", residual: 0 } },
-  { id: "he-relu", label: "He for ReLU", state: { init: "he_normal", activation: "relu", depth: 50, width: 256, batch: 16, bias: "none", norm: "none", residual: 0 } },
-  { id: "critical-tanh", label: "Critical tanh", state: { init: "normal(std=0.0829)", activation: "tanh", depth: 100, width: 256, batch: 16, bias: "normal(std=0.2236)", norm: "none", residual: 0 } },
-  { id: "selu", label: "SELU", state: { init: "lecun_normal", activation: "selu", depth: 100, width: 256, batch: 16, bias: "none", norm: "none", residual: 0 } },
+  { id: "exploding", label: "The seed's exploding net", state: { init: "normal(std=1)", activation: "linear", depth: 100, width: 512, widths: "", batch: 1, dtype: "float32", bias: "none", norm: "none", residual: 0 } },
+  { id: "vanishing", label: "The seed's vanishing net", state: { init: "normal(std=0.01)", activation: "linear", depth: 100, width: 512, widths: "", batch: 1, dtype: "float32", bias: "none", norm: "none", residual: 0 } },
+  { id: "he-relu", label: "He for ReLU", state: { init: "he_normal", activation: "relu", depth: 50, width: 256, widths: "", batch: 16, bias: "none", norm: "none", residual: 0 } },
+  { id: "critical-tanh", label: "Critical tanh", state: { init: "normal(std=0.0829)", activation: "tanh", depth: 100, width: 256, widths: "", batch: 16, bias: "normal(std=0.2236)", norm: "none", residual: 0 } },
+  { id: "selu", label: "SELU", state: { init: "lecun_normal", activation: "selu", depth: 100, width: 256, widths: "", batch: 16, bias: "none", norm: "none", residual: 0 } },
 ];

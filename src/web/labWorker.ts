@@ -3,6 +3,7 @@ import type { Backend, BuiltNetwork, NetworkSpec } from "../core/index.js";
 import { ACTIVATION_NAMES, buildNetwork, networkTheory, plainNetwork, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState } from "./labState.js";
+import { checkLabSize, labNetwork } from "./labState.js";
 
 /**
  * The last built network: changing only the activation or batch reuses its weights (no resampling),
@@ -39,24 +40,11 @@ function interruptible(id: number, base: Backend): Backend {
 }
 
 
-function networkOf(s: LabRequest & { kind: "propagate" }): NetworkSpec {
-  const st = s.state;
-  return {
-    inputWidth: st.width,
-    widths: new Array(st.depth).fill(st.width),
-    init: st.init,
-    biasInit: st.bias === "none" ? null : st.bias,
-    activation: st.activation,
-    residual: st.residual > 0 ? { branchDepth: st.residual, branchScale: 1 } : null,
-    norm: st.norm === "none" ? null : st.norm,
-    framework: null,
-  };
-}
-
 async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<PropagateView> {
   const t0 = performance.now();
-  const spec = networkOf(req);
-  const key = JSON.stringify([spec.inputWidth, spec.widths.length, spec.init, spec.biasInit, spec.residual, req.state.seed, req.state.dtype]);
+  const spec = labNetwork(req.state);
+  checkLabSize(spec, req.state.batch);
+  const key = JSON.stringify([spec.inputWidth, spec.widths, spec.init, spec.biasInit, spec.residual, req.state.seed, req.state.dtype]);
   let cached = true;
   if (!cache || cache.key !== key) {
     const fast = wasmOk && req.state.dtype === "float32" ? { ...wasmFloat32Backend(), name: "reference" } : referenceBackend;

@@ -5,11 +5,11 @@ import { lineChart, logSignalChart } from "../charts/lineCharts.js";
 import { phaseChart } from "../charts/phaseChart.js";
 import { studyCharts } from "../charts/studyCharts.js";
 import type { PhaseDiagram, SeedStudyResult } from "../core/index.js";
-import { ACTIVATION_NAMES, DTYPES, FRAMEWORKS, formatFloat, INITIALIZERS, kernelContext, linspace, resolveInitializer, translateShape } from "../core/index.js";
+import { ACTIVATION_NAMES, DTYPES, FRAMEWORKS, formatFloat, formatInitSpec, INITIALIZERS, kernelContext, linspace, parseInitSpec, resolveInitializer, translateShape } from "../core/index.js";
 import { describeDistribution } from "../report/describeInit.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState, View } from "./labState.js";
-import { DEFAULT_STATE, LIMITS, parseKernel, parseLabState, PRESETS, serializeLabState, VIEWS } from "./labState.js";
+import { DEFAULT_STATE, labNetwork, LIMITS, parseKernel, parseLabState, PRESETS, serializeLabState, VIEWS } from "./labState.js";
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
@@ -56,10 +56,12 @@ function renderControls(): void {
     <fieldset class="presets"><legend>Presets</legend>${PRESETS.map((p) => `<button type="button" data-preset="${p.id}">${esc(p.label)}</button>`).join("")}</fieldset>
     ${field("Initializer (spec)", `<input id="init" name="init" list="init-names" value="${esc(state.init)}" autocomplete="off" spellcheck="false">`, "e.g. he_normal, normal(std=0.01), orthogonal(gain=2)")}
     <datalist id="init-names">${inits.map((n) => `<option value="${n}">`).join("")}</datalist>
+    <fieldset id="init-params" class="params"></fieldset>
     ${field("Activation", `<input id="activation" name="activation" list="act-names" value="${esc(state.activation)}" autocomplete="off" spellcheck="false">`)}
     <datalist id="act-names">${ACTIVATION_NAMES.map((n) => `<option value="${n}">`).join("")}</datalist>
-    ${field(`Depth <output id="depth-out">${state.depth}</output>`, `<input id="depth" name="depth" type="range" min="1" max="${LIMITS.depth}" value="${state.depth}">`)}
-    ${field("Width", `<input id="width" name="width" type="number" min="1" max="${LIMITS.width}" value="${state.width}">`)}
+    ${field(`Depth <output id="depth-out">${state.depth}</output>`, `<input id="depth" name="depth" type="range" min="1" max="${LIMITS.depth}" value="${state.depth}"${state.widths ? " disabled" : ""}>`)}
+    ${field("Width", `<input id="width" name="width" type="number" min="1" max="${LIMITS.width}" value="${state.width}"${state.widths ? " disabled" : ""}>`)}
+    ${field("Widths (optional)", `<input id="widths" name="widths" value="${esc(state.widths)}" placeholder="e.g. 784,512,256,128,10" spellcheck="false">`, "input and layer widths; overrides depth and width")}
     ${field("Batch", `<input id="batch" name="batch" type="number" min="1" max="${LIMITS.batch}" value="${state.batch}">`)}
     ${field("dtype", `<select id="dtype" name="dtype">${options(DTYPES, state.dtype)}</select>`)}
     ${field("Seed", `<input id="seed" name="seed" type="number" min="0" value="${state.seed}">`)}
@@ -72,7 +74,8 @@ function renderControls(): void {
       if (p) setState({ ...state, ...p.state, view: state.view === "study" || state.view === "phase" ? "signal" : state.view });
     });
   }
-  for (const id of ["init", "activation", "depth", "width", "batch", "dtype", "seed", "bias", "norm", "residual"]) {
+  renderInitParams();
+  for (const id of ["init", "activation", "depth", "width", "widths", "batch", "dtype", "seed", "bias", "norm", "residual"]) {
     const el = document.getElementById(id) as HTMLInputElement;
     el.addEventListener(id === "depth" ? "input" : "change", () => {
       if (id === "depth") ($("#depth-out") as HTMLOutputElement).value = el.value;
@@ -81,6 +84,53 @@ function renderControls(): void {
       const r = parseLabState(q.toString());
       showMessages(r.errors);
       setState(r.state, false);
+      if (id === "init") renderInitParams();
+      if (id === "widths") for (const d of ["depth", "width"]) (document.getElementById(d) as HTMLInputElement).disabled = state.widths !== "";
+    });
+  }
+}
+
+/**
+ * The chosen initializer's parameters as fields (its defaults as placeholders): editing one
+ * rewrites the spec, so a learner never has to type the spec grammar.
+ */
+function renderInitParams(): void {
+  const box = $("#init-params");
+  let spec: ReturnType<typeof parseInitSpec>;
+  try {
+    spec = parseInitSpec(state.init);
+  } catch {
+    box.hidden = true;
+    return;
+  }
+  const def = INITIALIZERS.find((d) => d.name === spec.name || d.aliases.includes(spec.name));
+  const keys = def ? Object.keys(def.params) : [];
+  box.hidden = keys.length === 0;
+  if (!def || keys.length === 0) return;
+  box.innerHTML = `<legend>${esc(def.name)} parameters</legend>${keys
+    .map((key) => {
+      const p = def.params[key];
+      const given = spec.params[key];
+      const id = `param-${key}`;
+      const control =
+        p.kind === "number"
+          ? `<input id="${id}" data-param="${key}" type="number" step="any"${p.min !== undefined ? ` min="${p.min}"` : ""}${p.max !== undefined ? ` max="${p.max}"` : ""} value="${given === undefined ? "" : esc(String(given))}" placeholder="${p.default === null ? "" : p.default}">`
+          : `<select id="${id}" data-param="${key}"><option value="">default${p.default === null ? "" : ` (${esc(p.default)})`}</option>${p.values.map((v) => `<option${v === given ? " selected" : ""}>${esc(v)}</option>`).join("")}</select>`;
+      return `<label title="${esc(p.doc)}">${esc(key)}${control}${p.doc !== key ? `<span class="meta">${esc(p.doc)}</span>` : ""}</label>`;
+    })
+    .join("")}`;
+  for (const el of box.querySelectorAll<HTMLInputElement | HTMLSelectElement>("[data-param]")) {
+    el.addEventListener("change", () => {
+      const params: Record<string, number | string> = {};
+      for (const f of box.querySelectorAll<HTMLInputElement | HTMLSelectElement>("[data-param]")) {
+        const v = f.value.trim();
+        if (v !== "") params[f.dataset.param as string] = f instanceof HTMLInputElement ? Number(v) : v;
+      }
+      const q = new URLSearchParams(serializeLabState(state));
+      q.set("init", formatInitSpec({ name: spec.name, params }));
+      const r = parseLabState(q.toString());
+      showMessages(r.errors);
+      setState(r.state);
     });
   }
 }
@@ -102,8 +152,8 @@ function setState(next: LabState, rerenderControls = true): void {
 let live: { key: string; view: { data(name: string, values: unknown[]): unknown; runAsync(): Promise<unknown> } }[] = [];
 
 function chartKey(spec: TopLevelSpec): string {
-  const s = spec as unknown as { title?: unknown; layer?: { encoding?: { color?: { scale?: { domain?: unknown } } } }[]; datasets?: Record<string, unknown> };
-  return JSON.stringify([s.title, Object.keys(s.datasets ?? {}), s.layer?.map((l) => l.encoding?.color?.scale?.domain ?? null), s.datasets ? null : spec]);
+  const s = spec as unknown as { title?: unknown; layer?: { mark?: unknown; encoding?: { color?: { scale?: { domain?: unknown } } } }[]; datasets?: Record<string, unknown> };
+  return JSON.stringify([s.title, Object.keys(s.datasets ?? {}), s.layer?.map((l) => [l.mark, l.encoding?.color?.scale?.domain ?? null]), s.datasets ? null : spec]);
 }
 
 /**
@@ -133,12 +183,22 @@ async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Pro
       ($(`#chart-${i}`) as HTMLElement).setAttribute("aria-label", s.caption);
       const r = await embed(`#chart-${i}`, s.spec as never, { actions: false, renderer: "svg" });
       const view = r.view as unknown as (typeof live)[number]["view"];
-      // one data swap on the fresh view, so that the next control change finds the update path compiled
-      for (const [name, values] of Object.entries((s.spec as unknown as { datasets?: Record<string, unknown[]> }).datasets ?? {})) view.data(name, values);
-      await view.runAsync();
+      // two data swaps on the fresh view (other values, then its own), so that the first control
+      // change finds Vega's update path (new scales, axes, marks) already compiled
+      const datasets = Object.entries((s.spec as unknown as { datasets?: Record<string, unknown[]> }).datasets ?? {});
+      for (const values of [true, false]) {
+        for (const [name, rows] of datasets) view.data(name, values ? rows.map(rescaled) : rows);
+        await view.runAsync();
+      }
       return { key: keys[i], view };
     }),
   );
+}
+
+/** A row with its numbers (other than the x position) scaled by 10: data for warming a chart's update path. */
+function rescaled(row: unknown): unknown {
+  if (typeof row !== "object" || row === null) return row;
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "number" && k !== "x" && k !== "layer" ? v * 10 : v]));
 }
 
 function eventWords(r: PropagateView): string {
@@ -174,7 +234,9 @@ async function update(): Promise<void> {
       if (!d || d.w0 === undefined) return;
       const w = (d.w0 + d.w1) / 2;
       const b = Math.max(0, (d.b0 + d.b1) / 2);
-      setState({ ...state, view: "signal", init: `normal(std=${Math.sqrt(w / state.width).toPrecision(4)})`, bias: b > 1e-6 ? `normal(std=${Math.sqrt(b).toPrecision(4)})` : "none" });
+      // N(0, σ_w²/fan_in): a plain normal for equal widths, variance scaling when they differ
+      const init = state.widths ? `variance_scaling(scale=${w.toPrecision(4)},mode=fan_in,distribution=untruncated_normal)` : `normal(std=${Math.sqrt(w / state.width).toPrecision(4)})`;
+      setState({ ...state, view: "signal", init, bias: b > 1e-6 ? `normal(std=${Math.sqrt(b).toPrecision(4)})` : "none" });
     });
     return;
   }
@@ -182,6 +244,7 @@ async function update(): Promise<void> {
   summary.textContent = "Running…";
   // forward first (what a control change must update fast), then the backward pass for the gradient chart
   const r = await ask({ kind: "propagate", state, backward: false } as Omit<LabRequest, "id">, "fast");
+  const answered = performance.now();
   if (my !== generation) return;
   if (r.kind === "error") {
     summary.innerHTML = `<span class="event">${esc(r.message)}</span>`;
@@ -193,7 +256,7 @@ async function update(): Promise<void> {
   const words = eventWords(p);
   const last = p.layers[p.layers.length - 1];
   summary.innerHTML = `${words ? `<span class="event">${esc(words)}.</span>` : `<span class="healthy">Healthy: no layer's std became non-finite or exactly 0; the last layer's std is ${g(last.std)}.</span>`}
-    <div class="meta">${esc(state.init)} · ${esc(state.activation)} · ${state.depth} layers × ${state.width} · batch ${state.batch} · ${p.dtype} (accumulate ${p.accumulate}) · seed ${state.seed}${p.sigmaW2 !== null ? ` · σ_w² = ${g(p.sigmaW2)}` : ""}</div>`;
+    <div class="meta">${esc(state.init)} · ${esc(state.activation)} · ${state.widths ? `widths ${esc(state.widths)}` : `${state.depth} layers × ${state.width}`} · batch ${state.batch} · ${p.dtype} (accumulate ${p.accumulate}) · seed ${state.seed}${p.sigmaW2 !== null ? ` · σ_w² = ${g(p.sigmaW2)}` : ""}</div>`;
   const charts: { spec: TopLevelSpec; caption: string }[] = [];
   if (state.view === "signal") {
     charts.push({ spec: logSignalChart("std per layer (forward)", "std (log scale)", [{ name: "forward std", values: p.layers.map((l) => l.std) }]), caption: "std of each layer's output; where it becomes inf or exactly 0 is marked." });
@@ -209,11 +272,13 @@ async function update(): Promise<void> {
     charts.push({ spec: histogramRidgeline("Distribution of |activation| per layer (ridgeline)", few), caption: "One row per layer (top = first): the fraction of its values in each decade of |x|, like TensorBoard's histogram view; 0 and inf/nan at the edges." });
     charts.push({ spec: histogramHeatmap("Distribution of |activation| per layer", hists), caption: "The same as a heat map over every layer: colour is the fraction of the layer's values in each decade." });
   }
+  const drawing = performance.now();
   await showCharts(charts);
   if (my !== generation) return;
   const ms = performance.now() - started;
+  const phases = `answer ${(answered - started).toFixed(1)}, summary ${(drawing - answered).toFixed(1)}, charts ${(performance.now() - drawing).toFixed(1)}`;
   $("#summary").insertAdjacentHTML("beforeend", `<div class="meta" id="timing">updated in ${ms.toFixed(0)} ms (engine ${p.computeMs.toFixed(0)} ms${p.cached ? ", weights reused" : ", weights drawn"})</div>`);
-  console.log(`initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms (run ${p.runMs.toFixed(1)}, theory ${p.theoryMs.toFixed(1)}), cached ${p.cached}`);
+  console.log(`initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms (run ${p.runMs.toFixed(1)}, theory ${p.theoryMs.toFixed(1)}), cached ${p.cached}; ${phases}`);
   if (state.view !== "signal" && state.view !== "distributions") return;
   // the backward pass waits until the controls rest for half a second, so it never competes for a
   // core with the forward runs of a user who is still moving a control
@@ -226,27 +291,38 @@ async function update(): Promise<void> {
   if (state.view === "distributions") {
     const step = Math.max(1, Math.ceil(layers.length / 50));
     const hists = layers.filter((l) => l.index % step === 0 && l.gradLogHist).map((l) => ({ layer: l.index, ...(l.gradLogHist as NonNullable<typeof l.gradLogHist>) }));
-    let gh = document.getElementById("grad-holder");
-    if (!gh) {
-      gh = document.createElement("div");
-      gh.id = "grad-holder";
-      $("#view").appendChild(gh);
-    }
-    gh.innerHTML = `<figure><div id="chart-grad" role="img" aria-label="gradient distribution per layer"></div><figcaption>Backward (L = ½‖out‖²): the distribution of ∂L/∂a per layer, by decade of |value| (Glorot & Bengio (2010), figure 7).</figcaption></figure>`;
-    await embed("#chart-grad", histogramHeatmap("Distribution of |∂L/∂activation| per layer", hists) as never, { actions: false, renderer: "svg" });
+    await showGradientChart(histogramHeatmap("Distribution of |∂L/∂activation| per layer", hists), "gradient distribution per layer", "Backward (L = ½‖out‖²): the distribution of ∂L/∂a per layer, by decade of |value| (Glorot & Bengio (2010), figure 7).");
     return;
   }
+  await showGradientChart(
+    logSignalChart("gradient norms per layer (backward)", "norm (log scale)", [
+      { name: "‖∂L/∂W‖", values: layers.map((l) => l.gradWeightNorm ?? Number.NaN) },
+      { name: "‖∂L/∂a‖", values: layers.map((l) => l.gradActivationNorm ?? Number.NaN) },
+    ]),
+    "gradient norms per layer",
+    "Backward (L = ½‖out‖²): the gradient reaching each layer.",
+  );
+}
+
+/** The backward chart below the others: like {@link showCharts}, a live view whose data is swapped while its structure stays. */
+let liveGradient: { key: string; view: (typeof live)[number]["view"] } | null = null;
+
+async function showGradientChart(spec: TopLevelSpec, label: string, caption: string): Promise<void> {
+  const key = chartKey(spec);
   let holder = document.getElementById("grad-holder");
+  if (holder && liveGradient?.key === key) {
+    for (const [name, values] of Object.entries((spec as unknown as { datasets: Record<string, unknown[]> }).datasets)) liveGradient.view.data(name, values);
+    await liveGradient.view.runAsync();
+    return;
+  }
   if (!holder) {
     holder = document.createElement("div");
     holder.id = "grad-holder";
     $("#view").appendChild(holder);
   }
-  holder.innerHTML = `<figure><div id="chart-grad" role="img" aria-label="gradient norms per layer"></div><figcaption>Backward (L = ½‖out‖²): the gradient reaching each layer.</figcaption></figure>`;
-  await embed("#chart-grad", logSignalChart("gradient norms per layer (backward)", "norm (log scale)", [
-    { name: "‖∂L/∂W‖", values: layers.map((l) => l.gradWeightNorm ?? Number.NaN) },
-    { name: "‖∂L/∂a‖", values: layers.map((l) => l.gradActivationNorm ?? Number.NaN) },
-  ]) as never, { actions: false, renderer: "svg" });
+  holder.innerHTML = `<figure><div id="chart-grad" role="img" aria-label="${esc(label)}"></div><figcaption>${esc(caption)}</figcaption></figure>`;
+  const r = await embed("#chart-grad", spec as never, { actions: false, renderer: "svg" });
+  liveGradient = { key, view: r.view as unknown as (typeof live)[number]["view"] };
 }
 
 function renderInspector(): void {

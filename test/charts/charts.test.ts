@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as vegaLite from "vega-lite";
-import { logSignalChart } from "../../src/charts/lineCharts.js";
+import { logSignalChart, MARKED_POINTS } from "../../src/charts/lineCharts.js";
 import { signalSeries } from "../../src/charts/signalSeries.js";
 import { OKABE_ITO } from "../../src/charts/theme.js";
 import { renderSvg } from "../../src/report/renderChart.js";
@@ -38,6 +38,12 @@ describe("logSignalChart", () => {
     expect(svg).toContain("exactly 0 at layer 2");
     expect(svg.toLowerCase()).toContain(OKABE_ITO[0].toLowerCase());
     expect(svg).not.toContain("NaN");
+  });
+
+  it("marks every layer up to MARKED_POINTS layers and draws the line alone beyond", () => {
+    const mark = (n: number) => (logSignalChart("t", "std", [{ name: "a", values: new Array(n).fill(1) }]) as unknown as { layer: { mark: { point: unknown } }[] }).layer[0].mark.point;
+    expect(mark(MARKED_POINTS)).toEqual({ size: 18 });
+    expect(mark(MARKED_POINTS + 1)).toBe(false);
   });
 });
 

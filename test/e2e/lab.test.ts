@@ -69,6 +69,7 @@ describe("initlab lab in headless Chromium", () => {
     expect(await page.textContent("#charts")).toContain("→ inf at layer 13");
     await page.screenshot({ path: join(SHOTS, "exploding.png"), fullPage: true });
     await page.waitForSelector("#chart-grad svg", { timeout: 60_000 });
+    await page.waitForTimeout(1000);
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
@@ -87,7 +88,9 @@ describe("initlab lab in headless Chromium", () => {
   it("changing a control updates the charts and the URL, and the URL round-trips", async () => {
     const { page, errors, logs } = await open("?init=normal(std%3D1)&activation=linear&depth=100&width=512&batch=1&dtype=float32");
     await timing(page);
-    // activation change: same weights (cached), one 100 × 512 forward (the backward follows on the other worker)
+    // as a user would: the page has finished (the backward pass's gradient chart is drawn) before the first change
+    await page.waitForSelector("#chart-grad svg", { timeout: 60_000 });
+    // activation change: same weights (cached), one 100 × 512 forward (the backward pass follows half a second later)
     await page.fill("#activation", "tanh");
     await page.press("#activation", "Enter");
     await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("Healthy"), null, { timeout: 60_000 });
@@ -96,7 +99,7 @@ describe("initlab lab in headless Chromium", () => {
     const url = page.url();
     const first = logs.filter((l) => l.startsWith("initlab-lab: update")).pop();
     // warm: two more activation changes on the same weights; the last is what a user feels while exploring
-    for (const act of ["relu", "selu", "gelu", "elu", "relu", "selu"]) {
+    for (const act of ["relu", "tanh", "selu", "tanh", "gelu", "elu", "linear", "relu", "selu"]) {
       const before = logs.length;
       await page.fill("#activation", act);
       await page.press("#activation", "Enter");
@@ -104,7 +107,7 @@ describe("initlab lab in headless Chromium", () => {
       await expect.poll(() => logs.slice(before).some((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 }).toBe(true);
     }
     const warm = logs.filter((l) => l.startsWith("initlab-lab: update")).pop();
-    console.log(`lab timing, 100 layers × 512 forward (batch 1, weights reused): first change ${first}; warm change ${warm}; all: ${logs.filter((l) => l.startsWith("initlab-lab: update")).map((l) => l.replace("initlab-lab: update ", "").replace(" ms, engine ", "/").replace(" ms (run ", "/").replace(", theory ", "/").split(")")[0]).join(", ")}`);
+    console.log(`lab timing, 100 layers × 512 forward (batch 1, weights reused): first change ${first}; warm change ${warm}; all (ms):\n  ${logs.filter((l) => l.startsWith("initlab-lab: update")).map((l) => l.replace("initlab-lab: ", "")).join("\n  ")}`);
     const again = await browser.newPage();
     await again.goto(url);
     await again.waitForSelector("#timing", { timeout: 60_000 });
@@ -154,6 +157,41 @@ describe("initlab lab in headless Chromium", () => {
     await page.click("#tab-study");
     await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("std becomes inf at layer 13"), null, { timeout: 60_000 });
     await page.screenshot({ path: join(SHOTS, "study.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("widths lists, initializer parameters as fields, the memory limit, and offline use once loaded", async () => {
+    const { page, errors } = await open("?init=glorot_normal&activation=tanh&widths=784,512,256,128,10");
+    await timing(page);
+    expect(await page.textContent("#summary")).toContain("widths 784,512,256,128,10");
+    expect(await page.isDisabled("#depth")).toBe(true);
+    // the chosen initializer's parameters become fields; editing one rewrites the spec
+    await page.fill("#init", "normal");
+    await page.press("#init", "Enter");
+    await page.waitForSelector("#param-std");
+    expect(await page.getAttribute("#param-std", "placeholder")).toBe("1");
+    await page.fill("#param-std", "0.05");
+    await page.press("#param-std", "Enter");
+    await page.waitForFunction(() => new URLSearchParams(location.search).get("init") === "normal(std=0.05)", null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("normal(std=0.05)"), null, { timeout: 30_000 });
+    await page.screenshot({ path: join(SHOTS, "widths-and-init-params.png"), fullPage: true });
+    // once loaded, the lab needs no network: every view still works offline
+    await page.context().setOffline(true);
+    const probe = errors.length;
+    expect(await page.evaluate(() => fetch(location.href).then(() => "reached the server", () => "offline"))).toBe("offline");
+    // the probe's own failed request is the one console error expected here
+    expect(errors.splice(probe)).toEqual([expect.stringContaining("ERR_INTERNET_DISCONNECTED")]);
+    const shown: [string, string][] = [["phase", "critical line"], ["inspector", "quirks"], ["study", "std becomes inf at layer 13"], ["signal", "updated in"]];
+    for (const [view, text] of shown) {
+      await page.click(`#tab-${view}`);
+      await page.waitForFunction(([v, t]) => location.search.includes(`view=${v}`) && (document.querySelector("#view")?.textContent ?? "").includes(t), [view, text], { timeout: 60_000 });
+    }
+    await page.context().setOffline(false);
+    // a network over the memory budget is refused with the estimate, before anything is allocated
+    await page.goto(`${base}?depth=500&width=2048`);
+    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("the lab's limit is"), null, { timeout: 30_000 });
+    expect(await page.textContent("#summary")).toMatch(/size: 500 layers .* would need about 23 GiB/);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

@@ -15,7 +15,7 @@ export interface Backend {
   name: string;
   /** the accumulation dtypes this backend computes exactly as specified */
   accumulates: readonly Dtype[];
-  gemm(a: Matrix, b: Matrix, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Float64Array): Promise<Matrix>;
+  gemm(a: Matrix, b: Matrix, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Matrix): Promise<Matrix>;
 }
 
 /** Pure TypeScript, every dtype, exact rounding semantics; also what the browser uses. */
@@ -24,7 +24,7 @@ export const referenceBackend: Backend = {
   accumulates: ["float64", "float32", "bfloat16", "float16"],
   gemm: async (a, b, m, k, n, transA, transB, acc, out) => {
     // float32 accumulates fastest into a Float32Array (its stores do the rounding): copy after
-    if (!out || acc !== "float32") return gemm(a, b, m, k, n, transA, transB, acc, out);
+    if (!out || acc !== "float32" || out instanceof Float32Array) return gemm(a, b, m, k, n, transA, transB, acc, out);
     out.set(gemm(a, b, m, k, n, transA, transB, acc));
     return out;
   },

@@ -232,6 +232,11 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
     }
     let skip: Float64Array | null = null;
     const kept: Float64Array[] = [];
+    // ∂L/∂W of every layer goes through one buffer (only its statistics are kept, or a copy)
+    const largest = net.layers.reduce((m, layer) => Math.max(m, layer.weights.length), 0);
+    const gWBuffer = acc === "float32" ? new Float32Array(largest) : new Float64Array(largest);
+    // and its rounded copy, always a Float64Array: the statistics see one array type (no JIT deopts)
+    const gW64 = new Float64Array(largest);
     for (let l = L - 1; l >= 0; l--) {
       const layer = net.layers[l];
       let gPost = g;
@@ -249,15 +254,16 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
         for (let i = 0; i < gPre.length; i++) gPre[i] = round(gPre[i]);
       }
       const { x: X, rows, k: K } = layerInputMatrix(net, l, inputs[l], batch);
-      const gW = await backend.gemm(X, gPre, K, rows, layer.nOut, true, false, acc);
-      for (let i = 0; i < gW.length; i++) gW[i] = round(gW[i]);
+      const product = await backend.gemm(X, gPre, K, rows, layer.nOut, true, false, acc, gWBuffer.subarray(0, K * layer.nOut));
+      const gW = gW64.subarray(0, K * layer.nOut);
+      for (let i = 0; i < gW.length; i++) gW[i] = round(product[i]);
       if (options.keepGradients) kept[l] = Float64Array.from(gW);
       const gX = await backend.gemm(gPre, layer.weights, rows, layer.nOut, K, false, true, acc);
       const gIn = layer.conv ? col2im(gX, batch, layer.nIn, layer.conv) : gX;
       const gA = new Float64Array(gIn.length);
       for (let i = 0; i < gIn.length; i++) gA[i] = round(gIn[i]);
       const ms = meanStd(gPost, acc);
-      const ws = meanStd(gW as Matrix, acc);
+      const ws = meanStd(gW, acc);
       const wNorm = norm2(layer.weights);
       const gwNorm = norm2(gW);
       results[l].grad = {

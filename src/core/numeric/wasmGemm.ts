@@ -180,7 +180,7 @@ export class WasmFloat32Gemm {
 }
 
 /** A {@link Backend}-shaped float32 engine on WebAssembly SIMD (see {@link WasmFloat32Gemm}); one instance per set of weights. */
-export function wasmFloat32Backend(): { name: string; accumulates: readonly Dtype[]; gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Float64Array): Promise<Arr> } {
+export function wasmFloat32Backend(): { name: string; accumulates: readonly Dtype[]; gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Arr): Promise<Arr> } {
   const w = new WasmFloat32Gemm();
   return { name: "reference-wasm", accumulates: ["float32"], gemm: async (a, b, m, k, n, tA, tB, acc, out) => w.gemm(a, b, m, k, n, tA, tB, acc, out) };
 }
