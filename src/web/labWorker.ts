@@ -39,7 +39,6 @@ function interruptible(id: number, base: Backend): Backend {
   };
 }
 
-
 async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<PropagateView> {
   const t0 = performance.now();
   const spec = labNetwork(req.state);
@@ -48,6 +47,7 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
   let cached = true;
   if (!cache || cache.key !== key) {
     const fast = wasmOk && req.state.dtype === "float32" ? { ...wasmFloat32Backend(), name: "reference" } : referenceBackend;
+    cache = null; // let the old weights go before drawing the new ones (peak memory: one network)
     cache = { key, net: buildNetwork(spec, req.state.seed, req.state.dtype), fast };
     cached = false;
   }
