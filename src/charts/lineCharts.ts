@@ -6,6 +6,8 @@ import { chartConfig } from "./theme.js";
 export interface LayerSeries {
   name: string;
   values: readonly number[];
+  /** draw dashed (e.g. a theory line over the measurement it predicts), default false */
+  dashed?: boolean;
 }
 
 const WIDTH = 560;
@@ -19,13 +21,16 @@ export const MARKED_POINTS = 40;
  * points only, so the chart never goes blank.
  */
 export function logSignalChart(title: string, yTitle: string, series: readonly LayerSeries[]): TopLevelSpec {
-  const points: SeriesPoint[] = [];
-  const events: SeriesEvent[] = [];
+  const points: (SeriesPoint & { dashed: boolean })[] = [];
+  const found: SeriesEvent[] = [];
   for (const s of series) {
     const split = signalSeries(s.name, s.values);
-    points.push(...split.points);
-    events.push(...split.events);
+    points.push(...split.points.map((p) => ({ ...p, dashed: s.dashed ?? false })));
+    found.push(...split.events);
   }
+  // an event's label sits left of its rule in the right half of the x range, right of it in the left half
+  const lastLayer = Math.max(0, ...points.map((p) => p.layer), ...found.map((e) => e.layer));
+  const events = found.map((e) => ({ ...e, side: e.layer > lastLayer / 2 ? "right" : "left" }));
   const names = series.map((s) => s.name);
   const color = { field: "series", type: "nominal", title: null, scale: { domain: names } } as const;
   // a marker per layer while they can be told apart; beyond, the line alone (and a lighter SVG)
@@ -46,6 +51,7 @@ export function logSignalChart(title: string, yTitle: string, series: readonly L
           x: { field: "layer", type: "quantitative", title: "layer", axis: { tickMinStep: 1, format: "d" } },
           y: { field: "value", type: "quantitative", title: yTitle, scale: { type: "log" }, axis: { format: ".0e" } },
           color,
+          strokeDash: { field: "dashed", type: "nominal", scale: { domain: [false, true], range: [[1, 0], [6, 3]] }, legend: null },
         },
       },
       {
@@ -53,9 +59,10 @@ export function logSignalChart(title: string, yTitle: string, series: readonly L
         mark: { type: "rule", strokeDash: [4, 3], strokeWidth: 1.5 },
         encoding: { x: { field: "layer", type: "quantitative" }, color },
       },
-      {
+      ...(["right", "left"] as const).map((side) => ({
         data: { name: "events" },
-        mark: { type: "text", align: "right", dx: -4, dy: 0, angle: 0, fontSize: 11, fontWeight: "bold" },
+        transform: [{ filter: `datum.side === '${side}'` }],
+        mark: { type: "text", align: side, dx: side === "right" ? -4 : 4, dy: 0, angle: 0, fontSize: 11, fontWeight: "bold" },
         encoding: {
           x: { field: "layer", type: "quantitative" },
           y: { value: 12 },
@@ -63,7 +70,7 @@ export function logSignalChart(title: string, yTitle: string, series: readonly L
           text: { field: "label" },
           color,
         },
-      },
+      })),
     ],
   } as TopLevelSpec;
 }

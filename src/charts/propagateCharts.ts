@@ -1,5 +1,6 @@
 import type { NetworkTheory, PropagateResult } from "../core/index.js";
 import type { NamedChart } from "./studyCharts.js";
+import type { LayerSeries } from "./lineCharts.js";
 import { logSignalChart } from "./lineCharts.js";
 
 /**
@@ -16,8 +17,8 @@ export function propagateCharts(r: PropagateResult, theory: NetworkTheory | null
     },
   ];
   const q = r.layers.map((l) => l.pre.rms ** 2);
-  const series = [{ name: "q measured = E[pre²]", values: q }];
-  if (theory && theory.unsupported === null) series.push({ name: "q theory (mean field)", values: theory.q });
+  const series: LayerSeries[] = [{ name: "q measured = E[pre²]", values: q }];
+  if (theory && theory.unsupported === null) series.push({ name: "q theory (mean field)", values: theory.q, dashed: true });
   charts.push({
     id: "q-theory",
     caption: theory?.unsupported ? `q per layer (${theory.unsupported}).` : "q^l measured beside the mean-field prediction q^{l+1} = σ_w²·E[φ(√q^l z)²] + σ_b².",

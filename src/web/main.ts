@@ -1,6 +1,7 @@
 import embed from "vega-embed";
 import type { TopLevelSpec } from "vega-lite";
 import { histogramHeatmap, histogramRidgeline } from "../charts/histogramChart.js";
+import type { LayerSeries } from "../charts/lineCharts.js";
 import { lineChart, logSignalChart } from "../charts/lineCharts.js";
 import { phaseChart } from "../charts/phaseChart.js";
 import { studyCharts } from "../charts/studyCharts.js";
@@ -260,8 +261,8 @@ async function update(): Promise<void> {
   const charts: { spec: TopLevelSpec; caption: string }[] = [];
   if (state.view === "signal") {
     charts.push({ spec: logSignalChart("std per layer (forward)", "std (log scale)", [{ name: "forward std", values: p.layers.map((l) => l.std) }]), caption: "std of each layer's output; where it becomes inf or exactly 0 is marked." });
-    const series = [{ name: "q measured = E[pre²]", values: p.layers.map((l) => l.q) }];
-    if (p.theoryQ) series.push({ name: "q theory (mean field)", values: p.theoryQ });
+    const series: LayerSeries[] = [{ name: "q measured = E[pre²]", values: p.layers.map((l) => l.q) }];
+    if (p.theoryQ) series.push({ name: "q theory (mean field)", values: p.theoryQ, dashed: true });
     charts.push({ spec: logSignalChart("q per layer: measured and mean-field theory", "q (log scale)", series), caption: p.theoryNote ?? "q^{l+1} = σ_w²·E[φ(√q^l z)²] + σ_b², drawn beside the measurement." });
     charts.push({ spec: lineChart("mean per layer (forward)", "layer", "mean", [{ name: "mean", values: p.layers.map((l) => (Number.isFinite(l.mean) ? l.mean : Number.NaN)) }]), caption: "mean of each layer's output." });
 

@@ -40,6 +40,19 @@ describe("logSignalChart", () => {
     expect(svg).not.toContain("NaN");
   });
 
+  it("draws a dashed series dashed, and puts an event's label on the side of its rule with room", () => {
+    const c = logSignalChart("t", "q", [
+      { name: "measured", values: [1, 10, Infinity, 1, 1, 1, 1, 1, 1, 1] },
+      { name: "theory", values: new Array(10).fill(2), dashed: true },
+    ]) as unknown as { datasets: { points: { series: string; dashed: boolean }[]; events: { layer: number; side: string }[] } };
+    expect(new Set(c.datasets.points.filter((p) => p.series === "theory").map((p) => p.dashed))).toEqual(new Set([true]));
+    expect(new Set(c.datasets.points.filter((p) => p.series === "measured").map((p) => p.dashed))).toEqual(new Set([false]));
+    // inf at layer 2 of 0…9: in the left half, so the label goes right of the rule
+    expect(c.datasets.events).toEqual([expect.objectContaining({ layer: 2, side: "left" })]);
+    const late = logSignalChart("t", "std", [{ name: "a", values: [1, 10, Infinity] }]) as unknown as { datasets: { events: { side: string }[] } };
+    expect(late.datasets.events[0].side).toBe("right");
+  });
+
   it("marks every layer up to MARKED_POINTS layers and draws the line alone beyond", () => {
     const mark = (n: number) => (logSignalChart("t", "std", [{ name: "a", values: new Array(n).fill(1) }]) as unknown as { layer: { mark: { point: unknown } }[] }).layer[0].mark.point;
     expect(mark(MARKED_POINTS)).toEqual({ size: 18 });
