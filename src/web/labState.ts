@@ -99,7 +99,10 @@ export function parseWidths(v: string): number[] | null {
   return w;
 }
 
-/** The lab's memory budget for one network: its weights and kept activations, plus the float32 copy of the weights the fast matmul holds. */
+/**
+ * The lab's memory budget for one network: its weights and kept activations, the float32 copy of
+ * the weights the fast matmul holds, and the standard draws kept for rescaling (8 bytes a weight).
+ */
 export const LAB_MAX_BYTES = 1024 ** 3;
 
 /** The dense network a lab state describes. */
@@ -125,7 +128,7 @@ export function checkLabSize(spec: NetworkSpec, batch: number): void {
     weights += prev * w;
     prev = w;
   }
-  const bytes = networkMemoryBytes(spec, batch) + 4 * weights;
+  const bytes = networkMemoryBytes(spec, batch) + 12 * weights; // float64 storage counted; float32 nets need 4 bytes a weight less
   if (bytes > LAB_MAX_BYTES) {
     throw new Error(`size: ${spec.widths.length} layers (${weights.toExponential(2)} weights) with batch ${batch} would need about ${formatBytes(bytes)}; the lab's limit is ${formatBytes(LAB_MAX_BYTES)} — lower the depth, width or batch (the CLI goes further)`);
   }

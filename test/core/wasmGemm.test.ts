@@ -23,6 +23,17 @@ describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
     expect(() => w.gemm(a, a, 2, 2, 2, false, false, "float32", new Float64Array(3))).toThrow("gemm: output length 3 is not 2x2");
   });
 
+  it("refresh re-copies a matrix overwritten in place; without it the stale copy would be used", () => {
+    const w = new WasmFloat32Gemm();
+    const a = Float64Array.from([1, 2]);
+    const b = Float64Array.from([1, 0, 0, 1]);
+    expect(Array.from(w.gemm(a, b, 1, 2, 2, false, false, "float32"))).toEqual([1, 2]);
+    b.set([2, 0, 0, 2]);
+    expect(Array.from(w.gemm(a, b, 1, 2, 2, false, false, "float32"))).toEqual([1, 2]);
+    w.refresh(b);
+    expect(Array.from(w.gemm(a, b, 1, 2, 2, false, false, "float32"))).toEqual([2, 4]);
+  });
+
   it("falls back to the reference for transposed operands and other dtypes", () => {
     const w = new WasmFloat32Gemm();
     const a = Float64Array.from([1, 2, 3, 4]);

@@ -107,12 +107,32 @@ describe("initlab lab in headless Chromium", () => {
       await expect.poll(() => logs.slice(before).some((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 }).toBe(true);
     }
     const warm = logs.filter((l) => l.startsWith("initlab-lab: update")).pop();
+    // initializer changes within the normal family: new weights, computed from the cached standard draws
+    const rescaled: string[] = [];
+    for (const init of ["normal(std=0.01)", "lecun_normal", "he_normal", "normal(std=1)"]) {
+      const before = logs.length;
+      await page.fill("#init", init);
+      await page.press("#init", "Enter");
+      await expect.poll(() => logs.slice(before).find((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 }).toBeTruthy();
+      rescaled.push(`${init}: ${logs.slice(before).find((l) => l.startsWith("initlab-lab: update"))?.replace("initlab-lab: ", "")}`);
+    }
+    // the rescaled weights are the drawn ones, bit for bit: a fresh page of the same URL names the same events
+    const events = (await page.textContent("#summary .event")) ?? "";
+    expect(events).toMatch(/std becomes non-finite at layer \d+/);
+    const fresh = await browser.newPage();
+    await fresh.goto(page.url());
+    await fresh.waitForSelector("#timing", { timeout: 60_000 });
+    expect(await fresh.textContent("#summary .event")).toBe(events);
+    expect(await fresh.textContent("#summary")).toContain("weights drawn");
+    await fresh.close();
+    console.log(`lab timing, initializer changes (weights rescaled from the cached draws):\n  ${rescaled.join("\n  ")}`);
     console.log(`lab timing, 100 layers × 512 forward (batch 1, weights reused): first change ${first}; warm change ${warm}; all (ms):\n  ${logs.filter((l) => l.startsWith("initlab-lab: update")).map((l) => l.replace("initlab-lab: ", "")).join("\n  ")}`);
     const again = await browser.newPage();
     await again.goto(url);
     await again.waitForSelector("#timing", { timeout: 60_000 });
     expect(await again.inputValue("#activation")).toBe("tanh");
     expect(page.url()).toContain("activation=selu");
+    expect(page.url()).toContain("init=normal%28std%3D1%29");
     expect(await again.inputValue("#width")).toBe("512");
     expect(errors).toEqual([]);
     await again.close();
@@ -191,7 +211,7 @@ describe("initlab lab in headless Chromium", () => {
     // a network over the memory budget is refused with the estimate, before anything is allocated
     await page.goto(`${base}?depth=500&width=2048`);
     await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("the lab's limit is"), null, { timeout: 30_000 });
-    expect(await page.textContent("#summary")).toMatch(/size: 500 layers .* would need about 23 GiB/);
+    expect(await page.textContent("#summary")).toMatch(/size: 500 layers .* would need about 39 GiB/);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

@@ -1,5 +1,6 @@
 import { fixupPlan } from "../init/fixup.js";
 import { initialize } from "../init/initialize.js";
+import type { DrawCache } from "../init/standardDraws.js";
 import type { Dtype } from "../numeric/dtype.js";
 import { rounder } from "../numeric/dtype.js";
 import { rngStream } from "../random/Rng.js";
@@ -14,7 +15,8 @@ import { convGeometry } from "./conv2d.js";
 export interface DenseLayer {
   nIn: number;
   nOut: number;
-  weights: Float64Array;
+  /** the kernel [n_in, n_out] (keras layout), float64, or float32 when built with storage "float32" */
+  weights: Float64Array | Float32Array;
   bias: Float64Array | null;
   /** index within its residual block (0-based), or null outside residual nets */
   blockPosition: number | null;
@@ -22,6 +24,19 @@ export interface DenseLayer {
   blockEnd: boolean;
   /** a Conv2D layer's geometry (weights are then the keras kernel [k, k, in, out] flattened), or null for dense */
   conv: ConvGeometry | null;
+}
+
+/** How {@link buildNetwork} stores and reuses; every field optional. */
+export interface BuildOptions {
+  /**
+   * caches each layer's standard draws, so that a normal or uniform init of another scale is an
+   * affine pass over them instead of new draws (bit-identical, see initialize)
+   */
+  draws?: DrawCache;
+  /** a network being replaced: its weight arrays are overwritten where their type and length match */
+  previous?: BuiltNetwork | null;
+  /** "float32" keeps the weights in Float32Arrays (half the memory; dtype float32, bfloat16 or float16 only); default "float64" */
+  storage?: "float64" | "float32";
 }
 
 export interface BuiltNetwork {
@@ -51,9 +66,15 @@ function torchConvToKeras(v: Float64Array, out: number, inC: number, k: number):
  * drawn in torch's [out, in] layout and transposed. Fixup (Zhang, Dauphin & Ma (2019)) zeroes the
  * last layer of every branch and scales the others by L^(−1/(2m−2)). μP (parameterization "mup")
  * scales the output layer by 1/√fan_in.
+ * @param options for rebuilding often (the lab), see {@link BuildOptions}; none by default.
  */
-export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype): BuiltNetwork {
+export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype, options: BuildOptions = {}): BuiltNetwork {
   checkNetwork(spec);
+  const storage = options.storage ?? "float64";
+  if (storage === "float32" && dtype === "float64") throw new RangeError("storage: float32 weights need a dtype of float32, bfloat16 or float16 (values exact in float32), got float64");
+  const draws = options.draws ?? null;
+  // f64 scratch per kernel length, for values that are then stored elsewhere (float32, or the previous arrays)
+  const scratch = new Map<number, Float64Array>();
   const activation = parseActivation(spec.activation);
   const m = spec.residual?.branchDepth ?? null;
   const fixup = spec.residual?.branchScale === "fixup" ? fixupPlan(spec.widths.length / (m ?? 1), m ?? 1) : null;
@@ -66,7 +87,13 @@ export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype): Bui
     const c = spec.conv;
     const geometry = c ? convGeometry(h, w, c.kernel, c.stride, c.padding) : null;
     const shape = c ? (torch ? [nOut, nIn, c.kernel, c.kernel] : [c.kernel, c.kernel, nIn, nOut]) : torch ? [nOut, nIn] : [nIn, nOut];
-    let { values } = initialize(spec.init, { shape, framework: spec.framework }, rngStream(seed, "weights", l), dtype);
+    const previous = options.previous?.layers[l]?.weights;
+    const size = shape.reduce((a, b) => a * b, 1);
+    let into: Float64Array | undefined;
+    if (storage === "float64" && !torch && previous instanceof Float64Array) into = previous;
+    else if (storage === "float32") into = scratch.get(size) ?? scratch.set(size, new Float64Array(size)).get(size);
+    const drawReuse = draws ? { cache: draws, key: `${seed}/weights/${l}/${shape.join("x")}`, into } : undefined;
+    let { values } = initialize(spec.init, { shape, framework: spec.framework }, rngStream(seed, "weights", l), dtype, drawReuse);
     if (torch) values = c ? torchConvToKeras(values, nOut, nIn, c.kernel) : transpose(values, nOut, nIn);
     if (geometry) [h, w] = [geometry.hOut, geometry.wOut];
     const blockPosition = m === null ? null : l % m;
@@ -85,7 +112,12 @@ export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype): Bui
       // a bias is a 1-D [out] tensor; its fans are those of the layer (torch's default bias uses the weight's fan_in)
       bias = initialize(spec.biasInit, { shape: [nOut], framework: spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework }, rngStream(seed, "bias", l), dtype).values;
     }
-    layers.push({ nIn, nOut, weights: values, bias, blockPosition, blockEnd, conv: geometry });
+    let weights: Float64Array | Float32Array = values;
+    if (storage === "float32") {
+      weights = previous instanceof Float32Array && previous.length === values.length ? previous : new Float32Array(values.length);
+      weights.set(values);
+    }
+    layers.push({ nIn, nOut, weights, bias, blockPosition, blockEnd, conv: geometry });
     nIn = nOut;
   });
   const scale = spec.residual ? (spec.residual.branchScale === "fixup" ? 1 : spec.residual.branchScale) : 1;

@@ -5,6 +5,8 @@ import { centreTap, orthogonalView, sampleDistribution } from "./distribution.js
 import type { InitSpec } from "./initSpec.js";
 import type { ResolvedInitializer, ResolveOptions } from "./resolveInitializer.js";
 import { resolveInitializer } from "./resolveInitializer.js";
+import type { DrawCache } from "./standardDraws.js";
+import { fromStandardDraws, isLocationScale, standardDraws } from "./standardDraws.js";
 
 /** Initialized values, in the row-major order of the shape, rounded to `dtype`. */
 export interface Initialized {
@@ -13,13 +15,35 @@ export interface Initialized {
   values: Float64Array;
 }
 
+/** Reuse for {@link initialize}: standard draws cached under `key`, which must name `rng`'s stream (unused from its start). */
+export interface DrawReuse {
+  cache: DrawCache;
+  key: string;
+  /** an array of the kernel's length to write the values into (e.g. the weights of a network being replaced) */
+  into?: Float64Array;
+}
+
 /**
  * Draws a kernel: resolves `spec` for `options` and samples it from `rng`, rounding every value to
- * `dtype` (default float32, the frameworks' default).
+ * `dtype` (default float32, the frameworks' default). With `reuse`, a normal or uniform kernel is
+ * computed from the stream's standard draws, cached under reuse.key — bit-identical to sampling it
+ * (see {@link fromStandardDraws}), so another scale of the same family costs no new draws.
  */
-export function initialize(spec: string | InitSpec, options: ResolveOptions, rng: Rng, dtype: Dtype = "float32"): Initialized {
+export function initialize(spec: string | InitSpec, options: ResolveOptions, rng: Rng, dtype: Dtype = "float32", reuse?: DrawReuse): Initialized {
   const resolved = resolveInitializer(spec, options);
-  const values = sampleDistribution(resolved.params, rng, resolved.ctx);
+  const d = resolved.params;
+  if (reuse && isLocationScale(d)) {
+    const n = resolved.ctx.shape.reduce((a, b) => a * b, 1);
+    const key = `${d.kind}:${reuse.key}:${n}`;
+    let draws = reuse.cache.get(key);
+    if (!draws) {
+      draws = standardDraws(d.kind, rng, n);
+      reuse.cache.set(key, draws);
+    }
+    const into = reuse.into && reuse.into.length === n ? reuse.into : undefined;
+    return { resolved, dtype, values: fromStandardDraws(d, draws, dtype, into) };
+  }
+  const values = sampleDistribution(d, rng, resolved.ctx);
   const round = rounder(dtype);
   if (dtype !== "float64") for (let i = 0; i < values.length; i++) values[i] = round(values[i]);
   return { resolved, dtype, values };

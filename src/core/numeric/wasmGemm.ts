@@ -154,6 +154,12 @@ export class WasmFloat32Gemm {
     return this.view;
   }
 
+  /** Copies `b` again into its place in the WebAssembly memory after it was overwritten in place (no-op if it was never used). */
+  refresh(b: Arr): void {
+    const at = this.placed.get(b);
+    if (at !== undefined) this.f32().set(b, at >> 2);
+  }
+
   /** C = op(A)·op(B) as {@link gemm}; written into `out` when given (any float array of length m·n). */
   gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Arr): Arr {
     if (acc !== "float32" || transA || transB) return gemm(a, b, m, k, n, transA, transB, acc, out);
@@ -180,7 +186,7 @@ export class WasmFloat32Gemm {
 }
 
 /** A {@link Backend}-shaped float32 engine on WebAssembly SIMD (see {@link WasmFloat32Gemm}); one instance per set of weights. */
-export function wasmFloat32Backend(): { name: string; accumulates: readonly Dtype[]; gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Arr): Promise<Arr> } {
+export function wasmFloat32Backend(): { name: string; accumulates: readonly Dtype[]; gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Arr): Promise<Arr>; refresh(b: Arr): void } {
   const w = new WasmFloat32Gemm();
-  return { name: "reference-wasm", accumulates: ["float32"], gemm: async (a, b, m, k, n, tA, tB, acc, out) => w.gemm(a, b, m, k, n, tA, tB, acc, out) };
+  return { name: "reference-wasm", accumulates: ["float32"], gemm: async (a, b, m, k, n, tA, tB, acc, out) => w.gemm(a, b, m, k, n, tA, tB, acc, out), refresh: (b) => w.refresh(b) };
 }

@@ -63,7 +63,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     dtype,
   );
   const L = net.layers.length;
-  const W = net.layers.map((l) => l.weights);
+  // trained in place in float64 storage (buildNetwork's default)
+  const W = net.layers.map((l) => (l.weights instanceof Float64Array ? l.weights : Float64Array.from(l.weights)));
   const b = net.layers.map((l) => (l.bias ? Float64Array.from(l.bias) : new Float64Array(l.nOut)));
   const m1 = W.map((w) => new Float64Array(w.length));
   const m2 = W.map((w) => new Float64Array(w.length));

@@ -94,7 +94,7 @@ describe("conv networks", () => {
   it("uses conv fans: he_normal weights have variance 2/(k²·C_in)", () => {
     const built = buildNetwork(convNet({ inputWidth: 16, widths: [32] }), 1, "float64");
     const w = built.layers[0].weights;
-    const v = w.reduce((s, x) => s + x * x, 0) / w.length;
+    const v = Array.from(w).reduce((s, x) => s + x * x, 0) / w.length;
     // 3·3·16·32 = 4608 normal values: SE of the second moment = √2·σ²/√n; 5 SE
     expect(Math.abs(v / (2 / 144) - 1)).toBeLessThan(5 * Math.sqrt(2 / 4608));
   });
