@@ -38,4 +38,9 @@ export type LabResponse =
   | { id: number; kind: "propagate"; result: PropagateView }
   | { id: number; kind: "phase"; result: unknown }
   | { id: number; kind: "study"; result: unknown }
-  | { id: number; kind: "error"; message: string };
+  | { id: number; kind: "error"; message: string }
+  /** sent before slow work (drawing weights), while the request is still running */
+  | { id: number; kind: "progress"; message: string };
+
+/** A request's final answer (everything but progress). */
+export type LabAnswer = Exclude<LabResponse, { kind: "progress" }>;

@@ -65,6 +65,9 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     }
     const previous = cache?.shape === shape ? cache : null;
     if (!previous) cache = null; // let the old weights go before drawing the new ones
+    const weights = spec.widths.reduce((sum, w, i) => sum + w * (i === 0 ? spec.inputWidth : spec.widths[i - 1]), 0);
+    const rescale = previous !== null && draws.cache.size > 0;
+    (self as unknown as Worker).postMessage({ id: req.id, kind: "progress", message: `${rescale ? "Computing" : "Drawing"} ${(weights / 1e6).toPrecision(3)} M weights (${spec.init}, seed ${seed})…` } satisfies LabResponse);
     let net: BuiltNetwork;
     try {
       // float32 nets keep float32 weights: half the memory, and the WebAssembly copy is a plain memcpy

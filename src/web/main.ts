@@ -8,7 +8,7 @@ import { studyCharts } from "../charts/studyCharts.js";
 import type { PhaseDiagram, SeedStudyResult } from "../core/index.js";
 import { ACTIVATION_NAMES, DTYPES, FRAMEWORKS, formatFloat, formatInitSpec, INITIALIZERS, kernelContext, linspace, parseInitSpec, resolveInitializer, translateShape } from "../core/index.js";
 import { describeDistribution } from "../report/describeInit.js";
-import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
+import type { LabAnswer, LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState, View } from "./labState.js";
 import { DEFAULT_STATE, labNetwork, LIMITS, parseKernel, parseLabState, PRESETS, serializeLabState, VIEWS } from "./labState.js";
 
@@ -27,14 +27,19 @@ showMessages(parsed.errors);
 // any newer request between matmuls); "slow" takes the phase diagram and the seed study.
 const workers = { fast: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module", name: "network" }), slow: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module", name: "theory" }) };
 let nextId = 1;
-const pending = new Map<number, (r: LabResponse) => void>();
+const pending = new Map<number, (r: LabAnswer) => void>();
 for (const w of Object.values(workers)) {
   w.onmessage = (e: MessageEvent<LabResponse>) => {
+    if (e.data.kind === "progress") {
+      // only the newest request's progress is shown
+      if (e.data.id === nextId - 1 && pending.has(e.data.id)) $("#summary").textContent = e.data.message;
+      return;
+    }
     pending.get(e.data.id)?.(e.data);
     pending.delete(e.data.id);
   };
 }
-function ask(req: Omit<LabRequest, "id">, which: "fast" | "slow" = "slow"): Promise<LabResponse> {
+function ask(req: Omit<LabRequest, "id">, which: "fast" | "slow" = "slow"): Promise<LabAnswer> {
   const id = nextId++;
   return new Promise((resolve) => {
     pending.set(id, resolve);

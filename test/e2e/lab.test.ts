@@ -62,6 +62,8 @@ const timing = (page: Page) => page.waitForSelector("#timing", { timeout: 60_000
 describe("initlab lab in headless Chromium", () => {
   it("the seed's exploding net: charts, and the std becoming non-finite at layer 13 named in words", async () => {
     const { page, errors } = await open("?init=normal(std%3D1)&activation=linear&depth=100&width=512&dtype=float32");
+    // the seconds of drawing 100 × 512² weights are announced while they run
+    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("Drawing 26.2 M weights (normal(std=1), seed 0)…"), null, { timeout: 30_000 });
     await timing(page);
     const summary = await page.textContent("#summary");
     expect(summary).toContain("std becomes non-finite at layer 13");
