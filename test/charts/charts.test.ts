@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import * as vegaLite from "vega-lite";
 import { logSignalChart, MARKED_POINTS } from "../../src/charts/lineCharts.js";
 import { signalSeries } from "../../src/charts/signalSeries.js";
+import { NO_FIXED_POINT, phaseChart, ZERO_FIXED_POINT } from "../../src/charts/phaseChart.js";
 import { OKABE_ITO } from "../../src/charts/theme.js";
+import { parseActivation, phaseDiagram } from "../../src/core/index.js";
 import { renderSvg } from "../../src/report/renderChart.js";
 
 describe("signalSeries", () => {
@@ -69,5 +71,19 @@ describe("randomWalkBand", () => {
     expect(b.upper[99]).toBeCloseTo(Math.exp(-v + 1.96 * Math.sqrt(v)), 14);
     expect(b.lower[0]).toBeLessThan(1);
     expect(b.upper[0]).toBeGreaterThan(1);
+  });
+});
+
+describe("phaseChart", () => {
+  it("names the cells without ξ_c — ReLU explodes for σ_w² > 2 and vanishes without bias — instead of leaving them blank", async () => {
+    const d = phaseDiagram(parseActivation("relu"), [1, 3], [0, 0.1]);
+    const spec = phaseChart(d) as unknown as { layer: { data: { values: { regime?: string; xiC?: number }[] } }[] };
+    const regimes = spec.layer[1].data.values.map((v) => v.regime);
+    // (σ_w², σ_b²) = (1, 0): q* = 0; (3, 0) and (3, 0.1): no fixed point; (1, 0.1): a finite ξ_c
+    expect(regimes.sort()).toEqual([NO_FIXED_POINT, NO_FIXED_POINT, ZERO_FIXED_POINT].sort());
+    expect(spec.layer[0].data.values).toHaveLength(1);
+    const svg = await renderSvg(phaseChart(d));
+    expect(svg).toContain("the signal explodes");
+    expect(svg).toContain("the signal vanishes");
   });
 });
