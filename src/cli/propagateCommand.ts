@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import type { PropagateOptions, PropagateResult } from "../core/index.js";
-import { jacobianSpectrum, networkTheory, propagate, propagateCorrelation, referenceBackend, toJson } from "../core/index.js";
+import { defaultAccumulate, exactBackend, jacobianSpectrum, networkTheory, networkWeightCount, propagate, propagateCorrelation, toJson } from "../core/index.js";
 import { formatTable } from "../report/table.js";
 import type { CliIo } from "./io.js";
 import type { NetworkFlags } from "./networkOptions.js";
@@ -71,7 +71,8 @@ export function propagateCommands(io: CliIo): Command[] {
       const lsuv = flags.lsuv ? { tol: Number(flags.lsuvTol), maxIterations: Number(flags.lsuvIterations) } : null;
       if (lsuv && !(lsuv.tol > 0)) throw new Error(`lsuv-tol: must be a number > 0, got ${flags.lsuvTol}`);
       if (lsuv && !(Number.isInteger(lsuv.maxIterations) && lsuv.maxIterations >= 0)) throw new Error(`lsuv-iterations: must be an integer >= 0, got ${flags.lsuvIterations}`);
-      const popts = { ...run, backward: flags.backward ?? false, loss: flags.loss, backend: referenceBackend, onProgress: progress.listener, lsuv };
+      const acc = run.accumulate ?? defaultAccumulate(run.dtype);
+      const popts = { ...run, backward: flags.backward ?? false, loss: flags.loss, backend: exactBackend(acc, networkWeightCount(network)), onProgress: progress.listener, lsuv };
       if (lsuv && flags.backend === "onnx") throw new Error("backend: LSUV runs on the reference backend; drop --backend onnx");
       const result = (await chooseBackend(popts, flags.backend)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
       const correlation = c0 === null ? null : await propagateCorrelation(run, c0);

@@ -1,5 +1,5 @@
 import type { Dataset, PropagateResult } from "../core/index.js";
-import { networkTheory, plainNetwork, propagate, spirals, teacher, train } from "../core/index.js";
+import { defaultAccumulate, exactBackend, networkTheory, networkWeightCount, plainNetwork, propagate, spirals, teacher, train } from "../core/index.js";
 import type { Point, PropagatePoint, TrainPoint } from "./experimentSpec.js";
 
 /** What a sweep keeps of a propagate point: per-layer signal, gradient and theory, and the events. */
@@ -16,7 +16,9 @@ export type MnistLoader = () => { x: Float64Array; y: Int32Array; inputDim: numb
 
 export async function runPropagatePoint(p: PropagatePoint): Promise<PropagateSummary> {
   const network = plainNetwork(p);
-  const r = await propagate({ network, batch: p.batch, dtype: p.dtype, seed: p.seed, inputScale: p.inputScale, backward: p.backward });
+  // a sweep keeps no quantiles or histograms: "basic" statistics; float32 matmuls on the exact WebAssembly path
+  const backend = exactBackend(defaultAccumulate(p.dtype), networkWeightCount(network));
+  const r = await propagate({ network, batch: p.batch, dtype: p.dtype, seed: p.seed, inputScale: p.inputScale, backward: p.backward, stats: "basic", backend });
   const theory = networkTheory(network, p.inputScale);
   return {
     dtype: r.dtype,

@@ -1,4 +1,4 @@
-import { DTYPES, formatBytes, networkMemoryBytes, parseActivation, parseInitSpec } from "../core/index.js";
+import { DTYPES, formatBytes, networkMemoryBytes, networkWeightCount, parseActivation, parseInitSpec } from "../core/index.js";
 import type { Dtype, NetworkSpec } from "../core/index.js";
 
 export const VIEWS = ["signal", "distributions", "phase", "inspector", "study"] as const;
@@ -100,8 +100,9 @@ export function parseWidths(v: string): number[] | null {
 }
 
 /**
- * The lab's memory budget for one network: its weights and kept activations, the float32 copy of
- * the weights the fast matmul holds, and the standard draws kept for rescaling (8 bytes a weight).
+ * The lab's memory budget for one network: its weights and kept activations, the float32 copies of
+ * the weights the fast matmul holds (as they are, and transposed for the backward pass), and the
+ * standard draws kept for rescaling (8 bytes a weight).
  */
 export const LAB_MAX_BYTES = 1024 ** 3;
 
@@ -122,13 +123,8 @@ export function labNetwork(st: LabState): NetworkSpec {
 
 /** Refuses, before anything is allocated, a network the browser should not hold. @throws a one-line error with the estimate. */
 export function checkLabSize(spec: NetworkSpec, batch: number): void {
-  let weights = 0;
-  let prev = spec.inputWidth;
-  for (const w of spec.widths) {
-    weights += prev * w;
-    prev = w;
-  }
-  const bytes = networkMemoryBytes(spec, batch) + 12 * weights; // float64 storage counted; float32 nets need 4 bytes a weight less
+  const weights = networkWeightCount(spec);
+  const bytes = networkMemoryBytes(spec, batch) + 16 * weights; // float64 storage counted; float32 nets need 4 bytes a weight less
   if (bytes > LAB_MAX_BYTES) {
     throw new Error(`size: ${spec.widths.length} layers (${weights.toExponential(2)} weights) with batch ${batch} would need about ${formatBytes(bytes)}; the lab's limit is ${formatBytes(LAB_MAX_BYTES)} — lower the depth, width or batch (the CLI goes further)`);
   }

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import type { Backend, BuiltNetwork, DrawCache, NetworkSpec } from "../core/index.js";
-import { ACTIVATION_NAMES, buildNetwork, networkTheory, plainNetwork, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
+import { ACTIVATION_NAMES, buildNetwork, networkWeightCount, networkTheory, plainNetwork, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState } from "./labState.js";
 import { checkLabSize, labNetwork } from "./labState.js";
@@ -65,7 +65,7 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     }
     const previous = cache?.shape === shape ? cache : null;
     if (!previous) cache = null; // let the old weights go before drawing the new ones
-    const weights = spec.widths.reduce((sum, w, i) => sum + w * (i === 0 ? spec.inputWidth : spec.widths[i - 1]), 0);
+    const weights = networkWeightCount(spec);
     const rescale = previous !== null && draws.cache.size > 0;
     (self as unknown as Worker).postMessage({ id: req.id, kind: "progress", message: `${rescale ? "Computing" : "Drawing"} ${(weights / 1e6).toPrecision(3)} M weights (${spec.init}, seed ${seed})…` } satisfies LabResponse);
     let net: BuiltNetwork;

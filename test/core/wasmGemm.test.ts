@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildNetwork, fillNormal, gemm, rngStream, runNetwork, toJson, WasmFloat32Gemm, wasmFloat32Backend } from "../../src/core/index.js";
+import { buildNetwork, exactBackend, fillNormal, gemm, propagate, referenceBackend, rngStream, runNetwork, toJson, WASM_MAX_WEIGHT_BYTES, WasmFloat32Gemm, wasmFloat32Backend } from "../../src/core/index.js";
 
 describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
   it("is bit-identical to the reference float32 matmul, remainders, overflow, subnormals and NaN included", () => {
@@ -32,12 +32,32 @@ describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
     expect(Array.from(w.gemm(a, b, 1, 2, 2, false, false, "float32"))).toEqual([1, 2]);
     w.refresh(b);
     expect(Array.from(w.gemm(a, b, 1, 2, 2, false, false, "float32"))).toEqual([2, 4]);
+    // the transposed copy too
+    const c = Float64Array.from([1, 2, 3, 4]);
+    expect(Array.from(w.gemm(a, c, 1, 2, 2, false, true, "float32"))).toEqual([5, 11]);
+    c.set([4, 3, 2, 1]);
+    w.refresh(c);
+    expect(Array.from(w.gemm(a, c, 1, 2, 2, false, true, "float32"))).toEqual([10, 4]);
   });
 
-  it("falls back to the reference for transposed operands and other dtypes", () => {
+  it("is bit-identical for transposed operands too (NT, TN, TT: the same sums over a transposed copy), and falls back for other dtypes", () => {
     const w = new WasmFloat32Gemm();
+    for (const [m, k, n, scale] of [[3, 7, 9, 1], [5, 33, 17, 1e19], [16, 40, 36, 1e-19], [64, 2, 5, 1]] as const) {
+      for (const [tA, tB] of [[false, true], [true, false], [true, true]] as const) {
+        const a = Float64Array.from(fillNormal(rngStream(2, "a", m, k), new Float64Array(m * k)), (x) => Math.fround(x * scale));
+        const b = Float64Array.from(fillNormal(rngStream(2, "b", k, n), new Float64Array(k * n)), (x) => Math.fround(x * scale));
+        a[1] = Number.NaN;
+        const ref = gemm(a, b, m, k, n, tA, tB, "float32");
+        const got = w.gemm(a, b, m, k, n, tA, tB, "float32");
+        // twice: the second finds a weight matrix's transposed copy already placed
+        const again = w.gemm(a, b, m, k, n, tA, tB, "float32");
+        for (let i = 0; i < ref.length; i++) {
+          expect(Object.is(got[i], ref[i]), `(${m},${k},${n}) ${tA ? "T" : "N"}${tB ? "T" : "N"} entry ${i}: ${got[i]} vs ${ref[i]}`).toBe(true);
+          expect(Object.is(again[i], ref[i])).toBe(true);
+        }
+      }
+    }
     const a = Float64Array.from([1, 2, 3, 4]);
-    expect(Array.from(w.gemm(a, a, 2, 2, 2, true, false, "float32"))).toEqual(Array.from(gemm(a, a, 2, 2, 2, true, false, "float32")));
     expect(Array.from(w.gemm(a, a, 2, 2, 2, false, false, "float64"))).toEqual([7, 10, 15, 22]);
   });
 
@@ -49,5 +69,16 @@ describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
     const fast = await runNetwork(net, { ...o, backend: wasmFloat32Backend() });
     expect(toJson(fast.layers)).toBe(toJson(ref.layers));
     expect(fast.events).toEqual(ref.events);
+  });
+
+  it("exactBackend: WebAssembly for float32 accumulation (named reference, identical runs), the TypeScript reference otherwise", async () => {
+    expect(exactBackend("float64", 100)).toBe(referenceBackend);
+    expect(exactBackend("float32", WASM_MAX_WEIGHT_BYTES / 8 + 1)).toBe(referenceBackend);
+    const fast = exactBackend("float32", 1000);
+    expect(fast).not.toBe(referenceBackend);
+    expect(fast.name).toBe("reference");
+    const spec = { inputWidth: 40, widths: [40, 40, 40], init: "normal(std=1)", biasInit: null, activation: "relu", residual: null, norm: null, framework: null };
+    const o = { network: spec, batch: 5, seed: 9, dtype: "float32" as const, backward: true };
+    expect(toJson((await propagate({ ...o, backend: fast })).layers)).toBe(toJson((await propagate(o)).layers));
   });
 });

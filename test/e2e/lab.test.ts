@@ -213,7 +213,7 @@ describe("initlab lab in headless Chromium", () => {
     // a network over the memory budget is refused with the estimate, before anything is allocated
     await page.goto(`${base}?depth=500&width=2048`);
     await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("the lab's limit is"), null, { timeout: 30_000 });
-    expect(await page.textContent("#summary")).toMatch(/size: 500 layers .* would need about 39 GiB/);
+    expect(await page.textContent("#summary")).toMatch(/size: 500 layers .* would need about 47 GiB/);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

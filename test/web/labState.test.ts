@@ -39,10 +39,10 @@ describe("lab URL state", () => {
 
   it("refuses a network over the lab's memory budget before allocating, with the estimate", () => {
     expect(() => checkLabSize(labNetwork({ ...DEFAULT_STATE, depth: 100, width: 512 }), 1)).not.toThrow();
-    // 500 × 2048² weights: 20 bytes each (float64, the float32 copy, the float64 standard draws) ≈ 39 GiB
-    expect(() => checkLabSize(labNetwork({ ...DEFAULT_STATE, depth: 500, width: 2048 }), 1)).toThrow(/^size: 500 layers \(2\.10e\+9 weights\) with batch 1 would need about 39 GiB; the lab's limit is 1\.0 GiB/);
-    // just over the limit: weights alone at 20 bytes each
-    const n = Math.ceil(Math.sqrt(LAB_MAX_BYTES / 20));
+    // 500 × 2048² weights: 24 bytes each (float64, two float32 copies, the float64 standard draws) ≈ 47 GiB
+    expect(() => checkLabSize(labNetwork({ ...DEFAULT_STATE, depth: 500, width: 2048 }), 1)).toThrow(/^size: 500 layers \(2\.10e\+9 weights\) with batch 1 would need about 47 GiB; the lab's limit is 1\.0 GiB/);
+    // just over the limit: weights alone at 24 bytes each
+    const n = Math.ceil(Math.sqrt(LAB_MAX_BYTES / 24));
     expect(() => checkLabSize({ ...labNetwork(DEFAULT_STATE), inputWidth: n, widths: [n] }, 1)).toThrow("size:");
   });
 });

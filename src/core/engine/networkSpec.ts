@@ -80,6 +80,18 @@ export function checkNetwork(n: NetworkSpec): void {
   }
 }
 
+/** How many weights the network's kernels hold: Σ_l k²·n_{l−1}·n_l (k = 1 for dense layers). */
+export function networkWeightCount(n: NetworkSpec): number {
+  const taps = n.conv ? n.conv.kernel * n.conv.kernel : 1;
+  let total = 0;
+  let prev = n.inputWidth;
+  for (const w of n.widths) {
+    total += taps * prev * w;
+    prev = w;
+  }
+  return total;
+}
+
 /**
  * Bytes a run keeps alive at its peak: per layer the weights (k²·n_in·n_out), and the batch's
  * pre-activations, normalised values and outputs (3·B·pixels·n_out), 8 bytes each — kept for the

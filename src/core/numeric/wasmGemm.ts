@@ -112,14 +112,20 @@ interface WasmMemory {
 
 /**
  * A float32 matrix-multiply backend on WebAssembly SIMD, bit-identical to the reference float32
- * path (same products, same additions, same order). Right-hand matrices (weights) are copied into
- * its memory once and found again by identity, so they must not change afterwards; anything but the
- * plain C = A·B in float32 falls back to {@link gemm}.
+ * path (same products, same additions, same order). Every case runs the one kernel C = A·B:
+ * op(A)·op(B) with a transposed operand is the same sums in the same order over a transposed copy
+ * (the reference's NT path sums a dot product over p ascending, its TN path accumulates rank-1
+ * updates over p ascending — both are Σ_p a_ip·b_pj taken in p order from +0, exactly as here).
+ * The right-hand matrix is a weight matrix unless `transA` (then it is a per-call operand such as
+ * ∂L/∂pre): weights are copied into its memory once — transposed once more if used transposed —
+ * and found again by identity; after changing one in place, call {@link refresh}. Accumulation in
+ * other dtypes falls back to {@link gemm}.
  */
 export class WasmFloat32Gemm {
   private readonly mm: (a: number, b: number, out: number, m: number, k: number, n: number) => void;
   private readonly memory: WasmMemory;
   private readonly placed = new WeakMap<object, number>();
+  private readonly placedT = new WeakMap<object, { at: number; rows: number; cols: number }>();
   private top = 0;
   /** a float32 view of the whole memory, renewed when the memory grows (growing detaches it) */
   private view = new Float32Array(0);
@@ -154,27 +160,52 @@ export class WasmFloat32Gemm {
     return this.view;
   }
 
-  /** Copies `b` again into its place in the WebAssembly memory after it was overwritten in place (no-op if it was never used). */
+  /** Writes src at byte offset `at`: as it is, or — given its stored [rows, cols] — transposed to [cols, rows]. */
+  private write(src: Arr, at: number, transposeOf: [number, number] | null): void {
+    const mem = this.f32();
+    const base = at >> 2;
+    if (!transposeOf) {
+      mem.set(src, base);
+      return;
+    }
+    const [rows, cols] = transposeOf;
+    for (let r = 0; r < rows; r++) for (let c = 0, i = r * cols; c < cols; c++, i++) mem[base + c * rows + r] = src[i];
+  }
+
+  /** Copies `b` again into its place(s) in the WebAssembly memory after it was overwritten in place (no-op if it was never used). */
   refresh(b: Arr): void {
     const at = this.placed.get(b);
-    if (at !== undefined) this.f32().set(b, at >> 2);
+    if (at !== undefined) this.write(b, at, null);
+    const t = this.placedT.get(b);
+    if (t !== undefined) this.write(b, t.at, [t.rows, t.cols]);
   }
 
   /** C = op(A)·op(B) as {@link gemm}; written into `out` when given (any float array of length m·n). */
   gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Arr): Arr {
-    if (acc !== "float32" || transA || transB) return gemm(a, b, m, k, n, transA, transB, acc, out);
+    if (acc !== "float32") return gemm(a, b, m, k, n, transA, transB, acc, out);
+    if (a.length !== m * k || b.length !== k * n) throw new RangeError(`gemm: shapes do not match (A ${a.length} vs ${m}x${k}, B ${b.length} vs ${k}x${n})`);
     if (out && out.length !== m * n) throw new RangeError(`gemm: output length ${out.length} is not ${m}x${n}`);
-    let bAt = this.placed.get(b);
-    if (bAt === undefined) {
-      bAt = this.reserve(4 * k * n);
-      this.f32().set(b, bAt >> 2);
-      this.placed.set(b, bAt);
+    // op(B) is k×n; stored n×k when transB
+    let bAt: number | undefined;
+    if (!transA) {
+      bAt = transB ? this.placedT.get(b)?.at : this.placed.get(b);
+      if (bAt === undefined) {
+        bAt = this.reserve(4 * k * n);
+        this.write(b, bAt, transB ? [n, k] : null);
+        if (transB) this.placedT.set(b, { at: bAt, rows: n, cols: k });
+        else this.placed.set(b, bAt);
+      }
     }
     const scratch = this.top;
+    if (bAt === undefined) {
+      bAt = this.reserve(4 * k * n);
+      this.write(b, bAt, transB ? [n, k] : null);
+    }
+    // op(A) is m×k; stored k×m when transA
     const aAt = this.reserve(4 * m * k);
+    this.write(a, aAt, transA ? [k, m] : null);
     const outAt = this.reserve(4 * m * n);
     const mem = this.f32();
-    mem.set(a, aAt >> 2);
     mem.fill(0, outAt >> 2, (outAt >> 2) + m * n);
     this.mm(aAt, bAt, outAt, m, k, n);
     this.top = scratch;
