@@ -31,7 +31,8 @@ export interface PropagateView {
   computeMs: number;
   runMs: number;
   theoryMs: number;
-  cached: boolean;
+  /** the weights: those of the previous run, rescaled from its cached standard draws, or drawn */
+  weights: "reused" | "rescaled" | "drawn";
 }
 
 export type LabResponse =

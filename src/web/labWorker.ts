@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import type { Backend, BuiltNetwork, DrawCache, NetworkSpec } from "../core/index.js";
-import { ACTIVATION_NAMES, buildNetwork, networkWeightCount, networkTheory, plainNetwork, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
+import { ACTIVATION_NAMES, buildNetwork, isLocationScale, networkWeightCount, resolveInitializer, networkTheory, plainNetwork, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState } from "./labState.js";
 import { checkLabSize, labNetwork } from "./labState.js";
@@ -56,7 +56,7 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
   const { seed, dtype, batch } = req.state;
   const shape = JSON.stringify([spec.inputWidth, spec.widths, seed, dtype]);
   const key = JSON.stringify([shape, spec.init, spec.biasInit, spec.residual]);
-  let cached = true;
+  let weightsFrom: PropagateView["weights"] = "reused";
   if (!cache || cache.key !== key) {
     const drawsKey = JSON.stringify([spec.inputWidth, spec.widths, seed]);
     if (draws?.key !== drawsKey) {
@@ -66,7 +66,9 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     const previous = cache?.shape === shape ? cache : null;
     if (!previous) cache = null; // let the old weights go before drawing the new ones
     const weights = networkWeightCount(spec);
-    const rescale = previous !== null && draws.cache.size > 0;
+    const drawsBefore = draws.cache.size;
+    const locationScale = isLocationScale(resolveInitializer(spec.init, { shape: [spec.inputWidth, spec.widths[0]], framework: null }).params);
+    const rescale = locationScale && drawsBefore > 0;
     (self as unknown as Worker).postMessage({ id: req.id, kind: "progress", message: `${rescale ? "Computing" : "Drawing"} ${(weights / 1e6).toPrecision(3)} M weights (${spec.init}, seed ${seed})…` } satisfies LabResponse);
     let net: BuiltNetwork;
     try {
@@ -84,11 +86,11 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
       const wasm = wasmOk && dtype === "float32" ? wasmFloat32Backend() : null;
       cache = { key, shape, net, fast: wasm ? { ...wasm, name: "reference" } : referenceBackend, refresh: wasm ? wasm.refresh : null };
     }
-    cached = false;
+    weightsFrom = rescale && draws.cache.size === drawsBefore ? "rescaled" : "drawn";
   }
   const net: BuiltNetwork = { ...cache.net, spec, activation: parseActivation(spec.activation) };
   const warmKey = JSON.stringify([spec.inputWidth, spec.widths, batch, dtype]);
-  if (!cached && !req.backward && warmed !== warmKey) {
+  if (weightsFrom !== "reused" && !req.backward && warmed !== warmKey) {
     await warmLivePath(spec, batch, seed, dtype);
     warmed = warmKey;
   }
@@ -117,7 +119,7 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     computeMs: performance.now() - t0,
     runMs: t2 - t1,
     theoryMs: t3 - t2,
-    cached,
+    weights: weightsFrom,
   };
 }
 

@@ -283,8 +283,8 @@ async function update(): Promise<void> {
   if (my !== generation) return;
   const ms = performance.now() - started;
   const phases = `answer ${(answered - started).toFixed(1)}, summary ${(drawing - answered).toFixed(1)}, charts ${(performance.now() - drawing).toFixed(1)}`;
-  $("#summary").insertAdjacentHTML("beforeend", `<div class="meta" id="timing">updated in ${ms.toFixed(0)} ms (engine ${p.computeMs.toFixed(0)} ms${p.cached ? ", weights reused" : ", weights drawn"})</div>`);
-  console.log(`initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms (run ${p.runMs.toFixed(1)}, theory ${p.theoryMs.toFixed(1)}), cached ${p.cached}; ${phases}`);
+  $("#summary").insertAdjacentHTML("beforeend", `<div class="meta" id="timing">updated in ${ms.toFixed(0)} ms (engine ${p.computeMs.toFixed(0)} ms, weights ${p.weights})</div>`);
+  console.log(`initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms (run ${p.runMs.toFixed(1)}, theory ${p.theoryMs.toFixed(1)}), weights ${p.weights}; ${phases}`);
   if (state.view !== "signal" && state.view !== "distributions") return;
   // the backward pass waits until the controls rest for half a second, so it never competes for a
   // core with the forward runs of a user who is still moving a control

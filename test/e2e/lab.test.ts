@@ -124,6 +124,7 @@ describe("initlab lab in headless Chromium", () => {
     const fresh = await browser.newPage();
     await fresh.goto(page.url());
     await fresh.waitForSelector("#timing", { timeout: 60_000 });
+    expect(rescaled.every((l) => l.includes("weights rescaled"))).toBe(true);
     expect(await fresh.textContent("#summary .event")).toBe(events);
     expect(await fresh.textContent("#summary")).toContain("weights drawn");
     await fresh.close();

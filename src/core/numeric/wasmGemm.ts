@@ -125,7 +125,7 @@ export class WasmFloat32Gemm {
   private readonly mm: (a: number, b: number, out: number, m: number, k: number, n: number) => void;
   private readonly memory: WasmMemory;
   private readonly placed = new WeakMap<object, number>();
-  private readonly placedT = new WeakMap<object, { at: number; rows: number; cols: number }>();
+  private readonly placedT = new WeakMap<object, { at: number; rows: number; cols: number; stale: boolean }>();
   private top = 0;
   /** a float32 view of the whole memory, renewed when the memory grows (growing detaches it) */
   private view = new Float32Array(0);
@@ -169,15 +169,26 @@ export class WasmFloat32Gemm {
       return;
     }
     const [rows, cols] = transposeOf;
-    for (let r = 0; r < rows; r++) for (let c = 0, i = r * cols; c < cols; c++, i++) mem[base + c * rows + r] = src[i];
+    // in 32 × 32 tiles, so that both sides stay in cache
+    for (let r0 = 0; r0 < rows; r0 += 32) {
+      for (let c0 = 0; c0 < cols; c0 += 32) {
+        const r1 = Math.min(rows, r0 + 32);
+        const c1 = Math.min(cols, c0 + 32);
+        for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) mem[base + c * rows + r] = src[r * cols + c];
+      }
+    }
   }
 
-  /** Copies `b` again into its place(s) in the WebAssembly memory after it was overwritten in place (no-op if it was never used). */
+  /**
+   * After `b` was overwritten in place: copies it again into its place in the WebAssembly memory,
+   * and marks its transposed copy stale (rewritten at its next use, so that a forward-only caller
+   * does not pay for the transposition). No-op for a matrix never used.
+   */
   refresh(b: Arr): void {
     const at = this.placed.get(b);
     if (at !== undefined) this.write(b, at, null);
     const t = this.placedT.get(b);
-    if (t !== undefined) this.write(b, t.at, [t.rows, t.cols]);
+    if (t !== undefined) t.stale = true;
   }
 
   /** C = op(A)·op(B) as {@link gemm}; written into `out` when given (any float array of length m·n). */
@@ -188,11 +199,16 @@ export class WasmFloat32Gemm {
     // op(B) is k×n; stored n×k when transB
     let bAt: number | undefined;
     if (!transA) {
-      bAt = transB ? this.placedT.get(b)?.at : this.placed.get(b);
+      const t = transB ? this.placedT.get(b) : undefined;
+      if (t?.stale) {
+        this.write(b, t.at, [n, k]);
+        t.stale = false;
+      }
+      bAt = transB ? t?.at : this.placed.get(b);
       if (bAt === undefined) {
         bAt = this.reserve(4 * k * n);
         this.write(b, bAt, transB ? [n, k] : null);
-        if (transB) this.placedT.set(b, { at: bAt, rows: n, cols: k });
+        if (transB) this.placedT.set(b, { at: bAt, rows: n, cols: k, stale: false });
         else this.placed.set(b, bAt);
       }
     }
