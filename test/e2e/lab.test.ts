@@ -159,6 +159,8 @@ describe("initlab lab in headless Chromium", () => {
     await timing(page);
     expect(await page.textContent("#charts")).toContain("Distribution of |activation| per layer");
     await page.waitForFunction(() => document.querySelector("#grad-holder")?.textContent?.includes("∂L/∂activation"), null, { timeout: 60_000 });
+    await page.waitForSelector("#chart-grad svg", { timeout: 60_000 });
+    await page.screenshot({ path: join(SHOTS, "distributions.png"), fullPage: true });
     await page.click("#tab-inspector");
     await page.waitForSelector("#charts table");
     expect(await page.textContent("#charts table")).toContain("nn.init.kaiming_normal_");
