@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { Dtype, Framework, NetworkSpec } from "../core/index.js";
-import { DTYPES, formatBytes, FRAMEWORKS, networkMemoryBytes, parseActivation, parseInitSpec, resolveInitializer } from "../core/index.js";
+import { defaultAccumulate, DTYPES, exactBackendBytes, formatBytes, FRAMEWORKS, networkMemoryBytes, networkWeightCount, parseActivation, parseInitSpec, resolveInitializer } from "../core/index.js";
 import { dtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
 
 /** Refuse runs that would keep more than this alive (the machine has 24 GiB). */
@@ -111,7 +111,8 @@ export function networkFromFlags(f: NetworkFlags): NetworkSpec {
   const k = network.conv?.kernel;
   const first = k ? (network.framework === "torch" ? [network.widths[0], network.inputWidth, k, k] : [k, k, network.inputWidth, network.widths[0]]) : network.framework === "torch" ? [network.widths[0], network.inputWidth] : [network.inputWidth, network.widths[0]];
   resolveInitializer(network.init, { shape: first, framework: network.framework });
-  const bytes = networkMemoryBytes(network, f.batch);
+  // and the float32 copies the exact WebAssembly matmul keeps (propagate, sweeps)
+  const bytes = networkMemoryBytes(network, f.batch) + exactBackendBytes(f.accumulate ?? defaultAccumulate(f.dtype), networkWeightCount(network));
   if (bytes > MAX_RUN_BYTES) {
     throw new Error(`size: this network and batch would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_RUN_BYTES)}); reduce --depth, --width or --batch`);
   }

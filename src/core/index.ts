@@ -59,7 +59,7 @@ export { gemm } from "./numeric/gemm.js";
 export { ACTIVATIONS, ACTIVATION_NAMES, parseActivation, SELU_ALPHA, SELU_LAMBDA } from "./engine/activations.js";
 export type { Activation } from "./engine/activations.js";
 export { referenceBackend } from "./engine/backend.js";
-export { exactBackend, WASM_MAX_WEIGHT_BYTES } from "./engine/exactBackend.js";
+export { exactBackend, exactBackendBytes, WASM_MAX_WEIGHT_BYTES } from "./engine/exactBackend.js";
 export type { Backend, Matrix } from "./engine/backend.js";
 export { checkNetwork, networkMemoryBytes, networkWeightCount, NORM_EPS, plainNetwork } from "./engine/networkSpec.js";
 export type { NetworkSpec, RunOptions } from "./engine/networkSpec.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildNetwork, exactBackend, fillNormal, gemm, propagate, referenceBackend, rngStream, runNetwork, toJson, WASM_MAX_WEIGHT_BYTES, WasmFloat32Gemm, wasmFloat32Backend } from "../../src/core/index.js";
+import { buildNetwork, exactBackend, exactBackendBytes, fillNormal, gemm, propagate, referenceBackend, rngStream, runNetwork, toJson, WASM_MAX_WEIGHT_BYTES, WasmFloat32Gemm, wasmFloat32Backend } from "../../src/core/index.js";
 
 describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
   it("is bit-identical to the reference float32 matmul, remainders, overflow, subnormals and NaN included", () => {
@@ -73,6 +73,10 @@ describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
 
   it("exactBackend: WebAssembly for float32 accumulation (named reference, identical runs), the TypeScript reference otherwise", async () => {
     expect(exactBackend("float64", 100)).toBe(referenceBackend);
+    // what it holds: 4 bytes a weight, twice (as they are and transposed), only on the WebAssembly path
+    expect(exactBackendBytes("float32", 1000)).toBe(8000);
+    expect(exactBackendBytes("float64", 1000)).toBe(0);
+    expect(exactBackendBytes("float32", WASM_MAX_WEIGHT_BYTES / 8 + 1)).toBe(0);
     expect(exactBackend("float32", WASM_MAX_WEIGHT_BYTES / 8 + 1)).toBe(referenceBackend);
     const fast = exactBackend("float32", 1000);
     expect(fast).not.toBe(referenceBackend);

@@ -23,3 +23,8 @@ export function exactBackend(acc: Dtype, weightCount: number): Backend {
   if (acc !== "float32" || 8 * weightCount > WASM_MAX_WEIGHT_BYTES || !WasmFloat32Gemm.available()) return referenceBackend;
   return { ...wasmFloat32Backend(), name: "reference" };
 }
+
+/** The bytes {@link exactBackend} holds beyond the network: its float32 copies of the weights (as they are and transposed) on the WebAssembly path, else none. */
+export function exactBackendBytes(acc: Dtype, weightCount: number): number {
+  return acc === "float32" && 8 * weightCount <= WASM_MAX_WEIGHT_BYTES ? 8 * weightCount : 0;
+}
