@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import type { PropagateOptions, PropagateResult } from "../core/index.js";
-import { defaultAccumulate, exactBackend, jacobianSpectrum, networkTheory, networkWeightCount, propagate, propagateCorrelation, toJson } from "../core/index.js";
+import { defaultAccumulate, exactBackend, jacobianSpectrum, networkTheory, networkWeightCount, propagate, propagateCorrelation, signalTrend, toJson, TREND_FACTOR } from "../core/index.js";
 import { formatTable } from "../report/table.js";
 import type { CliIo } from "./io.js";
 import type { NetworkFlags } from "./networkOptions.js";
@@ -49,6 +49,14 @@ export function eventSentences(e: PropagateResult["events"]): string[] {
   if (e.stdZero !== null) out.push(`std is exactly 0 at layer ${e.stdZero}`);
   if (e.allZero !== null) out.push(`every value is exactly 0 at layer ${e.allZero}`);
   return out.length ? out : ["no layer's std became non-finite or exactly 0"];
+}
+
+/** The std's trend in words when it stayed finite: "the signal explodes: std 1.02 → 1.4e+48, ×22.6 a layer". */
+export function trendSentence(stds: readonly number[]): string | null {
+  const t = signalTrend(stds);
+  if (!t) return null;
+  const g = (x: number) => (Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toPrecision(4));
+  return `${t.kind === "stable" ? `the signal is stable (within ${TREND_FACTOR}×)` : `the signal ${t.kind}`}: std ${g(t.first)} → ${g(t.last)}, ×${g(t.perLayer)} a layer`;
 }
 
 /** `initlab propagate` and `initlab jacobian`. */
@@ -114,6 +122,7 @@ export function propagateCommands(io: CliIo): Command[] {
           formatTable(header, rows),
           "",
           ...eventSentences(ev).map((s) => `→ ${s}`),
+          ...[trendSentence(result.layers.map((l) => (l.block ?? l.post).std))].filter((s): s is string => s !== null).map((s) => `→ ${s}`),
           th ? `theory: mean-field q^l (Poole et al. 2016) from σ_w² = ${g(theory.sigmaW2[0])}, σ_b² = ${g(theory.sigmaB2[0])} at layer 0` : `theory: ${theory.unsupported}`,
           ...(result.loss !== null ? [`loss ${g(result.loss)} (${flags.loss})`] : []),
           ...(result.lsuv ? [`LSUV: ${result.lsuv.filter((r) => r.converged).length}/${result.lsuv.length} layers converged, ${result.lsuv.reduce((s, r) => s + r.iterations, 0)} rescalings`] : []),

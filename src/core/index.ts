@@ -73,6 +73,8 @@ export type { PropagateOptions, PropagateResult, LayerResult, LayerGradient, Blo
 export { symmetricEigenvalues } from "./linalg/symmetricEigenvalues.js";
 export { denseForward, layerOutput } from "./engine/denseForward.js";
 export { arena, freshArrays } from "./engine/arena.js";
+export { signalTrend, TREND_FACTOR } from "./engine/signalTrend.js";
+export type { SignalTrend } from "./engine/signalTrend.js";
 export type { Arena } from "./engine/arena.js";
 export { jacobianSpectrum } from "./engine/jacobian.js";
 export type { JacobianResult } from "./engine/jacobian.js";

@@ -6,7 +6,7 @@ import { lineChart, logSignalChart } from "../charts/lineCharts.js";
 import { phaseChart } from "../charts/phaseChart.js";
 import { studyCharts } from "../charts/studyCharts.js";
 import type { PhaseDiagram, SeedStudyResult } from "../core/index.js";
-import { ACTIVATION_NAMES, DTYPES, FRAMEWORKS, formatFloat, formatInitSpec, INITIALIZERS, kernelContext, linspace, parseInitSpec, resolveInitializer, translateShape } from "../core/index.js";
+import { ACTIVATION_NAMES, DTYPES, FRAMEWORKS, formatFloat, formatInitSpec, INITIALIZERS, kernelContext, linspace, parseInitSpec, resolveInitializer, signalTrend, translateShape, TREND_FACTOR } from "../core/index.js";
 import { describeDistribution } from "../report/describeInit.js";
 import type { LabAnswer, LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState, View } from "./labState.js";
@@ -261,7 +261,13 @@ async function update(): Promise<void> {
   const p = r.result as PropagateView;
   const words = eventWords(p);
   const last = p.layers[p.layers.length - 1];
-  summary.innerHTML = `${words ? `<span class="event">${esc(words)}.</span>` : `<span class="healthy">Healthy: no layer's std became non-finite or exactly 0; the last layer's std is ${g(last.std)}.</span>`}
+  const trend = words ? null : signalTrend(p.layers.map((l) => l.std));
+  const verdict = words
+    ? `<span class="event">${esc(words)}.</span>`
+    : trend && trend.kind !== "stable"
+      ? `<span class="event">The signal ${trend.kind} without leaving ${esc(p.dtype)}'s range: its std goes from ${g(trend.first)} to ${g(trend.last)}, ×${g(trend.perLayer)} a layer.</span>`
+      : `<span class="healthy">Healthy: no layer's std became non-finite or exactly 0, nor grew or shrank ${TREND_FACTOR}-fold; the last layer's std is ${g(last.std)}.</span>`;
+  summary.innerHTML = `${verdict}
     <div class="meta">${esc(state.init)} · ${esc(state.activation)} · ${state.widths ? `widths ${esc(state.widths)}` : `${state.depth} layers × ${state.width}`} · batch ${state.batch} · ${p.dtype} (accumulate ${p.accumulate}) · seed ${state.seed}${p.sigmaW2 !== null ? ` · σ_w² = ${g(p.sigmaW2)}` : ""}</div>`;
   const charts: { spec: TopLevelSpec; caption: string }[] = [];
   if (state.view === "signal") {

@@ -29,6 +29,16 @@ describe("initlab propagate", () => {
     expect(stdout).toContain("→ std becomes non-finite at layer 13");
   });
 
+  it("names a finite trend: float64 keeps the N(0,1) net finite, and it explodes ×≈√512 a layer", async () => {
+    const { stdout } = await runCli(["propagate", "--init", "normal(std=1)", "--activation", "linear", "--depth", "20", "--width", "512", "--batch", "1", "--dtype", "float64"]);
+    const m = /→ the signal explodes: std \S+ → \S+, ×(\S+) a layer/.exec(stdout);
+    expect(m).not.toBeNull();
+    // log std is a random walk: per-layer log-factor sd ≈ 1/√(2·512) ≈ 0.031, ≈ 0.007 averaged over 19 layers — 5 % is 7 sd
+    expect(Math.abs(Number(m?.[1]) / Math.sqrt(512) - 1)).toBeLessThan(0.05);
+    const stable = await runCli(["propagate", "--init", "lecun_normal", "--activation", "tanh", "--depth", "10", "--width", "64", "--batch", "8"]);
+    expect(stable.stdout).toContain("→ the signal is stable (within 1000×)");
+  });
+
   it("fp16 stores values in float16 and accumulates in float32 by default", async () => {
     const { stdout } = await runCli(["propagate", "--init", "normal(std=1)", "--activation", "linear", "--depth", "6", "--width", "512", "--batch", "1", "--dtype", "float16", "--json"]);
     const doc = JSON.parse(stdout);

@@ -213,6 +213,10 @@ describe("initlab lab in headless Chromium", () => {
       await page.waitForFunction(([v, t]) => location.search.includes(`view=${v}`) && (document.querySelector("#view")?.textContent ?? "").includes(t), [view, text], { timeout: 60_000 });
     }
     await page.context().setOffline(false);
+    // a signal that explodes within float64's range is called what it is, not healthy
+    await page.goto(`${base}?init=normal(std%3D1)&activation=linear&depth=30&width=256&dtype=float64`);
+    await page.waitForSelector("#timing", { timeout: 60_000 });
+    expect(await page.textContent("#summary")).toMatch(/The signal explodes without leaving float64's range: its std goes from \S+ to \S+, ×1[56]\.\d+ a layer/);
     // a network over the memory budget is refused with the estimate, before anything is allocated
     await page.goto(`${base}?depth=500&width=2048`);
     await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("the lab's limit is"), null, { timeout: 30_000 });
