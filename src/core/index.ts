@@ -44,7 +44,7 @@ export { resolveInitializer, findInitializer } from "./init/resolveInitializer.j
 export type { ResolvedInitializer, ResolveOptions } from "./init/resolveInitializer.js";
 export { initialize, sampleStats, orthogonalityError, orthogonalMatrixView } from "./init/initialize.js";
 export type { Initialized, SampleStats, DrawReuse } from "./init/initialize.js";
-export { fromStandardDraws, isLocationScale, standardDraws } from "./init/standardDraws.js";
+export { drawCacheKey, fromStandardDraws, isLocationScale, standardDraws } from "./init/standardDraws.js";
 export type { DrawCache, LocationScale } from "./init/standardDraws.js";
 export type { ParamDef, ParamDefs } from "./init/params.js";
 export { lsuv } from "./init/lsuv.js";
@@ -63,7 +63,7 @@ export { exactBackend, exactBackendBytes, WASM_MAX_WEIGHT_BYTES } from "./engine
 export type { Backend, Matrix } from "./engine/backend.js";
 export { checkNetwork, networkMemoryBytes, networkWeightCount, NORM_EPS, plainNetwork } from "./engine/networkSpec.js";
 export type { NetworkSpec, RunOptions } from "./engine/networkSpec.js";
-export { buildNetwork } from "./engine/buildNetwork.js";
+export { buildNetwork, kernelShape, layerDrawKey, layerStandardDraws } from "./engine/buildNetwork.js";
 export type { BuildOptions, BuiltNetwork, DenseLayer } from "./engine/buildNetwork.js";
 export { normalize, normalizeBackward } from "./engine/normalization.js";
 export { tensorStats, QUANTILE_LEVELS, LINEAR_BINS } from "./engine/layerStats.js";

@@ -1,10 +1,30 @@
+import type { NetworkSpec } from "../core/index.js";
 import type { LabState } from "./labState.js";
 
 /** Messages between the page and the lab's Web Worker. */
 export type LabRequest =
   | { id: number; kind: "propagate"; state: LabState; backward: boolean }
   | { id: number; kind: "phase"; activation: string; sigmaW2: number[]; sigmaB2: number[] }
-  | { id: number; kind: "study"; seed: number };
+  | { id: number; kind: "study"; seed: number }
+  /** hands each worker one end of a channel: the network worker asks the other to draw half the layers */
+  | { id: number; kind: "connect"; port: MessagePort };
+
+/** Over the workers' channel: draw these layers' standard draws (job ties the answers to the request). */
+export interface DrawJob {
+  job: number;
+  spec: NetworkSpec;
+  seed: number;
+  layers: number[];
+  /** arrays to recycle (transferred), one a layer where there is one of its size, else null */
+  recycle: (Float64Array | null)[];
+}
+
+/** One layer's draws, transferred back ([cache key, draws], or null when its init has none). */
+export interface DrawnLayer {
+  job: number;
+  layer: number;
+  entry: [string, Float64Array] | null;
+}
 
 export interface LayerView {
   index: number;

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import type { Backend, BuiltNetwork, DrawCache, NetworkSpec } from "../core/index.js";
-import { ACTIVATION_NAMES, buildNetwork, isLocationScale, networkWeightCount, resolveInitializer, networkTheory, plainNetwork, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
-import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
+import { ACTIVATION_NAMES, buildNetwork, isLocationScale, kernelShape, layerDrawKey, layerStandardDraws, networkWeightCount, resolveInitializer, networkTheory, plainNetwork, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
+import type { DrawJob, DrawnLayer, LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState } from "./labState.js";
 import { checkLabSize, labNetwork } from "./labState.js";
 
@@ -54,13 +54,16 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
   const spec = labNetwork(req.state);
   checkLabSize(spec, req.state.batch);
   const { seed, dtype, batch } = req.state;
-  const shape = JSON.stringify([spec.inputWidth, spec.widths, seed, dtype]);
-  const key = JSON.stringify([shape, spec.init, spec.biasInit, spec.residual]);
+  // the arrays (and WebAssembly copies) of a network of the same shape and dtype are reused, whatever the seed
+  const shape = JSON.stringify([spec.inputWidth, spec.widths, dtype]);
+  const key = JSON.stringify([shape, seed, spec.init, spec.biasInit, spec.residual]);
   let weightsFrom: PropagateView["weights"] = "reused";
   if (!cache || cache.key !== key) {
     const drawsKey = JSON.stringify([spec.inputWidth, spec.widths, seed]);
+    // another seed or shape: the old draws' arrays are recycled for the new ones
+    let pool: Float64Array[] = [];
     if (draws?.key !== drawsKey) {
-      draws = null; // let the old draws go first (peak memory: one set)
+      pool = draws ? [...draws.cache.values()] : [];
       draws = { key: drawsKey, cache: new Map() };
     }
     const previous = cache?.shape === shape ? cache : null;
@@ -70,6 +73,8 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     const locationScale = isLocationScale(resolveInitializer(spec.init, { shape: [spec.inputWidth, spec.widths[0]], framework: null }).params);
     const rescale = locationScale && drawsBefore > 0;
     (self as unknown as Worker).postMessage({ id: req.id, kind: "progress", message: `${rescale ? "Computing" : "Drawing"} ${(weights / 1e6).toPrecision(3)} M weights (${spec.init}, seed ${seed})…` } satisfies LabResponse);
+    if (locationScale) await drawInParallel(spec, seed, draws.cache, pool);
+    pool = [];
     let net: BuiltNetwork;
     try {
       // float32 nets keep float32 weights: half the memory, and the WebAssembly copy is a plain memcpy
@@ -160,9 +165,72 @@ async function warmUp(): Promise<void> {
 }
 const warm = warmUp();
 
+/** The network worker's end of the channel to the other worker (see {@link drawInParallel}). */
+let helper: MessagePort | null = null;
+let jobs = 0;
+
+/** The other worker's side: draws the layers asked for, posting each as soon as it is drawn (transferred, not copied). */
+function serveDraws(port: MessagePort): void {
+  port.onmessage = (e: MessageEvent<DrawJob>) => {
+    const { job, spec, seed, layers, recycle } = e.data;
+    for (const [i, layer] of layers.entries()) {
+      const entry = layerStandardDraws(spec, seed, layer, recycle[i] ?? undefined);
+      port.postMessage({ job, layer, entry } satisfies DrawnLayer, entry ? [entry[1].buffer] : []);
+    }
+  };
+}
+
+/**
+ * Fills `cache` with the standard draws of every layer a build will need, on both cores: the other
+ * worker draws every second missing layer while this one draws the rest. Each layer has its own
+ * stream, so the draws are the same whoever makes them. If the other worker is busy (a seed study),
+ * this one draws what has not arrived once its own half is done.
+ */
+async function drawInParallel(spec: NetworkSpec, seed: number, cache: DrawCache, pool: Float64Array[]): Promise<void> {
+  const missing = spec.widths.map((_, l) => l).filter((l) => {
+    const key = layerDrawKey(spec, seed, l);
+    return key !== null && !cache.has(key);
+  });
+  if (!helper || missing.length < 2) return;
+  const port = helper;
+  const job = ++jobs;
+  const theirs = missing.filter((_, i) => i % 2 === 1);
+  const arrived = new Set<number>();
+  let allArrived: () => void = () => {};
+  const done = new Promise<void>((r) => (allArrived = r));
+  port.onmessage = (e: MessageEvent<DrawnLayer>) => {
+    if (e.data.job !== job) return;
+    if (e.data.entry) cache.set(e.data.entry[0], e.data.entry[1]);
+    arrived.add(e.data.layer);
+    if (arrived.size === theirs.length) allArrived();
+  };
+  // old draws of the same sizes are written over (no fresh memory to fault in): half of them travel
+  const take = (l: number): Float64Array | null => {
+    const n = kernelShape(spec, l).reduce((a, b) => a * b, 1);
+    const i = pool.findIndex((p) => p.length === n);
+    return i < 0 ? null : pool.splice(i, 1)[0];
+  };
+  const recycle = theirs.map(take);
+  const started = performance.now();
+  port.postMessage({ job, spec, seed, layers: theirs, recycle } satisfies DrawJob, recycle.filter((r): r is Float64Array => r !== null).map((r) => r.buffer));
+  for (const l of missing.filter((_, i) => i % 2 === 0)) {
+    const entry = layerStandardDraws(spec, seed, l, take(l) ?? undefined);
+    if (entry) cache.set(entry[0], entry[1]);
+  }
+  // give the other worker as long again as this half took, then draw whatever is still missing here
+  const mine = performance.now() - started;
+  await Promise.race([done, new Promise((r) => setTimeout(r, Math.max(50, mine)))]);
+  port.onmessage = null;
+}
+
 self.onmessage = async (e: MessageEvent<LabRequest>) => {
-  await warm;
   const req = e.data;
+  if (req.kind === "connect") {
+    if (self.name === "network") helper = req.port;
+    else serveDraws(req.port);
+    return;
+  }
+  await warm;
   if (req.kind === "propagate") latest = req.id;
   let reply: LabResponse;
   try {

@@ -26,6 +26,10 @@ showMessages(parsed.errors);
 // Two workers: "fast" runs the network (forward first, then the backward pass, which gives way to
 // any newer request between matmuls); "slow" takes the phase diagram and the seed study.
 const workers = { fast: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module", name: "network" }), slow: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module", name: "theory" }) };
+// a channel between the two workers: drawing new weights, the network worker hands half the layers to the other
+const channel = new MessageChannel();
+workers.fast.postMessage({ id: 0, kind: "connect", port: channel.port1 } satisfies LabRequest, [channel.port1]);
+workers.slow.postMessage({ id: 0, kind: "connect", port: channel.port2 } satisfies LabRequest, [channel.port2]);
 let nextId = 1;
 const pending = new Map<number, (r: LabAnswer) => void>();
 for (const w of Object.values(workers)) {

@@ -118,17 +118,24 @@ describe("initlab lab in headless Chromium", () => {
       await expect.poll(() => logs.slice(before).find((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 }).toBeTruthy();
       rescaled.push(`${init}: ${logs.slice(before).find((l) => l.startsWith("initlab-lab: update"))?.replace("initlab-lab: ", "")}`);
     }
-    // the rescaled weights are the drawn ones, bit for bit: a fresh page of the same URL names the same events
+    // a new seed: drawn on both workers into the old draws' memory
+    const beforeSeed = logs.length;
+    await page.fill("#seed", "3");
+    await page.press("#seed", "Enter");
+    await expect.poll(() => logs.slice(beforeSeed).find((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 }).toBeTruthy();
+    rescaled.push(`seed 3: ${logs.slice(beforeSeed).find((l) => l.startsWith("initlab-lab: update"))?.replace("initlab-lab: ", "")}`);
+    // the rescaled and redrawn weights are the drawn ones, bit for bit: a fresh page of the same URL names the same events
     const events = (await page.textContent("#summary .event")) ?? "";
     expect(events).toMatch(/std becomes non-finite at layer \d+/);
     const fresh = await browser.newPage();
     await fresh.goto(page.url());
     await fresh.waitForSelector("#timing", { timeout: 60_000 });
-    expect(rescaled.every((l) => l.includes("weights rescaled"))).toBe(true);
+    expect(rescaled.slice(0, -1).every((l) => l.includes("weights rescaled"))).toBe(true);
+    expect(rescaled[rescaled.length - 1]).toContain("weights drawn");
     expect(await fresh.textContent("#summary .event")).toBe(events);
     expect(await fresh.textContent("#summary")).toContain("weights drawn");
     await fresh.close();
-    console.log(`lab timing, initializer changes (weights rescaled from the cached draws):\n  ${rescaled.join("\n  ")}`);
+    console.log(`lab timing, initializer changes (weights rescaled from the cached draws) and a seed change (drawn):\n  ${rescaled.join("\n  ")}`);
     console.log(`lab timing, 100 layers × 512 forward (batch 1, weights reused): first change ${first}; warm change ${warm}; all (ms):\n  ${logs.filter((l) => l.startsWith("initlab-lab: update")).map((l) => l.replace("initlab-lab: ", "")).join("\n  ")}`);
     const again = await browser.newPage();
     await again.goto(url);
@@ -136,6 +143,7 @@ describe("initlab lab in headless Chromium", () => {
     expect(await again.inputValue("#activation")).toBe("tanh");
     expect(page.url()).toContain("activation=selu");
     expect(page.url()).toContain("init=normal%28std%3D1%29");
+    expect(page.url()).toContain("seed=3");
     expect(await again.inputValue("#width")).toBe("512");
     expect(errors).toEqual([]);
     await again.close();

@@ -1,6 +1,8 @@
 import { fixupPlan } from "../init/fixup.js";
 import { initialize } from "../init/initialize.js";
-import type { DrawCache } from "../init/standardDraws.js";
+import type { DrawCache, LocationScale } from "../init/standardDraws.js";
+import { drawCacheKey, isLocationScale, standardDraws } from "../init/standardDraws.js";
+import { resolveInitializer } from "../init/resolveInitializer.js";
 import type { Dtype } from "../numeric/dtype.js";
 import { rounder } from "../numeric/dtype.js";
 import { rngStream } from "../random/Rng.js";
@@ -60,6 +62,42 @@ function torchConvToKeras(v: Float64Array, out: number, inC: number, k: number):
   return t;
 }
 
+/** Layer l's kernel shape as drawn: [in, out] (torch [out, in]), conv [k, k, in, out] (torch [out, in, k, k]). */
+export function kernelShape(spec: NetworkSpec, l: number): number[] {
+  const nIn = l === 0 ? spec.inputWidth : spec.widths[l - 1];
+  const nOut = spec.widths[l];
+  const torch = spec.framework === "torch";
+  const c = spec.conv;
+  return c ? (torch ? [nOut, nIn, c.kernel, c.kernel] : [c.kernel, c.kernel, nIn, nOut]) : torch ? [nOut, nIn] : [nIn, nOut];
+}
+
+/** The key of layer l's weight stream (seed, "weights", l) and shape in a {@link DrawCache}. */
+function weightStreamKey(seed: number, l: number, shape: readonly number[]): string {
+  return `${seed}/weights/${l}/${shape.join("x")}`;
+}
+
+/**
+ * The standard draws {@link buildNetwork} caches for layer l — [cache key, draws] — or null when
+ * the layer's init is not a normal or uniform: for drawing them ahead of a build, elsewhere (the
+ * lab draws half the layers in a second worker; each layer has its own stream, so the result is
+ * the same whoever draws it). `recycle`: an array of the layer's size to write them into.
+ */
+export function layerStandardDraws(spec: NetworkSpec, seed: number, l: number, recycle?: Float64Array): [string, Float64Array] | null {
+  const key = layerDrawKey(spec, seed, l);
+  if (key === null) return null;
+  const shape = kernelShape(spec, l);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const d = resolveInitializer(spec.init, { shape, framework: spec.framework }).params as LocationScale;
+  return [key, standardDraws(d.kind, rngStream(seed, "weights", l), n, recycle?.length === n ? recycle : undefined)];
+}
+
+/** The {@link DrawCache} key of layer l's standard draws, or null when its init is not a normal or uniform. */
+export function layerDrawKey(spec: NetworkSpec, seed: number, l: number): string | null {
+  const shape = kernelShape(spec, l);
+  const d = resolveInitializer(spec.init, { shape, framework: spec.framework }).params;
+  return isLocationScale(d) ? drawCacheKey(d.kind, weightStreamKey(seed, l, shape), shape.reduce((a, b) => a * b, 1)) : null;
+}
+
 /**
  * Draws every layer's weights and biases, each layer from its own streams
  * (seed, "weights", l) and (seed, "bias", l), rounded to `dtype`. Under a torch preset the kernel is
@@ -86,13 +124,13 @@ export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype, opti
     const torch = spec.framework === "torch";
     const c = spec.conv;
     const geometry = c ? convGeometry(h, w, c.kernel, c.stride, c.padding) : null;
-    const shape = c ? (torch ? [nOut, nIn, c.kernel, c.kernel] : [c.kernel, c.kernel, nIn, nOut]) : torch ? [nOut, nIn] : [nIn, nOut];
+    const shape = kernelShape(spec, l);
     const previous = options.previous?.layers[l]?.weights;
     const size = shape.reduce((a, b) => a * b, 1);
     let into: Float64Array | undefined;
     if (storage === "float64" && !torch && previous instanceof Float64Array) into = previous;
     else if (storage === "float32") into = scratch.get(size) ?? scratch.set(size, new Float64Array(size)).get(size);
-    const drawReuse = draws ? { cache: draws, key: `${seed}/weights/${l}/${shape.join("x")}`, into } : undefined;
+    const drawReuse = draws ? { cache: draws, key: weightStreamKey(seed, l, shape), into } : undefined;
     let { values } = initialize(spec.init, { shape, framework: spec.framework }, rngStream(seed, "weights", l), dtype, drawReuse);
     if (torch) values = c ? torchConvToKeras(values, nOut, nIn, c.kernel) : transpose(values, nOut, nIn);
     if (geometry) [h, w] = [geometry.hOut, geometry.wOut];

@@ -6,7 +6,7 @@ import type { InitSpec } from "./initSpec.js";
 import type { ResolvedInitializer, ResolveOptions } from "./resolveInitializer.js";
 import { resolveInitializer } from "./resolveInitializer.js";
 import type { DrawCache } from "./standardDraws.js";
-import { fromStandardDraws, isLocationScale, standardDraws } from "./standardDraws.js";
+import { drawCacheKey, fromStandardDraws, isLocationScale, standardDraws } from "./standardDraws.js";
 
 /** Initialized values, in the row-major order of the shape, rounded to `dtype`. */
 export interface Initialized {
@@ -34,7 +34,7 @@ export function initialize(spec: string | InitSpec, options: ResolveOptions, rng
   const d = resolved.params;
   if (reuse && isLocationScale(d)) {
     const n = resolved.ctx.shape.reduce((a, b) => a * b, 1);
-    const key = `${d.kind}:${reuse.key}:${n}`;
+    const key = drawCacheKey(d.kind, reuse.key, n);
     let draws = reuse.cache.get(key);
     if (!draws) {
       draws = standardDraws(d.kind, rng, n);

@@ -14,6 +14,11 @@ export type LocationScale = Extract<InitDistribution, { kind: "normal" } | { kin
  */
 export type DrawCache = Map<string, Float64Array>;
 
+/** The key a {@link DrawCache} keeps a stream's draws under: the family, the stream's own key, and the count. */
+export function drawCacheKey(kind: LocationScale["kind"], streamKey: string, n: number): string {
+  return `${kind}:${streamKey}:${n}`;
+}
+
 export function isLocationScale(d: InitDistribution): d is LocationScale {
   return d.kind === "normal" || d.kind === "uniform";
 }
@@ -21,10 +26,12 @@ export function isLocationScale(d: InitDistribution): d is LocationScale {
 /**
  * The standard draws behind a location–scale distribution, n of them from `rng`: z ~ N(0, 1) for
  * "normal", u ~ U[0, 1) for "uniform" — the very numbers {@link fillNormal} / {@link fillUniform}
- * draw from that stream (with mean 0, std 1, resp. low 0, high 1, their affine map is the identity).
+ * draw from that stream (with mean 0, std 1, resp. low 0, high 1, their affine map is the identity),
+ * written into `out` when given (an array to recycle, of length n).
  */
-export function standardDraws(kind: LocationScale["kind"], rng: Rng, n: number): Float64Array {
-  return kind === "normal" ? (fillNormal(rng, new Float64Array(n), 0, 1) as Float64Array) : (fillUniform(rng, new Float64Array(n), 0, 1) as Float64Array);
+export function standardDraws(kind: LocationScale["kind"], rng: Rng, n: number, out: Float64Array = new Float64Array(n)): Float64Array {
+  if (out.length !== n) throw new RangeError(`standardDraws: output length ${out.length} is not ${n}`);
+  return kind === "normal" ? (fillNormal(rng, out, 0, 1) as Float64Array) : (fillUniform(rng, out, 0, 1) as Float64Array);
 }
 
 /**

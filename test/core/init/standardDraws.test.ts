@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DrawCache, Dtype, NetworkSpec } from "../../../src/core/index.js";
-import { buildNetwork, fromStandardDraws, initialize, rngStream, runNetwork, standardDraws, toJson } from "../../../src/core/index.js";
+import { buildNetwork, fromStandardDraws, initialize, layerStandardDraws, rngStream, runNetwork, standardDraws, toJson } from "../../../src/core/index.js";
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
 
@@ -63,5 +63,28 @@ describe("standard draws (location–scale reuse)", () => {
     const o = { network: base, batch: 3, seed: 2, dtype: "float32" as const, backward: true };
     expect(toJson((await runNetwork(buildNetwork(base, 2, "float32", { storage: "float32" }), o)).layers)).toBe(toJson((await runNetwork(f64, o)).layers));
     expect(() => buildNetwork(base, 2, "float64", { storage: "float32" })).toThrow("storage: float32 weights need a dtype of float32, bfloat16 or float16");
+  });
+
+  it("layerStandardDraws gives the very entries buildNetwork caches (drawn elsewhere, a build then draws nothing)", () => {
+    for (const spec of [
+      { inputWidth: 12, widths: [10, 8], init: "he_normal", biasInit: null, activation: "relu", residual: null, norm: null, framework: null },
+      { inputWidth: 12, widths: [10, 8], init: "kaiming_uniform", biasInit: null, activation: "relu", residual: null, norm: null, framework: "torch" as const },
+      { inputWidth: 3, widths: [4, 4], init: "glorot_normal", biasInit: null, activation: "tanh", residual: null, norm: null, framework: null, conv: { kernel: 3, stride: 1, padding: "same" as const, height: 5, width: 5 } },
+    ] satisfies NetworkSpec[]) {
+      const own: DrawCache = new Map();
+      const built = buildNetwork(spec, 7, "float32", { draws: own });
+      const prefilled: DrawCache = new Map();
+      spec.widths.forEach((_, l) => {
+        const entry = layerStandardDraws(spec, 7, l);
+        if (entry) prefilled.set(entry[0], entry[1]);
+      });
+      expect([...prefilled.keys()]).toEqual([...own.keys()]);
+      for (const [k, v] of own) expect(same(prefilled.get(k) as Float64Array, v)).toBe(true);
+      const size = prefilled.size;
+      const rebuilt = buildNetwork(spec, 7, "float32", { draws: prefilled });
+      expect(prefilled.size).toBe(size);
+      rebuilt.layers.forEach((l, i) => expect(same(l.weights, built.layers[i].weights)).toBe(true));
+    }
+    expect(layerStandardDraws({ inputWidth: 4, widths: [4], init: "orthogonal", biasInit: null, activation: "tanh", residual: null, norm: null, framework: null }, 0, 0)).toBeNull();
   });
 });
