@@ -233,6 +233,24 @@ describe("initlab lab in headless Chromium", () => {
     await page.close();
   }, 120_000);
 
+  it("new weights while the other worker is busy (the seed study) are drawn all the same, bit for bit", async () => {
+    const { page, errors } = await open("?init=he_normal&activation=relu&depth=60&width=512");
+    await timing(page);
+    await page.click("#tab-study"); // the other worker starts the seed study (seconds)
+    await page.click("#tab-signal");
+    await page.fill("#seed", "5");
+    await page.press("#seed", "Enter");
+    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("seed 5") && document.querySelector("#timing"), null, { timeout: 60_000 });
+    const verdict = await page.textContent("#summary .event, #summary .healthy");
+    const fresh = await browser.newPage();
+    await fresh.goto(page.url());
+    await fresh.waitForSelector("#timing", { timeout: 60_000 });
+    expect(await fresh.textContent("#summary .event, #summary .healthy")).toBe(verdict);
+    expect(errors).toEqual([]);
+    await fresh.close();
+    await page.close();
+  }, 120_000);
+
   it("controls are keyboard-usable and labelled", async () => {
     const { page } = await open("?depth=10&width=32");
     await timing(page);
