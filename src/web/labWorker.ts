@@ -1,8 +1,10 @@
 /// <reference lib="webworker" />
-import type { Backend, BuiltNetwork, DrawCache, NetworkSpec } from "../core/index.js";
-import { ACTIVATION_NAMES, buildNetwork, isLocationScale, kernelShape, layerDrawKey, layerStandardDraws, networkWeightCount, resolveInitializer, networkTheory, plainNetwork, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
-import type { DrawJob, DrawnLayer, LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
-import type { LabState } from "./labState.js";
+import type { Backend, BuiltNetwork, DrawCache } from "../core/index.js";
+import { buildNetwork, isLocationScale, networkTheory, networkWeightCount, parseActivation, phaseDiagram, referenceBackend, resolveInitializer, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
+import { interruptible } from "./interruptible.js";
+import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
+import { drawInParallel, serveDraws } from "./parallelDraws.js";
+import { warmEngine, warmLivePath } from "./warmUp.js";
 import { checkLabSize, labNetwork } from "./labState.js";
 
 /**
@@ -25,29 +27,12 @@ const wasmOk = WasmFloat32Gemm.available();
 
 /** The newest propagate request; an older one still running gives way at its next matmul. */
 let latest = 0;
-const channel = new MessageChannel();
-const tick: (() => void)[] = [];
-channel.port1.onmessage = () => tick.shift()?.();
-/** Yields to the event loop (without setTimeout's clamping) so a newer request can arrive. */
-const yieldNow = () => new Promise<void>((r) => {
-  tick.push(r);
-  channel.port2.postMessage(0);
-});
 
-/** A backend that yields every 2nd matmul and gives up once a newer request arrived (for the slow backward pass). */
-function interruptible(id: number, base: Backend): Backend {
-  let calls = 0;
-  return {
-    ...base,
-    async gemm(a, b, m, k, n, tA, tB, acc, out) {
-      if (++calls % 2 === 0) {
-        await yieldNow();
-        if (id !== latest) throw new Error("superseded");
-      }
-      return base.gemm(a, b, m, k, n, tA, tB, acc, out);
-    },
-  };
-}
+/** The network worker's end of the channel to the other worker (see {@link drawInParallel}). */
+let helper: MessagePort | null = null;
+
+/** The network worker warms the JIT when it starts; requests wait for it. */
+const warm = self.name === "network" ? warmEngine(wasmOk ? wasmFloat32Backend() : referenceBackend) : Promise.resolve();
 
 async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<PropagateView> {
   const t0 = performance.now();
@@ -73,7 +58,7 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     const locationScale = isLocationScale(resolveInitializer(spec.init, { shape: [spec.inputWidth, spec.widths[0]], framework: null }).params);
     const rescale = locationScale && drawsBefore > 0;
     (self as unknown as Worker).postMessage({ id: req.id, kind: "progress", message: `${rescale ? "Computing" : "Drawing"} ${(weights / 1e6).toPrecision(3)} M weights (${spec.init}, seed ${seed})…` } satisfies LabResponse);
-    if (locationScale) await drawInParallel(spec, seed, draws.cache, pool);
+    if (locationScale && helper) await drawInParallel(helper, spec, seed, draws.cache, pool);
     pool = [];
     let net: BuiltNetwork;
     try {
@@ -96,11 +81,11 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
   const net: BuiltNetwork = { ...cache.net, spec, activation: parseActivation(spec.activation) };
   const warmKey = JSON.stringify([spec.inputWidth, spec.widths, batch, dtype]);
   if (weightsFrom !== "reused" && !req.backward && warmed !== warmKey) {
-    await warmLivePath(spec, batch, seed, dtype);
+    await warmLivePath(cache.net, cache.fast, spec, batch, seed, dtype);
     warmed = warmKey;
   }
   const t1 = performance.now();
-  const r = await runNetwork(net, { network: spec, batch, seed, dtype, backward: req.backward, stats: req.state.view === "distributions" ? "full" : "basic", backend: req.backward ? interruptible(req.id, cache.fast) : cache.fast });
+  const r = await runNetwork(net, { network: spec, batch, seed, dtype, backward: req.backward, stats: req.state.view === "distributions" ? "full" : "basic", backend: req.backward ? interruptible(cache.fast, () => req.id !== latest) : cache.fast });
   const t2 = performance.now();
   const theory = networkTheory(spec, 1);
   const t3 = performance.now();
@@ -126,101 +111,6 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     theoryMs: t3 - t2,
     weights: weightsFrom,
   };
-}
-
-/**
- * Right after drawing new weights (a request that takes seconds anyway): one forward run and the
- * theory for every activation on the real network. This places the weights in the WebAssembly
- * memory, takes the garbage collection the big allocation causes, and lets the JIT compile the
- * hot loops for this size — so the user's next control changes (activation, batch) are fast.
- */
-async function warmLivePath(spec: NetworkSpec, batch: number, seed: number, dtype: LabState["dtype"]): Promise<void> {
-  if (!cache) return;
-  for (const activation of ACTIVATION_NAMES) {
-    const s = { ...spec, activation };
-    await runNetwork({ ...cache.net, spec: s, activation: parseActivation(activation) }, { network: s, batch, seed, dtype, stats: "basic", backend: cache.fast });
-    networkTheory(s, 1);
-  }
-}
-
-/**
- * Warm-up when the network worker starts: every activation, three times, on small nets that
- * stay healthy or overflow to inf (both paths), with the theory — so that the JIT has compiled
- * the engine's hot loops before the first request arrives. The other worker skips it.
- */
-async function warmUp(): Promise<void> {
-  if (self.name !== "network") return;
-  const backend = wasmOk ? wasmFloat32Backend() : referenceBackend;
-  for (const init of ["normal(std=1)", "lecun_normal"]) {
-    const base = plainNetwork({ width: 128, depth: 24, init, activation: "linear" });
-    const shared = buildNetwork(base, 0, "float32");
-    for (let round = 0; round < 3; round++) {
-      for (const activation of ACTIVATION_NAMES) {
-        const spec = { ...base, activation };
-        await runNetwork({ ...shared, spec, activation: parseActivation(activation) }, { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic", backend });
-        networkTheory(spec, 1);
-      }
-    }
-  }
-}
-const warm = warmUp();
-
-/** The network worker's end of the channel to the other worker (see {@link drawInParallel}). */
-let helper: MessagePort | null = null;
-let jobs = 0;
-
-/** The other worker's side: draws the layers asked for, posting each as soon as it is drawn (transferred, not copied). */
-function serveDraws(port: MessagePort): void {
-  port.onmessage = (e: MessageEvent<DrawJob>) => {
-    const { job, spec, seed, layers, recycle } = e.data;
-    for (const [i, layer] of layers.entries()) {
-      const entry = layerStandardDraws(spec, seed, layer, recycle[i] ?? undefined);
-      port.postMessage({ job, layer, entry } satisfies DrawnLayer, entry ? [entry[1].buffer] : []);
-    }
-  };
-}
-
-/**
- * Fills `cache` with the standard draws of every layer a build will need, on both cores: the other
- * worker draws every second missing layer while this one draws the rest. Each layer has its own
- * stream, so the draws are the same whoever makes them. If the other worker is busy (a seed study),
- * this one draws what has not arrived once its own half is done.
- */
-async function drawInParallel(spec: NetworkSpec, seed: number, cache: DrawCache, pool: Float64Array[]): Promise<void> {
-  const missing = spec.widths.map((_, l) => l).filter((l) => {
-    const key = layerDrawKey(spec, seed, l);
-    return key !== null && !cache.has(key);
-  });
-  if (!helper || missing.length < 2) return;
-  const port = helper;
-  const job = ++jobs;
-  const theirs = missing.filter((_, i) => i % 2 === 1);
-  const arrived = new Set<number>();
-  let allArrived: () => void = () => {};
-  const done = new Promise<void>((r) => (allArrived = r));
-  port.onmessage = (e: MessageEvent<DrawnLayer>) => {
-    if (e.data.job !== job) return;
-    if (e.data.entry) cache.set(e.data.entry[0], e.data.entry[1]);
-    arrived.add(e.data.layer);
-    if (arrived.size === theirs.length) allArrived();
-  };
-  // old draws of the same sizes are written over (no fresh memory to fault in): half of them travel
-  const take = (l: number): Float64Array | null => {
-    const n = kernelShape(spec, l).reduce((a, b) => a * b, 1);
-    const i = pool.findIndex((p) => p.length === n);
-    return i < 0 ? null : pool.splice(i, 1)[0];
-  };
-  const recycle = theirs.map(take);
-  const started = performance.now();
-  port.postMessage({ job, spec, seed, layers: theirs, recycle } satisfies DrawJob, recycle.filter((r): r is Float64Array => r !== null).map((r) => r.buffer));
-  for (const l of missing.filter((_, i) => i % 2 === 0)) {
-    const entry = layerStandardDraws(spec, seed, l, take(l) ?? undefined);
-    if (entry) cache.set(entry[0], entry[1]);
-  }
-  // give the other worker as long again as this half took, then draw whatever is still missing here
-  const mine = performance.now() - started;
-  await Promise.race([done, new Promise((r) => setTimeout(r, Math.max(50, mine)))]);
-  port.onmessage = null;
 }
 
 self.onmessage = async (e: MessageEvent<LabRequest>) => {
