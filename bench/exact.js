@@ -1,19 +1,12 @@
 import { fillNormal, gemm, rngStream, WasmFloat32Gemm } from "../dist/core/index.js";
+import { bestOf } from "./best.js";
 import { runNumpy } from "./numpy.js";
 
 const LAYERS = 100;
 const WIDTH = 512;
 const REPEATS = 5;
 
-function best(fn) {
-  let t = Infinity;
-  for (let i = 0; i < REPEATS; i++) {
-    const s = performance.now();
-    fn();
-    t = Math.min(t, performance.now() - s);
-  }
-  return t / 1000;
-}
+const best = (fn) => bestOf(REPEATS, fn);
 
 /**
  * The exact float32 matmul chain the engine runs (h ← h·W_l, 100 layers × 512, every product and

@@ -1,18 +1,11 @@
 import { fillNormal, fillUniform, rngStream } from "../dist/core/index.js";
+import { bestOf } from "./best.js";
 import { runNumpy } from "./numpy.js";
 
 const N = 1 << 22;
 const REPEATS = 5;
 
-function best(fn) {
-  let t = Infinity;
-  for (let i = 0; i < REPEATS; i++) {
-    const s = performance.now();
-    fn();
-    t = Math.min(t, performance.now() - s);
-  }
-  return t / 1000;
-}
+const best = (fn) => bestOf(REPEATS, fn);
 
 /** Normal and uniform sampling throughput, initlab (xoshiro128** + ziggurat) vs numpy (PCG64 + ziggurat). */
 export async function run(log) {
