@@ -151,10 +151,12 @@ function renderTabs(): void {
 }
 
 function setState(next: LabState, rerenderControls = true): void {
+  const viewChanged = next.view !== state.view;
   state = next;
   history.replaceState(null, "", `?${serializeLabState(state)}`);
   if (rerenderControls) renderControls();
-  renderTabs();
+  // the tabs only change with the view (rebuilding them costs a layout on every control change)
+  if (viewChanged || rerenderControls) renderTabs();
   void update();
 }
 
