@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import type { Backend, BuiltNetwork, DrawCache } from "../core/index.js";
-import { buildNetwork, isLocationScale, networkTheory, networkWeightCount, parseActivation, phaseDiagram, referenceBackend, resolveInitializer, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
+import { buildNetwork, layerDrawKey, networkTheory, networkWeightCount, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
 import { interruptible } from "./interruptible.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import { drawInParallel, serveDraws } from "./parallelDraws.js";
@@ -55,7 +55,7 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     if (!previous) cache = null; // let the old weights go before drawing the new ones
     const weights = networkWeightCount(spec);
     const drawsBefore = draws.cache.size;
-    const locationScale = isLocationScale(resolveInitializer(spec.init, { shape: [spec.inputWidth, spec.widths[0]], framework: null }).params);
+    const locationScale = layerDrawKey(spec, seed, 0) !== null;
     const rescale = locationScale && drawsBefore > 0;
     (self as unknown as Worker).postMessage({ id: req.id, kind: "progress", message: `${rescale ? "Computing" : "Drawing"} ${(weights / 1e6).toPrecision(3)} M weights (${spec.init}, seed ${seed})…` } satisfies LabResponse);
     if (locationScale && helper) await drawInParallel(helper, spec, seed, draws.cache, pool);

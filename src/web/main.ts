@@ -161,7 +161,15 @@ function setState(next: LabState, rerenderControls = true): void {
 }
 
 /** The charts on screen: a structural key per chart (title, layers, series) and its live Vega view. */
-let live: { key: string; view: { data(name: string, values: unknown[]): unknown; runAsync(): Promise<unknown> } }[] = [];
+type LiveView = { data(name: string, values: unknown[]): unknown; runAsync(): Promise<unknown> };
+let live: { key: string; view: LiveView }[] = [];
+
+/** Swaps a spec's named datasets into a live view (each row mapped by `map`, if given) and re-runs it. */
+async function swapData(view: LiveView, spec: TopLevelSpec, map?: (row: unknown) => unknown): Promise<void> {
+  const datasets = (spec as unknown as { datasets?: Record<string, unknown[]> }).datasets ?? {};
+  for (const [name, rows] of Object.entries(datasets)) view.data(name, map ? rows.map(map) : rows);
+  await view.runAsync();
+}
 
 function chartKey(spec: TopLevelSpec): string {
   const s = spec as unknown as { title?: unknown; layer?: { mark?: unknown; encoding?: { color?: { scale?: { domain?: unknown } } } }[]; datasets?: Record<string, unknown> };
@@ -180,10 +188,8 @@ async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Pro
   if (same) {
     await Promise.all(
       specs.map(async (s, i) => {
-        const datasets = (s.spec as unknown as { datasets: Record<string, unknown[]> }).datasets;
-        for (const [name, values] of Object.entries(datasets)) live[i].view.data(name, values);
         ($(`#cap-${i}`) as HTMLElement).textContent = s.caption;
-        await live[i].view.runAsync();
+        await swapData(live[i].view, s.spec);
       }),
     );
     return;
@@ -194,14 +200,11 @@ async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Pro
       ($(`#cap-${i}`) as HTMLElement).textContent = s.caption;
       ($(`#chart-${i}`) as HTMLElement).setAttribute("aria-label", s.caption);
       const r = await embed(`#chart-${i}`, s.spec as never, { actions: false, renderer: "svg" });
-      const view = r.view as unknown as (typeof live)[number]["view"];
+      const view = r.view as unknown as LiveView;
       // two data swaps on the fresh view (other values, then its own), so that the first control
       // change finds Vega's update path (new scales, axes, marks) already compiled
-      const datasets = Object.entries((s.spec as unknown as { datasets?: Record<string, unknown[]> }).datasets ?? {});
-      for (const values of [true, false]) {
-        for (const [name, rows] of datasets) view.data(name, values ? rows.map(rescaled) : rows);
-        await view.runAsync();
-      }
+      await swapData(view, s.spec, rescaled);
+      await swapData(view, s.spec);
       return { key: keys[i], view };
     }),
   );
@@ -323,14 +326,13 @@ async function update(): Promise<void> {
 }
 
 /** The backward chart below the others: like {@link showCharts}, a live view whose data is swapped while its structure stays. */
-let liveGradient: { key: string; view: (typeof live)[number]["view"] } | null = null;
+let liveGradient: { key: string; view: LiveView } | null = null;
 
 async function showGradientChart(spec: TopLevelSpec, label: string, caption: string): Promise<void> {
   const key = chartKey(spec);
   let holder = document.getElementById("grad-holder");
   if (holder && liveGradient?.key === key) {
-    for (const [name, values] of Object.entries((spec as unknown as { datasets: Record<string, unknown[]> }).datasets)) liveGradient.view.data(name, values);
-    await liveGradient.view.runAsync();
+    await swapData(liveGradient.view, spec);
     return;
   }
   if (!holder) {
@@ -340,7 +342,7 @@ async function showGradientChart(spec: TopLevelSpec, label: string, caption: str
   }
   holder.innerHTML = `<figure><div id="chart-grad" role="img" aria-label="${esc(label)}"></div><figcaption>${esc(caption)}</figcaption></figure>`;
   const r = await embed("#chart-grad", spec as never, { actions: false, renderer: "svg" });
-  liveGradient = { key, view: r.view as unknown as (typeof live)[number]["view"] };
+  liveGradient = { key, view: r.view as unknown as LiveView };
 }
 
 function renderInspector(): void {

@@ -76,6 +76,15 @@ function weightStreamKey(seed: number, l: number, shape: readonly number[]): str
   return `${seed}/weights/${l}/${shape.join("x")}`;
 }
 
+/** What layer l's weights are drawn from when its init is a normal or uniform: the family, the count and the cache key. */
+function layerDraw(spec: NetworkSpec, seed: number, l: number): { kind: LocationScale["kind"]; n: number; key: string } | null {
+  const shape = kernelShape(spec, l);
+  const d = resolveInitializer(spec.init, { shape, framework: spec.framework }).params;
+  if (!isLocationScale(d)) return null;
+  const n = shape.reduce((a, b) => a * b, 1);
+  return { kind: d.kind, n, key: drawCacheKey(d.kind, weightStreamKey(seed, l, shape), n) };
+}
+
 /**
  * The standard draws {@link buildNetwork} caches for layer l — [cache key, draws] — or null when
  * the layer's init is not a normal or uniform: for drawing them ahead of a build, elsewhere (the
@@ -83,19 +92,14 @@ function weightStreamKey(seed: number, l: number, shape: readonly number[]): str
  * the same whoever draws it). `recycle`: an array of the layer's size to write them into.
  */
 export function layerStandardDraws(spec: NetworkSpec, seed: number, l: number, recycle?: Float64Array): [string, Float64Array] | null {
-  const key = layerDrawKey(spec, seed, l);
-  if (key === null) return null;
-  const shape = kernelShape(spec, l);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const d = resolveInitializer(spec.init, { shape, framework: spec.framework }).params as LocationScale;
-  return [key, standardDraws(d.kind, rngStream(seed, "weights", l), n, recycle?.length === n ? recycle : undefined)];
+  const d = layerDraw(spec, seed, l);
+  if (d === null) return null;
+  return [d.key, standardDraws(d.kind, rngStream(seed, "weights", l), d.n, recycle?.length === d.n ? recycle : undefined)];
 }
 
 /** The {@link DrawCache} key of layer l's standard draws, or null when its init is not a normal or uniform. */
 export function layerDrawKey(spec: NetworkSpec, seed: number, l: number): string | null {
-  const shape = kernelShape(spec, l);
-  const d = resolveInitializer(spec.init, { shape, framework: spec.framework }).params;
-  return isLocationScale(d) ? drawCacheKey(d.kind, weightStreamKey(seed, l, shape), shape.reduce((a, b) => a * b, 1)) : null;
+  return layerDraw(spec, seed, l)?.key ?? null;
 }
 
 /**

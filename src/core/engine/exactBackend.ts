@@ -9,6 +9,11 @@ import { referenceBackend } from "./backend.js";
  */
 export const WASM_MAX_WEIGHT_BYTES = 2 ** 31;
 
+/** Whether a run goes to WebAssembly: float32 accumulation, and its weights (twice, 4 bytes each) within the limit. */
+function onWasm(acc: Dtype, weightCount: number): boolean {
+  return acc === "float32" && 8 * weightCount <= WASM_MAX_WEIGHT_BYTES;
+}
+
 /**
  * The reference semantics on the fastest engine that keeps them exactly: for float32
  * accumulation, the WebAssembly SIMD matmul (bit-identical to the TypeScript reference: same
@@ -20,11 +25,11 @@ export const WASM_MAX_WEIGHT_BYTES = 2 ** 31;
  * @param weightCount how many weights the run multiplies by (all layers).
  */
 export function exactBackend(acc: Dtype, weightCount: number): Backend {
-  if (acc !== "float32" || 8 * weightCount > WASM_MAX_WEIGHT_BYTES || !WasmFloat32Gemm.available()) return referenceBackend;
+  if (!onWasm(acc, weightCount) || !WasmFloat32Gemm.available()) return referenceBackend;
   return { ...wasmFloat32Backend(), name: "reference" };
 }
 
 /** The bytes {@link exactBackend} holds beyond the network: its float32 copies of the weights (as they are and transposed) on the WebAssembly path, else none. */
 export function exactBackendBytes(acc: Dtype, weightCount: number): number {
-  return acc === "float32" && 8 * weightCount <= WASM_MAX_WEIGHT_BYTES ? 8 * weightCount : 0;
+  return onWasm(acc, weightCount) ? 8 * weightCount : 0;
 }
