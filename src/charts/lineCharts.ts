@@ -20,7 +20,7 @@ export const MARKED_POINTS = 40;
  * 0 drawn as a vertical rule labelled in words. The y domain is built from finite positive
  * points only, so the chart never goes blank.
  */
-export function logSignalChart(title: string, yTitle: string, series: readonly LayerSeries[]): TopLevelSpec {
+export function logSignalChart(title: string, yTitle: string, series: readonly LayerSeries[], xTitle = "layer"): TopLevelSpec {
   const points: (SeriesPoint & { dashed: boolean })[] = [];
   const found: SeriesEvent[] = [];
   for (const s of series) {
@@ -48,7 +48,7 @@ export function logSignalChart(title: string, yTitle: string, series: readonly L
         data: { name: "points" },
         mark: { type: "line", point: longest <= MARKED_POINTS ? { size: 18 } : false },
         encoding: {
-          x: { field: "layer", type: "quantitative", title: "layer", axis: { tickMinStep: 1, format: "d" } },
+          x: { field: "layer", type: "quantitative", title: xTitle, axis: { tickMinStep: 1, format: "d" } },
           y: { field: "value", type: "quantitative", title: yTitle, scale: { type: "log" }, axis: { format: ".0e" } },
           color,
           strokeDash: { field: "dashed", type: "nominal", scale: { domain: [false, true], range: [[1, 0], [6, 3]] }, legend: null },

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { auditCommand } from "./auditCommand.js";
 import { initCommand } from "./initCommand.js";
 import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
@@ -23,7 +24,7 @@ export function buildProgram(io: CliIo): Command {
     .description("initlab: study, choose and audit weight initialization in deep neural networks")
     .version("0.1.0")
     .enablePositionalOptions();
-  for (const command of [studyCommand(io), initCommand(io), ...propagateCommands(io), theoryCommand(io), ...sweepCommands(io), trainCommand(io)]) program.addCommand(command);
+  for (const command of [studyCommand(io), initCommand(io), ...propagateCommands(io), theoryCommand(io), ...sweepCommands(io), trainCommand(io), auditCommand(io)]) program.addCommand(command);
   configure(program, io);
   return program;
 }

@@ -1,0 +1,120 @@
+import type { TensorAudit } from "../core/audit/auditTensor.js";
+import { auditTensor } from "../core/audit/auditTensor.js";
+import { weightStats } from "../core/audit/weightStats.js";
+import type { KernelContext } from "../core/init/kernel.js";
+import { kernelContext } from "../core/init/kernel.js";
+import { rngStream } from "../core/random/Rng.js";
+import type { AuditModel, ModelLayer, WeightLayout } from "../model/modelTypes.js";
+import { quantizationStep, tensorValues } from "../model/tensorValues.js";
+
+/** One layer of the `initlab audit --json` contract. */
+export interface LayerReport {
+  name: string;
+  op: string;
+  weight: string;
+  shape: number[];
+  layout: WeightLayout;
+  fanIn: number;
+  fanOut: number;
+  groups: number;
+  frameworkFans: TensorAudit["frameworkFans"];
+  stats: { mean: number; std: number; min: number; max: number; kurtosis: number; zeroFraction: number };
+  fit: { family: string; mean: number; std: number; bound: number | null; cut: number | null; gain: number | null; value: number | null; sparsity: number | null; test: string; statistic: number; pValue: number };
+  matches: { spec: string; framework: string; note: string; pValue: number }[];
+  recorded: { spec: string; framework: string } | null;
+  recordedCheck: { consistent: boolean; stdRatio: number; statistic: number; pValue: number } | null;
+  distances: { spec: string; framework: string; stdRatio: number; statistic: number }[];
+  spectrum: { method: string; stableRank: number; spectralNorm: number; mpBulkEdge: number; spikes: number; alpha: number | null; alphaXmin: number | null; alphaTail: number | null; eigenvaluesComputed: number } | null;
+  bias: { name: string; mean: number; std: number; min: number; max: number } | null;
+  extras: { name: string; shape: number[]; mean: number; std: number; min: number; max: number }[];
+  activation: string | null;
+  quantized: boolean;
+  findings: string[];
+}
+
+/** A layer's kernel context: torch layout as stored; keras and ONNX [in, out] as keras layout. */
+export function layerContext(layer: ModelLayer, shape: readonly number[]): KernelContext {
+  return kernelContext(shape, { layout: layer.layout === "torch" ? "torch" : "keras", groups: layer.depthwise && layer.layout === "keras" ? 1 : layer.groups, transposed: layer.transposed, depthwise: layer.depthwise && layer.layout === "keras" });
+}
+
+function brief(model: AuditModel, name: string): { name: string; shape: number[]; mean: number; std: number; min: number; max: number } | null {
+  const t = model.tensors.get(name);
+  if (!t) return null;
+  try {
+    const s = weightStats(tensorValues(t));
+    return { name, shape: t.shape, mean: s.mean, std: s.std, min: s.min, max: s.max };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Audits every layer's weight tensor ({@link auditTensor}), each with its own random stream
+ * (seed, "audit", layer index) for the fit sample, probes and Lanczos start, so results do not
+ * depend on order. `onLayer` reports progress after each layer.
+ */
+export function auditWeights(model: AuditModel, options: { seed: number; spectrum?: boolean; onLayer?: (done: number, total: number, name: string) => void }): { reports: LayerReport[]; audits: TensorAudit[] } {
+  const reports: LayerReport[] = [];
+  const audits: TensorAudit[] = [];
+  for (const [i, layer] of model.layers.entries()) {
+    const t = model.tensors.get(layer.weight)!;
+    const values = tensorValues(t);
+    const ctx = layerContext(layer, t.shape);
+    const a = auditTensor(values, ctx, {
+      step: quantizationStep(t),
+      origin: model.origin,
+      recorded: layer.recorded,
+      spectrum: options.spectrum !== false && !layer.embedding,
+      embedding: layer.embedding,
+      rng: rngStream(options.seed, "audit", i),
+    });
+    if (layer.transposed && layer.strides && layer.strides.every((x) => Number.isInteger(x) && x >= 1)) {
+      const st = layer.strides.reduce((x, y) => x * y, 1);
+      if (st > 1) {
+        a.findings.push(`transposed conv with strides [${layer.strides.join(",")}]: each output sums over fan_in/${st} = ${a.fans.fanIn / st} inputs on average, not the kernel's ${a.fans.fanIn}`);
+        a.fans = { ...a.fans, fanIn: a.fans.fanIn / st, rule: `${a.fans.rule}, fan_in / ∏strides` };
+      }
+    }
+    audits.push(a);
+    const b = layer.bias ? brief(model, layer.bias) : null;
+    const findings = [...a.findings];
+    if (b && b.std === 0 && b.mean === 0 && a.fit.family !== "unknown") findings.push("bias = 0");
+    reports.push({
+      name: layer.name,
+      op: layer.op,
+      weight: layer.weight,
+      shape: t.shape,
+      layout: layer.layout,
+      fanIn: a.fans.fanIn,
+      fanOut: a.fans.fanOut,
+      groups: layer.depthwise && layer.layout === "keras" ? t.shape[t.shape.length - 2] : layer.groups,
+      frameworkFans: a.frameworkFans,
+      stats: { mean: a.stats.mean, std: a.stats.std, min: a.stats.min, max: a.stats.max, kurtosis: a.stats.kurtosis, zeroFraction: a.stats.zeroFraction },
+      fit: { family: a.fit.family, mean: a.fit.mean, std: a.fit.std, bound: a.fit.bound, cut: a.fit.cut, gain: a.fit.gain, value: a.fit.value, sparsity: a.fit.sparsity, test: a.fit.test, statistic: a.fit.statistic, pValue: a.fit.pValue },
+      matches: a.matches.map((m) => ({ spec: m.spec, framework: m.framework, note: m.note, pValue: m.pValue })),
+      recorded: layer.recorded ? { spec: layer.recorded.spec, framework: layer.recorded.framework } : null,
+      recordedCheck: a.recorded ? { consistent: a.recorded.consistent, stdRatio: a.recorded.stdRatio, statistic: a.recorded.statistic, pValue: a.recorded.pValue } : null,
+      distances: a.distances.map((d) => ({ spec: d.spec, framework: d.framework, stdRatio: d.stdRatio, statistic: d.statistic })),
+      spectrum: a.spectrum
+        ? {
+            method: a.spectrum.method,
+            stableRank: a.spectrum.stableRank,
+            spectralNorm: a.spectrum.spectralNorm,
+            mpBulkEdge: a.spectrum.mpBulkEdge,
+            spikes: a.spectrum.spikes,
+            alpha: a.spectrum.alpha,
+            alphaXmin: a.spectrum.alphaFit?.xmin ?? null,
+            alphaTail: a.spectrum.alphaFit?.tail ?? null,
+            eigenvaluesComputed: a.spectrum.eigenvalues.length,
+          }
+        : null,
+      bias: b ? { name: b.name, mean: b.mean, std: b.std, min: b.min, max: b.max } : null,
+      extras: layer.extras.map((n) => brief(model, n)).filter((x): x is NonNullable<typeof x> => x !== null),
+      activation: layer.activation,
+      quantized: t.quantization !== null || t.encoding === "float16",
+      findings,
+    });
+    options.onLayer?.(i + 1, model.layers.length, layer.name);
+  }
+  return { reports, audits };
+}
