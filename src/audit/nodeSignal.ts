@@ -76,14 +76,18 @@ export const EVENT_FACTOR = 1000;
 
 /**
  * Events along the graph, in node order: the first node with a non-finite value, the first whose
- * values are all exactly 0, and the first whose std is more than 1000× (less than 1/1000 of) the
- * input's std.
+ * values (two or more) are all exactly 0, and the first layer output (a node attributed to a
+ * layer, with two or more values) whose std is more than 1000× (less than 1/1000 of) the input's
+ * std — internal nodes such as a norm's per-sample mean are not the signal.
  */
 export function signalEvents(nodes: readonly NodeSignal[], inputStd: number): SignalEvents {
   const ev: SignalEvents = { valueNonFinite: null, allZero: null, exploding: null, vanishing: null };
   for (const [i, s] of nodes.entries()) {
     if (ev.valueNonFinite === null && s.nonFinite > 0) ev.valueNonFinite = i;
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    if (size < 2) continue;
     if (ev.allZero === null && s.zeroFraction === 1) ev.allZero = i;
+    if (s.layer === null) continue;
     if (ev.exploding === null && inputStd > 0 && s.std > EVENT_FACTOR * inputStd) ev.exploding = i;
     if (ev.vanishing === null && inputStd > 0 && s.zeroFraction < 1 && s.std < inputStd / EVENT_FACTOR) ev.vanishing = i;
   }

@@ -18,7 +18,7 @@ interface AuditFlags {
   json?: boolean;
   out?: string;
   seed: number;
-  batch: number;
+  batch?: number;
   inputShape: Map<string, number[]>;
   layout?: "torch" | "keras";
   propagate: boolean;
@@ -30,6 +30,12 @@ interface AuditFlags {
   lsuv?: boolean;
   lsuvTol: number;
   write?: string;
+}
+
+/** The default batch: 16, or fewer so that the first input holds at most 2¹⁹ values (image models on the CPU). */
+export function defaultBatch(inputs: readonly { shape: readonly (number | string)[] }[]): number {
+  const perExample = inputs[0] ? inputs[0].shape.slice(1).reduce<number>((a, d) => a * (typeof d === "number" && d > 0 ? d : 1), 1) : 1;
+  return Math.max(1, Math.min(16, Math.floor(2 ** 19 / perExample)));
 }
 
 /** Parses one `--input-shape name=1x3x224x224` into the map of overrides. */
@@ -96,7 +102,7 @@ export function auditCommand(io: CliIo): Command {
     .option("--json", "print one JSON document")
     .option("--out <dir>", "write an HTML report with charts (SVG + PNG) to this folder")
     .option("--seed <n>", "seed for the input batch, fit samples and re-initialization", parseSeedArg, 0)
-    .option("--batch <n>", "batch size of the random input", positiveIntArg("batch", 65536), 16)
+    .option("--batch <n>", "batch size of the random input (default: 16, fewer for large inputs: ≤ 2^19 input values)", positiveIntArg("batch", 65536))
     .option("--input-shape <name=dims>", "shape for an input with dynamic or missing dims, e.g. x=1x3x224x224 (repeatable)", inputShapeArg, new Map<string, number[]>())
     .addOption(new Option("--layout <layout>", "safetensors kernel layout").choices(["torch", "keras"]))
     .option("--no-propagate", "skip the propagation through the graph")
@@ -122,7 +128,8 @@ export function auditCommand(io: CliIo): Command {
       const file = readModelFile(modelPath, { layout: flags.layout });
       if (flags.layout && file.format !== "safetensors") throw new Error("layout: only safetensors files need --layout (ONNX and TF.js record their layout)");
       const progress = progressReporter(io);
-      const { report, audits } = await runAudit(file, { seed: flags.seed, batch: flags.batch, inputShapes: flags.inputShape, propagate: flags.propagate, spectrum: flags.spectrum, onProgress: progress.listener });
+      const batch = flags.batch ?? defaultBatch(file.model.inputs);
+      const { report, audits } = await runAudit(file, { seed: flags.seed, batch, inputShapes: flags.inputShape, propagate: flags.propagate, spectrum: flags.spectrum, onProgress: progress.listener });
       progress.done();
       const seconds = (io.now() - t0) / 1000;
       if (flags.write) {
@@ -151,7 +158,7 @@ async function writeReinitialized(file: ReturnType<typeof readModelFile>, flags:
     const start = drawReinit(model, plan, { seed: flags.seed, framework });
     const { lsuvOnnx } = await import("../adapters/onnx/onnxLsuv.js");
     const progress = progressReporter(io);
-    const result = await lsuvOnnx(file.bytes, model, start, { batch: flags.batch, seed: flags.seed, inputShapes: flags.inputShape, tol: flags.lsuvTol, maxIterations: 10, onLayer: (done, total) => progress.listener({ step: "LSUV", done, total }) });
+    const result = await lsuvOnnx(file.bytes, model, start, { batch: flags.batch ?? defaultBatch(model.inputs), seed: flags.seed, inputShapes: flags.inputShape, tol: flags.lsuvTol, maxIterations: 10, onLayer: (done, total) => progress.listener({ step: "LSUV", done, total }) });
     progress.done();
     replaced = result.weights;
     const bad = result.reports.filter((r) => !r.report.converged);

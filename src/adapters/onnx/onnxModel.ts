@@ -30,16 +30,26 @@ function valueInfo(w: ProtoWriter, v: OnnxValue): void {
   );
 }
 
+/** A weight stored in the graph: float32 values in row-major order of `dims` (or float64 when `data` is a Float64Array). */
+export interface OnnxInitializer {
+  name: string;
+  dims: number[];
+  data: Float32Array | Float64Array;
+}
+
 /**
  * Serialises an ONNX ModelProto (IR version 9, default-domain opset 17, which keeps `axes` an
  * attribute of ReduceMean / ReduceSumSquare / ReduceMax / ReduceMin) from nodes, inputs and outputs.
  * Field numbers from onnx.proto: Model{ir_version 1, graph 7, opset_import 8};
  * Graph{node 1, name 2, input 11, output 12}; Node{input 1, output 2, op_type 4, attribute 5};
- * Attribute{name 1, f 2, i 3, ints 8, type 20}; ValueInfo{name 1, type 2}.
+ * Attribute{name 1, f 2, i 3, ints 8, type 20}; ValueInfo{name 1, type 2};
+ * Graph.initializer 5 = Tensor{dims 1, data_type 2 (1 float, 11 double), name 8, raw_data 9}.
+ * @param producer written as producer_name (field 2), e.g. "pytorch" to mark the file's origin
  */
-export function onnxModel(name: string, nodes: OnnxNode[], inputs: OnnxValue[], outputs: OnnxValue[]): Uint8Array {
+export function onnxModel(name: string, nodes: OnnxNode[], inputs: OnnxValue[], outputs: OnnxValue[], initializers: readonly OnnxInitializer[] = [], producer = "initlab"): Uint8Array {
   const w = new ProtoWriter();
   w.int(1, 9);
+  w.string(2, producer);
   w.message(7, (g) => {
     for (const n of nodes) {
       g.message(1, (nw) => {
@@ -64,6 +74,14 @@ export function onnxModel(name: string, nodes: OnnxNode[], inputs: OnnxValue[], 
       });
     }
     g.string(2, name);
+    for (const t of initializers) {
+      g.message(5, (tw) => {
+        for (const d of t.dims) tw.int(1, d);
+        tw.int(2, t.data instanceof Float64Array ? 11 : 1);
+        tw.string(8, t.name);
+        tw.raw(9, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+      });
+    }
     for (const i of inputs) g.message(11, (v) => valueInfo(v, i));
     for (const o of outputs) g.message(12, (v) => valueInfo(v, o));
   });

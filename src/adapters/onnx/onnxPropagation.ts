@@ -113,5 +113,5 @@ export async function propagateOnnx(bytes: Uint8Array, model: AuditModel, option
   if (skipped > 0) notes.push(`${skipped} non-float node outputs (shapes, indices) skipped`);
   const inputSignals = inputs.filter((i) => i.dtype === "float32").map((i) => nodeSignal(feeds[i.name].data as Float32Array, { name: i.name, op: "input", layer: null, shape: i.shape }));
   const inputStd = inputSignals[0]?.std ?? signals[0]?.std ?? 1;
-  return { batch: options.batch, inputs, nodes: signals, events: signalEvents(signals, inputStd), inputStd, inputSignals, engine: "onnxruntime-node (CPU, float32, graph optimizations off)", notes };
+  return { batch: inputs[0]?.shape[0] ?? options.batch, inputs, nodes: signals, events: signalEvents(signals, inputStd), inputStd, inputSignals, engine: "onnxruntime-node (CPU, float32, graph optimizations off)", notes };
 }

@@ -52,5 +52,5 @@ export async function propagateTfjs(model: AuditModel, options: { batch: number;
   probe.dispose?.();
   const inputSignal = nodeSignal(x, { name, op: "input", layer: null, shape });
   const notes = ["TF.js layers fuse their activation: each layer's node is measured after it"];
-  return { batch: options.batch, inputs: [{ name, shape, dtype: "float32", drawn: "N(0, 1)" }], nodes: signals, events: signalEvents(signals, inputSignal.std), inputStd: inputSignal.std, inputSignals: [inputSignal], engine: "tfjs-layers 4.22 (CPU backend, float32)", notes };
+  return { batch: shape[0] ?? options.batch, inputs: [{ name, shape, dtype: "float32", drawn: "N(0, 1)" }], nodes: signals, events: signalEvents(signals, inputSignal.std), inputStd: inputSignal.std, inputSignals: [inputSignal], engine: "tfjs-layers 4.22 (CPU backend, float32)", notes };
 }

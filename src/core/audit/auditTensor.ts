@@ -102,8 +102,8 @@ function fitFindings(fit: WeightFit, stats: WeightStats, matches: SchemeMatch[],
   if (stats.nonFinite > 0) out.push(`${stats.nonFinite} non-finite value(s): the layer outputs NaN/inf for any input`);
   if (fit.family === "unknown") {
     const best = fit.tried[0];
-    const near = distances.map((d) => `${fmt(d.stdRatio)}× the std of ${d.framework}'s default ${d.spec}`).join(", ");
-    out.push(`no initializer's law fits (closest: ${best ? `${best.family}, KS D = ${best.statistic.toFixed(3)}, p = ${fmtP(best.pValue)}` : "none"}): trained, or made by a scheme initlab does not know${near ? `; std is ${near}` : ""}`);
+    const near = distances.map((d) => `${fmt(d.stdRatio)}× ${d.framework}'s`).join(", ");
+    out.push(`no initializer's law fits (closest: ${best ? `${best.family}, KS D = ${best.statistic.toFixed(3)}, p = ${fmtP(best.pValue)}` : "none"}): trained, or made by a scheme initlab does not know${near ? `; std vs the default inits: ${near}` : ""}`);
     return out;
   }
   if (fit.family === "constant") {

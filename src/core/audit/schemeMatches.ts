@@ -142,12 +142,13 @@ function noteFor(c: Candidate, r: ResolvedInitializer): string {
  * The catalog schemes, in every framework's semantics for this layer (its own layout and fan
  * rule), that the values are consistent with: constant values match zeros/ones/constant exactly;
  * an orthogonal fit matches orthogonal(gain); every other fit matches the schemes whose exact law
- * passes the KS test at p ≥ 0.001. Several schemes can match at once (lecun_normal and
+ * passes the KS test at p ≥ 0.001; values no family fits ("unknown": trained) match nothing. Several schemes can match at once (lecun_normal and
  * kaiming_normal(mode=fan_out, nonlinearity=relu) coincide for a 200→400 layer).
  * `origin` (the framework that wrote the file) is listed first.
  */
 export function schemeMatches(fit: WeightFit, sorted: Float64Array, stats: WeightStats, ctx: KernelContext, options: { step?: number; origin?: Framework | null } = {}): SchemeMatch[] {
   const step = options.step ?? 0;
+  if (fit.family === "unknown") return []; // trained weights are reported with their distances, not matched
   const order = [...FRAMEWORKS].sort((a, b) => Number(b === options.origin) - Number(a === options.origin));
   const out: SchemeMatch[] = [];
   if (fit.family === "constant") {
