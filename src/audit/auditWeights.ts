@@ -10,6 +10,8 @@ import { quantizationStep, tensorValues } from "../model/tensorValues.js";
 /** One layer of the `initlab audit --json` contract. */
 export interface LayerReport {
   name: string;
+  /** the graph node (ONNX) or Keras layer using the weight */
+  node: string;
   op: string;
   weight: string;
   shape: number[];
@@ -81,6 +83,7 @@ export function auditWeights(model: AuditModel, options: { seed: number; spectru
     if (b && b.std === 0 && b.mean === 0 && a.fit.family !== "unknown") findings.push("bias = 0");
     reports.push({
       name: layer.name,
+      node: layer.node,
       op: layer.op,
       weight: layer.weight,
       shape: t.shape,

@@ -25,7 +25,10 @@ export interface ModelTensor {
 
 /** A dense, conv or embedding layer found in the model, and its weight tensor. */
 export interface ModelLayer {
+  /** the layer's name: its weight tensor's (ONNX, safetensors) or the Keras layer's */
   name: string;
+  /** the graph node or Keras layer that uses the weight */
+  node: string;
   /** ONNX op type or Keras class name */
   op: string;
   weight: string;

@@ -39,7 +39,7 @@ export function onnxAuditModel(bytes: Uint8Array, external: ExternalResolver | n
     const isWeight = (name: string | undefined) => name !== undefined && tensors.has(name);
     for (const n of g.nodes) {
       let layer: ModelLayer | null = null;
-      const base = { name: n.name || n.outputs[0] || `${n.op}_${layers.length}`, op: n.op, bias: null, extras: [], groups: 1, transposed: false, depthwise: false, embedding: false, strides: null as number[] | null, input: n.inputs[0] ?? null, output: n.outputs[0] ?? null, activation: null, recorded: null };
+      const base = { name: "", node: n.name || n.outputs[0] || `${n.op}_${layers.length}`, op: n.op, bias: null, extras: [], groups: 1, transposed: false, depthwise: false, embedding: false, strides: null as number[] | null, input: n.inputs[0] ?? null, output: n.outputs[0] ?? null, activation: null, recorded: null };
       if (n.op === "Gemm" && isWeight(n.inputs[1]) && tensors.get(n.inputs[1])!.shape.length === 2 && !(n.ints.get("transA")?.[0])) {
         const transB = n.ints.get("transB")?.[0] === 1;
         layer = { ...base, weight: n.inputs[1], bias: isWeight(n.inputs[2]) ? n.inputs[2] : null, layout: transB ? "torch" : "onnx-matmul" };
@@ -67,6 +67,7 @@ export function onnxAuditModel(bytes: Uint8Array, external: ExternalResolver | n
         unknownOps.add(n.op);
       }
       if (layer) {
+        layer.name = layer.weight; // what the exporter named the parameter (e.g. "0.weight", "onnx::MatMul_121")
         if (path !== "") layer.output = null; // inside a subgraph: not reachable as a graph output
         if (path !== "") layer.name = `${path}/${layer.name}`;
         let next = layer.output ? sole(layer.output) : null;

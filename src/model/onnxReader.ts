@@ -215,8 +215,17 @@ export function readOnnx(bytes: Uint8Array, external: ExternalResolver | null = 
       if (domain === "" || domain === "ai.onnx") opset = v;
     }
   }
-  if (graphs.length !== 1 || irVersion < 1) throw new ModelFileError(`onnx: not an ONNX model (${graphs.length === 0 ? "no graph" : "several graphs"}${irVersion < 1 ? ", no ir_version" : ""})`);
+  if (graphs.length === 0 || irVersion < 1) throw new ModelFileError(`onnx: not an ONNX model (${graphs.length === 0 ? "no graph" : "no ir_version"})`);
+  // a singular message field that occurs more than once is merged, repeated fields concatenated (protobuf semantics)
   const g = graph(bytes, graphs[0].start, graphs[0].end, external, 0, what);
+  for (const extra of graphs.slice(1)) {
+    const more = graph(bytes, extra.start, extra.end, external, 0, what);
+    g.nodes.push(...more.nodes);
+    g.initializers.push(...more.initializers);
+    g.inputs.push(...more.inputs);
+    g.outputs.push(...more.outputs);
+    if (more.name) g.name = more.name;
+  }
   return { irVersion, producer: [producer, version].filter((s) => s !== "").join(" "), opset, graph: g };
 }
 

@@ -78,6 +78,7 @@ export function safetensorsAuditModel(bytes: Uint8Array, layout: "torch" | "kera
     const embedding = /embed|wte|wpe|token/i.test(t.name) && t.shape.length === 2;
     layers.push({
       name: t.name,
+      node: p,
       op: embedding ? "Embedding" : t.shape.length === 2 ? "Linear" : `Conv${t.shape.length - 2}d`,
       weight: t.name,
       bias: bias?.name ?? null,

@@ -223,6 +223,7 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
       const groups = typeof kl.config.groups === "number" && kl.config.groups > 1 && !depthwise ? kl.config.groups : 1;
       layers.push({
         name: kind.kernels.length > 1 ? `${name}/${suffix}` : name,
+        node: name,
         op: kl.class_name,
         weight: w,
         bias: bias ?? null,

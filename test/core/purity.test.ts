@@ -29,3 +29,21 @@ describe("src/core", () => {
     }
   });
 });
+
+describe("src/model and src/audit (shared by the CLI and the lab)", () => {
+  const SRC = resolve(__dirname, "../../src");
+  const allowed = [join(SRC, "core"), join(SRC, "model"), join(SRC, "audit"), join(SRC, "report", "table.ts")];
+  const sources = ["model", "audit"].flatMap((d) => files(join(SRC, d))).filter((f) => f.endsWith(".ts"));
+
+  it("import only core, each other and the plain-text table: no Node, DOM, onnxruntime or tfjs", () => {
+    expect(sources.length).toBeGreaterThan(5);
+    for (const file of sources) {
+      for (const [, spec] of readFileSync(file, "utf8").matchAll(/from\s+"([^"]+)"/g)) {
+        const target = resolve(file, "..", spec).replace(/\.js$/, ".ts");
+        expect(spec.startsWith(".") && allowed.some((a) => target.startsWith(a)), `${relative(SRC, file)} imports ${spec}`).toBe(true);
+      }
+      const text = readFileSync(file, "utf8");
+      for (const banned of ["Math.random", "Date.now", "new Date", "performance.", "process.", "require("]) expect(text.includes(banned), `${relative(SRC, file)} uses ${banned}`).toBe(false);
+    }
+  });
+});

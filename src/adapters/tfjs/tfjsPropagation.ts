@@ -8,6 +8,23 @@ import type { AuditModel } from "../../model/modelTypes.js";
 
 const SATURATING: Record<string, string> = { tanh: "Tanh", sigmoid: "Sigmoid" };
 
+/** tfjs-core, the CPU backend and tfjs-layers, imported on first use; tfjs's advice to install tfjs-node (which does not install here) is kept off stderr. */
+async function loadTfjs() {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!args.some((a) => typeof a === "string" && a.includes("tfjs-node"))) warn(...args);
+  };
+  try {
+    const tf = await import("@tensorflow/tfjs-core");
+    await import("@tensorflow/tfjs-backend-cpu");
+    const tfl = await import("@tensorflow/tfjs-layers");
+    await tf.setBackend("cpu");
+    return { tf, tfl };
+  } finally {
+    console.warn = warn;
+  }
+}
+
 /**
  * Loads a TF.js LayersModel into tfjs-layers (pure-JS CPU backend, imported only here) and runs a
  * random N(0, 1) batch through it with every layer's output fetched: a layer's output is after
@@ -15,10 +32,7 @@ const SATURATING: Record<string, string> = { tanh: "Tanh", sigmoid: "Sigmoid" };
  */
 export async function propagateTfjs(model: AuditModel, options: { batch: number; seed: number; inputShapes: ReadonlyMap<string, number[]> }): Promise<PropagationResult> {
   if (!model.tfjs) throw new Error("propagation: not a TF.js model");
-  const tf = await import("@tensorflow/tfjs-core");
-  await import("@tensorflow/tfjs-backend-cpu");
-  const tfl = await import("@tensorflow/tfjs-layers");
-  await tf.setBackend("cpu");
+  const { tf, tfl } = await loadTfjs();
   const data = model.tfjs.weightData;
   const loaded = await tfl.loadLayersModel(
     tf.io.fromMemory({

@@ -7,7 +7,7 @@ import { fillNormal } from "../../../src/core/random/normal.js";
 import { rngStream } from "../../../src/core/random/Rng.js";
 import { fillUniform } from "../../../src/core/random/uniform.js";
 
-function fit(values: Float64Array, matrix: { rows: number; cols: number } | null = null) {
+function fit(values: ArrayLike<number>, matrix: { rows: number; cols: number } | null = null) {
   const stats = weightStats(values);
   const sorted = sortedSample(values, 200_000, rngStream(0, "fit-sample"));
   return fitWeights(values, sorted, stats, { matrix, rng: rngStream(0, "fit-probe") });
