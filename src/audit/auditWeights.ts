@@ -50,74 +50,111 @@ function brief(model: AuditModel, name: string): { name: string; shape: number[]
   }
 }
 
+/** Everything one layer's audit needs, as plain data (it can cross to a worker thread). */
+export interface LayerAuditTask {
+  index: number;
+  seed: number;
+  values: Float32Array | Float64Array;
+  ctx: KernelContext;
+  step: number;
+  origin: AuditModel["origin"];
+  recorded: { spec: string; framework: NonNullable<AuditModel["origin"]> } | null;
+  spectrum: boolean;
+  embedding: boolean;
+}
+
+/** Runs one layer's {@link auditTensor} with its own stream (seed, "audit", layer index), so results do not depend on order or thread. */
+export function runLayerAudit(t: LayerAuditTask): TensorAudit {
+  return auditTensor(t.values, t.ctx, { step: t.step, origin: t.origin, recorded: t.recorded, spectrum: t.spectrum, embedding: t.embedding, rng: rngStream(t.seed, "audit", t.index) });
+}
+
+/** Runs layer audits: in this thread by default, or on a pool (the CLI's worker threads). */
+export type LayerAuditRunner = (task: LayerAuditTask) => Promise<TensorAudit>;
+
 /**
- * Audits every layer's weight tensor ({@link auditTensor}), each with its own random stream
- * (seed, "audit", layer index) for the fit sample, probes and Lanczos start, so results do not
- * depend on order. `onLayer` reports progress after each layer.
+ * Audits every layer's weight tensor ({@link runLayerAudit}) — in parallel when `run` is a pool —
+ * and assembles each layer's report; `onLayer` reports progress as layers finish.
  */
-export function auditWeights(model: AuditModel, options: { seed: number; spectrum?: boolean; onLayer?: (done: number, total: number, name: string) => void }): { reports: LayerReport[]; audits: TensorAudit[] } {
-  const reports: LayerReport[] = [];
-  const audits: TensorAudit[] = [];
-  for (const [i, layer] of model.layers.entries()) {
-    const t = model.tensors.get(layer.weight)!;
-    const values = tensorValues(t);
-    const ctx = layerContext(layer, t.shape);
-    const a = auditTensor(values, ctx, {
-      step: quantizationStep(t),
-      origin: model.origin,
-      recorded: layer.recorded,
-      spectrum: options.spectrum !== false && !layer.embedding,
-      embedding: layer.embedding,
-      rng: rngStream(options.seed, "audit", i),
-    });
-    if (layer.transposed && layer.strides && layer.strides.every((x) => Number.isInteger(x) && x >= 1)) {
-      const st = layer.strides.reduce((x, y) => x * y, 1);
-      if (st > 1) {
-        a.findings.push(`transposed conv with strides [${layer.strides.join(",")}]: each output sums over fan_in/${st} = ${a.fans.fanIn / st} inputs on average, not the kernel's ${a.fans.fanIn}`);
-        a.fans = { ...a.fans, fanIn: a.fans.fanIn / st, rule: `${a.fans.rule}, fan_in / ∏strides` };
-      }
+export async function auditWeights(
+  model: AuditModel,
+  options: { seed: number; spectrum?: boolean; onLayer?: (done: number, total: number, name: string) => void; run?: LayerAuditRunner; concurrency?: number },
+): Promise<{ reports: LayerReport[]; audits: TensorAudit[] }> {
+  const run = options.run ?? (async (t: LayerAuditTask) => runLayerAudit(t));
+  let done = 0;
+  let next = 0;
+  const audits: TensorAudit[] = new Array(model.layers.length);
+  // at most `concurrency` layers' values decoded at once (each is a copy of the tensor)
+  const lane = async () => {
+    while (next < model.layers.length) {
+      const i = next++;
+      const layer = model.layers[i];
+      const t = model.tensors.get(layer.weight)!;
+      audits[i] = await run({
+        index: i,
+        seed: options.seed,
+        values: tensorValues(t),
+        ctx: layerContext(layer, t.shape),
+        step: quantizationStep(t),
+        origin: model.origin,
+        recorded: layer.recorded ? { spec: layer.recorded.spec, framework: layer.recorded.framework } : null,
+        spectrum: options.spectrum !== false && !layer.embedding,
+        embedding: layer.embedding,
+      });
+      options.onLayer?.(++done, model.layers.length, layer.name);
     }
-    audits.push(a);
-    const b = layer.bias ? brief(model, layer.bias) : null;
-    const findings = [...a.findings];
-    if (b && b.std === 0 && b.mean === 0 && a.fit.family !== "unknown") findings.push("bias = 0");
-    reports.push({
-      name: layer.name,
-      node: layer.node,
-      op: layer.op,
-      weight: layer.weight,
-      shape: t.shape,
-      layout: layer.layout,
-      fanIn: a.fans.fanIn,
-      fanOut: a.fans.fanOut,
-      groups: layer.depthwise && layer.layout === "keras" ? t.shape[t.shape.length - 2] : layer.groups,
-      frameworkFans: a.frameworkFans,
-      stats: { mean: a.stats.mean, std: a.stats.std, min: a.stats.min, max: a.stats.max, kurtosis: a.stats.kurtosis, zeroFraction: a.stats.zeroFraction },
-      fit: { family: a.fit.family, mean: a.fit.mean, std: a.fit.std, bound: a.fit.bound, cut: a.fit.cut, gain: a.fit.gain, value: a.fit.value, sparsity: a.fit.sparsity, test: a.fit.test, statistic: a.fit.statistic, pValue: a.fit.pValue },
-      matches: a.matches.map((m) => ({ spec: m.spec, framework: m.framework, note: m.note, pValue: m.pValue })),
-      recorded: layer.recorded ? { spec: layer.recorded.spec, framework: layer.recorded.framework } : null,
-      recordedCheck: a.recorded ? { consistent: a.recorded.consistent, stdRatio: a.recorded.stdRatio, statistic: a.recorded.statistic, pValue: a.recorded.pValue } : null,
-      distances: a.distances.map((d) => ({ spec: d.spec, framework: d.framework, stdRatio: d.stdRatio, statistic: d.statistic })),
-      spectrum: a.spectrum
-        ? {
-            method: a.spectrum.method,
-            stableRank: a.spectrum.stableRank,
-            spectralNorm: a.spectrum.spectralNorm,
-            mpBulkEdge: a.spectrum.mpBulkEdge,
-            spikes: a.spectrum.spikes,
-            alpha: a.spectrum.alpha,
-            alphaXmin: a.spectrum.alphaFit?.xmin ?? null,
-            alphaTail: a.spectrum.alphaFit?.tail ?? null,
-            eigenvaluesComputed: a.spectrum.eigenvalues.length,
-          }
-        : null,
-      bias: b ? { name: b.name, mean: b.mean, std: b.std, min: b.min, max: b.max } : null,
-      extras: layer.extras.map((n) => brief(model, n)).filter((x): x is NonNullable<typeof x> => x !== null),
-      activation: layer.activation,
-      quantized: t.quantization !== null || t.encoding === "float16",
-      findings,
-    });
-    options.onLayer?.(i + 1, model.layers.length, layer.name);
-  }
+  };
+  await Promise.all(Array.from({ length: options.run ? Math.max(1, options.concurrency ?? 4) : 1 }, lane));
+  const reports = model.layers.map((layer, i) => layerReport(model, layer, audits[i]));
   return { reports, audits };
+}
+
+/** One layer's entry of the report, from its tensor audit (fans corrected for a transposed conv's strides). */
+function layerReport(model: AuditModel, layer: ModelLayer, a: TensorAudit): LayerReport {
+  const t = model.tensors.get(layer.weight)!;
+  if (layer.transposed && layer.strides && layer.strides.every((x) => Number.isInteger(x) && x >= 1)) {
+    const st = layer.strides.reduce((x, y) => x * y, 1);
+    if (st > 1) {
+      a.findings.push(`transposed conv with strides [${layer.strides.join(",")}]: each output sums over fan_in/${st} = ${a.fans.fanIn / st} inputs on average, not the kernel's ${a.fans.fanIn}`);
+      a.fans = { ...a.fans, fanIn: a.fans.fanIn / st, rule: `${a.fans.rule}, fan_in / ∏strides` };
+    }
+  }
+  const b = layer.bias ? brief(model, layer.bias) : null;
+  const findings = [...a.findings];
+  if (b && b.std === 0 && b.mean === 0 && a.fit.family !== "unknown") findings.push("bias = 0");
+  return {
+    name: layer.name,
+    node: layer.node,
+    op: layer.op,
+    weight: layer.weight,
+    shape: t.shape,
+    layout: layer.layout,
+    fanIn: a.fans.fanIn,
+    fanOut: a.fans.fanOut,
+    groups: layer.depthwise && layer.layout === "keras" ? t.shape[t.shape.length - 2] : layer.groups,
+    frameworkFans: a.frameworkFans,
+    stats: { mean: a.stats.mean, std: a.stats.std, min: a.stats.min, max: a.stats.max, kurtosis: a.stats.kurtosis, zeroFraction: a.stats.zeroFraction },
+    fit: { family: a.fit.family, mean: a.fit.mean, std: a.fit.std, bound: a.fit.bound, cut: a.fit.cut, gain: a.fit.gain, value: a.fit.value, sparsity: a.fit.sparsity, test: a.fit.test, statistic: a.fit.statistic, pValue: a.fit.pValue },
+    matches: a.matches.map((m) => ({ spec: m.spec, framework: m.framework, note: m.note, pValue: m.pValue })),
+    recorded: layer.recorded ? { spec: layer.recorded.spec, framework: layer.recorded.framework } : null,
+    recordedCheck: a.recorded ? { consistent: a.recorded.consistent, stdRatio: a.recorded.stdRatio, statistic: a.recorded.statistic, pValue: a.recorded.pValue } : null,
+    distances: a.distances.map((d) => ({ spec: d.spec, framework: d.framework, stdRatio: d.stdRatio, statistic: d.statistic })),
+    spectrum: a.spectrum
+      ? {
+          method: a.spectrum.method,
+          stableRank: a.spectrum.stableRank,
+          spectralNorm: a.spectrum.spectralNorm,
+          mpBulkEdge: a.spectrum.mpBulkEdge,
+          spikes: a.spectrum.spikes,
+          alpha: a.spectrum.alpha,
+          alphaXmin: a.spectrum.alphaFit?.xmin ?? null,
+          alphaTail: a.spectrum.alphaFit?.tail ?? null,
+          eigenvaluesComputed: a.spectrum.eigenvalues.length,
+        }
+      : null,
+    bias: b ? { name: b.name, mean: b.mean, std: b.std, min: b.min, max: b.max } : null,
+    extras: layer.extras.map((n) => brief(model, n)).filter((x): x is NonNullable<typeof x> => x !== null),
+    activation: layer.activation,
+    quantized: t.quantization !== null || t.encoding === "float16",
+    findings,
+  };
 }

@@ -9,6 +9,8 @@ import { renderSvg, svgToPng } from "./renderChart.js";
 
 const g = (x: number | null | undefined) => (x === null || x === undefined ? "—" : Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x));
 
+const fan = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
+
 /**
  * Writes the audit's HTML report to `dir`: the summary, a table of every layer (every string from
  * the model file escaped), findings, the charts (inline SVG, with SVG and PNG files beside) and the
@@ -27,7 +29,7 @@ export async function writeAuditReport(dir: string, r: AuditReport, audits: read
   const head = ["#", "layer", "op", "shape", "fan in / out", "fit", "p (KS)", "matches", "‖W‖₂", "stable rank", "spikes", "α"];
   const rows = r.layers.map((l, i) => {
     const matches = l.matches.slice(0, 4).map((m) => `${m.spec} (${m.framework})`).join("; ") + (l.matches.length > 4 ? `; +${l.matches.length - 4}` : "");
-    const cells = [String(i), l.name, l.op, l.shape.join("×"), `${g(l.fanIn)} / ${g(l.fanOut)}`, fitLabel(l), g(l.fit.pValue), matches || "—", g(l.spectrum?.spectralNorm), g(l.spectrum?.stableRank), l.spectrum ? String(l.spectrum.spikes) : "—", g(l.spectrum?.alpha)];
+    const cells = [String(i), l.name, l.op, l.shape.join("×"), `${fan(l.fanIn)} / ${fan(l.fanOut)}`, fitLabel(l), g(l.fit.pValue), matches || "—", g(l.spectrum?.spectralNorm), g(l.spectrum?.stableRank), l.spectrum ? String(l.spectrum.spikes) : "—", g(l.spectrum?.alpha)];
     return `<tr>${cells.map((c, j) => `<td${j === 1 || j === 7 ? ' style="text-align:left"' : ""}>${e(c)}</td>`).join("")}</tr>`;
   });
   const findings = r.layers.flatMap((l, i) => l.findings.map((f) => `<li><b>${e(`[${i}] ${l.name}`)}</b>: ${e(f)}</li>`));

@@ -4,6 +4,7 @@ import { attachGains, auditSummary, propagationBlock } from "../../audit/auditRe
 import type { TensorAudit } from "../../core/audit/auditTensor.js";
 import { auditWeights } from "../../audit/auditWeights.js";
 import type { PropagationResult } from "../../audit/propagationPlan.js";
+import { parallelLayerAudits } from "../../adapters/audit/parallelLayerAudits.js";
 import type { ModelFile } from "./readModelFile.js";
 
 export interface RunAuditOptions {
@@ -18,7 +19,15 @@ export interface RunAuditOptions {
 /** Audits an opened model: every weight tensor, then (ONNX, TF.js) a random batch through its real graph. */
 export async function runAudit(file: ModelFile, options: RunAuditOptions): Promise<{ report: AuditReport; audits: TensorAudit[]; propagation: PropagationResult | null }> {
   const model = file.model;
-  const { reports, audits } = auditWeights(model, { seed: options.seed, spectrum: options.spectrum, onLayer: (done, total) => options.onProgress?.({ step: "auditing weights", done, total }) });
+  const total = model.layers.reduce((a, l) => a + (model.tensors.get(l.weight)?.shape.reduce((x, y) => x * y, 1) ?? 0), 0);
+  const pool = parallelLayerAudits(total);
+  let weights: Awaited<ReturnType<typeof auditWeights>>;
+  try {
+    weights = await auditWeights(model, { seed: options.seed, spectrum: options.spectrum, run: pool.run, onLayer: (done, n) => options.onProgress?.({ step: "auditing weights", done, total: n }) });
+  } finally {
+    await pool.close();
+  }
+  const { reports, audits } = weights;
   let prop: PropagationResult | null = null;
   if (options.propagate && model.format === "onnx") {
     const { propagateOnnx } = await import("../../adapters/onnx/onnxPropagation.js");

@@ -105,7 +105,7 @@ function bidiagonalEigenvalues(a: readonly number[], b: readonly number[], k: nu
  * than 10⁻⁶·s_max between step ⌊0.8·steps⌋ and `steps` (the largest converge first).
  * @returns converged λ = s², descending.
  */
-function lanczosEigenvalues(w: ArrayLike<number>, rows: number, cols: number, steps: number, rng: Rng): Float64Array {
+function lanczosEigenvalues(w: Float64Array, rows: number, cols: number, steps: number, rng: Rng): Float64Array {
   const us: Float64Array[] = [];
   const vs: Float64Array[] = [];
   const alphas: number[] = [];
@@ -179,7 +179,8 @@ export function weightSpectrum(w: ArrayLike<number>, rows: number, cols: number,
   const variance = Math.max(0, ss / w.length - mean * mean);
   const k = Math.min(rows, cols);
   const full = k <= FULL_MAX_SIDE && Math.max(rows, cols) * k * k <= FULL_MAX_FLOPS;
-  const eigenvalues = full ? gramEigenvalues(w, rows, cols) : lanczosEigenvalues(w, rows, cols, Math.min(k, LANCZOS_STEPS), rng);
+  // one monomorphic float64 copy keeps the matrix–vector loops fast whatever array type came in
+  const eigenvalues = full ? gramEigenvalues(w, rows, cols) : lanczosEigenvalues(w instanceof Float64Array ? w : Float64Array.from(w), rows, cols, Math.min(k, LANCZOS_STEPS), rng);
   const top = eigenvalues[0];
   const threshold = spikeThreshold(rows, cols, variance);
   let spikes = 0;
