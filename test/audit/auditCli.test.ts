@@ -202,3 +202,22 @@ describe("initlab audit (hostile and bad input)", () => {
     for (const f of ["weight-std", "propagation", "esd"]) expect(readFileSync(join(out, `${f}.png`)).length).toBeGreaterThan(1000);
   });
 });
+
+describe("initlab audit (threads)", () => {
+  it("auditing on a pool of 2 worker threads gives the same report as one thread, bit for bit", async () => {
+    const { onnxAuditModel } = await import("../../src/model/onnxModel.js");
+    const { auditWeights } = await import("../../src/audit/auditWeights.js");
+    const { parallelLayerAudits } = await import("../../src/adapters/audit/parallelLayerAudits.js");
+    const { toJson } = await import("../../src/core/numeric/toJson.js");
+    const model = onnxAuditModel(new Uint8Array(readFileSync(join(FIXTURES, "torch_mixed.onnx"))));
+    const serial = await auditWeights(model, { seed: 3 });
+    const pool = parallelLayerAudits(Infinity, 2, 0);
+    try {
+      const parallel = await auditWeights(model, { seed: 3, run: pool.run });
+      expect(toJson(parallel.reports)).toBe(toJson(serial.reports));
+      expect(toJson(parallel.audits.map((a) => a.spectrum?.eigenvalues ?? null))).toBe(toJson(serial.audits.map((a) => a.spectrum?.eigenvalues ?? null)));
+    } finally {
+      await pool.close();
+    }
+  });
+});

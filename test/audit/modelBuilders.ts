@@ -59,6 +59,7 @@ export async function tfjsModelFolder(build: (tfl: typeof import("@tensorflow/tf
   const tf = await import("@tensorflow/tfjs-core");
   await import("@tensorflow/tfjs-backend-cpu");
   const tfl = await import("@tensorflow/tfjs-layers");
+  tf.enableProdMode(); // no advice to install tfjs-node on stderr
   await tf.setBackend("cpu");
   const model = build(tfl);
   const dir = tempDir("tfjs");

@@ -8,31 +8,31 @@ import type { AuditModel } from "../../model/modelTypes.js";
 
 const SATURATING: Record<string, string> = { tanh: "Tanh", sigmoid: "Sigmoid" };
 
-/** tfjs-core, the CPU backend and tfjs-layers, imported on first use; tfjs's advice to install tfjs-node (which does not install here) is kept off stderr. */
-async function loadTfjs() {
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (!args.some((a) => typeof a === "string" && a.includes("tfjs-node"))) warn(...args);
-  };
-  try {
-    const tf = await import("@tensorflow/tfjs-core");
-    await import("@tensorflow/tfjs-backend-cpu");
-    const tfl = await import("@tensorflow/tfjs-layers");
-    await tf.setBackend("cpu");
-    return { tf, tfl };
-  } finally {
-    console.warn = warn;
-  }
+/**
+ * tfjs-core and tfjs-layers, imported on first use, on the WebAssembly backend (SIMD, ≈ 17 GFLOP/s
+ * here against ≈ 0.5 for the pure-JS CPU backend; its .wasm files ship in the npm package) with
+ * the CPU backend as fallback. Production mode keeps tfjs's advice to install tfjs-node (which does
+ * not install here) off stderr.
+ */
+async function loadTfjs(): Promise<{ tf: typeof import("@tensorflow/tfjs-core"); tfl: typeof import("@tensorflow/tfjs-layers"); backend: string }> {
+  const tf = await import("@tensorflow/tfjs-core");
+  await import("@tensorflow/tfjs-backend-cpu");
+  await import("@tensorflow/tfjs-backend-wasm");
+  const tfl = await import("@tensorflow/tfjs-layers");
+  tf.enableProdMode();
+  const onWasm = await tf.setBackend("wasm").catch(() => false);
+  if (!onWasm) await tf.setBackend("cpu");
+  return { tf, tfl, backend: tf.getBackend() };
 }
 
 /**
- * Loads a TF.js LayersModel into tfjs-layers (pure-JS CPU backend, imported only here) and runs a
+ * Loads a TF.js LayersModel into tfjs-layers (WebAssembly backend, imported only here) and runs a
  * random N(0, 1) batch through it with every layer's output fetched: a layer's output is after
  * its own activation (Keras layers fuse it), so that is what each node measures.
  */
 export async function propagateTfjs(model: AuditModel, options: { batch: number; seed: number; inputShapes: ReadonlyMap<string, number[]> }): Promise<PropagationResult> {
   if (!model.tfjs) throw new Error("propagation: not a TF.js model");
-  const { tf, tfl } = await loadTfjs();
+  const { tf, tfl, backend } = await loadTfjs();
   const data = model.tfjs.weightData;
   const loaded = await tfl.loadLayersModel(
     tf.io.fromMemory({
@@ -66,5 +66,5 @@ export async function propagateTfjs(model: AuditModel, options: { batch: number;
   probe.dispose?.();
   const inputSignal = nodeSignal(x, { name, op: "input", layer: null, shape });
   const notes = ["TF.js layers fuse their activation: each layer's node is measured after it"];
-  return { batch: shape[0] ?? options.batch, inputs: [{ name, shape, dtype: "float32", drawn: "N(0, 1)" }], nodes: signals, events: signalEvents(signals, inputSignal.std), inputStd: inputSignal.std, inputSignals: [inputSignal], engine: "tfjs-layers 4.22 (CPU backend, float32)", notes };
+  return { batch: shape[0] ?? options.batch, inputs: [{ name, shape, dtype: "float32", drawn: "N(0, 1)" }], nodes: signals, events: signalEvents(signals, inputSignal.std), inputStd: inputSignal.std, inputSignals: [inputSignal], engine: `tfjs-layers 4.22 (${backend} backend, float32)`, notes };
 }
