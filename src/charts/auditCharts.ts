@@ -47,7 +47,7 @@ export function propagationChart(r: AuditReport): TopLevelSpec | null {
 /**
  * The empirical spectral density of WᵀW (eigenvalues λ = s²) as a histogram per layer, with the
  * Marchenko–Pastur density for the layer's shape and entry variance over it — small multiples of
- * the largest layers (Lanczos layers show their computed top eigenvalues only).
+ * the largest layers (Lanczos layers show their computed top eigenvalues only, without the curve).
  */
 export function esdChart(r: AuditReport, audits: readonly TensorAudit[]): TopLevelSpec | null {
   const rows: object[] = [];
@@ -60,7 +60,7 @@ export function esdChart(r: AuditReport, audits: readonly TensorAudit[]): TopLev
   if (chosen.length === 0) return null;
   for (const { a, i } of chosen) {
     const s = a.spectrum!;
-    const panel = `${i}: ${r.layers[i].name.slice(0, 40)}${s.method === "lanczos" ? ` (top ${s.eigenvalues.length})` : ""}`;
+    const panel = `${i}: ${r.layers[i].name.slice(0, 40)}${s.method === "lanczos" ? ` (top ${s.eigenvalues.length} of ${Math.min(s.rows, s.cols)})` : ""}`;
     const variance = a.stats.std ** 2 + a.stats.mean ** 2;
     const edge = marchenkoPasturEdges(s.rows, s.cols, variance);
     const max = Math.max(s.eigenvalues[0], edge.upper) * 1.02;
@@ -68,11 +68,14 @@ export function esdChart(r: AuditReport, audits: readonly TensorAudit[]): TopLev
     const counts = new Array<number>(BINS).fill(0);
     for (const l of s.eigenvalues) counts[Math.min(BINS - 1, Math.floor(l / width))]++;
     const k = Math.min(s.rows, s.cols);
+    const known = s.eigenvalues.length;
     counts.forEach((c, b) => rows.push({ panel, kind: "ESD", x: b * width, x2: (b + 1) * width, density: c / (k * width) }));
-    for (let j = 0; j <= 80; j++) {
-      const x = edge.lower + ((edge.upper - edge.lower) * j) / 80;
-      const d = marchenkoPasturDensity(Math.min(Math.max(x, edge.lower * (1 + 1e-9) + 1e-300), edge.upper * (1 - 1e-9)), s.rows, s.cols, variance);
-      rows.push({ panel, kind: "Marchenko–Pastur", x, density: d });
+    // the density diverges like 1/√λ at 0 for square matrices: draw it up to 1.5× the histogram's tallest bar
+    const cap = (1.5 * Math.max(...counts)) / (k * width);
+    for (let j = 0; j <= 120 && known === k; j++) {
+      const x = edge.lower + ((edge.upper - edge.lower) * j) / 120;
+      const d = marchenkoPasturDensity(Math.min(Math.max(x, edge.lower + 1e-9 * edge.upper), edge.upper * (1 - 1e-9)), s.rows, s.cols, variance);
+      if (d <= cap) rows.push({ panel, kind: "Marchenko–Pastur", x, density: d });
     }
   }
   return {

@@ -173,3 +173,79 @@ describe("format detection and half floats", () => {
     expect(bfloat16ToNumber(numberToBfloat16(3.140625))).toBe(3.140625);
   });
 });
+
+describe("TF.js layer zoo and ONNX token inputs", () => {
+  it("Conv2D, DepthwiseConv2D, SeparableConv2D and Conv2DTranspose: real fans and keras/tfjs fans", async () => {
+    const dir = await tfjsModelFolder((tfl) => {
+      const m = tfl.sequential();
+      m.add(tfl.layers.conv2d({ filters: 8, kernelSize: 3, inputShape: [12, 12, 4], padding: "same" }));
+      m.add(tfl.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: "same" }));
+      m.add(tfl.layers.separableConv2d({ filters: 6, kernelSize: 3, padding: "same" }));
+      m.add(tfl.layers.conv2dTranspose({ filters: 5, kernelSize: 4, strides: 2, padding: "same" }));
+      return m;
+    });
+    const r = await runCli(["audit", dir, "--json", "--batch", "2"]);
+    expect(r.code).toBe(0);
+    const layers = JSON.parse(r.stdout).layers as { op: string; name: string; fanIn: number; fanOut: number; frameworkFans: Record<string, { fanIn: number; fanOut: number }>; recordedCheck: { consistent: boolean } }[];
+    expect(layers.map((l) => l.op)).toEqual(["Conv2D", "DepthwiseConv2D", "SeparableConv2D", "SeparableConv2D", "Conv2DTranspose"]);
+    const [conv, dw, sepDw, sepPw, tr] = layers;
+    expect(conv).toMatchObject({ fanIn: 36, fanOut: 72 });
+    // depthwise [3, 3, 8, 2]: each output sees 9 inputs of its own channel; keras counts every input channel in fan_in
+    expect(dw).toMatchObject({ fanIn: 9, fanOut: 18 });
+    expect(dw.frameworkFans.keras).toEqual({ fanIn: 72, fanOut: 18 });
+    expect(sepDw.name).toMatch(/depthwise_kernel$/);
+    expect(sepPw).toMatchObject({ fanIn: 16, fanOut: 6 }); // pointwise [1, 1, 16, 6] after the depthwise [3, 3, 16, 1]
+    // Conv2DTranspose [4, 4, 5, 6] stride 2: each output sums over 6·16/4 inputs
+    expect(tr).toMatchObject({ fanIn: 24, fanOut: 80 });
+    for (const l of layers) expect(l.recordedCheck.consistent).toBe(true);
+  });
+
+  it("token-id inputs get random ids below the embedding table's size", async () => {
+    const { onnxModel } = await import("../../src/adapters/onnx/onnxModel.js");
+    const table = Float32Array.from({ length: 50 * 8 }, (_, i) => Math.sin(i));
+    const bytes = onnxModel("emb", [{ op: "Gather", inputs: ["table", "ids"], outputs: ["e"] }], [{ name: "ids", shape: ["batch", 6], elemType: 7 }], [{ name: "e", shape: ["batch", 6, 8] }], [{ name: "table", dims: [50, 8], data: table }]);
+    const file = writeFile(tempDir("ids"), "emb.onnx", bytes);
+    const rep = JSON.parse((await runCli(["audit", file, "--json"])).stdout);
+    expect(rep.layers[0]).toMatchObject({ op: "Gather", shape: [50, 8] });
+    expect(rep.propagation.inputs[0]).toMatchObject({ name: "ids", dtype: "int64", drawn: "ids uniform in [0, 50)" });
+    expect(rep.propagation.nodes[0].layer).toBe(0);
+  });
+
+  it("refuses ONNX external data that is not beside the model, and reads it when it is", async () => {
+    const { ProtoWriter } = await import("../../src/adapters/onnx/protobuf.js");
+    const model = (location: string) => {
+      const w = new ProtoWriter();
+      w.int(1, 9).message(7, (g) => {
+        g.message(1, (n) => n.string(1, "x").string(1, "W").string(2, "y").string(4, "MatMul"));
+        g.message(5, (t) => {
+          t.int(1, 4).int(1, 4).int(2, 1).string(8, "W").int(14, 1);
+          t.message(13, (e) => e.string(1, "location").string(2, location));
+          t.message(13, (e) => e.string(1, "length").string(2, "64"));
+        });
+        g.message(11, (v) => v.string(1, "x").message(2, (tp) => tp.message(1, (tt) => tt.int(1, 1).message(2, (s) => s.message(1, (d) => d.int(1, 2)).message(1, (d) => d.int(1, 4))))));
+        g.message(12, (v) => v.string(1, "y"));
+      });
+      w.message(8, (o) => o.string(1, "").int(2, 17));
+      return w.finish();
+    };
+    const dir = tempDir("ext");
+    await expectOneLineError(["audit", writeFile(dir, "a.onnx", model("../outside.bin"))], /points outside the model's folder/);
+    await expectOneLineError(["audit", writeFile(dir, "b.onnx", model("missing.bin"))], /does not exist beside the model/);
+    writeFile(dir, "w.bin", new Uint8Array(new Float32Array(16).fill(0.25).buffer));
+    const ok = await runCli(["audit", writeFile(dir, "c.onnx", model("w.bin")), "--json"]);
+    expect(ok.stderr).toBe("");
+    const rep = JSON.parse(ok.stdout);
+    expect(rep.layers[0].fit).toMatchObject({ family: "constant", value: 0.25 });
+    writeFile(dir, "short.bin", new Uint8Array(10));
+    await expectOneLineError(["audit", writeFile(dir, "d.onnx", model("short.bin"))], /lies outside its 10 bytes/);
+  });
+
+  it("dequantizes tfjs float16 weights", async () => {
+    const dir = tempDir("f16");
+    const halves = Uint16Array.from([0x3c00, 0xc000, 0x3800, 0x0001]); // 1, -2, 0.5, 2⁻²⁴
+    writeFile(dir, "shard.bin", new Uint8Array(halves.buffer));
+    writeFile(dir, "model.json", JSON.stringify({ modelTopology: { class_name: "Sequential", config: { layers: [] } }, weightsManifest: [{ paths: ["shard.bin"], weights: [{ name: "k", shape: [2, 2], dtype: "float32", quantization: { dtype: "float16" } }] }] }));
+    const m = readModelFile(dir).model;
+    expect(Array.from(tensorValues(m.tensors.get("k")!))).toEqual([1, -2, 0.5, 2 ** -24]);
+  });
+});

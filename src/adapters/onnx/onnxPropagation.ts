@@ -76,7 +76,8 @@ export function randomFeeds(model: AuditModel, options: Pick<OnnxPropagationOpti
  * output (or activation of it) they are. Subgraph bodies and unknown ops run untouched.
  */
 export async function propagateOnnx(bytes: Uint8Array, model: AuditModel, options: OnnxPropagationOptions): Promise<PropagationResult> {
-  const info = readOnnx(bytes, null);
+  const ext = options.externalData;
+  const info = readOnnx(bytes, (location, offset, length) => ext?.get(location)?.subarray(offset, length === null ? undefined : offset + length) ?? null);
   const nodes = info.graph.nodes.filter((n) => n.op !== "Constant");
   const existing = new Set(info.graph.outputs.map((o) => o.name));
   const names = [...new Set(nodes.flatMap((n) => n.outputs).filter((o) => o !== "" && !existing.has(o)))];
