@@ -221,3 +221,16 @@ describe("initlab audit (threads)", () => {
     }
   });
 });
+
+describe("initlab audit (subgraphs)", () => {
+  it("Silero VAD (If branches hold the model): layers inside subgraphs identified, If and LSTM run untouched and named", async () => {
+    const r = await runCli(["audit", join(FIXTURES, "real/silero-vad/silero_vad.onnx"), "--input-shape", "input=1x1536", "--input-shape", "h=2x1x64", "--input-shape", "c=2x1x64", "--json"]);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout) as Report & { notes: string[] };
+    expect(rep.layers.length).toBeGreaterThan(20);
+    expect(rep.layers.some((l) => l.name.startsWith("If_"))).toBe(true);
+    expect(rep.notes.join(" ")).toMatch(/ops passed to onnxruntime without attribution: If, LSTM/);
+    expect(rep.notes.join(" ")).toMatch(/identified but not propagated/);
+    expect(rep.layers.filter((l) => l.fit.family === "unknown").length).toBeGreaterThan(5);
+  });
+});
