@@ -156,6 +156,8 @@ async function writeReinitialized(file: ReturnType<typeof readModelFile>, flags:
     if (model.format !== "onnx") throw new Error(`lsuv: runs on the real graph through onnxruntime, so it needs an ONNX model (got ${model.format}); use --reinit for others`);
     const plan = planReinit(model, flags.reinitPlan ? { rules: readReinitPlan(flags.reinitPlan) } : { spec: flags.reinit ?? "orthogonal" });
     const start = drawReinit(model, plan, { seed: flags.seed, framework });
+    const { onnxRuntimeAvailable, ONNX_RUNTIME_MISSING } = await import("../adapters/onnx/onnxRuntime.js");
+    if (!(await onnxRuntimeAvailable())) throw new Error(`lsuv: ${ONNX_RUNTIME_MISSING}; use --reinit instead`);
     const { lsuvOnnx } = await import("../adapters/onnx/onnxLsuv.js");
     const progress = progressReporter(io);
     const result = await lsuvOnnx(file.bytes, model, start, { batch: flags.batch ?? defaultBatch(model.inputs), seed: flags.seed, inputShapes: flags.inputShape, tol: flags.lsuvTol, maxIterations: 10, onLayer: (done, total) => progress.listener({ step: "LSUV", done, total }) });

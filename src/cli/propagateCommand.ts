@@ -18,8 +18,11 @@ function parseCorrelation(value: string): number {
 /** Multiply–adds above which `auto` moves a plain float32 network to onnxruntime. */
 export const ONNX_AUTO_MACS = 2 ** 26;
 
-async function chooseBackend(o: PropagateOptions, wanted: "auto" | "reference" | "onnx"): Promise<"reference" | "onnx"> {
+async function chooseBackend(o: PropagateOptions, wanted: "auto" | "reference" | "onnx", io: CliIo): Promise<"reference" | "onnx"> {
   if (wanted === "reference" || o.lsuv) return "reference";
+  const { onnxRuntimeAvailable, ONNX_RUNTIME_MISSING } = await import("../adapters/onnx/onnxRuntime.js");
+  const available = await onnxRuntimeAvailable();
+  if (wanted === "onnx" && !available) throw new Error(`backend: ${ONNX_RUNTIME_MISSING}; use --backend reference`);
   const { onnxUnsupported } = await import("../adapters/onnx/propagateOnnx.js");
   const why = onnxUnsupported(o);
   if (wanted === "onnx") {
@@ -32,7 +35,9 @@ async function chooseBackend(o: PropagateOptions, wanted: "auto" | "reference" |
     macs += o.batch * prev * w;
     prev = w;
   }
-  return why === null && macs >= ONNX_AUTO_MACS ? "onnx" : "reference";
+  const onnx = why === null && macs >= ONNX_AUTO_MACS;
+  if (onnx && !available) io.stderr(`initlab: ${ONNX_RUNTIME_MISSING}: running on the exact TypeScript backend (slower)\n`);
+  return onnx && available ? "onnx" : "reference";
 }
 
 async function runOnnx(o: PropagateOptions): Promise<PropagateResult> {
@@ -82,7 +87,7 @@ export function propagateCommands(io: CliIo): Command[] {
       const acc = run.accumulate ?? defaultAccumulate(run.dtype);
       const popts = { ...run, backward: flags.backward ?? false, loss: flags.loss, backend: exactBackend(acc, networkWeightCount(network)), onProgress: progress.listener, lsuv };
       if (lsuv && flags.backend === "onnx") throw new Error("backend: LSUV runs on the reference backend; drop --backend onnx");
-      const result = (await chooseBackend(popts, flags.backend)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
+      const result = (await chooseBackend(popts, flags.backend, io)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
       const correlation = c0 === null ? null : await propagateCorrelation(run, c0);
       const theory = networkTheory(network, flags.inputScale, c0);
       progress.done();

@@ -29,7 +29,11 @@ export async function runAudit(file: ModelFile, options: RunAuditOptions): Promi
   }
   const { reports, audits } = weights;
   let prop: PropagationResult | null = null;
-  if (options.propagate && model.format === "onnx") {
+  const notes: string[] = [];
+  const { onnxRuntimeAvailable, ONNX_RUNTIME_MISSING } = await import("../../adapters/onnx/onnxRuntime.js");
+  if (options.propagate && model.format === "onnx" && !(await onnxRuntimeAvailable())) {
+    notes.push(`${ONNX_RUNTIME_MISSING}: weights audited, nothing propagated`);
+  } else if (options.propagate && model.format === "onnx") {
     const { propagateOnnx } = await import("../../adapters/onnx/onnxPropagation.js");
     prop = await propagateOnnx(file.bytes, model, { batch: options.batch, seed: options.seed, inputShapes: options.inputShapes, externalData: file.sideFiles });
   } else if (options.propagate && model.format === "tfjs-layers") {
@@ -46,7 +50,7 @@ export async function runAudit(file: ModelFile, options: RunAuditOptions): Promi
     layers: reports,
     propagation: prop ? propagationBlock(prop) : null,
     summary: auditSummary(model, reports, prop),
-    notes: [...model.notes, ...(prop?.notes ?? [])],
+    notes: [...model.notes, ...(prop?.notes ?? []), ...notes],
   };
   return { report, audits, propagation: prop };
 }
