@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { Dtype, Framework, NetworkSpec } from "../core/index.js";
-import { defaultAccumulate, DTYPES, exactBackendBytes, formatBytes, FRAMEWORKS, networkMemoryBytes, networkWeightCount, parseActivation, parseInitSpec, resolveInitializer } from "../core/index.js";
+import { defaultAccumulate, DTYPES, exactBackendBytes, formatBytes, FRAMEWORKS, networkMemoryBytes, networkWeightCount, findInitializer, parseActivation, parseInitSpec, resolveInitializer } from "../core/index.js";
 import { dtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
 
 /** Refuse runs that would keep more than this alive (the machine has 24 GiB). */
@@ -44,7 +44,7 @@ function parsePositive(value: string): number {
 function checkSpec(kind: "init" | "activation") {
   return (value: string) => {
     try {
-      if (kind === "init") parseInitSpec(value);
+      if (kind === "init") findInitializer(parseInitSpec(value).name);
       else parseActivation(value);
     } catch (e) {
       throw new InvalidArgumentError((e as Error).message);

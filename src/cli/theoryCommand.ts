@@ -90,7 +90,7 @@ export function theoryCommand(io: CliIo): Command {
     .description("the order/chaos phase diagram: ξ_c over (σ_w², σ_b²) with the critical line, as SVG/PNG")
     .requiredOption("--activation <spec>", "activation", activationArg)
     .option("--out <dir>", "folder for phase.svg, phase.png and phase.json", "reports/theory")
-    .option("--grid <n>", "grid points per axis", positiveIntArg("grid", 200), 24)
+    .option("--grid <n>", "grid points along σ_w² (σ_b² gets half as many: 24 → a 24×12 grid)", positiveIntArg("grid", 200), 24)
     .option("--json", "print the grid as JSON")
     .action(async (flags: { activation: string; out: string; grid: number; json?: boolean }) => {
       const act = parseActivation(flags.activation);

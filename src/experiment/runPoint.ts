@@ -45,6 +45,7 @@ export async function datasetFor(p: TrainPoint, loadMnist: MnistLoader | null): 
   if (!loadMnist) throw new RangeError("dataset: mnist needs its files (available in Node, not here)");
   const { splitDataset } = await import("../core/index.js");
   const m = loadMnist();
+  if (m.y.length - p.trainSize < 100) throw new RangeError(`train-size: mnist has ${m.y.length} digits; use at most ${m.y.length - 100} for training so that 100 or more remain for testing`);
   return splitDataset("mnist", m.x, m.y, m.inputDim, m.classes, p.trainSize, Math.min(testSize, m.y.length - p.trainSize), p.seed);
 }
 

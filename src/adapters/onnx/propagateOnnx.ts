@@ -12,6 +12,7 @@ export function onnxUnsupported(options: PropagateOptions): string | null {
   if (dtype !== "float32" || (options.accumulate ?? "float32") !== "float32") return "onnx computes float32 only";
   if (n.norm || n.residual || n.conv) return "onnx runs plain dense networks (no norm, residual or conv)";
   if (n.biasInit !== null) return "onnx runs networks without bias";
+  if (n.framework === "torch") return "onnx takes keras-layout kernels, not a torch preset's";
   if (n.parameterization === "mup") return "onnx runs the standard parameterisation only";
   if (!(ONNX_ACTIVATIONS as readonly string[]).includes(parseActivation(n.activation).name)) return `onnx supports the activations ${ONNX_ACTIVATIONS.join(", ")}`;
   if ((options.loss ?? "sum-squares") !== "sum-squares") return "onnx computes the sum-squares loss only";

@@ -143,6 +143,8 @@ const NONLINEARITY = { kind: "word", default: "leaky_relu", values: GAIN_NONLINE
 const SLOPE = { kind: "number", default: 0, doc: "negative slope of leaky_relu (gain √(2/(1+a²)))" } as const;
 
 const ALL: Framework[] = ["torch", "keras", "tfjs", "jax", "flax"];
+/** Keras, TF.js, JAX and Flax's He initializers take no parameters (scale 2, fan_in, fixed). */
+const NO_PARAMS_OUTSIDE_TORCH: Partial<Record<Framework, ParamDefs>> = { keras: {}, tfjs: {}, jax: {}, flax: {} };
 const variants = (names: Partial<Record<Framework, string>>, params: Partial<Record<Framework, ParamDefs>> = {}) =>
   Object.fromEntries(Object.entries(names).map(([fw, name]) => [fw, { name, params: params[fw as Framework] }])) as Partial<Record<Framework, FrameworkVariant>>;
 
@@ -313,7 +315,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "U(±gain·√(3/fan)), gain = calculate_gain(nonlinearity, a), Var = gain²/fan",
     paper: 'He, Zhang, Ren & Sun (2015), "Delving Deep into Rectifiers"',
     params: { a: SLOPE, mode: MODE_KAIMING, nonlinearity: NONLINEARITY },
-    frameworks: variants({ torch: "nn.init.kaiming_uniform_", keras: "HeUniform", tfjs: "heUniform", jax: "he_uniform", flax: "initializers.he_uniform" }),
+    frameworks: variants({ torch: "nn.init.kaiming_uniform_", keras: "HeUniform", tfjs: "heUniform", jax: "he_uniform", flax: "initializers.he_uniform" }, NO_PARAMS_OUTSIDE_TORCH),
     build: kaiming("uniform", "he_uniform"),
   },
   {
@@ -322,7 +324,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "N(0, gain²/fan), gain = calculate_gain(nonlinearity, a); keras/jax: truncated ±2σ, corrected; tfjs: uncorrected",
     paper: 'He, Zhang, Ren & Sun (2015), "Delving Deep into Rectifiers"',
     params: { a: SLOPE, mode: MODE_KAIMING, nonlinearity: NONLINEARITY },
-    frameworks: variants({ torch: "nn.init.kaiming_normal_", keras: "HeNormal", tfjs: "heNormal", jax: "he_normal", flax: "initializers.he_normal" }),
+    frameworks: variants({ torch: "nn.init.kaiming_normal_", keras: "HeNormal", tfjs: "heNormal", jax: "he_normal", flax: "initializers.he_normal" }, NO_PARAMS_OUTSIDE_TORCH),
     build: kaiming("normal", "he_normal"),
   },
   {
@@ -431,7 +433,12 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "what a framework's Dense/Linear/Conv layer does when you pass nothing",
     paper: "framework sources",
     params: {},
-    frameworks: variants({ torch: "Linear/Conv reset_parameters", keras: "Dense/Conv kernel_initializer", tfjs: "dense/conv2d kernelInitializer", flax: "linen.Dense/Conv kernel_init" }),
+    frameworks: variants({
+      torch: "Linear/Conv reset_parameters: kaiming_uniform_(a=√5)",
+      keras: "Dense/Conv kernel_initializer: GlorotUniform",
+      tfjs: "dense/conv2d kernelInitializer: glorotNormal",
+      flax: "linen.Dense/Conv kernel_init: lecun_normal",
+    }),
     build: (_p, env) => {
       const fw = env.framework;
       if (fw === null) throw new RangeError("layer_default: is a framework's choice; pass a framework (torch, keras, tfjs, flax)");

@@ -34,7 +34,8 @@ export function parseInitSpec(text: string): InitSpec {
     if (key in params) throw new SyntaxError(`init: parameter ${key} given twice in ${JSON.stringify(text)}`);
     const num = Number(raw);
     if (raw !== "" && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw) && Number.isFinite(num)) params[key] = num;
-    else if (/^[-+]?(inf|infinity|nan)$/i.test(raw)) params[key] = Number(raw.replace(/inf$/i, "Infinity"));
+    else if (/^[-+]?(inf|infinity)$/i.test(raw)) params[key] = raw.startsWith("-") ? -Infinity : Infinity;
+    else if (/^[-+]?nan$/i.test(raw)) params[key] = Number.NaN;
     else if (NAME.test(raw)) params[key] = raw.toLowerCase();
     else throw new SyntaxError(`init: bad value ${JSON.stringify(raw)} for ${key} in ${JSON.stringify(text)} (a number or a word)`);
   }

@@ -72,6 +72,10 @@ function bind(def: InitializerDef, spec: InitSpec, framework: Framework | null):
   return out;
 }
 
+function shownParams(def: InitializerDef, framework: Framework | null): object {
+  return framework === null ? def.params : (def.frameworks[framework]?.params ?? def.params);
+}
+
 /**
  * Resolves an initializer spec for one kernel: parses the spec, binds its parameters (the
  * framework's defaults under a preset), computes the fans (the framework's rule under a preset,
@@ -110,7 +114,8 @@ export function resolveInitializer(specText: string | InitSpec, options: Resolve
   const d = built.distribution;
   return {
     initializer: def.name,
-    spec: formatInitSpec({ name: def.name, params: Object.fromEntries(Object.entries(p).filter(([, v]) => v !== null)) as Record<string, number | string> }),
+    // the parameters this framework's version takes (keras HeNormal has none to show)
+    spec: formatInitSpec({ name: def.name, params: Object.fromEntries(Object.entries(p).filter(([k, v]) => v !== null && k in shownParams(def, framework))) as Record<string, number | string> }),
     framework,
     frameworkName: framework ? (def.frameworks[framework]?.name ?? null) : null,
     ctx,

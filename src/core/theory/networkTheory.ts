@@ -37,8 +37,10 @@ export function networkTheory(spec: NetworkSpec, inputScale: number, c0: number 
   let nIn = spec.inputWidth;
   for (const nOut of spec.widths) {
     const k = spec.conv?.kernel;
-    const shape = k ? [k, k, nIn, nOut] : [nIn, nOut];
-    const r = resolveInitializer(spec.init, { shape, framework: spec.framework === "torch" ? null : spec.framework });
+    // each framework's kernel in its own layout (torch [out, in, k, k]), as buildNetwork draws it
+    const torch = spec.framework === "torch";
+    const shape = k ? (torch ? [nOut, nIn, k, k] : [k, k, nIn, nOut]) : torch ? [nOut, nIn] : [nIn, nOut];
+    const r = resolveInitializer(spec.init, { shape, framework: spec.framework });
     const mup = spec.parameterization === "mup" && sigmaW2.length === spec.widths.length - 1 ? 1 / r.fanIn : 1;
     sigmaW2.push(r.fanIn * (r.variance + r.mean * r.mean) * mup);
     if (spec.biasInit) {

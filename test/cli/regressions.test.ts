@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { parseInitSpec } from "../../src/core/init/initSpec.js";
+import { resolveInitializer } from "../../src/core/init/resolveInitializer.js";
+import { networkTheory } from "../../src/core/theory/networkTheory.js";
+import { onnxUnsupported } from "../../src/adapters/onnx/propagateOnnx.js";
+import { datasetFor } from "../../src/experiment/runPoint.js";
+import { plainNetwork } from "../../src/core/engine/networkSpec.js";
+import { expectOneLineError, runCli } from "./helpers.js";
+
+describe("bugs found by reading and by running every README command (issue #12)", () => {
+  it("std=infinity in a spec is Infinity, not NaN (and -inf, nan keep their meaning)", () => {
+    expect(parseInitSpec("normal(std=infinity)").params.std).toBe(Infinity);
+    expect(parseInitSpec("normal(std=Infinity)").params.std).toBe(Infinity);
+    expect(parseInitSpec("normal(mean=-inf)").params.mean).toBe(-Infinity);
+    expect(parseInitSpec("normal(mean=+infinity)").params.mean).toBe(Infinity);
+    expect(parseInitSpec("normal(std=nan)").params.std).toBeNaN();
+  });
+
+  it("--backend auto with --framework torch above the onnx threshold runs on the reference backend instead of throwing", async () => {
+    const net = { ...plainNetwork({ width: 1024, depth: 4, init: "he_normal", activation: "relu" }), framework: "torch" as const };
+    expect(onnxUnsupported({ network: net, batch: 256 })).toMatch(/torch/);
+    // 2 layers of 512 × 512 at batch 256: 2·2²⁶ multiply–adds, above the threshold
+    const r = await runCli(["propagate", "--framework", "torch", "--init", "he_normal", "--activation", "relu", "--depth", "2", "--width", "512", "--batch", "256", "--json"]);
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).backend).toBe("reference");
+  });
+
+  it("propagate --framework torch --init default: torch's default, whose σ_w² is 1/3 in the theory block", async () => {
+    const net = { ...plainNetwork({ width: 64, depth: 3, init: "default", activation: "relu" }), framework: "torch" as const };
+    expect(networkTheory(net, 1).sigmaW2[0]).toBeCloseTo(1 / 3, 12);
+    const r = await runCli(["propagate", "--framework", "torch", "--init", "default", "--activation", "relu", "--depth", "3", "--width", "64", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).theory.sigmaW2[0]).toBeCloseTo(1 / 3, 12);
+  });
+
+  it("a misspelt initializer is a usage error: exit 2, one line", async () => {
+    await expectOneLineError(["propagate", "--init", "he_normall", "--depth", "3"], /unknown initializer "he_normall"/);
+    expect((await runCli(["propagate", "--init", "he_normall", "--depth", "3"])).code).toBe(2);
+  });
+
+  it("keras he_normal is not labelled with torch's nonlinearity=leaky_relu, and keras's layer default names GlorotUniform", () => {
+    expect(resolveInitializer("he_normal", { shape: [64, 32], framework: "keras" }).spec).toBe("he_normal");
+    expect(resolveInitializer("he_normal", { shape: [32, 64], framework: "torch" }).spec).toBe("he_normal(a=0,mode=fan_in,nonlinearity=leaky_relu)");
+    expect(resolveInitializer("default", { shape: [64, 32], framework: "keras" }).frameworkName).toMatch(/GlorotUniform/);
+    expect(resolveInitializer("default", { shape: [64, 32], framework: "tfjs" }).frameworkName).toMatch(/glorotNormal/);
+    expect(() => resolveInitializer("he_normal(mode=fan_out)", { shape: [64, 32], framework: "keras" })).toThrow(/unknown parameter mode/);
+  });
+
+  it("train on mnist with every digit for training is refused: no test set would be left (was: NaN test metrics)", async () => {
+    const loader = () => ({ x: new Float64Array(10_000 * 784), y: new Int32Array(10_000), inputDim: 784, classes: 10 });
+    await expect(datasetFor({ dataset: "mnist", trainSize: 10_000, seed: 0 } as never, loader)).rejects.toThrow(/train-size: mnist has 10000 digits; use at most 9900/);
+    await expect(datasetFor({ dataset: "mnist", trainSize: 9_900, seed: 0 } as never, loader)).resolves.toMatchObject({ name: "mnist" });
+  });
+
+  it("theory phase --grid says the σ_b² axis gets half as many points", async () => {
+    const r = await runCli(["theory", "phase", "--help"]);
+    expect(r.stdout).toMatch(/24×12 grid/);
+  });
+});
