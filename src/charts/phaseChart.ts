@@ -17,10 +17,10 @@ export function phaseChart(d: PhaseDiagram): TopLevelSpec {
   const dw = d.sigmaW2.length > 1 ? (d.sigmaW2[1] - d.sigmaW2[0]) / 2 : 0.05;
   const db = d.sigmaB2.length > 1 ? (d.sigmaB2[1] - d.sigmaB2[0]) / 2 : 0.005;
   const cells = d.points
-    .filter((p) => Number.isFinite(p.xiC) || p.xiC === Infinity)
+    .filter((p) => (p.fixedPoint.kind === "finite" || p.fixedPoint.kind === "marginal") && (Number.isFinite(p.xiC) || p.xiC === Infinity))
     .map((p) => ({ w0: p.sigmaW2 - dw, w1: p.sigmaW2 + dw, b0: p.sigmaB2 - db, b1: p.sigmaB2 + db, xiC: Math.min(1000, Math.max(0.1, p.xiC)), chi1: p.chi1 }));
   const degenerate = d.points
-    .filter((p) => !(Number.isFinite(p.xiC) || p.xiC === Infinity) && (p.qStar === Infinity || p.qStar === 0))
+    .filter((p) => p.fixedPoint.kind === "grows" || p.fixedPoint.kind === "vanishes")
     .map((p) => ({ w0: p.sigmaW2 - dw, w1: p.sigmaW2 + dw, b0: p.sigmaB2 - db, b1: p.sigmaB2 + db, regime: p.qStar === Infinity ? NO_FIXED_POINT : ZERO_FIXED_POINT }));
   const line = d.critical.filter((c) => Number.isFinite(c.sigmaW2));
   return {

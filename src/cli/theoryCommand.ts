@@ -26,10 +26,11 @@ const g = (x: number) => (Number.isNaN(x) ? "nan" : x === Infinity ? "inf" : Num
 
 function summaryLines(s: MeanFieldSummary): string[] {
   const phase = !Number.isFinite(s.chi1) ? "—" : Math.abs(s.chi1 - 1) < 1e-9 ? "critical (edge of chaos)" : s.chi1 > 1 ? "chaotic" : "ordered";
+  const at = s.fixedPoint.kind === "finite" ? "√q* z" : s.fixedPoint.kind === "vanishes" ? "√q z, q → 0⁺" : s.fixedPoint.kind === "grows" ? "√q z, q → ∞" : "√q z, any q";
   return [
     `mean-field theory: ${s.activation}, σ_w² = ${s.sigmaW2}, σ_b² = ${s.sigmaB2}`,
-    `q*  = ${g(s.qStar)}   (fixed point of q ← σ_w²·E[φ(√q z)²] + σ_b²)`,
-    `χ₁  = ${g(s.chi1)}   (σ_w²·E[φ'(√q* z)²]: ${phase})`,
+    `q*  = ${s.fixedPoint.kind === "marginal" ? "every q" : g(s.qStar)}   (fixed point of q ← σ_w²·E[φ(√q z)²] + σ_b²: ${s.fixedPoint.sentence})`,
+    `χ₁  = ${g(s.chi1)}   (σ_w²·E[φ'(${at})²]: ${phase})`,
     `c*  = ${g(s.cStar)}`,
     `ξ_q = ${g(s.xiQ)}   ξ_c = ${g(s.xiC)}   trainable depth ≈ 6ξ_c = ${g(s.trainableDepth)}`,
   ];
@@ -65,8 +66,9 @@ export function theoryCommand(io: CliIo): Command {
     .action((flags: { activation: string; sigmaB2: number; json?: boolean }) => {
       const act = parseActivation(flags.activation);
       const c = criticalSigmaW2(act, flags.sigmaB2);
-      if (flags.json) return io.stdout(`${toJson({ activation: act.name, sigmaB2: flags.sigmaB2, sigmaW2: c.sigmaW2, qStar: c.qStar })}\n`);
-      io.stdout(`critical σ_w² for ${act.name} at σ_b² = ${flags.sigmaB2}: ${g(c.sigmaW2)} (q* = ${g(c.qStar)})\n`);
+      if (flags.json) return io.stdout(`${toJson({ activation: act.name, sigmaB2: flags.sigmaB2, sigmaW2: c.sigmaW2, qStar: c.qStar, kind: c.kind, fixedPoint: c.fixedPoint, sentence: c.sentence })}\n`);
+      if (c.kind === "jump") return io.stdout(`${act.name} at σ_b² = ${flags.sigmaB2}: ${c.sentence}\n`);
+      io.stdout(`critical σ_w² for ${act.name} at σ_b² = ${flags.sigmaB2}: ${g(c.sigmaW2)} (q* = ${g(c.qStar)}: ${c.sentence})\n`);
     });
 
   theory

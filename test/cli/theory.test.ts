@@ -14,7 +14,8 @@ describe("initlab theory", () => {
 
   it("critical --json gives σ_w² and q*", async () => {
     const doc = JSON.parse((await runCli(["theory", "critical", "--activation", "tanh", "--sigma-b2", "0.05", "--json"])).stdout);
-    expect(Object.keys(doc).sort()).toEqual(["activation", "qStar", "sigmaB2", "sigmaW2"]);
+    expect(Object.keys(doc).sort()).toEqual(["activation", "fixedPoint", "kind", "qStar", "sentence", "sigmaB2", "sigmaW2"]);
+    expect(doc.kind).toBe("critical");
     expect(doc.sigmaW2).toBeCloseTo(1.7609546, 6);
   });
 

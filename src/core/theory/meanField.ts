@@ -1,6 +1,8 @@
 import type { Activation } from "../engine/activations.js";
 import { brentRoot } from "../math/brent.js";
 import { gaussianExpectation, gaussianExpectationDq, gaussianPairExpectation } from "./gaussian.js";
+import type { LengthFixedPoint } from "./lengthFixedPoint.js";
+import { lengthFixedPoint } from "./lengthFixedPoint.js";
 
 /** A mean-field setting: activation and the weight and bias variances σ_w² = fan_in·Var(w), σ_b² = Var(b). */
 export interface MeanFieldParams {
@@ -40,15 +42,19 @@ export function qStar(p: MeanFieldParams): number {
     q = next;
   }
   const F = (x: number) => lengthMap(p, x) - x;
+  // a sign of F counts only beyond its rounding error (≈ 1e-12·x): L(x) − x for a map that grows by a
+  // constant (ReLU at σ_w² = 2 with a bias) rounds to 0 or below at x ≈ 1e16, which is no fixed point
+  const up = (x: number) => F(x) > 1e-12 * x;
+  const down = (x: number) => F(x) < -1e-12 * x;
   let lo = q;
   let hi = q;
-  for (let i = 0; i < 400 && !(F(lo) >= 0 && F(hi) <= 0); i++) {
-    if (F(lo) < 0) lo /= 10;
-    if (F(hi) > 0) hi *= 10;
+  for (let i = 0; i < 400 && !(up(lo) && down(hi)); i++) {
+    if (!up(lo)) lo /= 10;
+    if (!down(hi)) hi *= 10;
     if (hi > 1e200) return Infinity;
     if (lo < 1e-200) return 0;
   }
-  return F(lo) >= 0 && F(hi) <= 0 ? brentRoot(F, lo, hi) : q;
+  return up(lo) && down(hi) ? brentRoot(F, lo, hi) : q;
 }
 
 /** χ₁ = σ_w²·E[φ'(√q*·z)²] (Schoenholz et al. (2017), "Deep Information Propagation"): > 1 chaotic, < 1 ordered. */
@@ -87,8 +93,12 @@ export function depthScales(p: MeanFieldParams, q = qStar(p), c = cStar(p, q)): 
   const phi = p.activation;
   const slope = p.sigmaW2 * gaussianExpectationDq((u) => phi.f(u) ** 2, q, phi.kinks);
   const chiC = c >= 1 ? chi1(p, q) : p.sigmaW2 * gaussianPairExpectation(phi.df, phi.df, q, q, c, phi.kinks);
-  const xi = (r: number) => (Math.abs(r - 1) < 1e-12 ? Infinity : -1 / Math.log(r));
-  return { xiQ: xi(slope), xiC: xi(chiC) };
+  return { xiQ: depthScale(slope), xiC: depthScale(chiC) };
+}
+
+/** ξ = −1/ln r for a per-layer contraction r < 1; Infinity at r = 1 (within 1e-9) and beyond, where nothing converges. */
+function depthScale(r: number): number {
+  return Math.abs(r - 1) < 1e-9 || r > 1 ? Infinity : -1 / Math.log(r);
 }
 
 /** Everything `initlab theory` prints for one (σ_w², σ_b²). */
@@ -103,32 +113,60 @@ export interface MeanFieldSummary {
   xiC: number;
   /** 6ξ_c: the depth beyond which Schoenholz et al. found networks untrainable */
   trainableDepth: number;
+  /** what the length map does: a finite q*, vanishing, marginal (every q fixed) or growth without bound */
+  fixedPoint: LengthFixedPoint;
 }
 
+/** Where χ₁ and c* are evaluated when there is no finite q*: the q → 0⁺ and q → ∞ limits, and q = 1 where every q is fixed. */
+export const Q_LIMIT_SMALL = 1e-12;
+export const Q_LIMIT_LARGE = 1e12;
+
+/**
+ * q*, χ₁, c*, ξ_q, ξ_c and 6ξ_c for one (activation, σ_w², σ_b²), with the length map's regime.
+ * Without a finite fixed point, χ₁ and c* are their limits — q → 0⁺ where q vanishes (which
+ * averages both sides of a kink at 0: SELU's (λ²α² + λ²)/2), q → ∞ where it grows, any q where
+ * every q is fixed (ReLU: χ₁ = σ_w²/2 and the correlation map do not depend on q) — and ξ_q,
+ * a rate of convergence to q*, is NaN.
+ */
 export function meanField(p: MeanFieldParams): MeanFieldSummary {
-  const q = qStar(p);
-  const chi = Number.isFinite(q) ? chi1(p, q) : Number.NaN;
-  const c = Number.isFinite(q) && q > 0 ? cStar(p, q, chi) : Number.NaN;
-  const { xiQ, xiC } = Number.isFinite(q) && q > 0 ? depthScales(p, q, c) : { xiQ: Number.NaN, xiC: Number.NaN };
-  return { activation: p.activation.name, sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2, qStar: q, chi1: chi, cStar: c, xiQ, xiC, trainableDepth: 6 * xiC };
+  const fp = lengthFixedPoint((q) => lengthMap(p, q), qStar(p));
+  const q = fp.kind === "finite" ? fp.qStar : fp.kind === "vanishes" ? Q_LIMIT_SMALL : fp.kind === "grows" ? Q_LIMIT_LARGE : 1;
+  const chi = chi1(p, q);
+  const c = cStar(p, q, chi);
+  const scales = depthScales(p, q, c);
+  const xiQ = fp.kind === "finite" ? scales.xiQ : Number.NaN;
+  // growing q: the normalised correlation map's slope at c = 1 is χ₁·q^l/q^{l+1} = χ₁/factor (ReLU: 1, ξ_c = ∞)
+  const xiC = fp.kind === "grows" && c >= 1 && fp.factor !== null ? depthScale(chi / fp.factor) : scales.xiC;
+  return { activation: p.activation.name, sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2, qStar: fp.qStar, chi1: chi, cStar: c, xiQ, xiC, trainableDepth: 6 * xiC, fixedPoint: fp };
 }
 
 /**
  * The critical σ_w² for a given σ_b²: the root of χ₁(σ_w²) = 1 (the order-to-chaos transition),
- * by Brent's method after bracketing from [0.5, 2].
+ * by Brent's method after bracketing from [0.5, 2], with χ₁ as {@link meanField} computes it (its
+ * q → 0⁺ / q → ∞ limits where there is no finite q*). Where χ₁ does not cross 1 continuously but
+ * jumps over it — the length map from q⁰ = 1 switching from vanishing to growing (GELU, SiLU at
+ * σ_b² = 0) — the result is a "jump", not a critical point.
  */
-export function criticalSigmaW2(activation: Activation, sigmaB2: number): { sigmaW2: number; qStar: number } {
+export function criticalSigmaW2(activation: Activation, sigmaB2: number): { sigmaW2: number; qStar: number; kind: "critical" | "jump"; fixedPoint: LengthFixedPoint; sentence: string } {
   check({ activation, sigmaW2: 1, sigmaB2 });
-  const f = (w: number) => {
-    const p = { activation, sigmaW2: w, sigmaB2 };
-    const q = qStar(p);
-    return (Number.isFinite(q) ? chi1(p, q) : Infinity) - 1;
-  };
+  const f = (w: number) => meanField({ activation, sigmaW2: w, sigmaB2 }).chi1 - 1;
   let lo = 0.5;
   let hi = 2;
   for (let i = 0; i < 60 && f(lo) > 0; i++) lo /= 2;
   for (let i = 0; i < 60 && f(hi) < 0; i++) hi *= 2;
   if (!(f(lo) <= 0 && f(hi) >= 0)) throw new RangeError(`${activation.name}: no order-to-chaos transition found for sigma-b2 = ${sigmaB2}`);
   const w = brentRoot(f, lo, hi, 1e-13);
-  return { sigmaW2: w, qStar: qStar({ activation, sigmaW2: w, sigmaB2 }) };
+  const at = meanField({ activation, sigmaW2: w, sigmaB2 });
+  const below = meanField({ activation, sigmaW2: w * (1 - 1e-9), sigmaB2 });
+  const above = meanField({ activation, sigmaW2: w * (1 + 1e-9), sigmaB2 });
+  if (below.fixedPoint.kind !== above.fixedPoint.kind && Math.abs(above.chi1 - below.chi1) > 1e-3) {
+    return {
+      sigmaW2: w,
+      qStar: at.qStar,
+      kind: "jump",
+      fixedPoint: at.fixedPoint,
+      sentence: `no critical point: at σ_w² ≈ ${Number(w.toPrecision(8))} the length map from q⁰ = 1 switches from ${below.fixedPoint.kind} (χ₁ = ${Number(below.chi1.toPrecision(4))}) to ${above.fixedPoint.kind} (χ₁ = ${Number(above.chi1.toPrecision(4))}); χ₁ jumps over 1`,
+    };
+  }
+  return { sigmaW2: w, qStar: at.qStar, kind: "critical", fixedPoint: at.fixedPoint, sentence: at.fixedPoint.sentence };
 }
