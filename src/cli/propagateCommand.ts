@@ -89,13 +89,14 @@ export function propagateCommands(io: CliIo): Command[] {
       if (lsuv && flags.backend === "onnx") throw new Error("backend: LSUV runs on the reference backend; drop --backend onnx");
       const result = (await chooseBackend(popts, flags.backend, io)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
       const correlation = c0 === null ? null : await propagateCorrelation(run, c0);
-      const theory = networkTheory(network, flags.inputScale, c0);
+      // after LSUV the weights are rescaled: the theory follows the rescaled σ_w²
+      const theory = networkTheory(network, flags.inputScale, c0, result.lsuv ? result.lsuv.map((r) => r.totalScale) : null);
       progress.done();
       const writeReport = async (text: string) => {
         if (flags.out === undefined) return;
         const [{ propagateCharts }, { writeChartsReport }] = await Promise.all([import("../charts/propagateCharts.js"), import("../report/writeChartsReport.js")]);
         const title = `${network.init}, ${result.activation}, ${network.widths.length} layers`;
-        const html = await writeChartsReport(flags.out, `initlab propagate — ${title}`, `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, batch ${flags.batch}, seed ${flags.seed}. ${eventSentences(result.events).join("; ")}.`, propagateCharts(result, theory, title), text);
+        const html = await writeChartsReport(flags.out, `initlab propagate — ${title}`, `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, batch ${flags.batch}, seed ${flags.seed}. ${eventSentences(result.events).join("; ")}.`, propagateCharts(result, theory, title, correlation), text);
         io.stderr(`initlab: wrote ${html}\n`);
       };
       if (flags.json) {
@@ -108,17 +109,21 @@ export function propagateCommands(io: CliIo): Command[] {
       const ev = result.events;
       const marks = new Set([ev.stdNonFinite, ev.valueNonFinite, ev.stdZero, ev.allZero, L - 1].filter((x): x is number => x !== null));
       const fast = result.backend !== "reference";
+      const residual = network.residual !== null;
       const rows = result.layers
         .filter((l) => l.index % step === 0 || marks.has(l.index))
         .map((l) => {
+          // mean, std and zero fraction describe the signal passed on: the block output h + scale·branch at a
+          // block's end (no activation there, so no saturation), else the activation's output
           const sig = l.block ?? l.post;
           return [
-            String(l.index), String(l.width), g(l.pre.rms ** 2), ...(th ? [g(theory.q[l.index])] : []), g(sig.mean), g(sig.std), ...(fast ? [] : [g(l.post.zeroFraction), g(l.post.saturatedFraction)]),
+            String(l.index), String(l.width), g(l.pre.rms ** 2), ...(th ? [g(theory.q[l.index])] : []), g(sig.mean), g(sig.std), ...(fast ? [] : [g(sig.zeroFraction), l.block ? "—" : g(l.post.saturatedFraction)]),
+            ...(residual ? (l.block ? [g(l.block.averageChannelSquaredMean), g(l.block.averageChannelVariance), g(l.block.residualBranchVariance)] : ["", "", ""]) : []),
             ...(flags.backward ? [g(l.grad?.activationNorm), g(l.grad?.weightNorm), g(l.grad?.weightRatio)] : []),
             ...(correlation ? [g(correlation.layers[l.index].c), ...(th && theory.c ? [g(theory.c[l.index])] : [])] : []),
           ];
         });
-      const header = ["layer", "width", "q = E[pre²]", ...(th ? ["q theory"] : []), "mean", "std", ...(fast ? [] : ["zero frac", "saturated"]), ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []), ...(correlation ? ["c", ...(th ? ["c theory"] : [])] : [])];
+      const header = ["layer", "width", "q = E[pre²]", ...(th ? ["q theory"] : []), "mean", "std", ...(fast ? [] : ["zero frac", "saturated"]), ...(residual ? ["block: chan mean²", "chan var", "branch var"] : []), ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []), ...(correlation ? ["c", ...(th ? ["c theory"] : [])] : [])];
       const text =
         [
           `propagate: ${network.init} weights, ${result.activation}, ${L} layers, widths ${network.inputWidth}→${network.widths.join("→").slice(0, 60)}${network.widths.length > 10 ? "…" : ""}, batch ${flags.batch}`,
@@ -130,6 +135,8 @@ export function propagateCommands(io: CliIo): Command[] {
           ...[trendSentence(result.layers.map((l) => (l.block ?? l.post).std))].filter((s): s is string => s !== null).map((s) => `→ ${s}`),
           th ? `theory: mean-field q^l (Poole et al. 2016) from σ_w² = ${g(theory.sigmaW2[0])}, σ_b² = ${g(theory.sigmaB2[0])} at layer 0` : `theory: ${theory.unsupported}`,
           ...(result.loss !== null ? [`loss ${g(result.loss)} (${flags.loss})`] : []),
+          ...(fast ? [`backend ${result.backend}: zero fraction, saturation, quantiles and histograms are not computed (use --backend reference)`] : []),
+          ...(residual ? ["block columns (Brock, De & Smith 2021): average over channels of the squared batch mean and of the batch variance of the block output, and the residual branch's variance"] : []),
           ...(result.lsuv ? [`LSUV: ${result.lsuv.filter((r) => r.converged).length}/${result.lsuv.length} layers converged, ${result.lsuv.reduce((s, r) => s + r.iterations, 0)} rescalings`] : []),
         ].join("\n") + "\n";
       io.stdout(text);

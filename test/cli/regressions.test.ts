@@ -58,3 +58,43 @@ describe("bugs found by reading and by running every README command (issue #12)"
     expect(r.stdout).toMatch(/24×12 grid/);
   });
 });
+
+describe("README commands that printed the wrong thing (issue #12)", () => {
+  it("--lsuv: the theory column follows the rescaled weights (was: q theory 1.9e-6 at layer 19 beside a measured q ≈ 1)", async () => {
+    const r = JSON.parse((await runCli(["propagate", "--lsuv", "--init", "orthogonal", "--activation", "relu", "--depth", "20", "--json"])).stdout);
+    const scales = r.lsuv.map((l: { totalScale: number }) => l.totalScale);
+    expect(r.theory.sigmaW2[5]).toBeCloseTo(scales[5] ** 2, 9); // orthogonal: fan_in·E[w²] = 1, times the LSUV scale²
+    expect(r.theory.q[19]).toBeGreaterThan(0.2);
+    expect(r.layers[19].pre.rms ** 2).toBeGreaterThan(0.8);
+  });
+
+  it("Fixup residual rows: zero fraction of the block output (not of the zero-initialized branch), no saturation at a block end, Brock's block statistics printed", async () => {
+    const r = await runCli(["propagate", "--init", "he_normal", "--activation", "relu", "--residual", "2", "--branch-scale", "fixup", "--depth", "4"]);
+    const row = r.stdout.split("\n").find((l) => /^1\s/.test(l))!;
+    const cells = row.trim().split(/\s+/);
+    // layer width q mean std zero saturated chanMean² chanVar branchVar
+    expect(cells[2]).toBe("0"); // the branch's last layer is zero-initialized: its pre-activation is 0
+    expect(Number(cells[4])).toBeGreaterThan(0.9); // the block output passes the input through
+    expect(cells[5]).toBe("0"); // …with no exact zeros
+    expect(cells[6]).toBe("—");
+    expect(Number(cells[8])).toBeGreaterThan(0.9);
+    expect(cells[9]).toBe("0"); // Fixup: the branch adds nothing at initialization
+  });
+
+  it("the onnx backend says which columns it does not compute", async () => {
+    const r = await runCli(["propagate", "--backend", "onnx", "--init", "lecun_normal", "--activation", "tanh", "--depth", "3", "--width", "64", "--batch", "8"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/backend onnx: zero fraction, saturation, quantiles and histograms are not computed/);
+    expect(r.stdout.split("\n").find((l) => l.startsWith("layer"))).not.toMatch(/zero frac/);
+  });
+
+  it("--correlation is drawn in the --out report, measured beside the theory", async () => {
+    const { mkdtempSync, readdirSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "initlab-corr-"));
+    expect((await runCli(["propagate", "--init", "lecun_normal", "--activation", "tanh", "--depth", "5", "--width", "64", "--correlation", "0.5", "--out", dir])).code).toBe(0);
+    expect(readdirSync(dir)).toContain("correlation.svg");
+    expect(readFileSync(join(dir, "correlation.svg"), "utf8")).toMatch(/c theory \(mean field\)/);
+  });
+});

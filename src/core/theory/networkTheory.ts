@@ -22,12 +22,14 @@ export interface NetworkTheory {
  * 2017): with input x ~ N(0, s²), q⁰ = σ_w²·s² + σ_b², q^{l+1} = σ_w²·E[φ(√q^l z)²] + σ_b²; for two
  * inputs with correlation c₀, c⁰ = (σ_w²·c₀·s² + σ_b²)/q⁰ and
  * c^{l+1} = (σ_w²·E[φ(u₁)φ(u₂)] + σ_b²)/q^{l+1} with (u₁, u₂) at q^l and correlation c^l.
+ * @param weightScales each layer's weights were multiplied by this factor after drawing (LSUV's
+ *   total scale): σ_w² is multiplied by its square.
  * σ_w² per layer is fan_in·E[w²] of the initializer as resolved for that layer (any distribution:
  * the theory needs only second moments at infinite width). Conv layers use fan_in = k²·C_in and
  * predict interior pixels (zero padding lowers the border). Norms and residual blocks are not
  * covered (unsupported says so).
  */
-export function networkTheory(spec: NetworkSpec, inputScale: number, c0: number | null = null): NetworkTheory {
+export function networkTheory(spec: NetworkSpec, inputScale: number, c0: number | null = null, weightScales: readonly number[] | null = null): NetworkTheory {
   const none = (why: string): NetworkTheory => ({ sigmaW2: [], sigmaB2: [], q: [], c: null, unsupported: why });
   if (spec.norm) return none("mean-field prediction not implemented for normalised networks");
   if (spec.residual) return none("mean-field prediction not implemented for residual networks");
@@ -42,7 +44,8 @@ export function networkTheory(spec: NetworkSpec, inputScale: number, c0: number 
     const shape = k ? (torch ? [nOut, nIn, k, k] : [k, k, nIn, nOut]) : torch ? [nOut, nIn] : [nIn, nOut];
     const r = resolveInitializer(spec.init, { shape, framework: spec.framework });
     const mup = spec.parameterization === "mup" && sigmaW2.length === spec.widths.length - 1 ? 1 / r.fanIn : 1;
-    sigmaW2.push(r.fanIn * (r.variance + r.mean * r.mean) * mup);
+    const scale = weightScales ? weightScales[sigmaW2.length] : 1;
+    sigmaW2.push(r.fanIn * (r.variance + r.mean * r.mean) * mup * scale * scale);
     if (spec.biasInit) {
       const b = resolveInitializer(spec.biasInit, { shape: [nOut], framework: spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework });
       sigmaB2.push(b.variance + b.mean * b.mean);
