@@ -16,7 +16,9 @@ const best = (fn) => bestOf(REPEATS, fn);
  * backward pass's transposed ones (G·Wᵀ).
  */
 export async function run(log) {
-  const weights = Array.from({ length: LAYERS }, (_, l) => fillNormal(rngStream(0, "bench-w", l), new Float32Array(WIDTH * WIDTH), 0, 1 / Math.sqrt(WIDTH)));
+  const weights = Array.from({ length: LAYERS }, (_, l) =>
+    fillNormal(rngStream(0, "bench-w", l), new Float32Array(WIDTH * WIDTH), 0, 1 / Math.sqrt(WIDTH)),
+  );
   const np = runNumpy(
     `import numpy as np, time, json
 g = np.random.default_rng(0)
@@ -53,7 +55,9 @@ print(json.dumps(out))`,
       const gmac = (t) => ((LAYERS * m * WIDTH * WIDTH) / t / 1e9).toFixed(2);
       log(
         `batch ${String(m).padStart(2)} ${transB ? "G·Wᵀ" : "A·W "}  initlab wasm ${(tWasm * 1e3).toFixed(1).padStart(7)} ms (${gmac(tWasm)} GMAC/s)   TypeScript ${(tJs * 1e3).toFixed(1).padStart(7)} ms` +
-          (ref ? `   numpy ${(ref * 1e3).toFixed(1).padStart(7)} ms (${gmac(ref)} GMAC/s)   ratio time initlab/numpy ${(tWasm / ref).toFixed(2)}` : ""),
+          (ref
+            ? `   numpy ${(ref * 1e3).toFixed(1).padStart(7)} ms (${gmac(ref)} GMAC/s)   ratio time initlab/numpy ${(tWasm / ref).toFixed(2)}`
+            : ""),
       );
     }
   }

@@ -25,6 +25,9 @@ print(json.dumps(out))`,
       best = Math.min(best, (performance.now() - s) / 1000);
     }
     const ref = np?.[String(n)];
-    log(`orthogonal ${n}×${n}: initlab ${(best * 1000).toFixed(0)} ms` + (ref ? `   numpy QR ${(ref * 1000).toFixed(0)} ms   ratio initlab/numpy ${(best / ref).toFixed(2)}` : ""));
+    log(
+      `orthogonal ${n}×${n}: initlab ${(best * 1000).toFixed(0)} ms` +
+        (ref ? `   numpy QR ${(ref * 1000).toFixed(0)} ms   ratio initlab/numpy ${(best / ref).toFixed(2)}` : ""),
+    );
   }
 }

@@ -37,7 +37,9 @@ print(json.dumps({"normal64": best(lambda: g.standard_normal(out=out)), "normal3
     const theirs = ref ? N / ref / 1e6 : null;
     log(
       `${name.padEnd(16)} initlab ${mine.toFixed(1).padStart(6)} M/s` +
-        (theirs ? `   numpy ${theirs.toFixed(1).padStart(6)} M/s   ratio time initlab/numpy ${(t / ref).toFixed(2)}` : ""),
+        (theirs
+          ? `   numpy ${theirs.toFixed(1).padStart(6)} M/s   ratio time initlab/numpy ${(t / ref).toFixed(2)}`
+          : ""),
     );
   }
 }

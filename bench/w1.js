@@ -10,7 +10,11 @@ function numpyW1(log) {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync("python3", [new URL("./w1_numpy.py", import.meta.url).pathname, String(N), String(L), String(B), "1"], { env, encoding: "utf8" });
+  const r = spawnSync(
+    "python3",
+    [new URL("./w1_numpy.py", import.meta.url).pathname, String(N), String(L), String(B), "1"],
+    { env, encoding: "utf8" },
+  );
   if (r.status !== 0) {
     log(`numpy W1 unavailable: ${(r.stderr || "").trim().split("\n").pop()}`);
     return null;
@@ -29,7 +33,16 @@ export async function run(log) {
   const theirs = [];
   for (let r = 0; r < ROUNDS; r++) {
     const res = await propagateOnnx({
-      network: { inputWidth: N, widths: new Array(L).fill(N), init: "lecun_normal", biasInit: null, activation: "tanh", residual: null, norm: null, framework: null },
+      network: {
+        inputWidth: N,
+        widths: new Array(L).fill(N),
+        init: "lecun_normal",
+        biasInit: null,
+        activation: "tanh",
+        residual: null,
+        norm: null,
+        framework: null,
+      },
       batch: B,
       seed: r,
       backward: true,
@@ -39,13 +52,17 @@ export async function run(log) {
     if (np) theirs.push(np);
     log(
       `round ${r}: initlab ${(res.timings.totalMs / 1000).toFixed(2)} s (weights ${(res.timings.sampleMs / 1000).toFixed(2)} s, graph ${(res.timings.runMs / 1000).toFixed(2)} s)` +
-        (np ? `   numpy ${np.total.toFixed(2)} s (weights ${np.sample.toFixed(2)} s, compute ${np.compute.toFixed(2)} s)` : ""),
+        (np
+          ? `   numpy ${np.total.toFixed(2)} s (weights ${np.sample.toFixed(2)} s, compute ${np.compute.toFixed(2)} s)`
+          : ""),
     );
   }
   const best = (xs, f) => Math.min(...xs.map(f));
   const m = best(mine, (t) => t.totalMs / 1000);
   const mRun = best(mine, (t) => t.runMs / 1000);
-  log(`W1 best: initlab ${m.toFixed(2)} s; matmul-bound graph ${mRun.toFixed(2)} s → ${(flops / mRun / 1e9).toFixed(0)} GFLOP/s achieved (all graph time counted)`);
+  log(
+    `W1 best: initlab ${m.toFixed(2)} s; matmul-bound graph ${mRun.toFixed(2)} s → ${(flops / mRun / 1e9).toFixed(0)} GFLOP/s achieved (all graph time counted)`,
+  );
   if (theirs.length) {
     const n = best(theirs, (t) => t.total);
     const nc = best(theirs, (t) => t.compute);

@@ -9,7 +9,11 @@ if (!existsSync(fileURLToPath(main))) {
   const { execFileSync } = await import("node:child_process");
   const root = fileURLToPath(new URL("..", import.meta.url));
   process.stderr.write("initlab: building dist/ (first run in this checkout)\n");
-  execFileSync(process.execPath, [fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+  execFileSync(
+    process.execPath,
+    [fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.build.json"],
+    { cwd: root, stdio: "inherit" },
+  );
 }
 const { main: run } = await import(main.href);
 process.exitCode = await run(process.argv.slice(2));

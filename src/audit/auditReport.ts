@@ -28,7 +28,17 @@ export interface AuditReport {
   notes: string[];
 }
 
-const ACTIVATIONS_WITH_THEORY = new Set(["relu", "tanh", "sigmoid", "elu", "selu", "gelu", "softplus", "softsign", "linear"]);
+const ACTIVATIONS_WITH_THEORY = new Set([
+  "relu",
+  "tanh",
+  "sigmoid",
+  "elu",
+  "selu",
+  "gelu",
+  "softplus",
+  "softsign",
+  "linear",
+]);
 
 /**
  * Writes each layer's gain rms(out)/rms(in) into its output node, beside the mean-field
@@ -65,11 +75,17 @@ export function attachGains(prop: PropagationResult, model: AuditModel, layers: 
 const g = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x));
 
 /** The audit's answer in sentences: what made the weights, and where the signal dies. */
-export function auditSummary(model: AuditModel, layers: readonly LayerReport[], prop: PropagationResult | null): string[] {
+export function auditSummary(
+  model: AuditModel,
+  layers: readonly LayerReport[],
+  prop: PropagationResult | null,
+): string[] {
   const out: string[] = [];
   const fitted = layers.filter((l) => l.fit.family !== "unknown");
   const trained = layers.length - fitted.length;
-  out.push(`${layers.length} weight tensor(s): ${fitted.length} follow an initializer's law${trained > 0 ? `, ${trained} fit none (trained, or an unknown scheme)` : ""}.`);
+  out.push(
+    `${layers.length} weight tensor(s): ${fitted.length} follow an initializer's law${trained > 0 ? `, ${trained} fit none (trained, or an unknown scheme)` : ""}.`,
+  );
   const firstMatch = (l: LayerReport) => l.matches.find((m) => m.framework === model.origin) ?? l.matches[0];
   const named = fitted.map((l) => firstMatch(l)).filter((m) => m !== undefined);
   const counts = new Map<string, number>();
@@ -77,28 +93,46 @@ export function auditSummary(model: AuditModel, layers: readonly LayerReport[], 
   const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3);
   if (top.length > 0) out.push(`Most likely initializers: ${top.map(([k, n]) => `${k} × ${n}`).join(", ")}.`);
   const mismatched = layers.filter((l) => l.recordedCheck && !l.recordedCheck.consistent);
-  if (mismatched.length > 0) out.push(`${mismatched.length} layer(s) do not follow the initializer the file records (${mismatched.slice(0, 3).map((l) => l.name).join(", ")}${mismatched.length > 3 ? ", …" : ""}).`);
+  if (mismatched.length > 0)
+    out.push(
+      `${mismatched.length} layer(s) do not follow the initializer the file records (${mismatched
+        .slice(0, 3)
+        .map((l) => l.name)
+        .join(", ")}${mismatched.length > 3 ? ", …" : ""}).`,
+    );
   if (prop) {
     const e = prop.events;
     const at = (i: number) => {
       const n = prop.nodes[i];
       return `${n.name}${n.layer !== null ? ` (layer ${n.layer} ${layers[n.layer].name})` : ""}`;
     };
-    if (e.valueNonFinite !== null) out.push(`The signal overflows: values become non-finite at node ${e.valueNonFinite} ${at(e.valueNonFinite)}.`);
-    if (e.allZero !== null) out.push(`The signal dies: every value is exactly 0 at node ${e.allZero} ${at(e.allZero)}.`);
-    if (e.exploding !== null) out.push(`The signal explodes: std exceeds 1000× the input's at node ${e.exploding} ${at(e.exploding)}.`);
-    if (e.vanishing !== null) out.push(`The signal vanishes: std falls below 1/1000 of the input's at node ${e.vanishing} ${at(e.vanishing)}.`);
+    if (e.valueNonFinite !== null)
+      out.push(`The signal overflows: values become non-finite at node ${e.valueNonFinite} ${at(e.valueNonFinite)}.`);
+    if (e.allZero !== null)
+      out.push(`The signal dies: every value is exactly 0 at node ${e.allZero} ${at(e.allZero)}.`);
+    if (e.exploding !== null)
+      out.push(`The signal explodes: std exceeds 1000× the input's at node ${e.exploding} ${at(e.exploding)}.`);
+    if (e.vanishing !== null)
+      out.push(`The signal vanishes: std falls below 1/1000 of the input's at node ${e.vanishing} ${at(e.vanishing)}.`);
     const layerNodes = prop.nodes.filter((n) => n.layer !== null && n.gain !== null);
     if (layerNodes.length > 1 && e.valueNonFinite === null && e.allZero === null) {
       const first = prop.inputStd;
       const last = prop.nodes[prop.nodes.length - 1];
       const perLayer = (last.std / first) ** (1 / layers.length);
-      if (e.exploding === null && e.vanishing === null) out.push(`The signal stays within 1000× of the input's std through ${prop.nodes.length} nodes (input ${g(first)}, output ${g(last.std)}; × ${g(perLayer)} per layer on average).`);
+      if (e.exploding === null && e.vanishing === null)
+        out.push(
+          `The signal stays within 1000× of the input's std through ${prop.nodes.length} nodes (input ${g(first)}, output ${g(last.std)}; × ${g(perLayer)} per layer on average).`,
+        );
     }
     const saturated = prop.nodes.filter((n) => n.saturatedFraction !== null && n.saturatedFraction > 0.5);
-    if (saturated.length > 0) out.push(`${saturated.length} tanh/sigmoid node(s) have more than half their values saturated (|φ′| < 0.05): gradients through them are small.`);
+    if (saturated.length > 0)
+      out.push(
+        `${saturated.length} tanh/sigmoid node(s) have more than half their values saturated (|φ′| < 0.05): gradients through them are small.`,
+      );
   } else {
-    out.push(model.format === "safetensors" ? "No propagation: safetensors holds no graph." : "No propagation was run.");
+    out.push(
+      model.format === "safetensors" ? "No propagation: safetensors holds no graph." : "No propagation was run.",
+    );
   }
   return out;
 }
@@ -112,6 +146,11 @@ export function propagationBlock(prop: PropagationResult): NonNullable<AuditRepo
     inputs: prop.inputs,
     nodes: prop.nodes,
     events: eventLayers(prop.nodes, prop.events),
-    eventNodes: { valueNonFinite: name(prop.events.valueNonFinite), allZero: name(prop.events.allZero), exploding: name(prop.events.exploding), vanishing: name(prop.events.vanishing) },
+    eventNodes: {
+      valueNonFinite: name(prop.events.valueNonFinite),
+      allZero: name(prop.events.allZero),
+      exploding: name(prop.events.exploding),
+      vanishing: name(prop.events.vanishing),
+    },
   };
 }

@@ -21,12 +21,34 @@ export interface LayerReport {
   groups: number;
   frameworkFans: TensorAudit["frameworkFans"];
   stats: { mean: number; std: number; min: number; max: number; kurtosis: number; zeroFraction: number };
-  fit: { family: string; mean: number; std: number; bound: number | null; cut: number | null; gain: number | null; value: number | null; sparsity: number | null; test: string; statistic: number; pValue: number };
+  fit: {
+    family: string;
+    mean: number;
+    std: number;
+    bound: number | null;
+    cut: number | null;
+    gain: number | null;
+    value: number | null;
+    sparsity: number | null;
+    test: string;
+    statistic: number;
+    pValue: number;
+  };
   matches: { spec: string; framework: string; note: string; pValue: number }[];
   recorded: { spec: string; framework: string } | null;
   recordedCheck: { consistent: boolean; stdRatio: number; statistic: number; pValue: number } | null;
   distances: { spec: string; framework: string; stdRatio: number; statistic: number }[];
-  spectrum: { method: string; stableRank: number; spectralNorm: number; mpBulkEdge: number; spikes: number; alpha: number | null; alphaXmin: number | null; alphaTail: number | null; eigenvaluesComputed: number } | null;
+  spectrum: {
+    method: string;
+    stableRank: number;
+    spectralNorm: number;
+    mpBulkEdge: number;
+    spikes: number;
+    alpha: number | null;
+    alphaXmin: number | null;
+    alphaTail: number | null;
+    eigenvaluesComputed: number;
+  } | null;
   bias: { name: string; mean: number; std: number; min: number; max: number } | null;
   extras: { name: string; shape: number[]; mean: number; std: number; min: number; max: number }[];
   activation: string | null;
@@ -36,10 +58,18 @@ export interface LayerReport {
 
 /** A layer's kernel context: torch layout as stored; keras and ONNX [in, out] as keras layout. */
 export function layerContext(layer: ModelLayer, shape: readonly number[]): KernelContext {
-  return kernelContext(shape, { layout: layer.layout === "torch" ? "torch" : "keras", groups: layer.depthwise && layer.layout === "keras" ? 1 : layer.groups, transposed: layer.transposed, depthwise: layer.depthwise && layer.layout === "keras" });
+  return kernelContext(shape, {
+    layout: layer.layout === "torch" ? "torch" : "keras",
+    groups: layer.depthwise && layer.layout === "keras" ? 1 : layer.groups,
+    transposed: layer.transposed,
+    depthwise: layer.depthwise && layer.layout === "keras",
+  });
 }
 
-function brief(model: AuditModel, name: string): { name: string; shape: number[]; mean: number; std: number; min: number; max: number } | null {
+function brief(
+  model: AuditModel,
+  name: string,
+): { name: string; shape: number[]; mean: number; std: number; min: number; max: number } | null {
   const t = model.tensors.get(name);
   if (!t) return null;
   try {
@@ -65,7 +95,14 @@ export interface LayerAuditTask {
 
 /** Runs one layer's {@link auditTensor} with its own stream (seed, "audit", layer index), so results do not depend on order or thread. */
 export function runLayerAudit(t: LayerAuditTask): TensorAudit {
-  return auditTensor(t.values, t.ctx, { step: t.step, origin: t.origin, recorded: t.recorded, spectrum: t.spectrum, embedding: t.embedding, rng: rngStream(t.seed, "audit", t.index) });
+  return auditTensor(t.values, t.ctx, {
+    step: t.step,
+    origin: t.origin,
+    recorded: t.recorded,
+    spectrum: t.spectrum,
+    embedding: t.embedding,
+    rng: rngStream(t.seed, "audit", t.index),
+  });
 }
 
 /** Runs layer audits: in this thread by default, or on a pool (the CLI's worker threads). */
@@ -77,7 +114,13 @@ export type LayerAuditRunner = (task: LayerAuditTask) => Promise<TensorAudit>;
  */
 export async function auditWeights(
   model: AuditModel,
-  options: { seed: number; spectrum?: boolean; onLayer?: (done: number, total: number, name: string) => void; run?: LayerAuditRunner; concurrency?: number },
+  options: {
+    seed: number;
+    spectrum?: boolean;
+    onLayer?: (done: number, total: number, name: string) => void;
+    run?: LayerAuditRunner;
+    concurrency?: number;
+  },
 ): Promise<{ reports: LayerReport[]; audits: TensorAudit[] }> {
   const run = options.run ?? (async (t: LayerAuditTask) => runLayerAudit(t));
   let done = 0;
@@ -114,7 +157,9 @@ function layerReport(model: AuditModel, layer: ModelLayer, a: TensorAudit): Laye
   if (layer.transposed && layer.strides && layer.strides.every((x) => Number.isInteger(x) && x >= 1)) {
     const st = layer.strides.reduce((x, y) => x * y, 1);
     if (st > 1) {
-      a.findings.push(`transposed conv with strides [${layer.strides.join(",")}]: each output sums over fan_in/${st} = ${a.fans.fanIn / st} inputs on average, not the kernel's ${a.fans.fanIn}`);
+      a.findings.push(
+        `transposed conv with strides [${layer.strides.join(",")}]: each output sums over fan_in/${st} = ${a.fans.fanIn / st} inputs on average, not the kernel's ${a.fans.fanIn}`,
+      );
       a.fans = { ...a.fans, fanIn: a.fans.fanIn / st, rule: `${a.fans.rule}, fan_in / ∏strides` };
     }
   }
@@ -132,12 +177,43 @@ function layerReport(model: AuditModel, layer: ModelLayer, a: TensorAudit): Laye
     fanOut: a.fans.fanOut,
     groups: layer.depthwise && layer.layout === "keras" ? t.shape[t.shape.length - 2] : layer.groups,
     frameworkFans: a.frameworkFans,
-    stats: { mean: a.stats.mean, std: a.stats.std, min: a.stats.min, max: a.stats.max, kurtosis: a.stats.kurtosis, zeroFraction: a.stats.zeroFraction },
-    fit: { family: a.fit.family, mean: a.fit.mean, std: a.fit.std, bound: a.fit.bound, cut: a.fit.cut, gain: a.fit.gain, value: a.fit.value, sparsity: a.fit.sparsity, test: a.fit.test, statistic: a.fit.statistic, pValue: a.fit.pValue },
+    stats: {
+      mean: a.stats.mean,
+      std: a.stats.std,
+      min: a.stats.min,
+      max: a.stats.max,
+      kurtosis: a.stats.kurtosis,
+      zeroFraction: a.stats.zeroFraction,
+    },
+    fit: {
+      family: a.fit.family,
+      mean: a.fit.mean,
+      std: a.fit.std,
+      bound: a.fit.bound,
+      cut: a.fit.cut,
+      gain: a.fit.gain,
+      value: a.fit.value,
+      sparsity: a.fit.sparsity,
+      test: a.fit.test,
+      statistic: a.fit.statistic,
+      pValue: a.fit.pValue,
+    },
     matches: a.matches.map((m) => ({ spec: m.spec, framework: m.framework, note: m.note, pValue: m.pValue })),
     recorded: layer.recorded ? { spec: layer.recorded.spec, framework: layer.recorded.framework } : null,
-    recordedCheck: a.recorded ? { consistent: a.recorded.consistent, stdRatio: a.recorded.stdRatio, statistic: a.recorded.statistic, pValue: a.recorded.pValue } : null,
-    distances: a.distances.map((d) => ({ spec: d.spec, framework: d.framework, stdRatio: d.stdRatio, statistic: d.statistic })),
+    recordedCheck: a.recorded
+      ? {
+          consistent: a.recorded.consistent,
+          stdRatio: a.recorded.stdRatio,
+          statistic: a.recorded.statistic,
+          pValue: a.recorded.pValue,
+        }
+      : null,
+    distances: a.distances.map((d) => ({
+      spec: d.spec,
+      framework: d.framework,
+      stdRatio: d.stdRatio,
+      statistic: d.statistic,
+    })),
     spectrum: a.spectrum
       ? {
           method: a.spectrum.method,

@@ -26,7 +26,10 @@ const SIGMOID_SAT = (1 - Math.sqrt(1 - 0.2)) / 2;
  * the saturated fraction for tanh/sigmoid outputs, and the count of non-finite values (left out
  * of the moments; a node with any is an event).
  */
-export function nodeSignal(values: ArrayLike<number>, info: { name: string; op: string; layer: number | null; shape: number[] }): NodeSignal {
+export function nodeSignal(
+  values: ArrayLike<number>,
+  info: { name: string; op: string; layer: number | null; shape: number[] },
+): NodeSignal {
   const n = values.length;
   let sum = 0;
   let sq = 0;
@@ -43,7 +46,8 @@ export function nodeSignal(values: ArrayLike<number>, info: { name: string; op: 
     sum += v;
     sq += v * v;
     if (v === 0) zeros++;
-    if (op === "Tanh" ? Math.abs(v) > TANH_SAT : op === "Sigmoid" ? v < SIGMOID_SAT || v > 1 - SIGMOID_SAT : false) sat++;
+    if (op === "Tanh" ? Math.abs(v) > TANH_SAT : op === "Sigmoid" ? v < SIGMOID_SAT || v > 1 - SIGMOID_SAT : false)
+      sat++;
   }
   const count = n - bad;
   const mean = count > 0 ? sum / count : NaN;
@@ -89,7 +93,8 @@ export function signalEvents(nodes: readonly NodeSignal[], inputStd: number): Si
     if (ev.allZero === null && s.zeroFraction === 1) ev.allZero = i;
     if (s.layer === null) continue;
     if (ev.exploding === null && inputStd > 0 && s.std > EVENT_FACTOR * inputStd) ev.exploding = i;
-    if (ev.vanishing === null && inputStd > 0 && s.zeroFraction < 1 && s.std < inputStd / EVENT_FACTOR) ev.vanishing = i;
+    if (ev.vanishing === null && inputStd > 0 && s.zeroFraction < 1 && s.std < inputStd / EVENT_FACTOR)
+      ev.vanishing = i;
   }
   return ev;
 }

@@ -22,15 +22,25 @@ export interface PropagationResult {
  * becomes `batch`; `override` (from `--input-shape name=1x3x224x224`) replaces the whole shape.
  * @throws a one-line error naming the input and the flag to pass when another dim is dynamic.
  */
-export function resolveInputShape(name: string, shape: readonly (number | string)[], batch: number, override: readonly number[] | undefined): number[] {
+export function resolveInputShape(
+  name: string,
+  shape: readonly (number | string)[],
+  batch: number,
+  override: readonly number[] | undefined,
+): number[] {
   if (override) {
-    if (override.length !== shape.length && shape.length > 0) throw new RangeError(`--input-shape: ${name} has ${shape.length} dims [${shape.join(",")}], got ${override.length} (${override.join("x")})`);
+    if (override.length !== shape.length && shape.length > 0)
+      throw new RangeError(
+        `--input-shape: ${name} has ${shape.length} dims [${shape.join(",")}], got ${override.length} (${override.join("x")})`,
+      );
     return [...override];
   }
   return shape.map((d, i) => {
     if (typeof d === "number" && d > 0) return d;
     if (i === 0) return batch;
-    throw new RangeError(`--input-shape: input ${JSON.stringify(name)} has a dynamic dimension ${JSON.stringify(d)} at axis ${i}; pass --input-shape ${name}=${shape.map((x, j) => (j === 0 ? batch : typeof x === "number" && x > 0 ? x : "N")).join("x")}`);
+    throw new RangeError(
+      `--input-shape: input ${JSON.stringify(name)} has a dynamic dimension ${JSON.stringify(d)} at axis ${i}; pass --input-shape ${name}=${shape.map((x, j) => (j === 0 ? batch : typeof x === "number" && x > 0 ? x : "N")).join("x")}`,
+    );
   });
 }
 
@@ -42,16 +52,29 @@ export function vocabularyFor(model: AuditModel, input: string): number | null {
 }
 
 /** Mean-field gain of a dense/conv layer on input x: √(fan_in·E[w²] + E[b²]/E[x²]) — E[(Wx + b)²] = fan_in·E[w²]·E[x²] + E[b²] for independent zero-mean weights. */
-export function predictedLayerGain(fanIn: number, weightMeanSquare: number, biasMeanSquare: number, inputMeanSquare: number): number {
+export function predictedLayerGain(
+  fanIn: number,
+  weightMeanSquare: number,
+  biasMeanSquare: number,
+  inputMeanSquare: number,
+): number {
   return Math.sqrt(fanIn * weightMeanSquare + (inputMeanSquare > 0 ? biasMeanSquare / inputMeanSquare : 0));
 }
 
 /** Events as layer indices: the event node's layer, or the last layer before it. */
-export function eventLayers(nodes: readonly NodeSignal[], events: SignalEvents): Record<keyof SignalEvents, number | null> {
+export function eventLayers(
+  nodes: readonly NodeSignal[],
+  events: SignalEvents,
+): Record<keyof SignalEvents, number | null> {
   const layerAt = (i: number | null) => {
     if (i === null) return null;
     for (let j = i; j >= 0; j--) if (nodes[j].layer !== null) return nodes[j].layer;
     return null;
   };
-  return { valueNonFinite: layerAt(events.valueNonFinite), allZero: layerAt(events.allZero), exploding: layerAt(events.exploding), vanishing: layerAt(events.vanishing) };
+  return {
+    valueNonFinite: layerAt(events.valueNonFinite),
+    allZero: layerAt(events.allZero),
+    exploding: layerAt(events.exploding),
+    vanishing: layerAt(events.vanishing),
+  };
 }

@@ -14,7 +14,10 @@ export interface ReinitRule {
 
 /** A glob as a whole-string regular expression: `*` any run of characters, `?` one character, everything else literal. */
 export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${body}$`);
 }
 
@@ -23,7 +26,10 @@ export function globToRegExp(glob: string): RegExp {
  * with rules, the first rule whose glob matches the layer's name or its weight's name.
  * @returns layer index → spec
  */
-export function planReinit(model: AuditModel, what: { spec: string } | { rules: readonly ReinitRule[] }): Map<number, string> {
+export function planReinit(
+  model: AuditModel,
+  what: { spec: string } | { rules: readonly ReinitRule[] },
+): Map<number, string> {
   const plan = new Map<number, string>();
   model.layers.forEach((l, i) => {
     if ("spec" in what) {
@@ -42,7 +48,11 @@ export function planReinit(model: AuditModel, what: { spec: string } | { rules: 
  * a depthwise [k…, in, mult] has the same memory order as [k…, 1, in·mult]).
  * @param from the layout `values` are in; `shape` is their shape in that layout
  */
-export function permuteKernel(values: ArrayLike<number>, shape: readonly number[], from: "torch" | "keras"): Float64Array {
+export function permuteKernel(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  from: "torch" | "keras",
+): Float64Array {
   const out = new Float64Array(values.length);
   if (shape.length < 2) {
     out.set(Array.from(values));
@@ -72,7 +82,11 @@ export function permuteKernel(values: ArrayLike<number>, shape: readonly number[
  * and permuted back to the file's). Layer i draws from the stream (seed, "reinit", i).
  * @returns weight tensor name → values in the file's layout
  */
-export function drawReinit(model: AuditModel, plan: ReadonlyMap<number, string>, options: { seed: number; framework: Framework | null }): Map<string, Float64Array> {
+export function drawReinit(
+  model: AuditModel,
+  plan: ReadonlyMap<number, string>,
+  options: { seed: number; framework: Framework | null },
+): Map<string, Float64Array> {
   const out = new Map<string, Float64Array>();
   for (const [i, spec] of plan) {
     const layer = model.layers[i];
@@ -81,11 +95,32 @@ export function drawReinit(model: AuditModel, plan: ReadonlyMap<number, string>,
     const rng = rngStream(options.seed, "reinit", i);
     const target = options.framework ? frameworkLayout(options.framework) : ctx.layout;
     if (target === ctx.layout) {
-      const v = initialize(spec, { shape: ctx.shape, layout: options.framework ? undefined : ctx.layout, framework: options.framework, groups: ctx.groups, transposed: ctx.transposed, depthwise: ctx.depthwise }, rng);
+      const v = initialize(
+        spec,
+        {
+          shape: ctx.shape,
+          layout: options.framework ? undefined : ctx.layout,
+          framework: options.framework,
+          groups: ctx.groups,
+          transposed: ctx.transposed,
+          depthwise: ctx.depthwise,
+        },
+        rng,
+      );
       out.set(layer.weight, v.values);
     } else {
       const tr = translateShape(ctx, target);
-      const v = initialize(spec, { shape: tr.shape, framework: options.framework, groups: tr.groups, transposed: ctx.transposed, depthwise: tr.depthwise }, rng);
+      const v = initialize(
+        spec,
+        {
+          shape: tr.shape,
+          framework: options.framework,
+          groups: tr.groups,
+          transposed: ctx.transposed,
+          depthwise: tr.depthwise,
+        },
+        rng,
+      );
       out.set(layer.weight, permuteKernel(v.values, tr.shape, target));
     }
   }

@@ -24,7 +24,11 @@ export function weightStdChart(r: AuditReport): TopLevelSpec {
       { name: "torch default 1/√(3·fan_in)", values: ls.map((l) => 1 / Math.sqrt(3 * l.fanIn)), dashed: true },
       { name: "LeCun 1/√fan_in", values: ls.map((l) => 1 / Math.sqrt(l.fanIn)), dashed: true },
       { name: "He √(2/fan_in)", values: ls.map((l) => Math.sqrt(2 / l.fanIn)), dashed: true },
-      { name: "Glorot √(2/(fan_in+fan_out))", values: ls.map((l) => Math.sqrt(2 / (l.fanIn + l.fanOut))), dashed: true },
+      {
+        name: "Glorot √(2/(fan_in+fan_out))",
+        values: ls.map((l) => Math.sqrt(2 / (l.fanIn + l.fanOut))),
+        dashed: true,
+      },
     ],
     "layer (index in the table)",
   );
@@ -38,7 +42,10 @@ export function propagationChart(r: AuditReport): TopLevelSpec | null {
     `Std of a random batch (${p.batch}) through the graph`,
     "std",
     [
-      { name: "every node", values: p.nodes.map((n) => (n.nonFinite > 0 ? Infinity : n.zeroFraction === 1 ? 0 : n.std)) },
+      {
+        name: "every node",
+        values: p.nodes.map((n) => (n.nonFinite > 0 ? Infinity : n.zeroFraction === 1 ? 0 : n.std)),
+      },
     ],
     "node (graph order)",
   );
@@ -69,12 +76,19 @@ export function esdChart(r: AuditReport, audits: readonly TensorAudit[]): TopLev
     for (const l of s.eigenvalues) counts[Math.min(BINS - 1, Math.floor(l / width))]++;
     const k = Math.min(s.rows, s.cols);
     const known = s.eigenvalues.length;
-    counts.forEach((c, b) => rows.push({ panel, kind: "ESD", x: b * width, x2: (b + 1) * width, density: c / (k * width) }));
+    counts.forEach((c, b) =>
+      rows.push({ panel, kind: "ESD", x: b * width, x2: (b + 1) * width, density: c / (k * width) }),
+    );
     // the density diverges like 1/√λ at 0 for square matrices: draw it up to 1.5× the histogram's tallest bar
     const cap = (1.5 * Math.max(...counts)) / (k * width);
     for (let j = 0; j <= 120 && known === k; j++) {
       const x = edge.lower + ((edge.upper - edge.lower) * j) / 120;
-      const d = marchenkoPasturDensity(Math.min(Math.max(x, edge.lower + 1e-9 * edge.upper), edge.upper * (1 - 1e-9)), s.rows, s.cols, variance);
+      const d = marchenkoPasturDensity(
+        Math.min(Math.max(x, edge.lower + 1e-9 * edge.upper), edge.upper * (1 - 1e-9)),
+        s.rows,
+        s.cols,
+        variance,
+      );
       if (d <= cap) rows.push({ panel, kind: "Marchenko–Pastur", x, density: d });
     }
   }
@@ -92,7 +106,11 @@ export function esdChart(r: AuditReport, audits: readonly TensorAudit[]): TopLev
         {
           transform: [{ filter: "datum.kind === 'ESD'" }],
           mark: { type: "rect", color: "#0072B2", opacity: 0.75 },
-          encoding: { x: { field: "x", type: "quantitative", title: "λ" }, x2: { field: "x2" }, y: { field: "density", type: "quantitative", title: "density" } },
+          encoding: {
+            x: { field: "x", type: "quantitative", title: "λ" },
+            x2: { field: "x2" },
+            y: { field: "density", type: "quantitative", title: "density" },
+          },
         },
         {
           transform: [{ filter: "datum.kind !== 'ESD'" }],
@@ -108,10 +126,28 @@ export function esdChart(r: AuditReport, audits: readonly TensorAudit[]): TopLev
 /** The audit report's charts. */
 export function auditCharts(r: AuditReport, audits: readonly TensorAudit[]): NamedChart[] {
   const charts: NamedChart[] = [];
-  if (r.layers.length > 0) charts.push({ id: "weight-std", caption: "Measured weight std per layer (solid) and the std each classic scheme gives for the layer's real fans (dashed).", spec: weightStdChart(r) });
+  if (r.layers.length > 0)
+    charts.push({
+      id: "weight-std",
+      caption:
+        "Measured weight std per layer (solid) and the std each classic scheme gives for the layer's real fans (dashed).",
+      spec: weightStdChart(r),
+    });
   const p = propagationChart(r);
-  if (p) charts.push({ id: "propagation", caption: "Std of the random input batch at every node of the graph; a rule marks the first node with a non-finite value or all zeros.", spec: p });
+  if (p)
+    charts.push({
+      id: "propagation",
+      caption:
+        "Std of the random input batch at every node of the graph; a rule marks the first node with a non-finite value or all zeros.",
+      spec: p,
+    });
   const e = esdChart(r, audits);
-  if (e) charts.push({ id: "esd", caption: "Histogram of the eigenvalues of WᵀW (λ = singular value²) and the Marchenko–Pastur density for a random matrix of the same shape and entry variance: eigenvalues far beyond its right edge are structure (learned, or not random).", spec: e });
+  if (e)
+    charts.push({
+      id: "esd",
+      caption:
+        "Histogram of the eigenvalues of WᵀW (λ = singular value²) and the Marchenko–Pastur density for a random matrix of the same shape and entry variance: eigenvalues far beyond its right edge are structure (learned, or not random).",
+      spec: e,
+    });
   return charts;
 }

@@ -32,7 +32,8 @@ export function histogramHeatmap(title: string, layers: LayerHistogram[]): TopLe
   for (const h of layers) {
     const total = h.counts.reduce((s, c) => s + c, 0) + h.zeros + h.nonFinite || 1;
     cells.push({ layer: h.layer, bin: "0", order: lo - 2, fraction: h.zeros / total });
-    for (let d = lo; d <= hi; d++) cells.push({ layer: h.layer, bin: `1e${d}`, order: d, fraction: (h.counts[d - h.lowDecade] ?? 0) / total });
+    for (let d = lo; d <= hi; d++)
+      cells.push({ layer: h.layer, bin: `1e${d}`, order: d, fraction: (h.counts[d - h.lowDecade] ?? 0) / total });
     cells.push({ layer: h.layer, bin: "inf/nan", order: hi + 2, fraction: h.nonFinite / total });
   }
   return {
@@ -44,7 +45,13 @@ export function histogramHeatmap(title: string, layers: LayerHistogram[]): TopLe
     data: { values: cells },
     mark: { type: "rect" },
     encoding: {
-      x: { field: "bin", type: "ordinal", sort: { field: "order" }, title: "|value| (decade)", axis: { labelAngle: -60, labelOverlap: "greedy" } },
+      x: {
+        field: "bin",
+        type: "ordinal",
+        sort: { field: "order" },
+        title: "|value| (decade)",
+        axis: { labelAngle: -60, labelOverlap: "greedy" },
+      },
       y: { field: "layer", type: "ordinal", title: "layer", axis: { labelOverlap: "greedy" } },
       color: { field: "fraction", type: "quantitative", title: "fraction", scale: { scheme: "viridis" } },
       tooltip: [{ field: "layer" }, { field: "bin" }, { field: "fraction", format: ".3f" }],
@@ -59,7 +66,9 @@ export function histogramHeatmap(title: string, layers: LayerHistogram[]): TopLe
  * row). Exact zeros and non-finite values are listed in the tooltip-free edge bins "0" and "inf/nan".
  */
 export function histogramRidgeline(title: string, layers: LayerHistogram[]): TopLevelSpec {
-  const heat = histogramHeatmap(title, layers) as unknown as { data: { values: { layer: number; bin: string; order: number; fraction: number }[] } };
+  const heat = histogramHeatmap(title, layers) as unknown as {
+    data: { values: { layer: number; bin: string; order: number; fraction: number }[] };
+  };
   const rows = heat.data.values;
   const step = 16;
   return {
@@ -67,15 +76,35 @@ export function histogramRidgeline(title: string, layers: LayerHistogram[]): Top
     title,
     config: { ...chartConfig, view: { stroke: null } },
     data: { values: rows },
-    facet: { row: { field: "layer", type: "ordinal", title: "layer", header: { labelAngle: 0, labelAlign: "right", labelFontSize: 9 } } },
+    facet: {
+      row: {
+        field: "layer",
+        type: "ordinal",
+        title: "layer",
+        header: { labelAngle: 0, labelAlign: "right", labelFontSize: 9 },
+      },
+    },
     spacing: 0,
     bounds: "flush",
     spec: {
       width: 540,
       height: step,
-      mark: { type: "area", interpolate: "monotone", fillOpacity: 0.75, stroke: "#0072B2", strokeWidth: 0.6, color: "#56B4E9" },
+      mark: {
+        type: "area",
+        interpolate: "monotone",
+        fillOpacity: 0.75,
+        stroke: "#0072B2",
+        strokeWidth: 0.6,
+        color: "#56B4E9",
+      },
       encoding: {
-        x: { field: "bin", type: "ordinal", sort: { field: "order" }, title: "|value| (decade)", axis: { labelAngle: -60, labelOverlap: "greedy", grid: false } },
+        x: {
+          field: "bin",
+          type: "ordinal",
+          sort: { field: "order" },
+          title: "|value| (decade)",
+          axis: { labelAngle: -60, labelOverlap: "greedy", grid: false },
+        },
         y: { field: "fraction", type: "quantitative", axis: null, scale: { range: [step, -2.5 * step] } },
       },
     },

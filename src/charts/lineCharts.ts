@@ -20,7 +20,12 @@ export const MARKED_POINTS = 40;
  * 0 drawn as a vertical rule labelled in words. The y domain is built from finite positive
  * points only, so the chart never goes blank.
  */
-export function logSignalChart(title: string, yTitle: string, series: readonly LayerSeries[], xTitle = "layer"): TopLevelSpec {
+export function logSignalChart(
+  title: string,
+  yTitle: string,
+  series: readonly LayerSeries[],
+  xTitle = "layer",
+): TopLevelSpec {
   const points: (SeriesPoint & { dashed: boolean })[] = [];
   const found: SeriesEvent[] = [];
   for (const s of series) {
@@ -51,7 +56,18 @@ export function logSignalChart(title: string, yTitle: string, series: readonly L
           x: { field: "layer", type: "quantitative", title: xTitle, axis: { tickMinStep: 1, format: "d" } },
           y: { field: "value", type: "quantitative", title: yTitle, scale: { type: "log" }, axis: { format: ".0e" } },
           color,
-          strokeDash: { field: "dashed", type: "nominal", scale: { domain: [false, true], range: [[1, 0], [6, 3]] }, legend: null },
+          strokeDash: {
+            field: "dashed",
+            type: "nominal",
+            scale: {
+              domain: [false, true],
+              range: [
+                [1, 0],
+                [6, 3],
+              ],
+            },
+            legend: null,
+          },
         },
       },
       {
@@ -62,7 +78,15 @@ export function logSignalChart(title: string, yTitle: string, series: readonly L
       ...(["right", "left"] as const).map((side) => ({
         data: { name: "events" },
         transform: [{ filter: `datum.side === '${side}'` }],
-        mark: { type: "text", align: side, dx: side === "right" ? -4 : 4, dy: 0, angle: 0, fontSize: 11, fontWeight: "bold" },
+        mark: {
+          type: "text",
+          align: side,
+          dx: side === "right" ? -4 : 4,
+          dy: 0,
+          angle: 0,
+          fontSize: 11,
+          fontWeight: "bold",
+        },
         encoding: {
           x: { field: "layer", type: "quantitative" },
           y: { value: 12 },
@@ -99,17 +123,15 @@ export function lineChart(
       },
     });
   }
-  layers.push(
-    {
-      data: { name: "rows" },
-      mark: { type: "line", strokeWidth: 1.6 },
-      encoding: {
-        x: { field: "x", type: "quantitative", title: xTitle, axis: { tickMinStep: 1, format: "d" } },
-        y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: false }, axis: { format: "~g" } },
-        color: { field: "series", type: "nominal", title: null, scale: { domain: names } },
-      },
+  layers.push({
+    data: { name: "rows" },
+    mark: { type: "line", strokeWidth: 1.6 },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: xTitle, axis: { tickMinStep: 1, format: "d" } },
+      y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: false }, axis: { format: "~g" } },
+      color: { field: "series", type: "nominal", title: null, scale: { domain: names } },
     },
-  );
+  });
   if (reference) {
     layers.push({
       data: { values: [reference] },

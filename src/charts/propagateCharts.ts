@@ -9,20 +9,30 @@ import { lineChart, logSignalChart } from "./lineCharts.js";
  * backward pass — the gradient norms per layer; with two correlated inputs, their correlation c^l
  * beside the mean-field c^l.
  */
-export function propagateCharts(r: PropagateResult, theory: NetworkTheory | null, title: string, correlation: { c0: number; layers: { c: number }[] } | null = null): NamedChart[] {
+export function propagateCharts(
+  r: PropagateResult,
+  theory: NetworkTheory | null,
+  title: string,
+  correlation: { c0: number; layers: { c: number }[] } | null = null,
+): NamedChart[] {
   const charts: NamedChart[] = [
     {
       id: "signal",
       caption: `std of each layer's output (${r.dtype}, accumulate ${r.accumulate}); where it becomes inf or exactly 0 is marked.`,
-      spec: logSignalChart(`${title}: std per layer`, "std (log scale)", [{ name: "forward std", values: r.layers.map((l) => (l.block ?? l.post).std) }]),
+      spec: logSignalChart(`${title}: std per layer`, "std (log scale)", [
+        { name: "forward std", values: r.layers.map((l) => (l.block ?? l.post).std) },
+      ]),
     },
   ];
   const q = r.layers.map((l) => l.pre.rms ** 2);
   const series: LayerSeries[] = [{ name: "q measured = E[pre²]", values: q }];
-  if (theory && theory.unsupported === null) series.push({ name: "q theory (mean field)", values: theory.q, dashed: true });
+  if (theory && theory.unsupported === null)
+    series.push({ name: "q theory (mean field)", values: theory.q, dashed: true });
   charts.push({
     id: "q-theory",
-    caption: theory?.unsupported ? `q per layer (${theory.unsupported}).` : "q^l measured beside the mean-field prediction q^{l+1} = σ_w²·E[φ(√q^l z)²] + σ_b².",
+    caption: theory?.unsupported
+      ? `q per layer (${theory.unsupported}).`
+      : "q^l measured beside the mean-field prediction q^{l+1} = σ_w²·E[φ(√q^l z)²] + σ_b².",
     spec: logSignalChart(`${title}: q per layer, measured and predicted`, "q (log scale)", series),
   });
   if (r.layers[0]?.grad) {

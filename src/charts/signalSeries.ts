@@ -21,7 +21,10 @@ export interface SeriesEvent {
  * @param series name shown in the legend.
  * @param values value per layer, indexed by layer.
  */
-export function signalSeries(series: string, values: readonly number[]): { points: SeriesPoint[]; events: SeriesEvent[] } {
+export function signalSeries(
+  series: string,
+  values: readonly number[],
+): { points: SeriesPoint[]; events: SeriesEvent[] } {
   const points: SeriesPoint[] = [];
   const events: SeriesEvent[] = [];
   for (let layer = 0; layer < values.length; layer++) {

@@ -35,7 +35,10 @@ export function randomWalkBand(n: number, layers: number): { name: string; lower
 export function studyCharts(r: SeedStudyResult): NamedChart[] {
   const layerNames = (k: number) => `W${k + 1}`;
   const gradientSeries = (rows: number[][]) =>
-    Array.from({ length: rows[0]?.length ?? 0 }, (_, l) => ({ name: layerNames(l), values: rows.map((row) => row[l]) }));
+    Array.from({ length: rows[0]?.length ?? 0 }, (_, l) => ({
+      name: layerNames(l),
+      values: rows.map((row) => row[l]),
+    }));
   return [
     {
       id: "exploding-vanishing",
@@ -60,12 +63,22 @@ export function studyCharts(r: SeedStudyResult): NamedChart[] {
     {
       id: "gradients-lecun",
       caption: "Mean of each layer's weight gradient per epoch, 1/√n (LeCun normal) init.",
-      spec: lineChart("Mean gradient per layer, 1/√n init", "epoch", "mean ∂loss/∂W", gradientSeries(r.gradients.lecun.meanGradient)),
+      spec: lineChart(
+        "Mean gradient per layer, 1/√n init",
+        "epoch",
+        "mean ∂loss/∂W",
+        gradientSeries(r.gradients.lecun.meanGradient),
+      ),
     },
     {
       id: "gradients-xavier",
       caption: "Mean of each layer's weight gradient per epoch, Xavier-uniform init.",
-      spec: lineChart("Mean gradient per layer, Xavier init", "epoch", "mean ∂loss/∂W", gradientSeries(r.gradients.xavier.meanGradient)),
+      spec: lineChart(
+        "Mean gradient per layer, Xavier init",
+        "epoch",
+        "mean ∂loss/∂W",
+        gradientSeries(r.gradients.xavier.meanGradient),
+      ),
     },
     {
       id: "loss",

@@ -9,12 +9,24 @@ export interface SweepRow {
   result: Record<string, unknown>;
 }
 
-type Layer = { index: number; std: number | string; q: number | string; qTheory: number | string | null; gradWeightNorm: number | string | null };
+type Layer = {
+  index: number;
+  std: number | string;
+  q: number | string;
+  qTheory: number | string | null;
+  gradWeightNorm: number | string | null;
+};
 
 const num = (v: unknown) => (typeof v === "number" ? v : Number(v));
 const logOk = (v: number) => Number.isFinite(v) && v > 0;
 
-function facetLines(title: string, yTitle: string, rows: { label: string; x: number; y: number; series: string }[], log: boolean, xTitle = "layer"): TopLevelSpec {
+function facetLines(
+  title: string,
+  yTitle: string,
+  rows: { label: string; x: number; y: number; series: string }[],
+  log: boolean,
+  xTitle = "layer",
+): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
@@ -28,7 +40,13 @@ function facetLines(title: string, yTitle: string, rows: { label: string; x: num
       mark: { type: "line", strokeWidth: 1.4 },
       encoding: {
         x: { field: "x", type: "quantitative", title: xTitle },
-        y: { field: "y", type: "quantitative", title: yTitle, scale: log ? { type: "log" } : { zero: false }, axis: log ? { format: ".0e" } : {} },
+        y: {
+          field: "y",
+          type: "quantitative",
+          title: yTitle,
+          scale: log ? { type: "log" } : { zero: false },
+          axis: log ? { format: ".0e" } : {},
+        },
         color: { field: "series", type: "nominal", title: null },
         strokeDash: { field: "series", type: "nominal", legend: null },
       },
@@ -57,12 +75,28 @@ export function sweepCharts(experiment: "propagate" | "train", rows: SweepRow[])
       ]),
     );
     return [
-      { id: "loss", caption: "Loss per epoch (epoch 0 = before training), one panel per point.", spec: facetLines("Loss per epoch", "loss", loss.filter((d) => Number.isFinite(d.y)), false, "epoch") },
-      { id: "accuracy", caption: "Accuracy per epoch, one panel per point.", spec: facetLines("Accuracy per epoch", "accuracy", acc, false, "epoch") },
+      {
+        id: "loss",
+        caption: "Loss per epoch (epoch 0 = before training), one panel per point.",
+        spec: facetLines(
+          "Loss per epoch",
+          "loss",
+          loss.filter((d) => Number.isFinite(d.y)),
+          false,
+          "epoch",
+        ),
+      },
+      {
+        id: "accuracy",
+        caption: "Accuracy per epoch, one panel per point.",
+        spec: facetLines("Accuracy per epoch", "accuracy", acc, false, "epoch"),
+      },
     ];
   }
   const layers = (r: SweepRow) => r.result.layers as Layer[];
-  const std = rows.flatMap((r) => layers(r).map((l) => ({ label: r.label, x: l.index, y: num(l.std), series: "std" }))).filter((d) => logOk(d.y));
+  const std = rows
+    .flatMap((r) => layers(r).map((l) => ({ label: r.label, x: l.index, y: num(l.std), series: "std" })))
+    .filter((d) => logOk(d.y));
   const grad = rows
     .flatMap((r) => layers(r).map((l) => ({ label: r.label, x: l.index, y: num(l.gradWeightNorm), series: "‖∂L/∂W‖" })))
     .filter((d) => logOk(d.y));
@@ -75,8 +109,20 @@ export function sweepCharts(experiment: "propagate" | "train", rows: SweepRow[])
     )
     .filter((d) => logOk(d.y));
   return [
-    { id: "std", caption: "std of each layer's output, one panel per point (log scale).", spec: facetLines("Std per layer", "std", std, true) },
-    { id: "gradients", caption: "Norm of each layer's weight gradient, one panel per point (log scale).", spec: facetLines("Gradient norm per layer", "‖∂L/∂W‖", grad, true) },
-    { id: "theory", caption: "q^l = E[pre²] measured (solid) and predicted by mean-field theory (dashed), one panel per point.", spec: facetLines("Measured vs mean-field q per layer", "q", q, true) },
+    {
+      id: "std",
+      caption: "std of each layer's output, one panel per point (log scale).",
+      spec: facetLines("Std per layer", "std", std, true),
+    },
+    {
+      id: "gradients",
+      caption: "Norm of each layer's weight gradient, one panel per point (log scale).",
+      spec: facetLines("Gradient norm per layer", "‖∂L/∂W‖", grad, true),
+    },
+    {
+      id: "theory",
+      caption: "q^l = E[pre²] measured (solid) and predicted by mean-field theory (dashed), one panel per point.",
+      spec: facetLines("Measured vs mean-field q per layer", "q", q, true),
+    },
   ];
 }

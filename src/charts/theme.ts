@@ -2,7 +2,16 @@
  * Shared look of every initlab chart (CLI reports and web lab): DejaVu Sans so Node (resvg) and
  * browsers draw the same glyphs, and the Okabe & Ito (2008) colour-blind-safe palette.
  */
-export const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"] as const;
+export const OKABE_ITO = [
+  "#0072B2",
+  "#E69F00",
+  "#009E73",
+  "#D55E00",
+  "#CC79A7",
+  "#56B4E9",
+  "#F0E442",
+  "#000000",
+] as const;
 
 export const CHART_FONT = "DejaVu Sans, sans-serif";
 

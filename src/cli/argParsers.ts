@@ -5,7 +5,8 @@ import { DTYPES } from "../core/index.js";
 /** Parses `--seed`: an integer from 0 to 2⁵³−1 (0 is a seed). */
 export function parseSeedArg(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`seed must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}.`);
+  if (!Number.isSafeInteger(n))
+    throw new InvalidArgumentError(`seed must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}.`);
   return n;
 }
 
@@ -13,7 +14,8 @@ export function parseSeedArg(value: string): number {
 export function positiveIntArg(name: string, max: number): (value: string) => number {
   return (value) => {
     const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be an integer from 1 to ${max}.`);
+    if (!Number.isSafeInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer from 1 to ${max}.`);
     return n;
   };
 }

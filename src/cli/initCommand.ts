@@ -1,8 +1,23 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { Dtype, Framework, Layout, ResolvedInitializer } from "../core/index.js";
 import {
-  calculateGain, DTYPES, formatBytes, FRAMEWORKS, GAIN_NONLINEARITIES, initialize, initMemoryBytes, INITIALIZERS, kernelContext,
-  LAYOUTS, orthogonalityError, orthogonalMatrixView, resolveInitializer, rngStream, sampleStats, toJson, translateShape,
+  calculateGain,
+  DTYPES,
+  formatBytes,
+  FRAMEWORKS,
+  GAIN_NONLINEARITIES,
+  initialize,
+  initMemoryBytes,
+  INITIALIZERS,
+  kernelContext,
+  LAYOUTS,
+  orthogonalityError,
+  orthogonalMatrixView,
+  resolveInitializer,
+  rngStream,
+  sampleStats,
+  toJson,
+  translateShape,
 } from "../core/index.js";
 import { describeDistribution } from "../report/describeInit.js";
 import { formatTable } from "../report/table.js";
@@ -39,7 +54,12 @@ interface KernelFlags {
 function kernelOptions(cmd: Command): Command {
   return cmd
     .requiredOption("--shape <dims>", "kernel shape, e.g. 3,3,64,128", parseShape)
-    .addOption(new Option("--layout <layout>", "axis order: torch [out, in, k…] or keras [k…, in, out] (default: the framework's, else keras)").choices(LAYOUTS))
+    .addOption(
+      new Option(
+        "--layout <layout>",
+        "axis order: torch [out, in, k…] or keras [k…, in, out] (default: the framework's, else keras)",
+      ).choices(LAYOUTS),
+    )
     .option("--groups <g>", "grouped convolution: number of groups", positiveIntArg("groups", 1 << 20))
     .option("--transposed", "the kernel of a transposed convolution")
     .option("--depthwise", "a keras DepthwiseConv kernel [k…, in, multiplier]");
@@ -75,7 +95,9 @@ const num = (x: number | null) => (x === null ? "—" : Number.isInteger(x) ? St
 
 /** `initlab init …`: the initializer catalog. */
 export function initCommand(io: CliIo): Command {
-  const init = new Command("init").description("the initializer catalog: list, inspect, compare across frameworks, gains");
+  const init = new Command("init").description(
+    "the initializer catalog: list, inspect, compare across frameworks, gains",
+  );
 
   init
     .command("list")
@@ -94,7 +116,12 @@ export function initCommand(io: CliIo): Command {
       io.stdout(
         `${formatTable(
           ["name", "formula", "frameworks", "paper"],
-          rows.map((r) => [[r.name, ...r.aliases].join(" / "), r.formula, Object.keys(r.frameworks).join(",") || "initlab", r.paper]),
+          rows.map((r) => [
+            [r.name, ...r.aliases].join(" / "),
+            r.formula,
+            Object.keys(r.frameworks).join(",") || "initlab",
+            r.paper,
+          ]),
         )}\n`,
       );
     });
@@ -107,14 +134,28 @@ export function initCommand(io: CliIo): Command {
   )
     .addOption(new Option("--framework <name>", "reproduce a framework's exact semantics").choices(FRAMEWORKS))
     .option("--seed <n>", "random seed for the sample", parseSeedArg, 0)
-    .addOption(new Option("--dtype <dtype>", "dtype the sample is rounded to").choices(DTYPES).default("float32").argParser(parseDtypeArg))
+    .addOption(
+      new Option("--dtype <dtype>", "dtype the sample is rounded to")
+        .choices(DTYPES)
+        .default("float32")
+        .argParser(parseDtypeArg),
+    )
     .option("--json", "print one JSON document")
     .action((spec: string, flags: KernelFlags & { seed: number; dtype: Dtype; json?: boolean }) => {
-      const opts = { shape: flags.shape, framework: flags.framework ?? null, layout: flags.layout, groups: flags.groups, transposed: flags.transposed, depthwise: flags.depthwise };
+      const opts = {
+        shape: flags.shape,
+        framework: flags.framework ?? null,
+        layout: flags.layout,
+        groups: flags.groups,
+        transposed: flags.transposed,
+        depthwise: flags.depthwise,
+      };
       const resolved = resolveInitializer(spec, opts);
       const bytes = initMemoryBytes(resolved);
       if (bytes > MAX_INIT_BYTES) {
-        throw new Error(`shape: [${flags.shape.join(",")}] would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_INIT_BYTES)}); use a smaller shape`);
+        throw new Error(
+          `shape: [${flags.shape.join(",")}] would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_INIT_BYTES)}); use a smaller shape`,
+        );
       }
       const { values } = initialize(spec, opts, rngStream(flags.seed, "init", resolved.initializer), flags.dtype);
       const doc = inspectJson(resolved, values, flags.seed, flags.dtype);
@@ -127,7 +168,8 @@ export function initCommand(io: CliIo): Command {
         `variance: ${num(doc.variance)} analytic${doc.targetVariance !== null ? `; intended ${num(doc.targetVariance)}` : ""}${doc.bound !== null ? `; bound ${num(doc.bound)}` : ""}`,
         `sample (seed ${doc.sample.seed}, ${doc.sample.dtype}, ${doc.sample.count} values): mean ${num(doc.sample.mean)}, std ${num(doc.sample.std)}, variance ${num(doc.sample.variance)}, min ${num(doc.sample.min)}, max ${num(doc.sample.max)}`,
       ];
-      if (doc.orthogonalityError !== null) lines.push(`orthogonality error max|QᵀQ − I|: ${doc.orthogonalityError.toExponential(2)}`);
+      if (doc.orthogonalityError !== null)
+        lines.push(`orthogonality error max|QᵀQ − I|: ${doc.orthogonalityError.toExponential(2)}`);
       if (doc.bias) lines.push(`layer bias: ${doc.bias}`);
       lines.push(doc.quirks.length ? `quirks:\n${doc.quirks.map((q) => `  - ${q}`).join("\n")}` : "quirks: none");
       io.stdout(`${lines.join("\n")}\n`);
@@ -141,23 +183,72 @@ export function initCommand(io: CliIo): Command {
   )
     .option("--json", "print JSON")
     .action((spec: string, flags: KernelFlags & { json?: boolean }) => {
-      const ctx = kernelContext(flags.shape, { layout: flags.layout ?? "keras", groups: flags.groups, transposed: flags.transposed, depthwise: flags.depthwise });
+      const ctx = kernelContext(flags.shape, {
+        layout: flags.layout ?? "keras",
+        groups: flags.groups,
+        transposed: flags.transposed,
+        depthwise: flags.depthwise,
+      });
       const rows = [null, ...FRAMEWORKS].map((fw) => {
         const layout = fw === "torch" ? "torch" : "keras";
-        const t = fw === null ? { shape: [...ctx.shape], groups: ctx.groups, depthwise: ctx.depthwise } : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
+        const t =
+          fw === null
+            ? { shape: [...ctx.shape], groups: ctx.groups, depthwise: ctx.depthwise }
+            : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
         try {
-          const r = resolveInitializer(spec, { shape: t.shape, framework: fw, layout: fw === null ? ctx.layout : layout, groups: t.groups, transposed: ctx.transposed, depthwise: t.depthwise });
-          return { framework: fw ?? "initlab", name: r.frameworkName ?? r.spec, shape: t.shape, fanIn: r.fanIn, fanOut: r.fanOut, distribution: describeDistribution(r.params), variance: r.variance, targetVariance: r.targetVariance, quirks: r.quirks, error: null };
+          const r = resolveInitializer(spec, {
+            shape: t.shape,
+            framework: fw,
+            layout: fw === null ? ctx.layout : layout,
+            groups: t.groups,
+            transposed: ctx.transposed,
+            depthwise: t.depthwise,
+          });
+          return {
+            framework: fw ?? "initlab",
+            name: r.frameworkName ?? r.spec,
+            shape: t.shape,
+            fanIn: r.fanIn,
+            fanOut: r.fanOut,
+            distribution: describeDistribution(r.params),
+            variance: r.variance,
+            targetVariance: r.targetVariance,
+            quirks: r.quirks,
+            error: null,
+          };
         } catch (e) {
-          return { framework: fw ?? "initlab", name: null, shape: t.shape, fanIn: null, fanOut: null, distribution: null, variance: null, targetVariance: null, quirks: [], error: (e as Error).message };
+          return {
+            framework: fw ?? "initlab",
+            name: null,
+            shape: t.shape,
+            fanIn: null,
+            fanOut: null,
+            distribution: null,
+            variance: null,
+            targetVariance: null,
+            quirks: [],
+            error: (e as Error).message,
+          };
         }
       });
       if (flags.json) return io.stdout(`${toJson(rows)}\n`);
       const table = formatTable(
         ["framework", "name", "shape", "fan_in", "fan_out", "distribution", "variance", "intended"],
-        rows.map((r) => [r.framework, r.name ?? "—", `[${r.shape.join(",")}]`, num(r.fanIn), num(r.fanOut), r.distribution ?? (r.error ? "n/a" : "—"), num(r.variance), num(r.targetVariance)]),
+        rows.map((r) => [
+          r.framework,
+          r.name ?? "—",
+          `[${r.shape.join(",")}]`,
+          num(r.fanIn),
+          num(r.fanOut),
+          r.distribution ?? (r.error ? "n/a" : "—"),
+          num(r.variance),
+          num(r.targetVariance),
+        ]),
       );
-      const notes = rows.flatMap((r) => [...r.quirks.map((q) => `${r.framework}: ${q}`), ...(r.error ? [`${r.framework}: ${r.error}`] : [])]);
+      const notes = rows.flatMap((r) => [
+        ...r.quirks.map((q) => `${r.framework}: ${q}`),
+        ...(r.error ? [`${r.framework}: ${r.error}`] : []),
+      ]);
       io.stdout(`${table}\n${notes.length ? `\n${notes.map((n) => `- ${n}`).join("\n")}\n` : ""}`);
     });
 

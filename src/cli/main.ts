@@ -14,7 +14,11 @@ function configure(command: Command, io: CliIo): void {
   command
     .exitOverride()
     .showSuggestionAfterError(false)
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`initlab: ${text.trimStart()}`) });
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(`initlab: ${text.trimStart()}`),
+    });
   for (const sub of command.commands) configure(sub, io);
 }
 
@@ -24,7 +28,16 @@ export function buildProgram(io: CliIo): Command {
     .description("initlab: study, choose and audit weight initialization in deep neural networks")
     .version("0.1.0")
     .enablePositionalOptions();
-  for (const command of [studyCommand(io), initCommand(io), ...propagateCommands(io), theoryCommand(io), ...sweepCommands(io), trainCommand(io), auditCommand(io)]) program.addCommand(command);
+  for (const command of [
+    studyCommand(io),
+    initCommand(io),
+    ...propagateCommands(io),
+    theoryCommand(io),
+    ...sweepCommands(io),
+    trainCommand(io),
+    auditCommand(io),
+  ])
+    program.addCommand(command);
   configure(program, io);
   return program;
 }
@@ -40,7 +53,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      )
+        return 0;
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);

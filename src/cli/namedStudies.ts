@@ -9,7 +9,11 @@ import { progressReporter } from "./progressReporter.js";
 const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
 /** Runs `initlab study he2015|schoenholz2017|selu2017`: text (or JSON) and, with an out folder, a report with charts. */
-export async function runNamedStudy(name: "he2015" | "schoenholz2017" | "selu2017", o: { seed: number; epochs?: number; json?: boolean; out?: string }, io: CliIo): Promise<void> {
+export async function runNamedStudy(
+  name: "he2015" | "schoenholz2017" | "selu2017",
+  o: { seed: number; epochs?: number; json?: boolean; out?: string },
+  io: CliIo,
+): Promise<void> {
   const progress = progressReporter(io);
   let doc: unknown;
   let text: string[];
@@ -29,8 +33,25 @@ export async function runNamedStudy(name: "he2015" | "schoenholz2017" | "selu201
       `→ He's Var = 2/fan_in keeps the ReLU signal's second moment, so the loss falls from ${f(r.runs[0].history[0].trainLoss)} to ${f(r.runs[0].history.at(-1)!.trainLoss)}; Glorot's 1/n halves it every layer (2⁻³⁰ after 30), the first layers get gradients of ~${r.runs[1].history[0].gradNorms[0].toExponential(0)}, and the loss stays at ${f(r.runs[1].history.at(-1)!.trainLoss)} ≈ ln 10 = 2.303.`,
     ];
     charts = [
-      { id: "he2015-loss", caption: "Training loss per epoch (0 = before training).", spec: lineChart("he2015: training loss, 30-layer ReLU on MNIST", "epoch", "train loss", r.runs.map((run) => ({ name: run.init, values: run.history.map((h) => h.trainLoss) }))) },
-      { id: "he2015-gradients", caption: "‖∂L/∂W‖ per layer before training.", spec: logSignalChart("he2015: gradient norm per layer at init", "‖∂L/∂W‖ (log)", r.runs.map((run) => ({ name: run.init, values: run.history[0].gradNorms }))) },
+      {
+        id: "he2015-loss",
+        caption: "Training loss per epoch (0 = before training).",
+        spec: lineChart(
+          "he2015: training loss, 30-layer ReLU on MNIST",
+          "epoch",
+          "train loss",
+          r.runs.map((run) => ({ name: run.init, values: run.history.map((h) => h.trainLoss) })),
+        ),
+      },
+      {
+        id: "he2015-gradients",
+        caption: "‖∂L/∂W‖ per layer before training.",
+        spec: logSignalChart(
+          "he2015: gradient norm per layer at init",
+          "‖∂L/∂W‖ (log)",
+          r.runs.map((run) => ({ name: run.init, values: run.history[0].gradNorms })),
+        ),
+      },
     ];
   } else if (name === "schoenholz2017") {
     const r = await schoenholz2017({ seed: o.seed, epochs: o.epochs, onProgress: progress.listener });
@@ -49,7 +70,15 @@ export async function runNamedStudy(name: "he2015" | "schoenholz2017" | "selu201
       {
         id: "schoenholz2017",
         caption: "Test accuracy against depth for each σ_w² (chance = 0.25).",
-        spec: lineChart("schoenholz2017: test accuracy vs depth (tanh)", "depth index", "test accuracy", ws.map((w) => ({ name: `σ_w² = ${w} (6ξ_c = ${f(6 * r.cells.find((c) => c.sigmaW2 === w)!.xiC, 0)})`, values: r.cells.filter((c) => c.sigmaW2 === w).map((c) => c.testAccuracy) }))),
+        spec: lineChart(
+          "schoenholz2017: test accuracy vs depth (tanh)",
+          "depth index",
+          "test accuracy",
+          ws.map((w) => ({
+            name: `σ_w² = ${w} (6ξ_c = ${f(6 * r.cells.find((c) => c.sigmaW2 === w)!.xiC, 0)})`,
+            values: r.cells.filter((c) => c.sigmaW2 === w).map((c) => c.testAccuracy),
+          })),
+        ),
       },
     ];
   } else {
@@ -57,10 +86,23 @@ export async function runNamedStudy(name: "he2015" | "schoenholz2017" | "selu201
     doc = r;
     text = [
       `selu2017 — Klambauer et al. (2017): ${r.settings.depth} layers of width ${r.settings.width}, batch ${r.settings.batch}, float32; theory for SELU at σ_w² = 1: q* = ${f(r.theory.qStar, 6)}, χ₁ = ${f(r.theory.chi1, 4)}`,
-      ...r.runs.map((run) => `${`${run.activation} + ${run.init}`.padEnd(22)} mean ${f(run.mean[0])} → ${f(run.mean.at(-1)!)}; variance ${run.variance[0].toPrecision(3)} → ${run.variance.at(-1)!.toPrecision(3)}`),
+      ...r.runs.map(
+        (run) =>
+          `${`${run.activation} + ${run.init}`.padEnd(22)} mean ${f(run.mean[0])} → ${f(run.mean.at(-1)!)}; variance ${run.variance[0].toPrecision(3)} → ${run.variance.at(-1)!.toPrecision(3)}`,
+      ),
       "→ SELU with LeCun-normal weights holds mean 0 and variance 1 through depth (its fixed point); ReLU with Glorot halves the variance per layer; tanh with Glorot lets it fade.",
     ];
-    charts = [{ id: "selu2017", caption: "Post-activation variance per layer.", spec: logSignalChart("selu2017: variance per layer", "variance (log)", r.runs.map((run) => ({ name: `${run.activation} + ${run.init}`, values: run.variance }))) }];
+    charts = [
+      {
+        id: "selu2017",
+        caption: "Post-activation variance per layer.",
+        spec: logSignalChart(
+          "selu2017: variance per layer",
+          "variance (log)",
+          r.runs.map((run) => ({ name: `${run.activation} + ${run.init}`, values: run.variance })),
+        ),
+      },
+    ];
   }
   progress.done();
   io.stdout(o.json ? `${toJson(doc)}\n` : `${text.join("\n")}\n`);

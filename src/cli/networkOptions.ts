@@ -1,6 +1,18 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { Dtype, Framework, NetworkSpec } from "../core/index.js";
-import { defaultAccumulate, DTYPES, exactBackendBytes, formatBytes, FRAMEWORKS, networkMemoryBytes, networkWeightCount, findInitializer, parseActivation, parseInitSpec, resolveInitializer } from "../core/index.js";
+import {
+  defaultAccumulate,
+  DTYPES,
+  exactBackendBytes,
+  formatBytes,
+  FRAMEWORKS,
+  networkMemoryBytes,
+  networkWeightCount,
+  findInitializer,
+  parseActivation,
+  parseInitSpec,
+  resolveInitializer,
+} from "../core/index.js";
 import { dtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
 
 /** Refuse runs that would keep more than this alive (the machine has 24 GiB). */
@@ -31,13 +43,15 @@ export interface NetworkFlags {
 
 function parseWidths(value: string): number[] {
   const w = value.split(",").map((p) => (/^\d+$/.test(p.trim()) ? Number(p) : Number.NaN));
-  if (w.some((x) => !Number.isSafeInteger(x) || x < 1)) throw new InvalidArgumentError("widths must be positive integers separated by commas, e.g. 784,256,256,10.");
+  if (w.some((x) => !Number.isSafeInteger(x) || x < 1))
+    throw new InvalidArgumentError("widths must be positive integers separated by commas, e.g. 784,256,256,10.");
   return w;
 }
 
 function parsePositive(value: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("must be a finite number >= 0.");
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError("must be a finite number >= 0.");
   return n;
 }
 
@@ -68,10 +82,21 @@ export function addNetworkOptions(cmd: Command, defaults: { batch: number }): Co
     .addOption(new Option("--norm <kind>", "normalise every pre-activation").choices(["layer", "batch"]))
     .option("--input-scale <s>", "x ~ N(0, s²)", parsePositive, 1)
     .addOption(new Option("--dtype <dtype>", "storage dtype").choices(DTYPES).default("float32").argParser(dtypeArg()))
-    .addOption(new Option("--accumulate <dtype>", "matmul/reduction dtype (default: float32 for 16-bit dtypes, else the dtype)").choices(DTYPES).argParser(dtypeArg()))
+    .addOption(
+      new Option("--accumulate <dtype>", "matmul/reduction dtype (default: float32 for 16-bit dtypes, else the dtype)")
+        .choices(DTYPES)
+        .argParser(dtypeArg()),
+    )
     .addOption(new Option("--framework <name>", "initializer semantics of a framework").choices(FRAMEWORKS))
     .option("--seed <n>", "random seed (0 is a seed)", parseSeedArg, 0)
-    .addOption(new Option("--parameterization <p>", "standard, or mup: the output layer scaled by 1/√fan_in (Var 1/fan_in² with lecun init)").choices(["standard", "mup"]).default("standard"))
+    .addOption(
+      new Option(
+        "--parameterization <p>",
+        "standard, or mup: the output layer scaled by 1/√fan_in (Var 1/fan_in² with lecun init)",
+      )
+        .choices(["standard", "mup"])
+        .default("standard"),
+    )
     .option("--conv <k>", "Conv2D layers with k×k kernels (widths are then channels)", positiveIntArg("conv", 99))
     .option("--stride <s>", "conv stride", positiveIntArg("stride", 99), 1)
     .addOption(new Option("--padding <p>", "conv padding").choices(["same", "valid"]).default("same"))
@@ -80,7 +105,8 @@ export function addNetworkOptions(cmd: Command, defaults: { batch: number }): Co
 
 function parseImage(value: string): [number, number] {
   const m = /^(\d+)x(\d+)$/.exec(value.trim());
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new InvalidArgumentError("image must be HxW with positive integers, e.g. 32x32.");
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+    throw new InvalidArgumentError("image must be HxW with positive integers, e.g. 32x32.");
   return [Number(m[1]), Number(m[2])];
 }
 
@@ -88,11 +114,12 @@ function parseImage(value: string): [number, number] {
 export function networkFromFlags(f: NetworkFlags): NetworkSpec {
   const widths = f.widths ?? new Array(f.depth + 1).fill(f.width);
   if (widths.length < 2) throw new Error("widths: need the input width and at least one layer width");
-  let branchScale: number | "fixup" = 1;
+  let branchScale: number | "fixup";
   if (f.branchScale === "fixup") branchScale = "fixup";
   else {
     const s = Number(f.branchScale);
-    if (!Number.isFinite(s) || s < 0) throw new Error(`branch-scale: must be a number >= 0 or fixup, got ${f.branchScale}`);
+    if (!Number.isFinite(s) || s < 0)
+      throw new Error(`branch-scale: must be a number >= 0 or fixup, got ${f.branchScale}`);
     branchScale = s;
   }
   const network: NetworkSpec = {
@@ -105,16 +132,28 @@ export function networkFromFlags(f: NetworkFlags): NetworkSpec {
     norm: f.norm ?? null,
     framework: f.framework ?? null,
     parameterization: f.parameterization,
-    conv: f.conv ? { kernel: f.conv, stride: f.stride, padding: f.padding, height: f.image[0], width: f.image[1] } : null,
+    conv: f.conv
+      ? { kernel: f.conv, stride: f.stride, padding: f.padding, height: f.image[0], width: f.image[1] }
+      : null,
   };
   // resolve once so a bad initializer parameter fails before anything is allocated
   const k = network.conv?.kernel;
-  const first = k ? (network.framework === "torch" ? [network.widths[0], network.inputWidth, k, k] : [k, k, network.inputWidth, network.widths[0]]) : network.framework === "torch" ? [network.widths[0], network.inputWidth] : [network.inputWidth, network.widths[0]];
+  const first = k
+    ? network.framework === "torch"
+      ? [network.widths[0], network.inputWidth, k, k]
+      : [k, k, network.inputWidth, network.widths[0]]
+    : network.framework === "torch"
+      ? [network.widths[0], network.inputWidth]
+      : [network.inputWidth, network.widths[0]];
   resolveInitializer(network.init, { shape: first, framework: network.framework });
   // and the float32 copies the exact WebAssembly matmul keeps (propagate, sweeps)
-  const bytes = networkMemoryBytes(network, f.batch) + exactBackendBytes(f.accumulate ?? defaultAccumulate(f.dtype), networkWeightCount(network));
+  const bytes =
+    networkMemoryBytes(network, f.batch) +
+    exactBackendBytes(f.accumulate ?? defaultAccumulate(f.dtype), networkWeightCount(network));
   if (bytes > MAX_RUN_BYTES) {
-    throw new Error(`size: this network and batch would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_RUN_BYTES)}); reduce --depth, --width or --batch`);
+    throw new Error(
+      `size: this network and batch would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_RUN_BYTES)}); reduce --depth, --width or --batch`,
+    );
   }
   return network;
 }

@@ -1,13 +1,37 @@
 import { Command, Option } from "commander";
 import type { PropagateOptions, PropagateResult } from "../core/index.js";
-import { defaultAccumulate, exactBackend, jacobianSpectrum, networkTheory, networkWeightCount, propagate, propagateCorrelation, signalTrend, toJson, TREND_FACTOR } from "../core/index.js";
+import {
+  defaultAccumulate,
+  exactBackend,
+  jacobianSpectrum,
+  networkTheory,
+  networkWeightCount,
+  propagate,
+  propagateCorrelation,
+  signalTrend,
+  toJson,
+  TREND_FACTOR,
+} from "../core/index.js";
 import { formatTable } from "../report/table.js";
 import type { CliIo } from "./io.js";
 import type { NetworkFlags } from "./networkOptions.js";
 import { addNetworkOptions, networkFromFlags } from "./networkOptions.js";
 import { progressReporter } from "./progressReporter.js";
 
-const g = (x: number | null | undefined) => (x === null || x === undefined ? "—" : Number.isNaN(x) ? "nan" : !Number.isFinite(x) ? (x > 0 ? "inf" : "-inf") : x === 0 ? "0" : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toPrecision(4));
+const g = (x: number | null | undefined) =>
+  x === null || x === undefined
+    ? "—"
+    : Number.isNaN(x)
+      ? "nan"
+      : !Number.isFinite(x)
+        ? x > 0
+          ? "inf"
+          : "-inf"
+        : x === 0
+          ? "0"
+          : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3
+            ? x.toExponential(3)
+            : x.toPrecision(4);
 
 function parseCorrelation(value: string): number {
   const c = Number(value);
@@ -18,7 +42,11 @@ function parseCorrelation(value: string): number {
 /** Multiply–adds above which `auto` moves a plain float32 network to onnxruntime. */
 export const ONNX_AUTO_MACS = 2 ** 26;
 
-async function chooseBackend(o: PropagateOptions, wanted: "auto" | "reference" | "onnx", io: CliIo): Promise<"reference" | "onnx"> {
+async function chooseBackend(
+  o: PropagateOptions,
+  wanted: "auto" | "reference" | "onnx",
+  io: CliIo,
+): Promise<"reference" | "onnx"> {
   if (wanted === "reference" || o.lsuv) return "reference";
   const { onnxRuntimeAvailable, ONNX_RUNTIME_MISSING } = await import("../adapters/onnx/onnxRuntime.js");
   const available = await onnxRuntimeAvailable();
@@ -36,7 +64,8 @@ async function chooseBackend(o: PropagateOptions, wanted: "auto" | "reference" |
     prev = w;
   }
   const onnx = why === null && macs >= ONNX_AUTO_MACS;
-  if (onnx && !available) io.stderr(`initlab: ${ONNX_RUNTIME_MISSING}: running on the exact TypeScript backend (slower)\n`);
+  if (onnx && !available)
+    io.stderr(`initlab: ${ONNX_RUNTIME_MISSING}: running on the exact TypeScript backend (slower)\n`);
   return onnx && available ? "onnx" : "reference";
 }
 
@@ -66,88 +95,204 @@ export function trendSentence(stds: readonly number[]): string | null {
 
 /** `initlab propagate` and `initlab jacobian`. */
 export function propagateCommands(io: CliIo): Command[] {
-  const prop = addNetworkOptions(new Command("propagate").description("push a batch through a freshly initialized network; per-layer forward (and backward) statistics"), { batch: 64 })
+  const prop = addNetworkOptions(
+    new Command("propagate").description(
+      "push a batch through a freshly initialized network; per-layer forward (and backward) statistics",
+    ),
+    { batch: 64 },
+  )
     .option("--backward", "also propagate the gradient of the loss back")
-    .addOption(new Option("--loss <loss>", "loss for --backward").choices(["sum-squares", "mse"]).default("sum-squares"))
+    .addOption(
+      new Option("--loss <loss>", "loss for --backward").choices(["sum-squares", "mse"]).default("sum-squares"),
+    )
     .option("--correlation <c0>", "also propagate two inputs with correlation c0 and report c per layer")
     .option("--lsuv", "rescale each layer by LSUV on the input batch first (Mishkin & Matas 2016)")
     .option("--lsuv-tol <tol>", "LSUV: stop when |Var − 1| < tol", "0.1")
     .option("--lsuv-iterations <n>", "LSUV: at most n rescalings a layer", "10")
-    .addOption(new Option("--backend <name>", "compute backend: reference (every dtype, exact), onnx (float32, fast), auto (onnx for large plain float32 nets)").choices(["auto", "reference", "onnx"]).default("auto"))
+    .addOption(
+      new Option(
+        "--backend <name>",
+        "compute backend: reference (every dtype, exact), onnx (float32, fast), auto (onnx for large plain float32 nets)",
+      )
+        .choices(["auto", "reference", "onnx"])
+        .default("auto"),
+    )
     .option("--json", "print one JSON document")
     .option("--out <dir>", "also write index.html with SVG/PNG charts (signal, q measured vs theory, gradients)")
-    .action(async (flags: NetworkFlags & { out?: string; backward?: boolean; loss: "sum-squares" | "mse"; correlation?: string; json?: boolean; backend: "auto" | "reference" | "onnx"; lsuv?: boolean; lsuvTol: string; lsuvIterations: string }) => {
-      const network = networkFromFlags(flags);
-      const c0 = flags.correlation === undefined ? null : parseCorrelation(flags.correlation);
-      const run = { network, batch: flags.batch, inputScale: flags.inputScale, dtype: flags.dtype, accumulate: flags.accumulate, seed: flags.seed };
-      const progress = progressReporter(io);
-      const lsuv = flags.lsuv ? { tol: Number(flags.lsuvTol), maxIterations: Number(flags.lsuvIterations) } : null;
-      if (lsuv && !(lsuv.tol > 0)) throw new Error(`lsuv-tol: must be a number > 0, got ${flags.lsuvTol}`);
-      if (lsuv && !(Number.isInteger(lsuv.maxIterations) && lsuv.maxIterations >= 0)) throw new Error(`lsuv-iterations: must be an integer >= 0, got ${flags.lsuvIterations}`);
-      const acc = run.accumulate ?? defaultAccumulate(run.dtype);
-      const popts = { ...run, backward: flags.backward ?? false, loss: flags.loss, backend: exactBackend(acc, networkWeightCount(network)), onProgress: progress.listener, lsuv };
-      if (lsuv && flags.backend === "onnx") throw new Error("backend: LSUV runs on the reference backend; drop --backend onnx");
-      const result = (await chooseBackend(popts, flags.backend, io)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
-      const correlation = c0 === null ? null : await propagateCorrelation(run, c0);
-      // after LSUV the weights are rescaled: the theory follows the rescaled σ_w²
-      const theory = networkTheory(network, flags.inputScale, c0, result.lsuv ? result.lsuv.map((r) => r.totalScale) : null);
-      progress.done();
-      const writeReport = async (text: string) => {
-        if (flags.out === undefined) return;
-        const [{ propagateCharts }, { writeChartsReport }] = await Promise.all([import("../charts/propagateCharts.js"), import("../report/writeChartsReport.js")]);
-        const title = `${network.init}, ${result.activation}, ${network.widths.length} layers`;
-        const html = await writeChartsReport(flags.out, `initlab propagate — ${title}`, `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, batch ${flags.batch}, seed ${flags.seed}. ${eventSentences(result.events).join("; ")}.`, propagateCharts(result, theory, title, correlation), text);
-        io.stderr(`initlab: wrote ${html}\n`);
-      };
-      if (flags.json) {
-        io.stdout(`${toJson({ ...result, seed: flags.seed, network, correlation, theory })}\n`);
-        return writeReport(toJson({ ...result, seed: flags.seed, network, theory }, 1));
-      }
-      const th = theory.unsupported === null;
-      const L = result.layers.length;
-      const step = L <= 60 ? 1 : Math.ceil(L / 50);
-      const ev = result.events;
-      const marks = new Set([ev.stdNonFinite, ev.valueNonFinite, ev.stdZero, ev.allZero, L - 1].filter((x): x is number => x !== null));
-      const fast = result.backend !== "reference";
-      const residual = network.residual !== null;
-      const rows = result.layers
-        .filter((l) => l.index % step === 0 || marks.has(l.index))
-        .map((l) => {
-          // mean, std and zero fraction describe the signal passed on: the block output h + scale·branch at a
-          // block's end (no activation there, so no saturation), else the activation's output
-          const sig = l.block ?? l.post;
-          return [
-            String(l.index), String(l.width), g(l.pre.rms ** 2), ...(th ? [g(theory.q[l.index])] : []), g(sig.mean), g(sig.std), ...(fast ? [] : [g(sig.zeroFraction), l.block ? "—" : g(l.post.saturatedFraction)]),
-            ...(residual ? (l.block ? [g(l.block.averageChannelSquaredMean), g(l.block.averageChannelVariance), g(l.block.residualBranchVariance)] : ["", "", ""]) : []),
-            ...(flags.backward ? [g(l.grad?.activationNorm), g(l.grad?.weightNorm), g(l.grad?.weightRatio)] : []),
-            ...(correlation ? [g(correlation.layers[l.index].c), ...(th && theory.c ? [g(theory.c[l.index])] : [])] : []),
-          ];
-        });
-      const header = ["layer", "width", "q = E[pre²]", ...(th ? ["q theory"] : []), "mean", "std", ...(fast ? [] : ["zero frac", "saturated"]), ...(residual ? ["block: chan mean²", "chan var", "branch var"] : []), ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []), ...(correlation ? ["c", ...(th ? ["c theory"] : [])] : [])];
-      const text =
-        [
-          `propagate: ${network.init} weights, ${result.activation}, ${L} layers, widths ${network.inputWidth}→${network.widths.join("→").slice(0, 60)}${network.widths.length > 10 ? "…" : ""}, batch ${flags.batch}`,
-          `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, seed ${flags.seed}${network.norm ? `, ${network.norm} norm` : ""}${network.residual ? `, residual blocks of ${network.residual.branchDepth} (scale ${network.residual.branchScale})` : ""}`,
-          "",
-          formatTable(header, rows),
-          "",
-          ...eventSentences(ev).map((s) => `→ ${s}`),
-          ...[trendSentence(result.layers.map((l) => (l.block ?? l.post).std))].filter((s): s is string => s !== null).map((s) => `→ ${s}`),
-          th ? `theory: mean-field q^l (Poole et al. 2016) from σ_w² = ${g(theory.sigmaW2[0])}, σ_b² = ${g(theory.sigmaB2[0])} at layer 0` : `theory: ${theory.unsupported}`,
-          ...(result.loss !== null ? [`loss ${g(result.loss)} (${flags.loss})`] : []),
-          ...(fast ? [`backend ${result.backend}: zero fraction, saturation, quantiles and histograms are not computed (use --backend reference)`] : []),
-          ...(residual ? ["block columns (Brock, De & Smith 2021): average over channels of the squared batch mean and of the batch variance of the block output, and the residual branch's variance"] : []),
-          ...(result.lsuv ? [`LSUV: ${result.lsuv.filter((r) => r.converged).length}/${result.lsuv.length} layers converged, ${result.lsuv.reduce((s, r) => s + r.iterations, 0)} rescalings`] : []),
-        ].join("\n") + "\n";
-      io.stdout(text);
-      await writeReport(text);
-    });
+    .action(
+      async (
+        flags: NetworkFlags & {
+          out?: string;
+          backward?: boolean;
+          loss: "sum-squares" | "mse";
+          correlation?: string;
+          json?: boolean;
+          backend: "auto" | "reference" | "onnx";
+          lsuv?: boolean;
+          lsuvTol: string;
+          lsuvIterations: string;
+        },
+      ) => {
+        const network = networkFromFlags(flags);
+        const c0 = flags.correlation === undefined ? null : parseCorrelation(flags.correlation);
+        const run = {
+          network,
+          batch: flags.batch,
+          inputScale: flags.inputScale,
+          dtype: flags.dtype,
+          accumulate: flags.accumulate,
+          seed: flags.seed,
+        };
+        const progress = progressReporter(io);
+        const lsuv = flags.lsuv ? { tol: Number(flags.lsuvTol), maxIterations: Number(flags.lsuvIterations) } : null;
+        if (lsuv && !(lsuv.tol > 0)) throw new Error(`lsuv-tol: must be a number > 0, got ${flags.lsuvTol}`);
+        if (lsuv && !(Number.isInteger(lsuv.maxIterations) && lsuv.maxIterations >= 0))
+          throw new Error(`lsuv-iterations: must be an integer >= 0, got ${flags.lsuvIterations}`);
+        const acc = run.accumulate ?? defaultAccumulate(run.dtype);
+        const popts = {
+          ...run,
+          backward: flags.backward ?? false,
+          loss: flags.loss,
+          backend: exactBackend(acc, networkWeightCount(network)),
+          onProgress: progress.listener,
+          lsuv,
+        };
+        if (lsuv && flags.backend === "onnx")
+          throw new Error("backend: LSUV runs on the reference backend; drop --backend onnx");
+        const result =
+          (await chooseBackend(popts, flags.backend, io)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
+        const correlation = c0 === null ? null : await propagateCorrelation(run, c0);
+        // after LSUV the weights are rescaled: the theory follows the rescaled σ_w²
+        const theory = networkTheory(
+          network,
+          flags.inputScale,
+          c0,
+          result.lsuv ? result.lsuv.map((r) => r.totalScale) : null,
+        );
+        progress.done();
+        const writeReport = async (text: string) => {
+          if (flags.out === undefined) return;
+          const [{ propagateCharts }, { writeChartsReport }] = await Promise.all([
+            import("../charts/propagateCharts.js"),
+            import("../report/writeChartsReport.js"),
+          ]);
+          const title = `${network.init}, ${result.activation}, ${network.widths.length} layers`;
+          const html = await writeChartsReport(
+            flags.out,
+            `initlab propagate — ${title}`,
+            `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, batch ${flags.batch}, seed ${flags.seed}. ${eventSentences(result.events).join("; ")}.`,
+            propagateCharts(result, theory, title, correlation),
+            text,
+          );
+          io.stderr(`initlab: wrote ${html}\n`);
+        };
+        if (flags.json) {
+          io.stdout(`${toJson({ ...result, seed: flags.seed, network, correlation, theory })}\n`);
+          return writeReport(toJson({ ...result, seed: flags.seed, network, theory }, 1));
+        }
+        const th = theory.unsupported === null;
+        const L = result.layers.length;
+        const step = L <= 60 ? 1 : Math.ceil(L / 50);
+        const ev = result.events;
+        const marks = new Set(
+          [ev.stdNonFinite, ev.valueNonFinite, ev.stdZero, ev.allZero, L - 1].filter((x): x is number => x !== null),
+        );
+        const fast = result.backend !== "reference";
+        const residual = network.residual !== null;
+        const rows = result.layers
+          .filter((l) => l.index % step === 0 || marks.has(l.index))
+          .map((l) => {
+            // mean, std and zero fraction describe the signal passed on: the block output h + scale·branch at a
+            // block's end (no activation there, so no saturation), else the activation's output
+            const sig = l.block ?? l.post;
+            return [
+              String(l.index),
+              String(l.width),
+              g(l.pre.rms ** 2),
+              ...(th ? [g(theory.q[l.index])] : []),
+              g(sig.mean),
+              g(sig.std),
+              ...(fast ? [] : [g(sig.zeroFraction), l.block ? "—" : g(l.post.saturatedFraction)]),
+              ...(residual
+                ? l.block
+                  ? [
+                      g(l.block.averageChannelSquaredMean),
+                      g(l.block.averageChannelVariance),
+                      g(l.block.residualBranchVariance),
+                    ]
+                  : ["", "", ""]
+                : []),
+              ...(flags.backward ? [g(l.grad?.activationNorm), g(l.grad?.weightNorm), g(l.grad?.weightRatio)] : []),
+              ...(correlation
+                ? [g(correlation.layers[l.index].c), ...(th && theory.c ? [g(theory.c[l.index])] : [])]
+                : []),
+            ];
+          });
+        const header = [
+          "layer",
+          "width",
+          "q = E[pre²]",
+          ...(th ? ["q theory"] : []),
+          "mean",
+          "std",
+          ...(fast ? [] : ["zero frac", "saturated"]),
+          ...(residual ? ["block: chan mean²", "chan var", "branch var"] : []),
+          ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []),
+          ...(correlation ? ["c", ...(th ? ["c theory"] : [])] : []),
+        ];
+        const text =
+          [
+            `propagate: ${network.init} weights, ${result.activation}, ${L} layers, widths ${network.inputWidth}→${network.widths.join("→").slice(0, 60)}${network.widths.length > 10 ? "…" : ""}, batch ${flags.batch}`,
+            `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, seed ${flags.seed}${network.norm ? `, ${network.norm} norm` : ""}${network.residual ? `, residual blocks of ${network.residual.branchDepth} (scale ${network.residual.branchScale})` : ""}`,
+            "",
+            formatTable(header, rows),
+            "",
+            ...eventSentences(ev).map((s) => `→ ${s}`),
+            ...[trendSentence(result.layers.map((l) => (l.block ?? l.post).std))]
+              .filter((s): s is string => s !== null)
+              .map((s) => `→ ${s}`),
+            th
+              ? `theory: mean-field q^l (Poole et al. 2016) from σ_w² = ${g(theory.sigmaW2[0])}, σ_b² = ${g(theory.sigmaB2[0])} at layer 0`
+              : `theory: ${theory.unsupported}`,
+            ...(result.loss !== null ? [`loss ${g(result.loss)} (${flags.loss})`] : []),
+            ...(fast
+              ? [
+                  `backend ${result.backend}: zero fraction, saturation, quantiles and histograms are not computed (use --backend reference)`,
+                ]
+              : []),
+            ...(residual
+              ? [
+                  "block columns (Brock, De & Smith 2021): average over channels of the squared batch mean and of the batch variance of the block output, and the residual branch's variance",
+                ]
+              : []),
+            ...(result.lsuv
+              ? [
+                  `LSUV: ${result.lsuv.filter((r) => r.converged).length}/${result.lsuv.length} layers converged, ${result.lsuv.reduce((s, r) => s + r.iterations, 0)} rescalings`,
+                ]
+              : []),
+          ].join("\n") + "\n";
+        io.stdout(text);
+        await writeReport(text);
+      },
+    );
 
-  const jac = addNetworkOptions(new Command("jacobian").description("singular values of the input–output Jacobian at one input (dynamical isometry)"), { batch: 1 })
+  const jac = addNetworkOptions(
+    new Command("jacobian").description(
+      "singular values of the input–output Jacobian at one input (dynamical isometry)",
+    ),
+    { batch: 1 },
+  )
     .option("--json", "print one JSON document")
     .action(async (flags: NetworkFlags & { json?: boolean }) => {
       const network = networkFromFlags(flags);
-      const r = await jacobianSpectrum({ network, batch: 1, inputScale: flags.inputScale, dtype: flags.dtype, accumulate: flags.accumulate, seed: flags.seed });
+      const r = await jacobianSpectrum({
+        network,
+        batch: 1,
+        inputScale: flags.inputScale,
+        dtype: flags.dtype,
+        accumulate: flags.accumulate,
+        seed: flags.seed,
+      });
       if (flags.json) return io.stdout(`${toJson(r)}\n`);
       const sv = r.singularValues;
       const q = (p: number) => sv[Math.min(sv.length - 1, Math.floor(p * (sv.length - 1)))];

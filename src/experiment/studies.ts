@@ -22,11 +22,36 @@ export interface He2015Options {
  * fan_out) = 1/n for square layers: the signal halves each layer, 2⁻³⁰ after 30). Same data,
  * seeds, optimizer (plain SGD) and schedule for both.
  */
-export async function he2015(o: He2015Options): Promise<{ settings: Record<string, unknown>; runs: { init: string; history: EpochRecord[] }[] }> {
-  const settings = { dataset: o.dataset.name, trainSize: o.dataset.yTrain.length, depth: o.depth ?? 30, width: o.width ?? 64, activation: "relu", optimizer: "sgd", lr: o.lr ?? 0.01, batchSize: o.batchSize ?? 32, epochs: o.epochs ?? 5, seed: o.seed ?? 0 };
+export async function he2015(
+  o: He2015Options,
+): Promise<{ settings: Record<string, unknown>; runs: { init: string; history: EpochRecord[] }[] }> {
+  const settings = {
+    dataset: o.dataset.name,
+    trainSize: o.dataset.yTrain.length,
+    depth: o.depth ?? 30,
+    width: o.width ?? 64,
+    activation: "relu",
+    optimizer: "sgd",
+    lr: o.lr ?? 0.01,
+    batchSize: o.batchSize ?? 32,
+    epochs: o.epochs ?? 5,
+    seed: o.seed ?? 0,
+  };
   const runs = [];
   for (const init of ["he_normal", "glorot_normal"]) {
-    const r = await train({ dataset: o.dataset, depth: settings.depth, width: settings.width, activation: "relu", init, optimizer: "sgd", lr: settings.lr, batchSize: settings.batchSize, epochs: settings.epochs, seed: settings.seed, onProgress: o.onProgress });
+    const r = await train({
+      dataset: o.dataset,
+      depth: settings.depth,
+      width: settings.width,
+      activation: "relu",
+      init,
+      optimizer: "sgd",
+      lr: settings.lr,
+      batchSize: settings.batchSize,
+      epochs: settings.epochs,
+      seed: settings.seed,
+      onProgress: o.onProgress,
+    });
     runs.push({ init, history: r.history });
   }
   return { settings, runs };
@@ -39,20 +64,47 @@ export async function he2015(o: He2015Options): Promise<{ settings: Record<strin
  * SGD run on the teacher task; "trained" = test accuracy ≥ 0.5 (chance is 0.25), compared with
  * depth ≤ 6ξ_c.
  */
-export async function schoenholz2017(o: { sigmaW2?: number[]; depths?: number[]; width?: number; trainSize?: number; epochs?: number; lr?: number; seed?: number; onProgress?: ProgressListener } = {}) {
+export async function schoenholz2017(
+  o: {
+    sigmaW2?: number[];
+    depths?: number[];
+    width?: number;
+    trainSize?: number;
+    epochs?: number;
+    lr?: number;
+    seed?: number;
+    onProgress?: ProgressListener;
+  } = {},
+) {
   const sigmaW2 = o.sigmaW2 ?? [1.2, 1.76, 3, 4.5];
   const depths = o.depths ?? [6, 12, 24, 48];
   const width = o.width ?? 32;
   const sb2 = 0.05;
   const data = teacher(o.trainSize ?? 1000, 400, o.seed ?? 0);
-  const cells: { sigmaW2: number; depth: number; xiC: number; predicted: boolean; testAccuracy: number; trained: boolean }[] = [];
+  const cells: {
+    sigmaW2: number;
+    depth: number;
+    xiC: number;
+    predicted: boolean;
+    testAccuracy: number;
+    trained: boolean;
+  }[] = [];
   let done = 0;
   for (const w of sigmaW2) {
     const xiC = meanField({ activation: parseActivation("tanh"), sigmaW2: w, sigmaB2: sb2 }).xiC;
     for (const depth of depths) {
       const r = await train({
-        dataset: data, depth, width, activation: "tanh", init: `normal(std=${Math.sqrt(w / width)})`, biasInit: `normal(std=${Math.sqrt(sb2)})`,
-        optimizer: "sgd", lr: o.lr ?? 0.05, batchSize: 32, epochs: o.epochs ?? 4, seed: o.seed ?? 0,
+        dataset: data,
+        depth,
+        width,
+        activation: "tanh",
+        init: `normal(std=${Math.sqrt(w / width)})`,
+        biasInit: `normal(std=${Math.sqrt(sb2)})`,
+        optimizer: "sgd",
+        lr: o.lr ?? 0.05,
+        batchSize: 32,
+        epochs: o.epochs ?? 4,
+        seed: o.seed ?? 0,
       });
       const acc = r.history[r.history.length - 1].testAccuracy;
       cells.push({ sigmaW2: w, depth, xiC, predicted: depth <= 6 * xiC, testAccuracy: acc, trained: acc >= 0.5 });
@@ -60,7 +112,11 @@ export async function schoenholz2017(o: { sigmaW2?: number[]; depths?: number[];
     }
   }
   const agree = cells.filter((c) => c.trained === c.predicted).length / cells.length;
-  return { settings: { activation: "tanh", sigmaB2: sb2, width, sigmaW2, depths, dataset: "teacher" }, cells, agreement: agree };
+  return {
+    settings: { activation: "tanh", sigmaB2: sb2, width, sigmaW2, depths, dataset: "teacher" },
+    cells,
+    agreement: agree,
+  };
 }
 
 /**
@@ -79,7 +135,12 @@ export async function selu2017(o: { depth?: number; width?: number; seed?: numbe
   ];
   const runs = [];
   for (const c of configs) {
-    const r = await propagate({ network: plainNetwork({ width, depth, ...c }), batch: 128, dtype: "float32", seed: o.seed ?? 0 });
+    const r = await propagate({
+      network: plainNetwork({ width, depth, ...c }),
+      batch: 128,
+      dtype: "float32",
+      seed: o.seed ?? 0,
+    });
     runs.push({ ...c, mean: r.layers.map((l) => l.post.mean), variance: r.layers.map((l) => l.post.std ** 2) });
   }
   const theory = meanField({ activation: parseActivation("selu"), sigmaW2: 1, sigmaB2: 0 });

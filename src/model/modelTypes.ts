@@ -7,7 +7,8 @@ export type ModelFormat = (typeof MODEL_FORMATS)[number];
 export type WeightLayout = "torch" | "keras" | "onnx-matmul";
 
 /** The element encodings initlab reads (and writes back, for re-initialized tensors). */
-export type TensorEncoding = "float32" | "float64" | "float16" | "bfloat16" | "uint8" | "uint16" | "int32" | "int64" | "other";
+export type TensorEncoding =
+  "float32" | "float64" | "float16" | "bfloat16" | "uint8" | "uint16" | "int32" | "int64" | "other";
 
 /** A tensor in a model file: its shape, how its bytes are encoded, and where they are. */
 export interface ModelTensor {
@@ -71,7 +72,11 @@ export interface AuditModel {
   /** what could not be attributed to a layer, and other remarks, in words */
   notes: string[];
   /** TF.js only: what tfjs-layers needs to load the model (topology, flat weight specs, concatenated weight bytes) */
-  tfjs?: { topology: unknown; weightSpecs: { name: string; shape: number[]; dtype: string; quantization?: unknown }[]; weightData: Uint8Array };
+  tfjs?: {
+    topology: unknown;
+    weightSpecs: { name: string; shape: number[]; dtype: string; quantization?: unknown }[];
+    weightData: Uint8Array;
+  };
 }
 
 /** Element size in bytes of an encoding. */

@@ -3,8 +3,25 @@ import type { AuditModel, ModelLayer, ModelTensor } from "./modelTypes.js";
 import type { ExternalResolver, OnnxGraphInfo, OnnxNodeInfo } from "./onnxReader.js";
 import { readOnnx } from "./onnxReader.js";
 
-const ACTIVATIONS: Record<string, string> = { Relu: "relu", Tanh: "tanh", Sigmoid: "sigmoid", LeakyRelu: "leaky_relu", Elu: "elu", Selu: "selu", Softplus: "softplus", Gelu: "gelu", HardSigmoid: "hard_sigmoid", Softsign: "softsign" };
-const NORMS = new Set(["BatchNormalization", "LayerNormalization", "InstanceNormalization", "GroupNormalization", "SimplifiedLayerNormalization"]);
+const ACTIVATIONS: Record<string, string> = {
+  Relu: "relu",
+  Tanh: "tanh",
+  Sigmoid: "sigmoid",
+  LeakyRelu: "leaky_relu",
+  Elu: "elu",
+  Selu: "selu",
+  Softplus: "softplus",
+  Gelu: "gelu",
+  HardSigmoid: "hard_sigmoid",
+  Softsign: "softsign",
+};
+const NORMS = new Set([
+  "BatchNormalization",
+  "LayerNormalization",
+  "InstanceNormalization",
+  "GroupNormalization",
+  "SimplifiedLayerNormalization",
+]);
 
 function originOf(producer: string): Framework | null {
   const p = producer.toLowerCase();
@@ -39,10 +56,35 @@ export function onnxAuditModel(bytes: Uint8Array, external: ExternalResolver | n
     const isWeight = (name: string | undefined) => name !== undefined && tensors.has(name);
     for (const n of g.nodes) {
       let layer: ModelLayer | null = null;
-      const base = { name: "", node: n.name || n.outputs[0] || `${n.op}_${layers.length}`, op: n.op, bias: null, extras: [], groups: 1, transposed: false, depthwise: false, embedding: false, strides: null as number[] | null, input: n.inputs[0] ?? null, output: n.outputs[0] ?? null, activation: null, recorded: null };
-      if (n.op === "Gemm" && isWeight(n.inputs[1]) && tensors.get(n.inputs[1])!.shape.length === 2 && !(n.ints.get("transA")?.[0])) {
+      const base = {
+        name: "",
+        node: n.name || n.outputs[0] || `${n.op}_${layers.length}`,
+        op: n.op,
+        bias: null,
+        extras: [],
+        groups: 1,
+        transposed: false,
+        depthwise: false,
+        embedding: false,
+        strides: null as number[] | null,
+        input: n.inputs[0] ?? null,
+        output: n.outputs[0] ?? null,
+        activation: null,
+        recorded: null,
+      };
+      if (
+        n.op === "Gemm" &&
+        isWeight(n.inputs[1]) &&
+        tensors.get(n.inputs[1])!.shape.length === 2 &&
+        !n.ints.get("transA")?.[0]
+      ) {
         const transB = n.ints.get("transB")?.[0] === 1;
-        layer = { ...base, weight: n.inputs[1], bias: isWeight(n.inputs[2]) ? n.inputs[2] : null, layout: transB ? "torch" : "onnx-matmul" };
+        layer = {
+          ...base,
+          weight: n.inputs[1],
+          bias: isWeight(n.inputs[2]) ? n.inputs[2] : null,
+          layout: transB ? "torch" : "onnx-matmul",
+        };
       } else if (n.op === "MatMul" && isWeight(n.inputs[1]) && tensors.get(n.inputs[1])!.shape.length === 2) {
         layer = { ...base, weight: n.inputs[1], layout: "onnx-matmul" };
         const add = sole(n.outputs[0]);
@@ -53,17 +95,80 @@ export function onnxAuditModel(bytes: Uint8Array, external: ExternalResolver | n
             layer.output = add.outputs[0];
           }
         }
-      } else if ((n.op === "Conv" || n.op === "ConvTranspose") && isWeight(n.inputs[1]) && tensors.get(n.inputs[1])!.shape.length >= 3) {
+      } else if (
+        (n.op === "Conv" || n.op === "ConvTranspose") &&
+        isWeight(n.inputs[1]) &&
+        tensors.get(n.inputs[1])!.shape.length >= 3
+      ) {
         const groups = n.ints.get("group")?.[0] ?? 1;
         const s = tensors.get(n.inputs[1])!.shape;
         const transposed = n.op === "ConvTranspose";
-        layer = { ...base, weight: n.inputs[1], bias: isWeight(n.inputs[2]) ? n.inputs[2] : null, layout: "torch", groups, transposed, depthwise: !transposed && groups > 1 && s[1] === 1, strides: transposed ? (n.ints.get("strides") ?? null) : null };
-      } else if (n.op === "Gather" && isWeight(n.inputs[0]) && tensors.get(n.inputs[0])!.shape.length === 2 && (n.ints.get("axis")?.[0] ?? 0) === 0) {
-        layer = { ...base, weight: n.inputs[0], layout: "torch", embedding: true, op: "Gather", input: n.inputs[1] ?? null };
+        layer = {
+          ...base,
+          weight: n.inputs[1],
+          bias: isWeight(n.inputs[2]) ? n.inputs[2] : null,
+          layout: "torch",
+          groups,
+          transposed,
+          depthwise: !transposed && groups > 1 && s[1] === 1,
+          strides: transposed ? (n.ints.get("strides") ?? null) : null,
+        };
+      } else if (
+        n.op === "Gather" &&
+        isWeight(n.inputs[0]) &&
+        tensors.get(n.inputs[0])!.shape.length === 2 &&
+        (n.ints.get("axis")?.[0] ?? 0) === 0
+      ) {
+        layer = {
+          ...base,
+          weight: n.inputs[0],
+          layout: "torch",
+          embedding: true,
+          op: "Gather",
+          input: n.inputs[1] ?? null,
+        };
       } else if (NORMS.has(n.op) && layers.length > 0) {
         const prev = layers[layers.length - 1];
-        for (const i of n.inputs.slice(1)) if (isWeight(i) && tensors.get(i)!.shape.length === 1 && !prev.extras.includes(i)) prev.extras.push(i);
-      } else if (!ACTIVATIONS[n.op] && n.op !== "Constant" && !["Add", "Mul", "Div", "Sub", "Reshape", "Flatten", "Transpose", "Identity", "Concat", "Erf", "Pow", "Sqrt", "ReduceMean", "Shape", "Gather", "Unsqueeze", "Squeeze", "Slice", "Cast", "MaxPool", "AveragePool", "GlobalAveragePool", "Softmax", "Dropout", "Pad", "Clip", "Split", "Expand", "Where", "Equal", "Range", "ConstantOfShape"].includes(n.op)) {
+        for (const i of n.inputs.slice(1))
+          if (isWeight(i) && tensors.get(i)!.shape.length === 1 && !prev.extras.includes(i)) prev.extras.push(i);
+      } else if (
+        !ACTIVATIONS[n.op] &&
+        n.op !== "Constant" &&
+        ![
+          "Add",
+          "Mul",
+          "Div",
+          "Sub",
+          "Reshape",
+          "Flatten",
+          "Transpose",
+          "Identity",
+          "Concat",
+          "Erf",
+          "Pow",
+          "Sqrt",
+          "ReduceMean",
+          "Shape",
+          "Gather",
+          "Unsqueeze",
+          "Squeeze",
+          "Slice",
+          "Cast",
+          "MaxPool",
+          "AveragePool",
+          "GlobalAveragePool",
+          "Softmax",
+          "Dropout",
+          "Pad",
+          "Clip",
+          "Split",
+          "Expand",
+          "Where",
+          "Equal",
+          "Range",
+          "ConstantOfShape",
+        ].includes(n.op)
+      ) {
         unknownOps.add(n.op);
       }
       if (layer) {
@@ -80,10 +185,22 @@ export function onnxAuditModel(bytes: Uint8Array, external: ExternalResolver | n
   };
   walk(info.graph, "");
   const attributed = new Set(layers.flatMap((l) => [l.weight, l.bias ?? "", ...l.extras]));
-  const loose = [...tensors.values()].filter((t) => !attributed.has(t.name) && t.encoding.startsWith("float") && t.shape.reduce((a, b) => a * b, 1) > 1);
-  if (loose.length > 0) notes.push(`${loose.length} float tensor(s) not attributed to a layer: ${loose.slice(0, 8).map((t) => `${t.name} [${t.shape.join(",")}]`).join(", ")}${loose.length > 8 ? ", …" : ""}`);
-  if (unknownOps.size > 0) notes.push(`ops passed to onnxruntime without attribution: ${[...unknownOps].sort().join(", ")}`);
-  if (layers.some((l) => l.output === null && !l.embedding)) notes.push("layers inside subgraphs (If/Loop/Scan) are identified but not propagated: their tensors cannot be made outputs of the main graph");
+  const loose = [...tensors.values()].filter(
+    (t) => !attributed.has(t.name) && t.encoding.startsWith("float") && t.shape.reduce((a, b) => a * b, 1) > 1,
+  );
+  if (loose.length > 0)
+    notes.push(
+      `${loose.length} float tensor(s) not attributed to a layer: ${loose
+        .slice(0, 8)
+        .map((t) => `${t.name} [${t.shape.join(",")}]`)
+        .join(", ")}${loose.length > 8 ? ", …" : ""}`,
+    );
+  if (unknownOps.size > 0)
+    notes.push(`ops passed to onnxruntime without attribution: ${[...unknownOps].sort().join(", ")}`);
+  if (layers.some((l) => l.output === null && !l.embedding))
+    notes.push(
+      "layers inside subgraphs (If/Loop/Scan) are identified but not propagated: their tensors cannot be made outputs of the main graph",
+    );
   const initNames = new Set(info.graph.initializers.map((t) => t.name));
   return {
     format: "onnx",

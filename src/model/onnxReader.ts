@@ -35,15 +35,42 @@ export interface OnnxModelInfo {
 }
 
 /** ONNX TensorProto.DataType → encoding (1 FLOAT, 2 UINT8, 4 UINT16, 6 INT32, 7 INT64, 10 FLOAT16, 11 DOUBLE, 16 BFLOAT16). */
-const DATA_TYPES: Record<number, TensorEncoding> = { 1: "float32", 2: "uint8", 4: "uint16", 6: "int32", 7: "int64", 10: "float16", 11: "float64", 16: "bfloat16" };
-const ELEM_NAMES: Record<number, string> = { 1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 6: "int32", 7: "int64", 9: "bool", 10: "float16", 11: "float64", 16: "bfloat16" };
+const DATA_TYPES: Record<number, TensorEncoding> = {
+  1: "float32",
+  2: "uint8",
+  4: "uint16",
+  6: "int32",
+  7: "int64",
+  10: "float16",
+  11: "float64",
+  16: "bfloat16",
+};
+const ELEM_NAMES: Record<number, string> = {
+  1: "float32",
+  2: "uint8",
+  3: "int8",
+  4: "uint16",
+  5: "int16",
+  6: "int32",
+  7: "int64",
+  9: "bool",
+  10: "float16",
+  11: "float64",
+  16: "bfloat16",
+};
 
 /** Reads an external-data file named by a tensor (location relative to the model's folder); null = not available. */
 export type ExternalResolver = (location: string, offset: number, length: number | null) => Uint8Array | null;
 
 const MAX_DEPTH = 32;
 
-function tensorProto(bytes: Uint8Array, start: number, end: number, external: ExternalResolver | null, what: string): ModelTensor {
+function tensorProto(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  external: ExternalResolver | null,
+  what: string,
+): ModelTensor {
   const dims: number[] = [];
   let dataType = 0;
   let name = "";
@@ -88,20 +115,37 @@ function tensorProto(bytes: Uint8Array, start: number, end: number, external: Ex
     if (!loc) throw new ModelFileError(`${label}: external data without a location`);
     const offset = ext.offset ? Number(ext.offset) : 0;
     const length = ext.length ? Number(ext.length) : null;
-    if (!Number.isSafeInteger(offset) || offset < 0 || (length !== null && (!Number.isSafeInteger(length) || length < 0))) throw new ModelFileError(`${label}: invalid external offset/length`);
+    if (
+      !Number.isSafeInteger(offset) ||
+      offset < 0 ||
+      (length !== null && (!Number.isSafeInteger(length) || length < 0))
+    )
+      throw new ModelFileError(`${label}: invalid external offset/length`);
     const data = external ? external(loc, offset, length ?? (size > 0 ? count * size : null)) : null;
-    if (!data) throw new ModelFileError(`${label}: its data is in the external file ${JSON.stringify(loc)}, which is not beside the model; put it in the model's folder`);
+    if (!data)
+      throw new ModelFileError(
+        `${label}: its data is in the external file ${JSON.stringify(loc)}, which is not beside the model; put it in the model's folder`,
+      );
     return { ...base, bytes: data, file: loc, offset };
   }
   if (raw) return { ...base, bytes: bytes.subarray(raw.start, raw.end), file: null, offset: raw.start };
-  if (floatData && encoding === "float32") return { ...base, bytes: bytes.subarray(floatData.start, floatData.end), file: null, offset: floatData.start };
-  if (doubleData && encoding === "float64") return { ...base, bytes: bytes.subarray(doubleData.start, doubleData.end), file: null, offset: doubleData.start };
+  if (floatData && encoding === "float32")
+    return { ...base, bytes: bytes.subarray(floatData.start, floatData.end), file: null, offset: floatData.start };
+  if (doubleData && encoding === "float64")
+    return { ...base, bytes: bytes.subarray(doubleData.start, doubleData.end), file: null, offset: doubleData.start };
   if (unpackedFloats.length > 0 && encoding === "float32") {
     const copy = new Uint8Array(new Float32Array(unpackedFloats).buffer);
     return { ...base, bytes: copy, file: null, offset: -1 };
   }
   // typed fields initlab does not read as weights (int32_data, int64_data, string_data): keep the shape, no bytes
-  return { ...base, encoding: count === 0 ? encoding : size > 0 && encoding !== "float32" && encoding !== "float64" ? "other" : encoding, bytes: new Uint8Array(0), file: null, offset: -1 };
+  return {
+    ...base,
+    encoding:
+      count === 0 ? encoding : size > 0 && encoding !== "float32" && encoding !== "float64" ? "other" : encoding,
+    bytes: new Uint8Array(0),
+    file: null,
+    offset: -1,
+  };
 }
 
 function valueInfo(bytes: Uint8Array, start: number, end: number, what: string): ModelInput {
@@ -133,8 +177,26 @@ function valueInfo(bytes: Uint8Array, start: number, end: number, what: string):
   return { name, shape, dtype };
 }
 
-function node(bytes: Uint8Array, start: number, end: number, external: ExternalResolver | null, depth: number, what: string): OnnxNodeInfo {
-  const n: OnnxNodeInfo = { name: "", op: "", domain: "", inputs: [], outputs: [], ints: new Map(), floats: new Map(), strings: new Map(), tensor: null, subgraphs: [] };
+function node(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  external: ExternalResolver | null,
+  depth: number,
+  what: string,
+): OnnxNodeInfo {
+  const n: OnnxNodeInfo = {
+    name: "",
+    op: "",
+    domain: "",
+    inputs: [],
+    outputs: [],
+    ints: new Map(),
+    floats: new Map(),
+    strings: new Map(),
+    tensor: null,
+    subgraphs: [],
+  };
   for (const f of protoFields(bytes, start, end, what)) {
     if (f.wire !== 2) continue;
     if (f.field === 1) n.inputs.push(fieldString(bytes, f));
@@ -155,9 +217,11 @@ function node(bytes: Uint8Array, start: number, end: number, external: ExternalR
         else if (a.field === 3 || a.field === 8) pushVarints(bytes, a, ints, what);
         else if (a.field === 4 && a.wire === 2) str = fieldString(bytes, a);
         else if (a.field === 7 && a.wire === 5) floats.push(fieldFloat(bytes, a));
-        else if (a.field === 7 && a.wire === 2) for (let p = a.start; p + 4 <= a.end; p += 4) floats.push(fieldFloat(bytes, { ...a, start: p, end: p + 4 }));
+        else if (a.field === 7 && a.wire === 2)
+          for (let p = a.start; p + 4 <= a.end; p += 4) floats.push(fieldFloat(bytes, { ...a, start: p, end: p + 4 }));
         else if (a.field === 5 && a.wire === 2) tensor = tensorProto(bytes, a.start, a.end, external, what);
-        else if ((a.field === 6 || a.field === 11) && a.wire === 2) graphs.push(graph(bytes, a.start, a.end, external, depth + 1, what));
+        else if ((a.field === 6 || a.field === 11) && a.wire === 2)
+          graphs.push(graph(bytes, a.start, a.end, external, depth + 1, what));
       }
       if (ints.length > 0) n.ints.set(key, ints);
       if (floats.length > 0) n.floats.set(key, floats);
@@ -170,7 +234,14 @@ function node(bytes: Uint8Array, start: number, end: number, external: ExternalR
   return n;
 }
 
-function graph(bytes: Uint8Array, start: number, end: number, external: ExternalResolver | null, depth: number, what: string): OnnxGraphInfo {
+function graph(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  external: ExternalResolver | null,
+  depth: number,
+  what: string,
+): OnnxGraphInfo {
   if (depth > MAX_DEPTH) throw new ModelFileError(`${what}: subgraphs nested deeper than ${MAX_DEPTH}`);
   const g: OnnxGraphInfo = { name: "", nodes: [], initializers: [], inputs: [], outputs: [] };
   for (const f of protoFields(bytes, start, end, what)) {
@@ -215,7 +286,8 @@ export function readOnnx(bytes: Uint8Array, external: ExternalResolver | null = 
       if (domain === "" || domain === "ai.onnx") opset = v;
     }
   }
-  if (graphs.length === 0 || irVersion < 1) throw new ModelFileError(`onnx: not an ONNX model (${graphs.length === 0 ? "no graph" : "no ir_version"})`);
+  if (graphs.length === 0 || irVersion < 1)
+    throw new ModelFileError(`onnx: not an ONNX model (${graphs.length === 0 ? "no graph" : "no ir_version"})`);
   // a singular message field that occurs more than once is merged, repeated fields concatenated (protobuf semantics)
   const g = graph(bytes, graphs[0].start, graphs[0].end, external, 0, what);
   for (const extra of graphs.slice(1)) {

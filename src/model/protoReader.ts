@@ -53,7 +53,10 @@ export function* protoFields(bytes: Uint8Array, start: number, end: number, what
         break;
       case 2: {
         const [len, p2] = readVarint(bytes, pos, end, what);
-        if (len > end - p2) throw new ModelFileError(`${what}: field ${field} claims ${len} bytes at byte ${p2}, but only ${end - p2} remain`);
+        if (len > end - p2)
+          throw new ModelFileError(
+            `${what}: field ${field} claims ${len} bytes at byte ${p2}, but only ${end - p2} remain`,
+          );
         yield { field, wire: 2, varint: len, start: p2, end: p2 + len };
         pos = p2 + len;
         break;
@@ -64,7 +67,9 @@ export function* protoFields(bytes: Uint8Array, start: number, end: number, what
         pos += 4;
         break;
       default:
-        throw new ModelFileError(`${what}: unsupported wire type ${wire} (field ${field}) at byte ${pos}: not a protobuf message`);
+        throw new ModelFileError(
+          `${what}: unsupported wire type ${wire} (field ${field}) at byte ${pos}: not a protobuf message`,
+        );
     }
   }
 }

@@ -16,7 +16,13 @@ export interface RewrittenModel {
  * per weight group.
  * @param mainName the written model's file name (e.g. "model.onnx", "model.json")
  */
-export function rewriteModel(model: AuditModel, bytes: Uint8Array, sideFiles: ReadonlyMap<string, Uint8Array>, replaced: ReadonlyMap<string, ArrayLike<number>>, mainName: string): RewrittenModel {
+export function rewriteModel(
+  model: AuditModel,
+  bytes: Uint8Array,
+  sideFiles: ReadonlyMap<string, Uint8Array>,
+  replaced: ReadonlyMap<string, ArrayLike<number>>,
+  mainName: string,
+): RewrittenModel {
   const files = new Map<string, Uint8Array>();
   if (model.format === "tfjs-layers") return rewriteTfjs(model, bytes, replaced, mainName);
   const main = bytes.slice();
@@ -24,9 +30,11 @@ export function rewriteModel(model: AuditModel, bytes: Uint8Array, sideFiles: Re
   for (const [name, values] of replaced) {
     const t = model.tensors.get(name);
     if (!t) throw new ModelFileError(`rewrite: no tensor ${JSON.stringify(name)}`);
-    if (t.offset < 0) throw new ModelFileError(`rewrite: ${name} is stored as unpacked values and cannot be rewritten in place`);
+    if (t.offset < 0)
+      throw new ModelFileError(`rewrite: ${name} is stored as unpacked values and cannot be rewritten in place`);
     const enc = encodeValues(values, t.encoding);
-    if (enc.length !== t.bytes.length) throw new ModelFileError(`rewrite: ${name} would change size (${t.bytes.length} → ${enc.length} bytes)`);
+    if (enc.length !== t.bytes.length)
+      throw new ModelFileError(`rewrite: ${name} would change size (${t.bytes.length} → ${enc.length} bytes)`);
     if (t.file === null) main.set(enc, t.offset);
     else {
       let side = files.get(t.file);
@@ -44,8 +52,15 @@ export function rewriteModel(model: AuditModel, bytes: Uint8Array, sideFiles: Re
   return { main: mainName, files };
 }
 
-function rewriteTfjs(model: AuditModel, modelJson: Uint8Array, replaced: ReadonlyMap<string, ArrayLike<number>>, mainName: string): RewrittenModel {
-  const json = JSON.parse(new TextDecoder().decode(modelJson)) as { weightsManifest: { paths: string[]; weights: { name: string; dtype: string; quantization?: unknown }[] }[] };
+function rewriteTfjs(
+  model: AuditModel,
+  modelJson: Uint8Array,
+  replaced: ReadonlyMap<string, ArrayLike<number>>,
+  mainName: string,
+): RewrittenModel {
+  const json = JSON.parse(new TextDecoder().decode(modelJson)) as {
+    weightsManifest: { paths: string[]; weights: { name: string; dtype: string; quantization?: unknown }[] }[];
+  };
   const files = new Map<string, Uint8Array>();
   json.weightsManifest.forEach((group, g) => {
     const parts: Uint8Array[] = [];

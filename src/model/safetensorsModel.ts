@@ -2,7 +2,16 @@ import { ModelFileError } from "./modelFileError.js";
 import type { AuditModel, ModelLayer, ModelTensor, TensorEncoding } from "./modelTypes.js";
 import { elementCount, encodingSize } from "./modelTypes.js";
 
-const DTYPES: Record<string, TensorEncoding> = { F32: "float32", F64: "float64", F16: "float16", BF16: "bfloat16", I32: "int32", I64: "int64", U8: "uint8", U16: "uint16" };
+const DTYPES: Record<string, TensorEncoding> = {
+  F32: "float32",
+  F64: "float64",
+  F16: "float16",
+  BF16: "bfloat16",
+  I32: "int32",
+  I64: "int64",
+  U8: "uint8",
+  U16: "uint16",
+};
 const OTHER_SIZES: Record<string, number> = { I8: 1, BOOL: 1, I16: 2, U32: 4, U64: 8, F8_E4M3: 1, F8_E5M2: 1 };
 /** The largest header initlab parses (safetensors itself caps it at 100 MB). */
 export const MAX_SAFETENSORS_HEADER = 100_000_000;
@@ -24,17 +33,23 @@ function u64(bytes: Uint8Array, pos: number): number {
  * @param layout how kernels store their axes: torch [out, in, k…] (default) or keras [in, out], [k…, in, out]
  */
 export function safetensorsAuditModel(bytes: Uint8Array, layout: "torch" | "keras" = "torch"): AuditModel {
-  if (bytes.length < 8) throw new ModelFileError(`safetensors: file of ${bytes.length} bytes is shorter than its 8-byte header length`);
+  if (bytes.length < 8)
+    throw new ModelFileError(`safetensors: file of ${bytes.length} bytes is shorter than its 8-byte header length`);
   const n = u64(bytes, 0);
-  if (n > bytes.length - 8) throw new ModelFileError(`safetensors: header claims ${n} bytes but the file has only ${bytes.length - 8} after the length`);
-  if (n > MAX_SAFETENSORS_HEADER) throw new ModelFileError(`safetensors: header of ${n} bytes exceeds the ${MAX_SAFETENSORS_HEADER}-byte limit`);
+  if (n > bytes.length - 8)
+    throw new ModelFileError(
+      `safetensors: header claims ${n} bytes but the file has only ${bytes.length - 8} after the length`,
+    );
+  if (n > MAX_SAFETENSORS_HEADER)
+    throw new ModelFileError(`safetensors: header of ${n} bytes exceeds the ${MAX_SAFETENSORS_HEADER}-byte limit`);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n)));
   } catch {
     throw new ModelFileError("safetensors: header is not valid UTF-8 JSON");
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) throw new ModelFileError("safetensors: header must be a JSON object");
+  if (typeof header !== "object" || header === null || Array.isArray(header))
+    throw new ModelFileError("safetensors: header must be a JSON object");
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;
   const tensors = new Map<string, ModelTensor>();
@@ -47,16 +62,23 @@ export function safetensorsAuditModel(bytes: Uint8Array, layout: "torch" | "kera
       continue;
     }
     const label = `safetensors tensor ${JSON.stringify(name)}`;
-    if (typeof entry !== "object" || entry === null) throw new ModelFileError(`${label}: entry must be an object with dtype, shape, data_offsets`);
+    if (typeof entry !== "object" || entry === null)
+      throw new ModelFileError(`${label}: entry must be an object with dtype, shape, data_offsets`);
     const e = entry as Record<string, unknown>;
     const dtype = e.dtype;
-    if (typeof dtype !== "string" || !(dtype in DTYPES || dtype in OTHER_SIZES)) throw new ModelFileError(`${label}: dtype must be one of ${[...Object.keys(DTYPES), ...Object.keys(OTHER_SIZES)].join(", ")}, got ${JSON.stringify(dtype)}`);
+    if (typeof dtype !== "string" || !(dtype in DTYPES || dtype in OTHER_SIZES))
+      throw new ModelFileError(
+        `${label}: dtype must be one of ${[...Object.keys(DTYPES), ...Object.keys(OTHER_SIZES)].join(", ")}, got ${JSON.stringify(dtype)}`,
+      );
     const shape = e.shape;
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new ModelFileError(`${label}: shape must be a list of non-negative integers`);
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0))
+      throw new ModelFileError(`${label}: shape must be a list of non-negative integers`);
     const offsets = e.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new ModelFileError(`${label}: data_offsets must be [begin, end] non-negative integers`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((d) => !Number.isSafeInteger(d) || d < 0))
+      throw new ModelFileError(`${label}: data_offsets must be [begin, end] non-negative integers`);
     const [begin, end] = offsets as number[];
-    if (begin > end || end > dataLength) throw new ModelFileError(`${label}: data_offsets [${begin}, ${end}] lie outside the ${dataLength} data bytes`);
+    if (begin > end || end > dataLength)
+      throw new ModelFileError(`${label}: data_offsets [${begin}, ${end}] lie outside the ${dataLength} data bytes`);
     const encoding = DTYPES[dtype] ?? "other";
     const size = encodingSize(encoding) || OTHER_SIZES[dtype];
     let count: number;
@@ -65,13 +87,24 @@ export function safetensorsAuditModel(bytes: Uint8Array, layout: "torch" | "kera
     } catch (err) {
       throw new ModelFileError((err as Error).message);
     }
-    if (count * size !== end - begin) throw new ModelFileError(`${label}: shape [${shape.join(",")}] of ${dtype} needs ${count * size} bytes, data_offsets give ${end - begin}`);
-    tensors.set(name, { name, shape: shape as number[], encoding, bytes: bytes.subarray(dataStart + begin, dataStart + end), quantization: null, file: null, offset: dataStart + begin });
+    if (count * size !== end - begin)
+      throw new ModelFileError(
+        `${label}: shape [${shape.join(",")}] of ${dtype} needs ${count * size} bytes, data_offsets give ${end - begin}`,
+      );
+    tensors.set(name, {
+      name,
+      shape: shape as number[],
+      encoding,
+      bytes: bytes.subarray(dataStart + begin, dataStart + end),
+      quantization: null,
+      file: null,
+      offset: dataStart + begin,
+    });
   }
   const layers: ModelLayer[] = [];
   const prefix = (s: string) => (s.includes(".") ? s.slice(0, s.lastIndexOf(".")) : s);
   for (const t of tensors.values()) {
-    if (t.shape.length < 2 || !t.encoding.startsWith("float") && t.encoding !== "bfloat16") continue;
+    if (t.shape.length < 2 || (!t.encoding.startsWith("float") && t.encoding !== "bfloat16")) continue;
     const p = prefix(t.name);
     const siblings = [...tensors.values()].filter((o) => o !== t && o.shape.length === 1 && prefix(o.name) === p);
     const bias = siblings.find((o) => /(^|\.)bias$/.test(o.name)) ?? null;
@@ -97,6 +130,17 @@ export function safetensorsAuditModel(bytes: Uint8Array, layout: "torch" | "kera
   }
   const skipped = [...tensors.values()].filter((t) => t.shape.length >= 2 && !layers.some((l) => l.weight === t.name));
   if (skipped.length > 0) notes.push(`${skipped.length} non-float tensor(s) of 2 or more dims skipped`);
-  notes.push("safetensors holds weights only: no graph, so no propagation; grouped and transposed convs cannot be told apart (fans assume groups = 1)");
-  return { format: "safetensors", producer: metadataProducer, origin: layout === "torch" ? "torch" : null, inputs: [], outputs: [], layers, tensors, notes };
+  notes.push(
+    "safetensors holds weights only: no graph, so no propagation; grouped and transposed convs cannot be told apart (fans assume groups = 1)",
+  );
+  return {
+    format: "safetensors",
+    producer: metadataProducer,
+    origin: layout === "torch" ? "torch" : null,
+    inputs: [],
+    outputs: [],
+    layers,
+    tensors,
+    notes,
+  };
 }

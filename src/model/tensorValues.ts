@@ -5,7 +5,13 @@ import { elementCount, encodingSize } from "./modelTypes.js";
 
 /** Encodings whose values initlab can audit (floating point, or tfjs-quantized integers). */
 export function isFloatTensor(t: ModelTensor): boolean {
-  return t.encoding === "float32" || t.encoding === "float64" || t.encoding === "float16" || t.encoding === "bfloat16" || ((t.encoding === "uint8" || t.encoding === "uint16") && t.quantization !== null);
+  return (
+    t.encoding === "float32" ||
+    t.encoding === "float64" ||
+    t.encoding === "float16" ||
+    t.encoding === "bfloat16" ||
+    ((t.encoding === "uint8" || t.encoding === "uint16") && t.quantization !== null)
+  );
 }
 
 /**
@@ -16,8 +22,12 @@ export function isFloatTensor(t: ModelTensor): boolean {
 export function tensorValues(t: ModelTensor): Float32Array | Float64Array {
   const n = elementCount(t.shape, t.name);
   const size = encodingSize(t.encoding);
-  if (size === 0 || !isFloatTensor(t)) throw new ModelFileError(`${t.name}: ${t.encoding} tensors hold no weights initlab can read`);
-  if (t.bytes.length !== n * size) throw new ModelFileError(`${t.name}: shape [${t.shape.join(",")}] needs ${n * size} bytes of ${t.encoding}, the file has ${t.bytes.length}`);
+  if (size === 0 || !isFloatTensor(t))
+    throw new ModelFileError(`${t.name}: ${t.encoding} tensors hold no weights initlab can read`);
+  if (t.bytes.length !== n * size)
+    throw new ModelFileError(
+      `${t.name}: shape [${t.shape.join(",")}] needs ${n * size} bytes of ${t.encoding}, the file has ${t.bytes.length}`,
+    );
   const view = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
   if (t.encoding === "float64") {
     const out = new Float64Array(n);
@@ -30,7 +40,8 @@ export function tensorValues(t: ModelTensor): Float32Array | Float64Array {
   }
   const out = new Float32Array(n);
   if (t.encoding === "float16") for (let i = 0; i < n; i++) out[i] = float16ToNumber(view.getUint16(2 * i, true));
-  else if (t.encoding === "bfloat16") for (let i = 0; i < n; i++) out[i] = bfloat16ToNumber(view.getUint16(2 * i, true));
+  else if (t.encoding === "bfloat16")
+    for (let i = 0; i < n; i++) out[i] = bfloat16ToNumber(view.getUint16(2 * i, true));
   else {
     const q = t.quantization!;
     if (t.encoding === "uint8") for (let i = 0; i < n; i++) out[i] = t.bytes[i] * q.scale + q.min;

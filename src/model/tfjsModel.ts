@@ -12,7 +12,10 @@ interface KerasLayer {
   config: Record<string, unknown>;
 }
 
-const KERNEL_LAYERS: Record<string, { kernels: [string, string][]; transposed?: boolean; depthwise?: boolean; embedding?: boolean }> = {
+const KERNEL_LAYERS: Record<
+  string,
+  { kernels: [string, string][]; transposed?: boolean; depthwise?: boolean; embedding?: boolean }
+> = {
   Dense: { kernels: [["kernel", "kernel_initializer"]] },
   Conv1D: { kernels: [["kernel", "kernel_initializer"]] },
   Conv2D: { kernels: [["kernel", "kernel_initializer"]] },
@@ -20,8 +23,18 @@ const KERNEL_LAYERS: Record<string, { kernels: [string, string][]; transposed?: 
   Conv2DTranspose: { kernels: [["kernel", "kernel_initializer"]], transposed: true },
   Conv3DTranspose: { kernels: [["kernel", "kernel_initializer"]], transposed: true },
   DepthwiseConv2D: { kernels: [["depthwise_kernel", "depthwise_initializer"]], depthwise: true },
-  SeparableConv2D: { kernels: [["depthwise_kernel", "depthwise_initializer"], ["pointwise_kernel", "pointwise_initializer"]] },
-  SeparableConv1D: { kernels: [["depthwise_kernel", "depthwise_initializer"], ["pointwise_kernel", "pointwise_initializer"]] },
+  SeparableConv2D: {
+    kernels: [
+      ["depthwise_kernel", "depthwise_initializer"],
+      ["pointwise_kernel", "pointwise_initializer"],
+    ],
+  },
+  SeparableConv1D: {
+    kernels: [
+      ["depthwise_kernel", "depthwise_initializer"],
+      ["pointwise_kernel", "pointwise_initializer"],
+    ],
+  },
   Embedding: { kernels: [["embeddings", "embeddings_initializer"]], embedding: true },
 };
 
@@ -39,7 +52,8 @@ export function kerasInitializerSpec(value: unknown): string | null {
   if (typeof v.class_name !== "string") return null;
   const c = (typeof v.config === "object" && v.config !== null ? v.config : {}) as Record<string, unknown>;
   const num = (k: string) => (typeof c[k] === "number" && Number.isFinite(c[k]) ? (c[k] as number) : undefined);
-  const params = (p: Record<string, number | string | undefined>) => Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined)) as Record<string, number | string>;
+  const params = (p: Record<string, number | string | undefined>) =>
+    Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined)) as Record<string, number | string>;
   const name = v.class_name.replace(/^(keras\.)?(initializers\.)?/, "");
   switch (name) {
     case "VarianceScaling": {
@@ -83,7 +97,11 @@ function flattenLayers(topology: unknown, depth = 0): KerasLayer[] {
   const t = topology as Record<string, unknown>;
   if (t.model_config) return flattenLayers(t.model_config, depth + 1);
   const config = t.config as Record<string, unknown> | unknown[] | undefined;
-  const list = Array.isArray(config) ? config : Array.isArray((config as Record<string, unknown> | undefined)?.layers) ? ((config as Record<string, unknown>).layers as unknown[]) : null;
+  const list = Array.isArray(config)
+    ? config
+    : Array.isArray((config as Record<string, unknown> | undefined)?.layers)
+      ? ((config as Record<string, unknown>).layers as unknown[])
+      : null;
   if (!list) return [];
   const out: KerasLayer[] = [];
   for (const l of list) {
@@ -102,9 +120,19 @@ const SIZES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1,
 
 /** A shard path from the manifest, refused if it could leave the model's folder. */
 export function checkShardPath(path: unknown): string {
-  if (typeof path !== "string" || path === "") throw new ModelFileError("model.json: weightsManifest paths must be non-empty strings");
-  if (path.startsWith("/") || path.startsWith("\\") || /^[a-zA-Z]:/.test(path) || path.includes("\0") || path.split(/[\\/]/).some((seg) => seg === "..") || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
-    throw new ModelFileError(`model.json: shard path ${JSON.stringify(path)} points outside the model's folder; only relative paths inside it are read`);
+  if (typeof path !== "string" || path === "")
+    throw new ModelFileError("model.json: weightsManifest paths must be non-empty strings");
+  if (
+    path.startsWith("/") ||
+    path.startsWith("\\") ||
+    /^[a-zA-Z]:/.test(path) ||
+    path.includes("\0") ||
+    path.split(/[\\/]/).some((seg) => seg === "..") ||
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(path)
+  ) {
+    throw new ModelFileError(
+      `model.json: shard path ${JSON.stringify(path)} points outside the model's folder; only relative paths inside it are read`,
+    );
   }
   return path;
 }
@@ -118,7 +146,8 @@ export function checkShardPath(path: unknown): string {
  * @param maxJsonBytes refuse a larger model.json (default 64 MB)
  */
 export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, maxJsonBytes = 64 * 2 ** 20): AuditModel {
-  if (modelJson.length > maxJsonBytes) throw new ModelFileError(`model.json: ${modelJson.length} bytes exceeds the ${maxJsonBytes}-byte limit`);
+  if (modelJson.length > maxJsonBytes)
+    throw new ModelFileError(`model.json: ${modelJson.length} bytes exceeds the ${maxJsonBytes}-byte limit`);
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(modelJson)) as Record<string, unknown>;
@@ -126,7 +155,9 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
     throw new ModelFileError("model.json: not valid UTF-8 JSON");
   }
   if (typeof json !== "object" || json === null || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new ModelFileError("model.json: a TF.js LayersModel needs modelTopology and weightsManifest (graph models are not supported)");
+    throw new ModelFileError(
+      "model.json: a TF.js LayersModel needs modelTopology and weightsManifest (graph models are not supported)",
+    );
   }
   const generatedBy = typeof json.generatedBy === "string" ? json.generatedBy : null;
   const convertedBy = typeof json.convertedBy === "string" ? json.convertedBy : null;
@@ -140,13 +171,28 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
   const weightSpecs: NonNullable<AuditModel["tfjs"]>["weightSpecs"] = [];
   for (const [g, group] of (json.weightsManifest as unknown[]).entries()) {
     const grp = group as { paths?: unknown; weights?: unknown };
-    if (!Array.isArray(grp.paths) || !Array.isArray(grp.weights)) throw new ModelFileError(`model.json: weightsManifest[${g}] needs paths and weights lists`);
+    if (!Array.isArray(grp.paths) || !Array.isArray(grp.weights))
+      throw new ModelFileError(`model.json: weightsManifest[${g}] needs paths and weights lists`);
     const specs = grp.weights as Record<string, unknown>[];
     let needed = 0;
-    const layout: { name: string; shape: number[]; encoding: TensorEncoding; quant: { scale: number; min: number } | null; start: number; length: number }[] = [];
+    const layout: {
+      name: string;
+      shape: number[];
+      encoding: TensorEncoding;
+      quant: { scale: number; min: number } | null;
+      start: number;
+      length: number;
+    }[] = [];
     for (const w of specs) {
       const label = `model.json weight ${JSON.stringify(w?.name)}`;
-      if (typeof w !== "object" || w === null || typeof w.name !== "string" || !Array.isArray(w.shape) || typeof w.dtype !== "string") throw new ModelFileError(`${label}: needs name, shape and dtype`);
+      if (
+        typeof w !== "object" ||
+        w === null ||
+        typeof w.name !== "string" ||
+        !Array.isArray(w.shape) ||
+        typeof w.dtype !== "string"
+      )
+        throw new ModelFileError(`${label}: needs name, shape and dtype`);
       let count: number;
       try {
         count = elementCount(w.shape as number[], label);
@@ -158,15 +204,25 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
       let quant: { scale: number; min: number } | null = null;
       let size: number;
       if (q) {
-        if (typeof q.dtype !== "string" || !(q.dtype in QUANT_DTYPES)) throw new ModelFileError(`${label}: quantization dtype must be uint8, uint16 or float16, got ${JSON.stringify(q.dtype)}`);
+        if (typeof q.dtype !== "string" || !(q.dtype in QUANT_DTYPES))
+          throw new ModelFileError(
+            `${label}: quantization dtype must be uint8, uint16 or float16, got ${JSON.stringify(q.dtype)}`,
+          );
         encoding = QUANT_DTYPES[q.dtype];
         size = SIZES[q.dtype];
         if (encoding !== "float16") {
-          if (typeof q.scale !== "number" || typeof q.min !== "number" || !Number.isFinite(q.scale) || !Number.isFinite(q.min)) throw new ModelFileError(`${label}: quantization needs finite scale and min`);
+          if (
+            typeof q.scale !== "number" ||
+            typeof q.min !== "number" ||
+            !Number.isFinite(q.scale) ||
+            !Number.isFinite(q.min)
+          )
+            throw new ModelFileError(`${label}: quantization needs finite scale and min`);
           quant = { scale: q.scale, min: q.min };
         }
       } else {
-        if (!(w.dtype in SIZES)) throw new ModelFileError(`${label}: dtype must be float32, int32 or bool, got ${JSON.stringify(w.dtype)}`);
+        if (!(w.dtype in SIZES))
+          throw new ModelFileError(`${label}: dtype must be float32, int32 or bool, got ${JSON.stringify(w.dtype)}`);
         encoding = WEIGHT_DTYPES[w.dtype] ?? "other";
         size = SIZES[w.dtype];
       }
@@ -175,7 +231,10 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
     }
     const shards = grp.paths.map((p) => readShard(checkShardPath(p)));
     const total = shards.reduce((a, s) => a + s.length, 0);
-    if (total !== needed) throw new ModelFileError(`model.json: weightsManifest[${g}] declares ${needed} bytes of weights, its shards hold ${total}`);
+    if (total !== needed)
+      throw new ModelFileError(
+        `model.json: weightsManifest[${g}] declares ${needed} bytes of weights, its shards hold ${total}`,
+      );
     const data = shards.length === 1 ? shards[0] : new Uint8Array(total);
     if (shards.length > 1) {
       let o = 0;
@@ -188,14 +247,29 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
     for (const w of specs) weightSpecs.push(w as (typeof weightSpecs)[number]);
     for (const l of layout) {
       if (tensors.has(l.name)) throw new ModelFileError(`model.json: weight ${JSON.stringify(l.name)} appears twice`);
-      tensors.set(l.name, { name: l.name, shape: l.shape, encoding: l.encoding, bytes: data.subarray(l.start, l.start + l.length), quantization: l.quant, file: `group:${g}`, offset: l.start });
+      tensors.set(l.name, {
+        name: l.name,
+        shape: l.shape,
+        encoding: l.encoding,
+        bytes: data.subarray(l.start, l.start + l.length),
+        quantization: l.quant,
+        file: `group:${g}`,
+        offset: l.start,
+      });
       order.push(l.name);
     }
   }
   const kerasLayers = flattenLayers(topo);
   const layers: ModelLayer[] = [];
   const used = new Set<string>();
-  const findWeight = (layerName: string, suffix: string) => order.find((n) => !used.has(n) && (n === `${layerName}/${suffix}` || n.endsWith(`/${layerName}/${suffix}`) || (n.startsWith(`${layerName}/`) && n.endsWith(`/${suffix}`))));
+  const findWeight = (layerName: string, suffix: string) =>
+    order.find(
+      (n) =>
+        !used.has(n) &&
+        (n === `${layerName}/${suffix}` ||
+          n.endsWith(`/${layerName}/${suffix}`) ||
+          (n.startsWith(`${layerName}/`) && n.endsWith(`/${suffix}`))),
+    );
   for (const kl of kerasLayers) {
     const name = typeof kl.config.name === "string" ? kl.config.name : kl.class_name;
     const kind = KERNEL_LAYERS[kl.class_name];
@@ -211,7 +285,8 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
       }
       continue;
     }
-    const activation = typeof kl.config.activation === "string" && kl.config.activation !== "linear" ? kl.config.activation : null;
+    const activation =
+      typeof kl.config.activation === "string" && kl.config.activation !== "linear" ? kl.config.activation : null;
     for (const [k, [suffix, initKey]] of kind.kernels.entries()) {
       const w = findWeight(name, suffix);
       if (!w) continue;
@@ -243,16 +318,34 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
   }
   const loose = order.filter((n) => !used.has(n));
   const notes: string[] = [];
-  if (loose.length > 0) notes.push(`${loose.length} weight(s) not attributed to a layer: ${loose.slice(0, 8).join(", ")}${loose.length > 8 ? ", …" : ""}`);
+  if (loose.length > 0)
+    notes.push(
+      `${loose.length} weight(s) not attributed to a layer: ${loose.slice(0, 8).join(", ")}${loose.length > 8 ? ", …" : ""}`,
+    );
   const inputs: ModelInput[] = [];
   const first = kerasLayers[0];
   const bis = first?.config.batch_input_shape ?? first?.config.batchInputShape;
-  if (Array.isArray(bis)) inputs.push({ name: "input", shape: bis.map((d) => (typeof d === "number" ? d : "batch")), dtype: String(first.config.dtype ?? "float32") });
+  if (Array.isArray(bis))
+    inputs.push({
+      name: "input",
+      shape: bis.map((d) => (typeof d === "number" ? d : "batch")),
+      dtype: String(first.config.dtype ?? "float32"),
+    });
   const weightData = new Uint8Array(groupData.reduce((a, d) => a + d.length, 0));
   let o = 0;
   for (const d of groupData) {
     weightData.set(d, o);
     o += d.length;
   }
-  return { format: "tfjs-layers", producer: generatedBy ?? convertedBy ?? (kerasVersion ? `keras ${kerasVersion}` : null), origin, inputs, outputs: [], layers, tensors, notes, tfjs: { topology: topo, weightSpecs, weightData } };
+  return {
+    format: "tfjs-layers",
+    producer: generatedBy ?? convertedBy ?? (kerasVersion ? `keras ${kerasVersion}` : null),
+    origin,
+    inputs,
+    outputs: [],
+    layers,
+    tensors,
+    notes,
+    tfjs: { topology: topo, weightSpecs, weightData },
+  };
 }

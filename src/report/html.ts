@@ -1,6 +1,9 @@
 /** Escapes text for HTML element content and attribute values (& < > " '). */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
 }
 
 /** A self-contained HTML page: inline CSS, no scripts or external requests. Body is trusted HTML built with {@link escapeHtml}. */

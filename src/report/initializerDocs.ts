@@ -16,12 +16,27 @@ const LAYERS: { label: string; shape: number[]; options: Omit<ResolveOptions, "s
 
 const SCHEMES = ["glorot_uniform", "glorot_normal", "he_normal", "lecun_normal", "layer_default"];
 
-function compareRow(spec: string, shape: number[], options: Omit<ResolveOptions, "shape">, fw: Framework | null): string {
+function compareRow(
+  spec: string,
+  shape: number[],
+  options: Omit<ResolveOptions, "shape">,
+  fw: Framework | null,
+): string {
   const ctx = kernelContext(shape, { ...options, layout: "keras" });
   const layout = fw === "torch" ? "torch" : "keras";
-  const t = fw === null ? { shape, groups: ctx.groups, depthwise: ctx.depthwise } : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
+  const t =
+    fw === null
+      ? { shape, groups: ctx.groups, depthwise: ctx.depthwise }
+      : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
   try {
-    const r = resolveInitializer(spec, { shape: t.shape, framework: fw, layout, groups: t.groups, transposed: options.transposed, depthwise: t.depthwise });
+    const r = resolveInitializer(spec, {
+      shape: t.shape,
+      framework: fw,
+      layout,
+      groups: t.groups,
+      transposed: options.transposed,
+      depthwise: t.depthwise,
+    });
     return `${fmt(r.variance)}${r.targetVariance !== null ? ` (intended ${fmt(r.targetVariance)})` : ""}`;
   } catch (e) {
     return `n/a`;
@@ -50,10 +65,15 @@ export function initializerDocs(): string {
     "",
   ];
   for (const d of INITIALIZERS) {
-    out.push(`### \`${d.name}\`${d.aliases.length ? ` (alias ${d.aliases.map((a) => `\`${a}\``).join(", ")})` : ""}`, "");
+    out.push(
+      `### \`${d.name}\`${d.aliases.length ? ` (alias ${d.aliases.map((a) => `\`${a}\``).join(", ")})` : ""}`,
+      "",
+    );
     out.push(`- formula: ${d.formula}`, `- paper: ${d.paper}`);
     const params = Object.entries(d.params);
-    out.push(`- parameters: ${params.length ? params.map(([k, p]) => `\`${k}\` = ${p.default === null ? "(required)" : p.default} — ${p.doc}${p.kind === "word" ? ` (${p.values.join(" \\| ")})` : ""}`).join("; ") : "none"}`);
+    out.push(
+      `- parameters: ${params.length ? params.map(([k, p]) => `\`${k}\` = ${p.default === null ? "(required)" : p.default} — ${p.doc}${p.kind === "word" ? ` (${p.values.join(" \\| ")})` : ""}`).join("; ") : "none"}`,
+    );
     const fws = FRAMEWORKS.filter((f) => d.frameworks[f]);
     out.push(
       `- frameworks: ${
@@ -61,7 +81,11 @@ export function initializerDocs(): string {
           ? fws
               .map((f) => {
                 const v = d.frameworks[f];
-                const own = v?.params ? ` (${Object.entries(v.params).map(([k, p]) => `${k}=${p.default}`).join(", ")})` : "";
+                const own = v?.params
+                  ? ` (${Object.entries(v.params)
+                      .map(([k, p]) => `${k}=${p.default}`)
+                      .join(", ")})`
+                  : "";
                 return `${f} \`${v?.name}\`${own}`;
               })
               .join("; ")
@@ -70,16 +94,28 @@ export function initializerDocs(): string {
       "",
     );
   }
-  out.push("## Framework comparison", "", "Variance of the values each framework's version produces for the same layer (the intended variance in brackets where a framework's fans or truncation change it).", "");
+  out.push(
+    "## Framework comparison",
+    "",
+    "Variance of the values each framework's version produces for the same layer (the intended variance in brackets where a framework's fans or truncation change it).",
+    "",
+  );
   for (const layer of LAYERS) {
     out.push(`### ${layer.label} — keras shape [${layer.shape.join(",")}]`, "");
     out.push(`| scheme | initlab | ${FRAMEWORKS.join(" | ")} |`, `|---|---|${FRAMEWORKS.map(() => "---").join("|")}|`);
     for (const spec of SCHEMES) {
-      out.push(`| \`${spec}\` | ${[null, ...FRAMEWORKS].map((fw) => cell(compareRow(spec, layer.shape, layer.options, fw))).join(" | ")} |`);
+      out.push(
+        `| \`${spec}\` | ${[null, ...FRAMEWORKS].map((fw) => cell(compareRow(spec, layer.shape, layer.options, fw))).join(" | ")} |`,
+      );
     }
     out.push("");
   }
-  out.push("## Quirks flagged", "", "What initlab says when a framework's numbers differ from the scheme's intent (one example each):", "");
+  out.push(
+    "## Quirks flagged",
+    "",
+    "What initlab says when a framework's numbers differ from the scheme's intent (one example each):",
+    "",
+  );
   const examples: [string, ResolveOptions][] = [
     ["xavier_normal", { shape: [64, 1, 3, 3], framework: "torch", groups: 32 }],
     ["kaiming_normal", { shape: [16, 32, 3, 3], framework: "torch", transposed: true }],

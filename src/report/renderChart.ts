@@ -29,12 +29,19 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 export function svgToPng(svg: string, scale = 2): Buffer {
   const missing = FONT_FILES.filter((f) => !existsSync(f));
   if (missing.length > 0) {
-    throw new Error(`PNG charts need the DejaVu Sans fonts (missing ${missing.join(", ")}): apt-get install fonts-dejavu-core`);
+    throw new Error(
+      `PNG charts need the DejaVu Sans fonts (missing ${missing.join(", ")}): apt-get install fonts-dejavu-core`,
+    );
   }
   const resvg = new Resvg(svg, {
     fitTo: { mode: "zoom", value: scale },
     background: "white",
-    font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+    font: {
+      fontFiles: FONT_FILES,
+      loadSystemFonts: false,
+      defaultFontFamily: "DejaVu Sans",
+      sansSerifFamily: "DejaVu Sans",
+    },
   });
   return Buffer.from(resvg.render().asPng());
 }

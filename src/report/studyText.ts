@@ -5,10 +5,6 @@ function row(index: number, mean: number, std: number, dtype: Dtype): string {
   return `(${index}, ${formatFloat(mean, dtype)}, ${formatFloat(std, dtype)})`;
 }
 
-function layerWord(i: number | null): string {
-  return i === null ? "never" : `at layer ${i}`;
-}
-
 /** One sentence per chain event, e.g. "the values themselves overflow at layer 28". */
 function laterEvents(run: ChainResult): string {
   const e = run.events;
@@ -29,7 +25,9 @@ export function studyText(r: SeedStudyResult): string {
   const growth = Math.sqrt(SEED_WIDTH);
   out.push(`initlab seed study — seed ${r.seed}, dtype ${d} (every array, matmul and reduction in ${d})`, "");
 
-  out.push(`[1] exploding: x ~ N(0,1) [1,${SEED_WIDTH}]; x = x·W with W ~ N(0,1) [${SEED_WIDTH},${SEED_WIDTH}]; stop at the first non-finite std`);
+  out.push(
+    `[1] exploding: x ~ N(0,1) [1,${SEED_WIDTH}]; x = x·W with W ~ N(0,1) [${SEED_WIDTH},${SEED_WIDTH}]; stop at the first non-finite std`,
+  );
   for (const l of r.exploding.layers) out.push(row(l.index, l.mean, l.std, d));
   out.push(
     r.exploding.stoppedAt === null
@@ -50,29 +48,47 @@ export function studyText(r: SeedStudyResult): string {
   const law = r.varianceLaw;
   out.push(`[3] variance law: in ~ N(0,1) [1,${law.fanIn}], W ~ N(0,1) [${law.fanIn},${law.fanOut}], out = in·W`);
   out.push(`The mean is ${law.unscaled.mean}, and the standard deviation is ${law.unscaled.std}`);
-  out.push(`→ Var(out) = n_in·Var(in)·Var(w) = ${law.fanIn}: std ≈ √${law.fanIn} = ${law.unscaled.predictedStd}; each output sums ${law.fanIn} products of unit-variance terms.`, "");
+  out.push(
+    `→ Var(out) = n_in·Var(in)·Var(w) = ${law.fanIn}: std ≈ √${law.fanIn} = ${law.unscaled.predictedStd}; each output sums ${law.fanIn} products of unit-variance terms.`,
+    "",
+  );
   out.push(`[4] 1/√n fix: the same with W ~ N(0, (1/${Math.sqrt(law.fanIn)})²)`);
   out.push(`The mean is ${law.scaled.mean}, and the standard deviation is ${law.scaled.std}`);
   out.push(`→ scaling Var(w) by 1/n_in (LeCun) keeps the std ≈ ${law.scaled.predictedStd}.`, "");
 
   const x = r.xavierForward;
-  out.push(`[6] Xavier forward: x ~ N(0,1) [1,${SEED_FAN}]; 100 layers of W ~ U(−b, b), b = √6/√(${SEED_FAN}+${SEED_FAN}) = ${formatFloat(x.bound, "float64")}`);
-  for (const l of x.layers) if (l.index % 10 === 0 || l.index === x.layers.length - 1) out.push(row(l.index, l.mean, l.std, d));
+  out.push(
+    `[6] Xavier forward: x ~ N(0,1) [1,${SEED_FAN}]; 100 layers of W ~ U(−b, b), b = √6/√(${SEED_FAN}+${SEED_FAN}) = ${formatFloat(x.bound, "float64")}`,
+  );
+  for (const l of x.layers)
+    if (l.index % 10 === 0 || l.index === x.layers.length - 1) out.push(row(l.index, l.mean, l.std, d));
   const stds = x.layers.map((l) => l.std);
   out.push(
     `→ Glorot & Bengio (2010): Var(w) = 2/(n_in+n_out) keeps the std between ${formatFloat(Math.min(...stds), d)} and ${formatFloat(Math.max(...stds), d)} over ${x.layers.length} layers (a random walk in log std with per-layer sd ≈ 1/√(2·${SEED_FAN}) = ${(1 / Math.sqrt(2 * SEED_FAN)).toFixed(4)}).`,
     "",
   );
 
-  for (const [key, label, num] of [["lecun", "1/√n (LeCun normal, std 1/25)", 5], ["xavier", "Xavier uniform", 7]] as const) {
+  for (const [key, label, num] of [
+    ["lecun", "1/√n (LeCun normal, std 1/25)", 5],
+    ["xavier", "Xavier uniform", 7],
+  ] as const) {
     const g = r.gradients[key];
     const last = g.meanGradient[g.epochs - 1];
     const first = g.meanGradient[0];
-    out.push(`[${num}] gradients, ${label}: 5-layer linear net [${SEED_FAN},${SEED_FAN}], loss = mean((y − x·W1⋯W5)²), gradient descent lr ${g.learningRate}, ${g.epochs} epochs${g.feedOutputBack ? ", output fed back as input (the notebook's literal loop)" : ", fixed x and y"}`);
-    out.push(`epoch 0:   loss ${formatFloat(g.loss[0], d)}; mean gradient per layer ${first.map((v) => formatFloat(v, d)).join(", ")}`);
-    out.push(`epoch ${g.epochs - 1}: loss ${formatFloat(g.loss[g.epochs - 1], d)}; mean gradient per layer ${last.map((v) => formatFloat(v, d)).join(", ")}`);
+    out.push(
+      `[${num}] gradients, ${label}: 5-layer linear net [${SEED_FAN},${SEED_FAN}], loss = mean((y − x·W1⋯W5)²), gradient descent lr ${g.learningRate}, ${g.epochs} epochs${g.feedOutputBack ? ", output fed back as input (the notebook's literal loop)" : ", fixed x and y"}`,
+    );
+    out.push(
+      `epoch 0:   loss ${formatFloat(g.loss[0], d)}; mean gradient per layer ${first.map((v) => formatFloat(v, d)).join(", ")}`,
+    );
+    out.push(
+      `epoch ${g.epochs - 1}: loss ${formatFloat(g.loss[g.epochs - 1], d)}; mean gradient per layer ${last.map((v) => formatFloat(v, d)).join(", ")}`,
+    );
     const norms = g.gradientNorm[0];
-    out.push(`→ every layer gets a gradient of the same order (‖∇W‖ at epoch 0: ${norms.map((v) => v.toPrecision(3)).join(", ")}), so all five layers learn; loss ${formatFloat(g.loss[0], d)} → ${formatFloat(g.loss[g.epochs - 1], d)}.`, "");
+    out.push(
+      `→ every layer gets a gradient of the same order (‖∇W‖ at epoch 0: ${norms.map((v) => v.toPrecision(3)).join(", ")}), so all five layers learn; loss ${formatFloat(g.loss[0], d)} → ${formatFloat(g.loss[g.epochs - 1], d)}.`,
+      "",
+    );
   }
   return out.join("\n");
 }

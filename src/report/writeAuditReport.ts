@@ -7,7 +7,8 @@ import type { TensorAudit } from "../core/audit/auditTensor.js";
 import { escapeHtml, htmlPage } from "./html.js";
 import { renderSvg, svgToPng } from "./renderChart.js";
 
-const g = (x: number | null | undefined) => (x === null || x === undefined ? "—" : Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x));
+const g = (x: number | null | undefined) =>
+  x === null || x === undefined ? "—" : Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x);
 
 const fan = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
 
@@ -16,23 +17,62 @@ const fan = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
  * the model file escaped), findings, the charts (inline SVG, with SVG and PNG files beside) and the
  * printed output. @returns the path of index.html
  */
-export async function writeAuditReport(dir: string, r: AuditReport, audits: readonly TensorAudit[], printed: string): Promise<string> {
+export async function writeAuditReport(
+  dir: string,
+  r: AuditReport,
+  audits: readonly TensorAudit[],
+  printed: string,
+): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const figures: string[] = [];
   for (const chart of auditCharts(r, audits)) {
     const svg = await renderSvg(chart.spec);
     writeFileSync(join(dir, `${chart.id}.svg`), svg);
     writeFileSync(join(dir, `${chart.id}.png`), svgToPng(svg));
-    figures.push(`<figure id="${escapeHtml(chart.id)}">${svg}<figcaption>${escapeHtml(chart.caption)}</figcaption></figure>`);
+    figures.push(
+      `<figure id="${escapeHtml(chart.id)}">${svg}<figcaption>${escapeHtml(chart.caption)}</figcaption></figure>`,
+    );
   }
   const e = escapeHtml;
-  const head = ["#", "layer", "op", "shape", "fan in / out", "fit", "p (KS)", "matches", "‖W‖₂", "stable rank", "spikes", "α"];
+  const head = [
+    "#",
+    "layer",
+    "op",
+    "shape",
+    "fan in / out",
+    "fit",
+    "p (KS)",
+    "matches",
+    "‖W‖₂",
+    "stable rank",
+    "spikes",
+    "α",
+  ];
   const rows = r.layers.map((l, i) => {
-    const matches = l.matches.slice(0, 4).map((m) => `${m.spec} (${m.framework})`).join("; ") + (l.matches.length > 4 ? `; +${l.matches.length - 4}` : "");
-    const cells = [String(i), l.name, l.op, l.shape.join("×"), `${fan(l.fanIn)} / ${fan(l.fanOut)}`, fitLabel(l), g(l.fit.pValue), matches || "—", g(l.spectrum?.spectralNorm), g(l.spectrum?.stableRank), l.spectrum ? String(l.spectrum.spikes) : "—", g(l.spectrum?.alpha)];
+    const matches =
+      l.matches
+        .slice(0, 4)
+        .map((m) => `${m.spec} (${m.framework})`)
+        .join("; ") + (l.matches.length > 4 ? `; +${l.matches.length - 4}` : "");
+    const cells = [
+      String(i),
+      l.name,
+      l.op,
+      l.shape.join("×"),
+      `${fan(l.fanIn)} / ${fan(l.fanOut)}`,
+      fitLabel(l),
+      g(l.fit.pValue),
+      matches || "—",
+      g(l.spectrum?.spectralNorm),
+      g(l.spectrum?.stableRank),
+      l.spectrum ? String(l.spectrum.spikes) : "—",
+      g(l.spectrum?.alpha),
+    ];
     return `<tr>${cells.map((c, j) => `<td${j === 1 || j === 7 ? ' style="text-align:left"' : ""}>${e(c)}</td>`).join("")}</tr>`;
   });
-  const findings = r.layers.flatMap((l, i) => l.findings.map((f) => `<li><b>${e(`[${i}] ${l.name}`)}</b>: ${e(f)}</li>`));
+  const findings = r.layers.flatMap((l, i) =>
+    l.findings.map((f) => `<li><b>${e(`[${i}] ${l.name}`)}</b>: ${e(f)}</li>`),
+  );
   const body = [
     `<h1>${e(`initlab audit: ${r.format}${r.producer ? ` (${r.producer})` : ""}`)}</h1>`,
     `<ul class="lead">${r.summary.map((s) => `<li>${e(s)}</li>`).join("")}</ul>`,

@@ -5,10 +5,11 @@ const channel = new MessageChannel();
 const tick: (() => void)[] = [];
 channel.port1.onmessage = () => tick.shift()?.();
 /** Yields to the event loop (without setTimeout's clamping) so a newer request can arrive. */
-const yieldNow = () => new Promise<void>((r) => {
-  tick.push(r);
-  channel.port2.postMessage(0);
-});
+const yieldNow = () =>
+  new Promise<void>((r) => {
+    tick.push(r);
+    channel.port2.postMessage(0);
+  });
 
 /**
  * A backend that yields to the event loop every 2nd matmul and throws "superseded" once

@@ -43,7 +43,12 @@ export interface PropagateView {
   dtype: string;
   accumulate: string;
   layers: LayerView[];
-  events: { stdNonFinite: number | null; valueNonFinite: number | null; stdZero: number | null; allZero: number | null };
+  events: {
+    stdNonFinite: number | null;
+    valueNonFinite: number | null;
+    stdZero: number | null;
+    allZero: number | null;
+  };
   theoryQ: number[] | null;
   theoryNote: string | null;
   sigmaW2: number | null;

@@ -1,4 +1,11 @@
-import { DTYPES, formatBytes, networkMemoryBytes, networkWeightCount, parseActivation, parseInitSpec } from "../core/index.js";
+import {
+  DTYPES,
+  formatBytes,
+  networkMemoryBytes,
+  networkWeightCount,
+  parseActivation,
+  parseInitSpec,
+} from "../core/index.js";
 import type { Dtype, NetworkSpec } from "../core/index.js";
 
 export const VIEWS = ["signal", "distributions", "phase", "inspector", "study"] as const;
@@ -46,15 +53,20 @@ export const LIMITS = { depth: 500, width: 2048, batch: 512 };
 
 type Checker = (v: string) => unknown;
 
-const int = (name: string, min: number, max: number): Checker => (v) => {
-  const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
-  if (!(Number.isSafeInteger(n) && n >= min && n <= max)) throw new Error(`${name} must be an integer from ${min} to ${max}`);
-  return n;
-};
-const oneOf = (name: string, values: readonly string[]): Checker => (v) => {
-  if (!values.includes(v)) throw new Error(`${name} must be one of ${values.join(", ")}`);
-  return v;
-};
+const int =
+  (name: string, min: number, max: number): Checker =>
+  (v) => {
+    const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
+    if (!(Number.isSafeInteger(n) && n >= min && n <= max))
+      throw new Error(`${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+const oneOf =
+  (name: string, values: readonly string[]): Checker =>
+  (v) => {
+    if (!values.includes(v)) throw new Error(`${name} must be one of ${values.join(", ")}`);
+    return v;
+  };
 const CHECKS: Record<keyof LabState, Checker> = {
   view: oneOf("view", VIEWS),
   init: (v) => {
@@ -94,7 +106,9 @@ export function parseWidths(v: string): number[] | null {
   if (v.trim() === "") return null;
   const w = v.split(",").map((d) => (/^\d+$/.test(d.trim()) ? Number(d) : Number.NaN));
   if (w.length < 2 || w.length > LIMITS.depth + 1 || w.some((d) => !(d >= 1 && d <= LIMITS.width))) {
-    throw new Error(`widths must be the input width and 1 to ${LIMITS.depth} layer widths, each from 1 to ${LIMITS.width}, separated by commas (e.g. 784,256,256,10), or empty`);
+    throw new Error(
+      `widths must be the input width and 1 to ${LIMITS.depth} layer widths, each from 1 to ${LIMITS.width}, separated by commas (e.g. 784,256,256,10), or empty`,
+    );
   }
   return w;
 }
@@ -126,18 +140,26 @@ export function checkLabSize(spec: NetworkSpec, batch: number): void {
   const weights = networkWeightCount(spec);
   const bytes = networkMemoryBytes(spec, batch) + 16 * weights; // float64 storage counted; float32 nets need 4 bytes a weight less
   if (bytes > LAB_MAX_BYTES) {
-    throw new Error(`size: ${spec.widths.length} layers (${weights.toExponential(2)} weights) with batch ${batch} would need about ${formatBytes(bytes)}; the lab's limit is ${formatBytes(LAB_MAX_BYTES)} — lower the depth, width or batch (the CLI goes further)`);
+    throw new Error(
+      `size: ${spec.widths.length} layers (${weights.toExponential(2)} weights) with batch ${batch} would need about ${formatBytes(bytes)}; the lab's limit is ${formatBytes(LAB_MAX_BYTES)} — lower the depth, width or batch (the CLI goes further)`,
+    );
   }
 }
 
 /** Parses the inspector's kernel description. @throws a one-line error. */
-export function parseKernel(v: string): { shape: number[]; depthwise: boolean; transposed: boolean; groups: number } | null {
+export function parseKernel(
+  v: string,
+): { shape: number[]; depthwise: boolean; transposed: boolean; groups: number } | null {
   if (v.trim() === "") return null;
   const [dims, mod = ""] = v.split(":");
   const shape = dims.split(",").map((d) => (/^\d+$/.test(d.trim()) ? Number(d) : Number.NaN));
-  if (shape.length < 2 || shape.some((d) => !(d >= 1))) throw new Error("kernel must be positive integers like 3,3,64,128 (keras layout), optionally :depthwise, :transposed or :groups=G");
+  if (shape.length < 2 || shape.some((d) => !(d >= 1)))
+    throw new Error(
+      "kernel must be positive integers like 3,3,64,128 (keras layout), optionally :depthwise, :transposed or :groups=G",
+    );
   const g = /^groups=(\d+)$/.exec(mod);
-  if (mod !== "" && mod !== "depthwise" && mod !== "transposed" && !g) throw new Error("kernel suffix must be :depthwise, :transposed or :groups=G");
+  if (mod !== "" && mod !== "depthwise" && mod !== "transposed" && !g)
+    throw new Error("kernel suffix must be :depthwise, :transposed or :groups=G");
   return { shape, depthwise: mod === "depthwise", transposed: mod === "transposed", groups: g ? Number(g[1]) : 1 };
 }
 
@@ -155,7 +177,9 @@ export function parseLabState(query: string): { state: LabState; errors: string[
     try {
       (state as unknown as Record<string, unknown>)[key] = CHECKS[key](raw.trim());
     } catch (e) {
-      errors.push(`${key}=${JSON.stringify(raw)} ignored: ${(e as Error).message}; using ${String(DEFAULT_STATE[key])}`);
+      errors.push(
+        `${key}=${JSON.stringify(raw)} ignored: ${(e as Error).message}; using ${String(DEFAULT_STATE[key])}`,
+      );
     }
   }
   for (const key of params.keys()) if (!(key in CHECKS)) errors.push(`unknown parameter ${key} ignored`);
@@ -171,9 +195,81 @@ export function serializeLabState(s: LabState): string {
 
 /** Presets a learner can start from. */
 export const PRESETS: { id: string; label: string; state: Partial<LabState> }[] = [
-  { id: "exploding", label: "The seed's exploding net", state: { init: "normal(std=1)", activation: "linear", depth: 100, width: 512, widths: "", batch: 1, dtype: "float32", bias: "none", norm: "none", residual: 0 } },
-  { id: "vanishing", label: "The seed's vanishing net", state: { init: "normal(std=0.01)", activation: "linear", depth: 100, width: 512, widths: "", batch: 1, dtype: "float32", bias: "none", norm: "none", residual: 0 } },
-  { id: "he-relu", label: "He for ReLU", state: { init: "he_normal", activation: "relu", depth: 50, width: 256, widths: "", batch: 16, bias: "none", norm: "none", residual: 0 } },
-  { id: "critical-tanh", label: "Critical tanh", state: { init: "normal(std=0.0829)", activation: "tanh", depth: 100, width: 256, widths: "", batch: 16, bias: "normal(std=0.2236)", norm: "none", residual: 0 } },
-  { id: "selu", label: "SELU", state: { init: "lecun_normal", activation: "selu", depth: 100, width: 256, widths: "", batch: 16, bias: "none", norm: "none", residual: 0 } },
+  {
+    id: "exploding",
+    label: "The seed's exploding net",
+    state: {
+      init: "normal(std=1)",
+      activation: "linear",
+      depth: 100,
+      width: 512,
+      widths: "",
+      batch: 1,
+      dtype: "float32",
+      bias: "none",
+      norm: "none",
+      residual: 0,
+    },
+  },
+  {
+    id: "vanishing",
+    label: "The seed's vanishing net",
+    state: {
+      init: "normal(std=0.01)",
+      activation: "linear",
+      depth: 100,
+      width: 512,
+      widths: "",
+      batch: 1,
+      dtype: "float32",
+      bias: "none",
+      norm: "none",
+      residual: 0,
+    },
+  },
+  {
+    id: "he-relu",
+    label: "He for ReLU",
+    state: {
+      init: "he_normal",
+      activation: "relu",
+      depth: 50,
+      width: 256,
+      widths: "",
+      batch: 16,
+      bias: "none",
+      norm: "none",
+      residual: 0,
+    },
+  },
+  {
+    id: "critical-tanh",
+    label: "Critical tanh",
+    state: {
+      init: "normal(std=0.0829)",
+      activation: "tanh",
+      depth: 100,
+      width: 256,
+      widths: "",
+      batch: 16,
+      bias: "normal(std=0.2236)",
+      norm: "none",
+      residual: 0,
+    },
+  },
+  {
+    id: "selu",
+    label: "SELU",
+    state: {
+      init: "lecun_normal",
+      activation: "selu",
+      depth: 100,
+      width: 256,
+      widths: "",
+      batch: 16,
+      bias: "none",
+      norm: "none",
+      residual: 0,
+    },
+  },
 ];

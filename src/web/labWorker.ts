@@ -1,6 +1,18 @@
 /// <reference lib="webworker" />
 import type { Backend, BuiltNetwork, DrawCache } from "../core/index.js";
-import { buildNetwork, layerDrawKey, networkTheory, networkWeightCount, parseActivation, phaseDiagram, referenceBackend, runNetwork, seedStudy, WasmFloat32Gemm, wasmFloat32Backend } from "../core/index.js";
+import {
+  buildNetwork,
+  layerDrawKey,
+  networkTheory,
+  networkWeightCount,
+  parseActivation,
+  phaseDiagram,
+  referenceBackend,
+  runNetwork,
+  seedStudy,
+  WasmFloat32Gemm,
+  wasmFloat32Backend,
+} from "../core/index.js";
 import { interruptible } from "./interruptible.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import { drawInParallel, serveDraws } from "./parallelDraws.js";
@@ -11,7 +23,13 @@ import { checkLabSize, labNetwork } from "./labState.js";
  * The last built network: changing only the activation or batch reuses its weights (no resampling),
  * with its own WebAssembly SIMD matmul (bit-identical to the reference) holding the weights, for float32.
  */
-let cache: { key: string; shape: string; net: BuiltNetwork; fast: Backend; refresh: ((b: Float64Array | Float32Array) => void) | null } | null = null;
+let cache: {
+  key: string;
+  shape: string;
+  net: BuiltNetwork;
+  fast: Backend;
+  refresh: ((b: Float64Array | Float32Array) => void) | null;
+} | null = null;
 
 /**
  * The standard draws of the current seed and widths: another normal or uniform init (normal(std=1)
@@ -57,13 +75,23 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     const drawsBefore = draws.cache.size;
     const locationScale = layerDrawKey(spec, seed, 0) !== null;
     const rescale = locationScale && drawsBefore > 0;
-    (self as unknown as Worker).postMessage({ id: req.id, kind: "progress", message: `${rescale ? "Computing" : "Drawing"} ${(weights / 1e6).toPrecision(3)} M weights (${spec.init}, seed ${seed})…` } satisfies LabResponse);
+    (self as unknown as Worker).postMessage({
+      id: req.id,
+      kind: "progress",
+      message: `${rescale ? "Computing" : "Drawing"} ${(weights / 1e6).toPrecision(3)} M weights (${spec.init}, seed ${seed})…`,
+    } satisfies LabResponse);
     if (locationScale && helper) await drawInParallel(helper, spec, seed, draws.cache, pool);
+    // drop the transferred buffers now: the new weights are about to be allocated
+    // eslint-disable-next-line no-useless-assignment
     pool = [];
     let net: BuiltNetwork;
     try {
       // float32 nets keep float32 weights: half the memory, and the WebAssembly copy is a plain memcpy
-      net = buildNetwork(spec, seed, dtype, { draws: draws.cache, previous: previous?.net ?? null, storage: dtype === "float64" ? "float64" : "float32" });
+      net = buildNetwork(spec, seed, dtype, {
+        draws: draws.cache,
+        previous: previous?.net ?? null,
+        storage: dtype === "float64" ? "float64" : "float32",
+      });
     } catch (e) {
       cache = null; // the previous weights may be half rewritten
       throw e;
@@ -74,7 +102,13 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
       cache = { ...previous, key, net };
     } else {
       const wasm = wasmOk && dtype === "float32" ? wasmFloat32Backend() : null;
-      cache = { key, shape, net, fast: wasm ? { ...wasm, name: "reference" } : referenceBackend, refresh: wasm ? wasm.refresh : null };
+      cache = {
+        key,
+        shape,
+        net,
+        fast: wasm ? { ...wasm, name: "reference" } : referenceBackend,
+        refresh: wasm ? wasm.refresh : null,
+      };
     }
     weightsFrom = rescale && draws.cache.size === drawsBefore ? "rescaled" : "drawn";
   }
@@ -85,7 +119,15 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     warmed = warmKey;
   }
   const t1 = performance.now();
-  const r = await runNetwork(net, { network: spec, batch, seed, dtype, backward: req.backward, stats: req.state.view === "distributions" ? "full" : "basic", backend: req.backward ? interruptible(cache.fast, () => req.id !== latest) : cache.fast });
+  const r = await runNetwork(net, {
+    network: spec,
+    batch,
+    seed,
+    dtype,
+    backward: req.backward,
+    stats: req.state.view === "distributions" ? "full" : "basic",
+    backend: req.backward ? interruptible(cache.fast, () => req.id !== latest) : cache.fast,
+  });
   const t2 = performance.now();
   const theory = networkTheory(spec, 1);
   const t3 = performance.now();
@@ -125,11 +167,15 @@ self.onmessage = async (e: MessageEvent<LabRequest>) => {
   let reply: LabResponse;
   try {
     if (req.kind === "propagate") reply = { id: req.id, kind: "propagate", result: await propagateView(req) };
-    else if (req.kind === "phase") reply = { id: req.id, kind: "phase", result: phaseDiagram(parseActivation(req.activation), req.sigmaW2, req.sigmaB2) };
+    else if (req.kind === "phase")
+      reply = {
+        id: req.id,
+        kind: "phase",
+        result: phaseDiagram(parseActivation(req.activation), req.sigmaW2, req.sigmaB2),
+      };
     else reply = { id: req.id, kind: "study", result: seedStudy({ seed: req.seed }) };
   } catch (err) {
     reply = { id: req.id, kind: "error", message: (err as Error).message };
   }
   (self as unknown as Worker).postMessage(reply);
 };
-

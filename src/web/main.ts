@@ -6,17 +6,49 @@ import { lineChart, logSignalChart } from "../charts/lineCharts.js";
 import { phaseChart } from "../charts/phaseChart.js";
 import { studyCharts } from "../charts/studyCharts.js";
 import type { PhaseDiagram, SeedStudyResult } from "../core/index.js";
-import { ACTIVATION_NAMES, DTYPES, FRAMEWORKS, formatFloat, formatInitSpec, INITIALIZERS, kernelContext, linspace, parseInitSpec, resolveInitializer, signalTrend, translateShape, TREND_FACTOR } from "../core/index.js";
+import {
+  ACTIVATION_NAMES,
+  DTYPES,
+  FRAMEWORKS,
+  formatFloat,
+  formatInitSpec,
+  INITIALIZERS,
+  kernelContext,
+  linspace,
+  parseInitSpec,
+  resolveInitializer,
+  signalTrend,
+  translateShape,
+  TREND_FACTOR,
+} from "../core/index.js";
 import { describeDistribution } from "../report/describeInit.js";
 import type { LabAnswer, LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState, View } from "./labState.js";
-import { DEFAULT_STATE, labNetwork, LIMITS, parseKernel, parseLabState, PRESETS, serializeLabState, VIEWS } from "./labState.js";
+import { DEFAULT_STATE, LIMITS, parseKernel, parseLabState, PRESETS, serializeLabState, VIEWS } from "./labState.js";
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
-const g = (x: number | null) => (x === null ? "—" : Number.isNaN(x) ? "nan" : !Number.isFinite(x) ? (x > 0 ? "inf" : "-inf") : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toPrecision(4));
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+const g = (x: number | null) =>
+  x === null
+    ? "—"
+    : Number.isNaN(x)
+      ? "nan"
+      : !Number.isFinite(x)
+        ? x > 0
+          ? "inf"
+          : "-inf"
+        : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0)
+          ? x.toExponential(2)
+          : x.toPrecision(4);
 
-const VIEW_LABELS: Record<View, string> = { signal: "Signal", distributions: "Distributions", phase: "Phase diagram", inspector: "Initializer inspector", study: "The seed study" };
+const VIEW_LABELS: Record<View, string> = {
+  signal: "Signal",
+  distributions: "Distributions",
+  phase: "Phase diagram",
+  inspector: "Initializer inspector",
+  study: "The seed study",
+};
 
 let state: LabState;
 const parsed = parseLabState(location.search);
@@ -25,7 +57,10 @@ showMessages(parsed.errors);
 
 // Two workers: "fast" runs the network (forward first, then the backward pass, which gives way to
 // any newer request between matmuls); "slow" takes the phase diagram and the seed study.
-const workers = { fast: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module", name: "network" }), slow: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module", name: "theory" }) };
+const workers = {
+  fast: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module", name: "network" }),
+  slow: new Worker(new URL("./labWorker.ts", import.meta.url), { type: "module", name: "theory" }),
+};
 // a channel between the two workers: drawing new weights, the network worker hands half the layers to the other
 const channel = new MessageChannel();
 workers.fast.postMessage({ id: 0, kind: "connect", port: channel.port1 } satisfies LabRequest, [channel.port1]);
@@ -60,7 +95,8 @@ function field(label: string, control: string, hint = ""): string {
 }
 
 function renderControls(): void {
-  const options = (values: readonly string[], current: string) => values.map((v) => `<option value="${esc(v)}"${v === current ? " selected" : ""}>${esc(v)}</option>`).join("");
+  const options = (values: readonly string[], current: string) =>
+    values.map((v) => `<option value="${esc(v)}"${v === current ? " selected" : ""}>${esc(v)}</option>`).join("");
   const inits = INITIALIZERS.filter((d) => d.name !== "layer_default").map((d) => d.name);
   $("#controls").innerHTML = `
     <fieldset class="presets"><legend>Presets</legend>${PRESETS.map((p) => `<button type="button" data-preset="${p.id}">${esc(p.label)}</button>`).join("")}</fieldset>
@@ -81,11 +117,28 @@ function renderControls(): void {
   for (const b of document.querySelectorAll<HTMLButtonElement>("[data-preset]")) {
     b.addEventListener("click", () => {
       const p = PRESETS.find((x) => x.id === b.dataset.preset);
-      if (p) setState({ ...state, ...p.state, view: state.view === "study" || state.view === "phase" ? "signal" : state.view });
+      if (p)
+        setState({
+          ...state,
+          ...p.state,
+          view: state.view === "study" || state.view === "phase" ? "signal" : state.view,
+        });
     });
   }
   renderInitParams();
-  for (const id of ["init", "activation", "depth", "width", "widths", "batch", "dtype", "seed", "bias", "norm", "residual"]) {
+  for (const id of [
+    "init",
+    "activation",
+    "depth",
+    "width",
+    "widths",
+    "batch",
+    "dtype",
+    "seed",
+    "bias",
+    "norm",
+    "residual",
+  ]) {
     const el = document.getElementById(id) as HTMLInputElement;
     el.addEventListener(id === "depth" ? "input" : "change", () => {
       if (id === "depth") ($("#depth-out") as HTMLOutputElement).value = el.value;
@@ -95,7 +148,9 @@ function renderControls(): void {
       showMessages(r.errors);
       setState(r.state, false);
       if (id === "init") renderInitParams();
-      if (id === "widths") for (const d of ["depth", "width"]) (document.getElementById(d) as HTMLInputElement).disabled = state.widths !== "";
+      if (id === "widths")
+        for (const d of ["depth", "width"])
+          (document.getElementById(d) as HTMLInputElement).disabled = state.widths !== "";
     });
   }
 }
@@ -146,8 +201,12 @@ function renderInitParams(): void {
 }
 
 function renderTabs(): void {
-  $("#tabs").innerHTML = VIEWS.map((v) => `<button type="button" role="tab" id="tab-${v}" aria-selected="${v === state.view}" data-view="${v}">${VIEW_LABELS[v]}</button>`).join("");
-  for (const b of document.querySelectorAll<HTMLButtonElement>("[data-view]")) b.addEventListener("click", () => setState({ ...state, view: b.dataset.view as View }, false));
+  $("#tabs").innerHTML = VIEWS.map(
+    (v) =>
+      `<button type="button" role="tab" id="tab-${v}" aria-selected="${v === state.view}" data-view="${v}">${VIEW_LABELS[v]}</button>`,
+  ).join("");
+  for (const b of document.querySelectorAll<HTMLButtonElement>("[data-view]"))
+    b.addEventListener("click", () => setState({ ...state, view: b.dataset.view as View }, false));
 }
 
 function setState(next: LabState, rerenderControls = true): void {
@@ -172,8 +231,17 @@ async function swapData(view: LiveView, spec: TopLevelSpec, map?: (row: unknown)
 }
 
 function chartKey(spec: TopLevelSpec): string {
-  const s = spec as unknown as { title?: unknown; layer?: { mark?: unknown; encoding?: { color?: { scale?: { domain?: unknown } } } }[]; datasets?: Record<string, unknown> };
-  return JSON.stringify([s.title, Object.keys(s.datasets ?? {}), s.layer?.map((l) => [l.mark, l.encoding?.color?.scale?.domain ?? null]), s.datasets ? null : spec]);
+  const s = spec as unknown as {
+    title?: unknown;
+    layer?: { mark?: unknown; encoding?: { color?: { scale?: { domain?: unknown } } } }[];
+    datasets?: Record<string, unknown>;
+  };
+  return JSON.stringify([
+    s.title,
+    Object.keys(s.datasets ?? {}),
+    s.layer?.map((l) => [l.mark, l.encoding?.color?.scale?.domain ?? null]),
+    s.datasets ? null : spec,
+  ]);
 }
 
 /**
@@ -184,7 +252,10 @@ function chartKey(spec: TopLevelSpec): string {
 async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Promise<void> {
   const keys = specs.map((s) => chartKey(s.spec));
   const root = $("#charts");
-  const same = live.length === specs.length && keys.every((k, i) => live[i].key === k) && root.querySelectorAll("figure").length === specs.length;
+  const same =
+    live.length === specs.length &&
+    keys.every((k, i) => live[i].key === k) &&
+    root.querySelectorAll("figure").length === specs.length;
   if (same) {
     await Promise.all(
       specs.map(async (s, i) => {
@@ -194,7 +265,9 @@ async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Pro
     );
     return;
   }
-  root.innerHTML = specs.map((_, i) => `<figure><div id="chart-${i}" role="img"></div><figcaption id="cap-${i}"></figcaption></figure>`).join("");
+  root.innerHTML = specs
+    .map((_, i) => `<figure><div id="chart-${i}" role="img"></div><figcaption id="cap-${i}"></figcaption></figure>`)
+    .join("");
   live = await Promise.all(
     specs.map(async (s, i) => {
       ($(`#cap-${i}`) as HTMLElement).textContent = s.caption;
@@ -213,14 +286,20 @@ async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Pro
 /** A row with its numbers (other than the x position) scaled by 10: data for warming a chart's update path. */
 function rescaled(row: unknown): unknown {
   if (typeof row !== "object" || row === null) return row;
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "number" && k !== "x" && k !== "layer" ? v * 10 : v]));
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, typeof v === "number" && k !== "x" && k !== "layer" ? v * 10 : v]),
+  );
 }
 
 function eventWords(r: PropagateView): string {
   const e = r.events;
   const parts: string[] = [];
-  if (e.stdNonFinite !== null) parts.push(`std becomes ${e.stdNonFinite === e.valueNonFinite ? "non-finite (the values overflow)" : "non-finite"} at layer ${e.stdNonFinite}`);
-  if (e.valueNonFinite !== null && e.valueNonFinite !== e.stdNonFinite) parts.push(`the values themselves overflow at layer ${e.valueNonFinite}`);
+  if (e.stdNonFinite !== null)
+    parts.push(
+      `std becomes ${e.stdNonFinite === e.valueNonFinite ? "non-finite (the values overflow)" : "non-finite"} at layer ${e.stdNonFinite}`,
+    );
+  if (e.valueNonFinite !== null && e.valueNonFinite !== e.stdNonFinite)
+    parts.push(`the values themselves overflow at layer ${e.valueNonFinite}`);
   if (e.stdZero !== null) parts.push(`std is exactly 0 at layer ${e.stdZero}`);
   if (e.allZero !== null && e.allZero !== e.stdZero) parts.push(`every value is 0 at layer ${e.allZero}`);
   return parts.join("; ");
@@ -236,22 +315,47 @@ async function update(): Promise<void> {
   if (state.view === "phase") {
     summary.textContent = "Computing the phase diagram (mean-field theory on a 12 × 7 grid)…";
     const act = state.activation;
-    const r = await ask({ kind: "phase", activation: act, sigmaW2: linspace(0.5, 4, 12), sigmaB2: linspace(0, 0.3, 7) } as Omit<LabRequest, "id">);
+    const r = await ask({
+      kind: "phase",
+      activation: act,
+      sigmaW2: linspace(0.5, 4, 12),
+      sigmaB2: linspace(0, 0.3, 7),
+    } as Omit<LabRequest, "id">);
     if (my !== generation) return;
     if (r.kind === "error") return void (summary.textContent = r.message);
     const d = r.result as PhaseDiagram;
     summary.innerHTML = `Order/chaos phase diagram for <b>${esc(d.activation)}</b>: the depth scale ξ_c over (σ_w², σ_b²), with the critical line χ₁ = 1 in white. Click a cell to set the initializer to N(0, σ_w²/width) with bias N(0, σ_b²).`;
-    await showCharts([{ spec: phaseChart(d), caption: "ξ_c (log colour): long near the critical line, short deep in the ordered (left) and chaotic (right) phases." }]);
+    await showCharts([
+      {
+        spec: phaseChart(d),
+        caption:
+          "ξ_c (log colour): long near the critical line, short deep in the ordered (left) and chaotic (right) phases.",
+      },
+    ]);
     // the clicked cell's own datum carries its (σ_w², σ_b²) range: set the init to its centre
-    const phaseView = live[0]?.view as unknown as { addEventListener(type: string, h: (e: unknown, item: { datum?: { w0: number; w1: number; b0: number; b1: number } } | null) => void): void } | undefined;
+    const phaseView = live[0]?.view as unknown as
+      | {
+          addEventListener(
+            type: string,
+            h: (e: unknown, item: { datum?: { w0: number; w1: number; b0: number; b1: number } } | null) => void,
+          ): void;
+        }
+      | undefined;
     phaseView?.addEventListener("click", (_e, item) => {
       const d = item?.datum;
       if (!d || d.w0 === undefined) return;
       const w = (d.w0 + d.w1) / 2;
       const b = Math.max(0, (d.b0 + d.b1) / 2);
       // N(0, σ_w²/fan_in): a plain normal for equal widths, variance scaling when they differ
-      const init = state.widths ? `variance_scaling(scale=${w.toPrecision(4)},mode=fan_in,distribution=untruncated_normal)` : `normal(std=${Math.sqrt(w / state.width).toPrecision(4)})`;
-      setState({ ...state, view: "signal", init, bias: b > 1e-6 ? `normal(std=${Math.sqrt(b).toPrecision(4)})` : "none" });
+      const init = state.widths
+        ? `variance_scaling(scale=${w.toPrecision(4)},mode=fan_in,distribution=untruncated_normal)`
+        : `normal(std=${Math.sqrt(w / state.width).toPrecision(4)})`;
+      setState({
+        ...state,
+        view: "signal",
+        init,
+        bias: b > 1e-6 ? `normal(std=${Math.sqrt(b).toPrecision(4)})` : "none",
+      });
     });
     return;
   }
@@ -280,26 +384,52 @@ async function update(): Promise<void> {
     <div class="meta">${esc(state.init)} · ${esc(state.activation)} · ${state.widths ? `widths ${esc(state.widths)}` : `${state.depth} layers × ${state.width}`} · batch ${state.batch} · ${p.dtype} (accumulate ${p.accumulate}) · seed ${state.seed}${p.sigmaW2 !== null ? ` · σ_w² = ${g(p.sigmaW2)}` : ""}</div>`;
   const charts: { spec: TopLevelSpec; caption: string }[] = [];
   if (state.view === "signal") {
-    charts.push({ spec: logSignalChart("std per layer (forward)", "std (log scale)", [{ name: "forward std", values: p.layers.map((l) => l.std) }]), caption: "std of each layer's output; where it becomes inf or exactly 0 is marked." });
+    charts.push({
+      spec: logSignalChart("std per layer (forward)", "std (log scale)", [
+        { name: "forward std", values: p.layers.map((l) => l.std) },
+      ]),
+      caption: "std of each layer's output; where it becomes inf or exactly 0 is marked.",
+    });
     const series: LayerSeries[] = [{ name: "q measured = E[pre²]", values: p.layers.map((l) => l.q) }];
     if (p.theoryQ) series.push({ name: "q theory (mean field)", values: p.theoryQ, dashed: true });
-    charts.push({ spec: logSignalChart("q per layer: measured and mean-field theory", "q (log scale)", series), caption: p.theoryNote ?? "q^{l+1} = σ_w²·E[φ(√q^l z)²] + σ_b², drawn beside the measurement." });
-    charts.push({ spec: lineChart("mean per layer (forward)", "layer", "mean", [{ name: "mean", values: p.layers.map((l) => (Number.isFinite(l.mean) ? l.mean : Number.NaN)) }]), caption: "mean of each layer's output." });
-
+    charts.push({
+      spec: logSignalChart("q per layer: measured and mean-field theory", "q (log scale)", series),
+      caption: p.theoryNote ?? "q^{l+1} = σ_w²·E[φ(√q^l z)²] + σ_b², drawn beside the measurement.",
+    });
+    charts.push({
+      spec: lineChart("mean per layer (forward)", "layer", "mean", [
+        { name: "mean", values: p.layers.map((l) => (Number.isFinite(l.mean) ? l.mean : Number.NaN)) },
+      ]),
+      caption: "mean of each layer's output.",
+    });
   } else {
     const step = Math.max(1, Math.ceil(p.layers.length / 50));
-    const hists = p.layers.filter((l) => l.index % step === 0 && l.logHist).map((l) => ({ layer: l.index, ...(l.logHist as NonNullable<typeof l.logHist>) }));
+    const hists = p.layers
+      .filter((l) => l.index % step === 0 && l.logHist)
+      .map((l) => ({ layer: l.index, ...(l.logHist as NonNullable<typeof l.logHist>) }));
     const few = hists.filter((_, i) => i % Math.max(1, Math.ceil(hists.length / 25)) === 0);
-    charts.push({ spec: histogramRidgeline("Distribution of |activation| per layer (ridgeline)", few), caption: "One row per layer (top = first): the fraction of its values in each decade of |x|, like TensorBoard's histogram view; 0 and inf/nan at the edges." });
-    charts.push({ spec: histogramHeatmap("Distribution of |activation| per layer", hists), caption: "The same as a heat map over every layer: colour is the fraction of the layer's values in each decade." });
+    charts.push({
+      spec: histogramRidgeline("Distribution of |activation| per layer (ridgeline)", few),
+      caption:
+        "One row per layer (top = first): the fraction of its values in each decade of |x|, like TensorBoard's histogram view; 0 and inf/nan at the edges.",
+    });
+    charts.push({
+      spec: histogramHeatmap("Distribution of |activation| per layer", hists),
+      caption: "The same as a heat map over every layer: colour is the fraction of the layer's values in each decade.",
+    });
   }
   const drawing = performance.now();
   await showCharts(charts);
   if (my !== generation) return;
   const ms = performance.now() - started;
   const phases = `answer ${(answered - started).toFixed(1)}, summary ${(drawing - answered).toFixed(1)}, charts ${(performance.now() - drawing).toFixed(1)}`;
-  $("#summary").insertAdjacentHTML("beforeend", `<div class="meta" id="timing">updated in ${ms.toFixed(0)} ms (engine ${p.computeMs.toFixed(0)} ms, weights ${p.weights})</div>`);
-  console.log(`initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms (run ${p.runMs.toFixed(1)}, theory ${p.theoryMs.toFixed(1)}), weights ${p.weights}; ${phases}`);
+  $("#summary").insertAdjacentHTML(
+    "beforeend",
+    `<div class="meta" id="timing">updated in ${ms.toFixed(0)} ms (engine ${p.computeMs.toFixed(0)} ms, weights ${p.weights})</div>`,
+  );
+  console.log(
+    `initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms (run ${p.runMs.toFixed(1)}, theory ${p.theoryMs.toFixed(1)}), weights ${p.weights}; ${phases}`,
+  );
   if (state.view !== "signal" && state.view !== "distributions") return;
   // the backward pass waits until the controls rest for half a second, so it never competes for a
   // core with the forward runs of a user who is still moving a control
@@ -311,8 +441,14 @@ async function update(): Promise<void> {
   const layers = b.result.layers;
   if (state.view === "distributions") {
     const step = Math.max(1, Math.ceil(layers.length / 50));
-    const hists = layers.filter((l) => l.index % step === 0 && l.gradLogHist).map((l) => ({ layer: l.index, ...(l.gradLogHist as NonNullable<typeof l.gradLogHist>) }));
-    await showGradientChart(histogramHeatmap("Distribution of |∂L/∂activation| per layer", hists), "gradient distribution per layer", "Backward (L = ½‖out‖²): the distribution of ∂L/∂a per layer, by decade of |value| (Glorot & Bengio (2010), figure 7).");
+    const hists = layers
+      .filter((l) => l.index % step === 0 && l.gradLogHist)
+      .map((l) => ({ layer: l.index, ...(l.gradLogHist as NonNullable<typeof l.gradLogHist>) }));
+    await showGradientChart(
+      histogramHeatmap("Distribution of |∂L/∂activation| per layer", hists),
+      "gradient distribution per layer",
+      "Backward (L = ½‖out‖²): the distribution of ∂L/∂a per layer, by decade of |value| (Glorot & Bengio (2010), figure 7).",
+    );
     return;
   }
   await showGradientChart(
@@ -353,18 +489,34 @@ function renderInspector(): void {
     k = null;
     showMessages([(e as Error).message]);
   }
-  const ctx = kernelContext(k?.shape ?? [state.width, state.width], { layout: "keras", groups: k?.groups, transposed: k?.transposed, depthwise: k?.depthwise });
+  const ctx = kernelContext(k?.shape ?? [state.width, state.width], {
+    layout: "keras",
+    groups: k?.groups,
+    transposed: k?.transposed,
+    depthwise: k?.depthwise,
+  });
   const rows = [null, ...FRAMEWORKS].map((fw) => {
     const layout = fw === "torch" ? "torch" : "keras";
     try {
-      const t = fw === null ? { shape: [...ctx.shape], groups: ctx.groups, depthwise: ctx.depthwise } : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
-      const r = resolveInitializer(state.init, { shape: t.shape, framework: fw, layout: fw === null ? "keras" : layout, groups: t.groups, transposed: ctx.transposed, depthwise: t.depthwise });
+      const t =
+        fw === null
+          ? { shape: [...ctx.shape], groups: ctx.groups, depthwise: ctx.depthwise }
+          : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
+      const r = resolveInitializer(state.init, {
+        shape: t.shape,
+        framework: fw,
+        layout: fw === null ? "keras" : layout,
+        groups: t.groups,
+        transposed: ctx.transposed,
+        depthwise: t.depthwise,
+      });
       return `<tr><td>${fw ?? "initlab"}</td><td>${esc(r.frameworkName ?? r.spec)}</td><td>[${t.shape.join(",")}]</td><td>${g(r.fanIn)}</td><td>${g(r.fanOut)}</td><td>${esc(describeDistribution(r.params))}</td><td>${g(r.variance)}</td><td>${g(r.targetVariance)}</td><td style="text-align:left">${r.quirks.map(esc).join("<br>") || "—"}</td></tr>`;
     } catch (e) {
       return `<tr><td>${fw ?? "initlab"}</td><td colspan="8" style="text-align:left">${esc((e as Error).message)}</td></tr>`;
     }
   });
-  $("#summary").innerHTML = `What <b>${esc(state.init)}</b> gives for one layer in initlab and in each framework — exact fans, defaults and truncation, with each framework's shape in its own layout and its quirks in words.
+  $("#summary").innerHTML =
+    `What <b>${esc(state.init)}</b> gives for one layer in initlab and in each framework — exact fans, defaults and truncation, with each framework's shape in its own layout and its quirks in words.
     <label class="meta">Layer (keras shape, blank = dense ${state.width} → ${state.width}; e.g. 3,3,64,128 or 3,3,32,2:depthwise or 3,3,32,16:transposed or 3,3,16,128:groups=4)
     <input id="kernel" value="${esc(state.kernel)}" spellcheck="false"></label>`;
   const kin = document.getElementById("kernel") as HTMLInputElement;
@@ -376,32 +528,45 @@ function renderInspector(): void {
     setState(r.state, false);
   });
   live = [];
-  $("#charts").innerHTML = `<table><thead><tr><th>framework</th><th>name</th><th>shape</th><th>fan_in</th><th>fan_out</th><th>distribution</th><th>variance</th><th>intended</th><th>quirks</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  $("#charts").innerHTML =
+    `<table><thead><tr><th>framework</th><th>name</th><th>shape</th><th>fan_in</th><th>fan_out</th><th>distribution</th><th>variance</th><th>intended</th><th>quirks</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 const STUDY_TEXT: Record<string, string> = {
-  "exploding-vanishing": "Experiments 1 and 2. A 512-wide linear net with N(0,1) weights multiplies the std by about √512 ≈ 22.6 per layer; TensorFlow's reduce_std squares the values, so its float32 sum of squares overflows to inf at layer 13 while the values themselves last until about 28. Scaled by 0.01, the factor is 0.226 and the variance rounds to exactly 0 — below half the smallest float32 subnormal — at layer 31.",
-  "xavier-forward": "Experiments 3, 4 and 6. Var(out) = n_in·Var(in)·Var(w): with 625 inputs and unit weights the std is 25; scaling the weights' variance by 1/n_in brings it to 1. Xavier/Glorot's 2/(n_in + n_out) does the same for square layers and keeps a 100-layer net near std 1 — a random walk in log std, drawn with its 95% band.",
-  "gradients-lecun": "Experiment 5. A 5-layer linear net trained by gradient descent with 1/√n weights: every layer gets a gradient of the same order, so all layers learn.",
+  "exploding-vanishing":
+    "Experiments 1 and 2. A 512-wide linear net with N(0,1) weights multiplies the std by about √512 ≈ 22.6 per layer; TensorFlow's reduce_std squares the values, so its float32 sum of squares overflows to inf at layer 13 while the values themselves last until about 28. Scaled by 0.01, the factor is 0.226 and the variance rounds to exactly 0 — below half the smallest float32 subnormal — at layer 31.",
+  "xavier-forward":
+    "Experiments 3, 4 and 6. Var(out) = n_in·Var(in)·Var(w): with 625 inputs and unit weights the std is 25; scaling the weights' variance by 1/n_in brings it to 1. Xavier/Glorot's 2/(n_in + n_out) does the same for square layers and keeps a 100-layer net near std 1 — a random walk in log std, drawn with its 95% band.",
+  "gradients-lecun":
+    "Experiment 5. A 5-layer linear net trained by gradient descent with 1/√n weights: every layer gets a gradient of the same order, so all layers learn.",
   "gradients-xavier": "Experiment 7. The same with Xavier-uniform weights.",
   loss: "The loss of both runs over 150 epochs.",
 };
 
 async function renderStudy(my: number): Promise<void> {
-  $("#summary").textContent = `Running the seed study's seven experiments in float32 (seed ${state.seed}, a few seconds)…`;
+  $("#summary").textContent =
+    `Running the seed study's seven experiments in float32 (seed ${state.seed}, a few seconds)…`;
   live = [];
   $("#charts").innerHTML = "";
   const r = await ask({ kind: "study", seed: state.seed } as Omit<LabRequest, "id">);
   if (my !== generation) return;
   if (r.kind === "error") return void ($("#summary").textContent = r.message);
   const s = r.result as SeedStudyResult;
-  $("#summary").innerHTML = `<span class="event">Exploding: std becomes inf at layer ${s.exploding.stoppedAt}. Vanishing: std is exactly 0 at layer ${s.vanishing.stoppedAt}.</span> <span class="meta">Variance law: std ${formatFloat(s.varianceLaw.unscaled.std, "float32")} with N(0,1) weights (√625 = 25), ${formatFloat(s.varianceLaw.scaled.std, "float32")} with std 1/25.</span>`;
+  $("#summary").innerHTML =
+    `<span class="event">Exploding: std becomes inf at layer ${s.exploding.stoppedAt}. Vanishing: std is exactly 0 at layer ${s.vanishing.stoppedAt}.</span> <span class="meta">Variance law: std ${formatFloat(s.varianceLaw.unscaled.std, "float32")} with N(0,1) weights (√625 = 25), ${formatFloat(s.varianceLaw.scaled.std, "float32")} with std 1/25.</span>`;
   const charts = studyCharts(s);
   await showCharts(charts.map((c) => ({ spec: c.spec, caption: STUDY_TEXT[c.id] ?? c.caption })));
-  const rows = s.exploding.layers.map((l) => `(${l.index}, ${formatFloat(l.mean, "float32")}, ${formatFloat(l.std, "float32")})`).join("\n");
+  const rows = s.exploding.layers
+    .map((l) => `(${l.index}, ${formatFloat(l.mean, "float32")}, ${formatFloat(l.std, "float32")})`)
+    .join("\n");
   live = [];
-  $("#charts").insertAdjacentHTML("afterbegin", `<div class="study"><p>The study that started initlab: random matmuls explode or vanish unless the weights' variance is scaled by the layer's fan-in. Its first experiment, as the notebook printed it:</p><pre>${esc(rows)}</pre><p><button type="button" id="try-exploding">Open the exploding net in the Signal view</button></p></div>`);
-  document.getElementById("try-exploding")?.addEventListener("click", () => setState({ ...state, ...PRESETS[0].state, view: "signal" }));
+  $("#charts").insertAdjacentHTML(
+    "afterbegin",
+    `<div class="study"><p>The study that started initlab: random matmuls explode or vanish unless the weights' variance is scaled by the layer's fan-in. Its first experiment, as the notebook printed it:</p><pre>${esc(rows)}</pre><p><button type="button" id="try-exploding">Open the exploding net in the Signal view</button></p></div>`,
+  );
+  document
+    .getElementById("try-exploding")
+    ?.addEventListener("click", () => setState({ ...state, ...PRESETS[0].state, view: "signal" }));
 }
 
 renderControls();

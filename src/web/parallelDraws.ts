@@ -23,11 +23,19 @@ export function serveDraws(port: MessagePort): void {
  * this one draws what has not arrived once its own half is done (buildNetwork draws what is
  * missing from the cache). `pool`: old draws to write over — half of them travel to the other worker.
  */
-export async function drawInParallel(helper: MessagePort, spec: NetworkSpec, seed: number, cache: DrawCache, pool: Float64Array[]): Promise<void> {
-  const missing = spec.widths.map((_, l) => l).filter((l) => {
-    const key = layerDrawKey(spec, seed, l);
-    return key !== null && !cache.has(key);
-  });
+export async function drawInParallel(
+  helper: MessagePort,
+  spec: NetworkSpec,
+  seed: number,
+  cache: DrawCache,
+  pool: Float64Array[],
+): Promise<void> {
+  const missing = spec.widths
+    .map((_, l) => l)
+    .filter((l) => {
+      const key = layerDrawKey(spec, seed, l);
+      return key !== null && !cache.has(key);
+    });
   if (missing.length < 2) return;
   const port = helper;
   const job = ++jobs;
@@ -49,7 +57,10 @@ export async function drawInParallel(helper: MessagePort, spec: NetworkSpec, see
   };
   const recycle = theirs.map(take);
   const started = performance.now();
-  port.postMessage({ job, spec, seed, layers: theirs, recycle } satisfies DrawJob, recycle.filter((r): r is Float64Array => r !== null).map((r) => r.buffer));
+  port.postMessage(
+    { job, spec, seed, layers: theirs, recycle } satisfies DrawJob,
+    recycle.filter((r): r is Float64Array => r !== null).map((r) => r.buffer),
+  );
   for (const l of missing.filter((_, i) => i % 2 === 0)) {
     const entry = layerStandardDraws(spec, seed, l, take(l) ?? undefined);
     if (entry) cache.set(entry[0], entry[1]);

@@ -1,5 +1,12 @@
 import type { Backend, BuiltNetwork, Dtype, NetworkSpec } from "../core/index.js";
-import { ACTIVATION_NAMES, buildNetwork, networkTheory, parseActivation, plainNetwork, runNetwork } from "../core/index.js";
+import {
+  ACTIVATION_NAMES,
+  buildNetwork,
+  networkTheory,
+  parseActivation,
+  plainNetwork,
+  runNetwork,
+} from "../core/index.js";
 
 /**
  * Right after drawing new weights (a request that takes seconds anyway): one forward run and the
@@ -7,10 +14,20 @@ import { ACTIVATION_NAMES, buildNetwork, networkTheory, parseActivation, plainNe
  * memory, takes the garbage collection the big allocation causes, and lets the JIT compile the
  * hot loops for this size — so the user's next control changes (activation, batch) are fast.
  */
-export async function warmLivePath(net: BuiltNetwork, backend: Backend, spec: NetworkSpec, batch: number, seed: number, dtype: Dtype): Promise<void> {
+export async function warmLivePath(
+  net: BuiltNetwork,
+  backend: Backend,
+  spec: NetworkSpec,
+  batch: number,
+  seed: number,
+  dtype: Dtype,
+): Promise<void> {
   for (const activation of ACTIVATION_NAMES) {
     const s = { ...spec, activation };
-    await runNetwork({ ...net, spec: s, activation: parseActivation(activation) }, { network: s, batch, seed, dtype, stats: "basic", backend });
+    await runNetwork(
+      { ...net, spec: s, activation: parseActivation(activation) },
+      { network: s, batch, seed, dtype, stats: "basic", backend },
+    );
     networkTheory(s, 1);
   }
 }
@@ -27,7 +44,10 @@ export async function warmEngine(backend: Backend): Promise<void> {
     for (let round = 0; round < 3; round++) {
       for (const activation of ACTIVATION_NAMES) {
         const spec = { ...base, activation };
-        await runNetwork({ ...shared, spec, activation: parseActivation(activation) }, { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic", backend });
+        await runNetwork(
+          { ...shared, spec, activation: parseActivation(activation) },
+          { network: spec, batch: 1, seed: 0, dtype: "float32", stats: "basic", backend },
+        );
         networkTheory(spec, 1);
       }
     }

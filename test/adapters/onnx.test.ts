@@ -20,12 +20,19 @@ const spec = (activation: string): NetworkSpec => ({
  * uses FMA), so each dot product of length k differs by O(√k·ε₃₂·|terms|); through 8 layers that
  * stays far below 1e-4 relative for the statistics compared here.
  */
-const close = (a: number, b: number, rtol = 1e-4, atol = 1e-6) => expect(Math.abs(a - b)).toBeLessThanOrEqual(atol + rtol * Math.abs(b));
+const close = (a: number, b: number, rtol = 1e-4, atol = 1e-6) =>
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(atol + rtol * Math.abs(b));
 
 describe("onnx backend", () => {
   it("draws the same kernels as the reference engine on a worker pool, whatever the thread count", async () => {
     const s = spec("tanh");
-    const tasks = s.widths.map((w, l) => ({ spec: s.init, shape: [l === 0 ? s.inputWidth : s.widths[l - 1], w], framework: null, seed: 5, layer: l }));
+    const tasks = s.widths.map((w, l) => ({
+      spec: s.init,
+      shape: [l === 0 ? s.inputWidth : s.widths[l - 1], w],
+      framework: null,
+      seed: 5,
+      layer: l,
+    }));
     const one = await drawKernelsInParallel(tasks, 1);
     const two = await drawKernelsInParallel(tasks, 2);
     const ref = buildNetwork(s, 5, "float32");
@@ -35,25 +42,28 @@ describe("onnx backend", () => {
     }
   });
 
-  it.each(["tanh", "relu", "sigmoid", "linear"])("%s: agrees with the reference backend within float32 tolerance, forward and backward", async (activation) => {
-    const o = { network: spec(activation), batch: 24, seed: 7, backward: true };
-    const ref = await propagate(o);
-    const fast = await propagateOnnx(o);
-    expect(fast.backend).toBe("onnx");
-    for (let l = 0; l < ref.layers.length; l++) {
-      const [r, f] = [ref.layers[l], fast.layers[l]];
-      close(f.post.mean, r.post.mean, 1e-4, 1e-6);
-      close(f.post.std, r.post.std);
-      close(f.post.rms, r.post.rms);
-      close(f.pre.rms, r.pre.rms);
-      close(f.post.min, r.post.min);
-      close(f.post.max, r.post.max);
-      close(f.grad!.weightNorm, r.grad!.weightNorm);
-      close(f.grad!.activationNorm, r.grad!.activationNorm);
-      close(f.grad!.weightRatio, r.grad!.weightRatio);
-    }
-    close(fast.loss!, ref.loss!);
-  });
+  it.each(["tanh", "relu", "sigmoid", "linear"])(
+    "%s: agrees with the reference backend within float32 tolerance, forward and backward",
+    async (activation) => {
+      const o = { network: spec(activation), batch: 24, seed: 7, backward: true };
+      const ref = await propagate(o);
+      const fast = await propagateOnnx(o);
+      expect(fast.backend).toBe("onnx");
+      for (let l = 0; l < ref.layers.length; l++) {
+        const [r, f] = [ref.layers[l], fast.layers[l]];
+        close(f.post.mean, r.post.mean, 1e-4, 1e-6);
+        close(f.post.std, r.post.std);
+        close(f.post.rms, r.post.rms);
+        close(f.pre.rms, r.pre.rms);
+        close(f.post.min, r.post.min);
+        close(f.post.max, r.post.max);
+        close(f.grad!.weightNorm, r.grad!.weightNorm);
+        close(f.grad!.activationNorm, r.grad!.activationNorm);
+        close(f.grad!.weightRatio, r.grad!.weightRatio);
+      }
+      close(fast.loss!, ref.loss!);
+    },
+  );
 
   it("reports the same float32 overflow event as the reference backend", async () => {
     const network = { ...spec("linear"), inputWidth: 512, widths: new Array(15).fill(512), init: "normal(std=1)" };

@@ -24,7 +24,12 @@ interface Layer {
 interface Report {
   format: string;
   layers: Layer[];
-  propagation: { batch: number; nodes: { name: string; layer: number | null; std: number; gain: number | null; predictedGain: number | null }[]; events: Record<string, number | null>; eventNodes: Record<string, string | null> } | null;
+  propagation: {
+    batch: number;
+    nodes: { name: string; layer: number | null; std: number; gain: number | null; predictedGain: number | null }[];
+    events: Record<string, number | null>;
+    eventNodes: Record<string, string | null>;
+  } | null;
   summary: string[];
 }
 
@@ -53,7 +58,7 @@ describe("initlab audit (PyTorch exports)", () => {
   it("a mixed model: Xavier normal, Kaiming fan_out, orthogonal (MatMul [in, out]), trunc_normal_(std=0.02) and zeros, each identified", async () => {
     const r = await auditJson([join(FIXTURES, "torch_mixed.onnx")]);
     const [xavier, kaiming, orth, trunc, zeros] = r.layers;
-    const se = (l: Layer, std: number) => 5 * std / Math.sqrt(2 * l.shape[0] * l.shape[1]);
+    const se = (l: Layer, std: number) => (5 * std) / Math.sqrt(2 * l.shape[0] * l.shape[1]);
     expect(xavier.fit.family).toBe("normal");
     expect(Math.abs(xavier.fit.std - Math.sqrt(2 / (128 + 256)))).toBeLessThan(se(xavier, Math.sqrt(2 / 384)));
     expect(xavier.matches.some((m) => m.spec === "glorot_normal" && m.framework === "torch")).toBe(true);
@@ -93,7 +98,8 @@ describe("initlab audit (PyTorch exports)", () => {
     const layerOutputs = p.nodes.filter((n) => n.layer !== null && n.gain !== null);
     expect(layerOutputs.length).toBeGreaterThanOrEqual(3);
     // rms gain of a linear layer: E[(Wx)²] = fan_in·E[w²]·E[x²]; 64×fan_out outputs estimate it to within ~10 %
-    for (const n of layerOutputs.filter((n) => /Gemm/.test(n.name) || n.name === "y")) expect(Math.abs(n.gain! / n.predictedGain! - 1)).toBeLessThan(0.2);
+    for (const n of layerOutputs.filter((n) => /Gemm/.test(n.name) || n.name === "y"))
+      expect(Math.abs(n.gain! / n.predictedGain! - 1)).toBeLessThan(0.2);
     expect(r.summary.join(" ")).toMatch(/stays within 1000×/);
   });
 });
@@ -108,14 +114,23 @@ describe("initlab audit (signals that die)", () => {
     expect(layer).toBeGreaterThanOrEqual(26);
     expect(layer).toBeLessThanOrEqual(28);
     const text = await runCli(["audit", file, "--batch", "16", "--no-spectrum"]);
-    expect(text.stdout).toMatch(/The signal overflows: values become non-finite at node \d+ mm2[678] \(layer 2[678] layer2[678]\.weight\)/);
+    expect(text.stdout).toMatch(
+      /The signal overflows: values become non-finite at node \d+ mm2[678] \(layer 2[678] layer2[678]\.weight\)/,
+    );
     expect(r.propagation!.events.exploding).toBeLessThan(layer);
   });
 
   it("--lsuv --write on a deep tanh model: the re-audit shows every layer's output std within 1 ± 0.1", async () => {
     const dir = tempDir("lsuv");
     const out = join(dir, "lsuv.onnx");
-    const w = await runCli(["audit", join(FIXTURES, "torch_deep_tanh.onnx"), "--lsuv", "--write", out, "--no-spectrum"]);
+    const w = await runCli([
+      "audit",
+      join(FIXTURES, "torch_deep_tanh.onnx"),
+      "--lsuv",
+      "--write",
+      out,
+      "--no-spectrum",
+    ]);
     expect(w.code).toBe(0);
     expect(w.stdout).toMatch(/LSUV \(orthogonal start, tol 0\.1\): 12 layers rescaled, all converged/);
     const r = await auditJson([out, "--no-spectrum"]);
@@ -130,11 +145,18 @@ describe("initlab audit (signals that die)", () => {
     const dir = tempDir("reinit");
     const src = join(FIXTURES, "torch_default_mlp.onnx");
     const out = join(dir, "he.onnx");
-    expect((await runCli(["audit", src, "--reinit", "he_normal", "--framework", "torch", "--write", out, "--no-propagate"])).code).toBe(0);
+    expect(
+      (await runCli(["audit", src, "--reinit", "he_normal", "--framework", "torch", "--write", out, "--no-propagate"]))
+        .code,
+    ).toBe(0);
     const r = await auditJson([out, "--no-propagate"]);
     for (const l of r.layers) {
       expect(l.fit.family).toBe("normal");
-      expect(l.matches.some((m) => m.spec.startsWith("kaiming_normal(mode=fan_in,nonlinearity=relu)") || m.spec === "he_normal")).toBe(true);
+      expect(
+        l.matches.some(
+          (m) => m.spec.startsWith("kaiming_normal(mode=fan_in,nonlinearity=relu)") || m.spec === "he_normal",
+        ),
+      ).toBe(true);
     }
     const a = readFileSync(src);
     const b = readFileSync(out);
@@ -150,7 +172,19 @@ describe("initlab audit (signals that die)", () => {
     const dir = tempDir("plan");
     const plan = writeFile(dir, "plan.yaml", '"0.*": orthogonal\n"4.weight": zeros\n');
     const out = join(dir, "planned.onnx");
-    expect((await runCli(["audit", join(FIXTURES, "torch_default_mlp.onnx"), "--reinit-plan", plan, "--write", out, "--no-propagate"])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          "audit",
+          join(FIXTURES, "torch_default_mlp.onnx"),
+          "--reinit-plan",
+          plan,
+          "--write",
+          out,
+          "--no-propagate",
+        ])
+      ).code,
+    ).toBe(0);
     const r = await auditJson([out, "--no-propagate"]);
     expect(r.layers.map((l) => l.fit.family)).toEqual(["orthogonal", "uniform", "constant"]);
   });
@@ -182,24 +216,33 @@ describe("initlab audit (hostile and bad input)", () => {
     const rnd = new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 251);
     await expectOneLineError(["audit", writeFile(dir, "random.bin", rnd)], /not an ONNX model|onnx:/);
     const onnx = readFileSync(join(FIXTURES, "torch_mixed.onnx"));
-    for (const cut of [10, 1000, 100_000, onnx.length - 7]) await expectOneLineError(["audit", writeFile(dir, `cut${cut}.onnx`, onnx.subarray(0, cut))], /onnx: /);
+    for (const cut of [10, 1000, 100_000, onnx.length - 7])
+      await expectOneLineError(["audit", writeFile(dir, `cut${cut}.onnx`, onnx.subarray(0, cut))], /onnx: /);
   });
 
   it("refuses --lsuv without --write, and a dynamic input dim without --input-shape", async () => {
     await expectOneLineError(["audit", join(FIXTURES, "torch_deep_tanh.onnx"), "--lsuv"], /write: .*need --write/);
-    await expectOneLineError(["audit", join(FIXTURES, "torch_deep_tanh.onnx"), "--input-shape", "x=abc"], /input-shape/);
+    await expectOneLineError(
+      ["audit", join(FIXTURES, "torch_deep_tanh.onnx"), "--input-shape", "x=abc"],
+      /input-shape/,
+    );
   });
 
   it("writes a tensor named <img src=x onerror=alert(1)> as text in the HTML report", async () => {
     const evil = "<img src=x onerror=alert(1)>";
-    const file = writeFile(dir, "evil.onnx", denseOnnx([16, 16, 4], "he_normal", { activation: "Relu", names: (l) => (l === 0 ? evil : `w${l}`) }));
+    const file = writeFile(
+      dir,
+      "evil.onnx",
+      denseOnnx([16, 16, 4], "he_normal", { activation: "Relu", names: (l) => (l === 0 ? evil : `w${l}`) }),
+    );
     const out = join(dir, "report");
     const r = await runCli(["audit", file, "--out", out]);
     expect(r.code).toBe(0);
     const html = readFileSync(join(out, "index.html"), "utf8");
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
-    for (const f of ["weight-std", "propagation", "esd"]) expect(readFileSync(join(out, `${f}.png`)).length).toBeGreaterThan(1000);
+    for (const f of ["weight-std", "propagation", "esd"])
+      expect(readFileSync(join(out, `${f}.png`)).length).toBeGreaterThan(1000);
   });
 });
 
@@ -215,7 +258,9 @@ describe("initlab audit (threads)", () => {
     try {
       const parallel = await auditWeights(model, { seed: 3, run: pool.run });
       expect(toJson(parallel.reports)).toBe(toJson(serial.reports));
-      expect(toJson(parallel.audits.map((a) => a.spectrum?.eigenvalues ?? null))).toBe(toJson(serial.audits.map((a) => a.spectrum?.eigenvalues ?? null)));
+      expect(toJson(parallel.audits.map((a) => a.spectrum?.eigenvalues ?? null))).toBe(
+        toJson(serial.audits.map((a) => a.spectrum?.eigenvalues ?? null)),
+      );
     } finally {
       await pool.close();
     }
@@ -224,7 +269,17 @@ describe("initlab audit (threads)", () => {
 
 describe("initlab audit (subgraphs)", () => {
   it("Silero VAD (If branches hold the model): layers inside subgraphs identified, If and LSTM run untouched and named", async () => {
-    const r = await runCli(["audit", join(FIXTURES, "real/silero-vad/silero_vad.onnx"), "--input-shape", "input=1x1536", "--input-shape", "h=2x1x64", "--input-shape", "c=2x1x64", "--json"]);
+    const r = await runCli([
+      "audit",
+      join(FIXTURES, "real/silero-vad/silero_vad.onnx"),
+      "--input-shape",
+      "input=1x1536",
+      "--input-shape",
+      "h=2x1x64",
+      "--input-shape",
+      "c=2x1x64",
+      "--json",
+    ]);
     expect(r.code).toBe(0);
     const rep = JSON.parse(r.stdout) as Report & { notes: string[] };
     expect(rep.layers.length).toBeGreaterThan(20);

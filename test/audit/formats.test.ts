@@ -30,7 +30,10 @@ describe("ONNX reader", () => {
     const info = readOnnx(denseOnnx([8, 4, 2], "he_normal", { activation: "Tanh", producer: "pytorch" }));
     expect(info.producer).toBe("pytorch");
     expect(info.graph.nodes.map((n) => n.op)).toEqual(["MatMul", "Tanh", "MatMul", "Tanh", "Identity"]);
-    expect(info.graph.initializers.map((t) => [t.name, t.shape])).toEqual([["layer0.weight", [8, 4]], ["layer1.weight", [4, 2]]]);
+    expect(info.graph.initializers.map((t) => [t.name, t.shape])).toEqual([
+      ["layer0.weight", [8, 4]],
+      ["layer1.weight", [4, 2]],
+    ]);
     expect(tensorValues(info.graph.initializers[0])).toHaveLength(32);
   });
 
@@ -68,7 +71,10 @@ describe("ONNX reader", () => {
 describe("safetensors reader", () => {
   const w = Float32Array.from({ length: 12 }, (_, i) => i / 10);
   it("reads tensors, pairs x.weight with x.bias, and keeps the byte offsets for rewriting", () => {
-    const file = safetensors([{ name: "fc.weight", shape: [3, 4], data: w }, { name: "fc.bias", shape: [3], data: new Float32Array(3) }]);
+    const file = safetensors([
+      { name: "fc.weight", shape: [3, 4], data: w },
+      { name: "fc.bias", shape: [3], data: new Float32Array(3) },
+    ]);
     const m = safetensorsAuditModel(file);
     expect(m.layers).toHaveLength(1);
     expect(m.layers[0]).toMatchObject({ name: "fc.weight", bias: "fc.bias", layout: "torch" });
@@ -80,15 +86,39 @@ describe("safetensors reader", () => {
     const huge = file.slice();
     new DataView(huge.buffer).setUint32(4, 2 ** 28, true); // header length 2⁶⁰
     throwsModelError(() => safetensorsAuditModel(huge), /header claims \d+ bytes but the file has only/);
-    throwsModelError(() => safetensorsAuditModel(safetensors([{ name: "w", shape: [3, 4], data: w }], (h) => ({ w: { ...(h.w as object), data_offsets: [0, 4800] } }))), /outside the 48 data bytes/);
-    throwsModelError(() => safetensorsAuditModel(safetensors([{ name: "w", shape: [3, 4], data: w }], () => ({ w: { dtype: "F32", shape: [4, 4], data_offsets: [0, 48] } }))), /needs 64 bytes, data_offsets give 48/);
-    throwsModelError(() => safetensorsAuditModel(safetensors([{ name: "w", shape: [3, 4], data: w }], () => ({ w: { dtype: "F99", shape: [3, 4], data_offsets: [0, 48] } }))), /dtype must be one of F32/);
+    throwsModelError(
+      () =>
+        safetensorsAuditModel(
+          safetensors([{ name: "w", shape: [3, 4], data: w }], (h) => ({
+            w: { ...(h.w as object), data_offsets: [0, 4800] },
+          })),
+        ),
+      /outside the 48 data bytes/,
+    );
+    throwsModelError(
+      () =>
+        safetensorsAuditModel(
+          safetensors([{ name: "w", shape: [3, 4], data: w }], () => ({
+            w: { dtype: "F32", shape: [4, 4], data_offsets: [0, 48] },
+          })),
+        ),
+      /needs 64 bytes, data_offsets give 48/,
+    );
+    throwsModelError(
+      () =>
+        safetensorsAuditModel(
+          safetensors([{ name: "w", shape: [3, 4], data: w }], () => ({
+            w: { dtype: "F99", shape: [3, 4], data_offsets: [0, 48] },
+          })),
+        ),
+      /dtype must be one of F32/,
+    );
     throwsModelError(() => safetensorsAuditModel(file.subarray(0, 5)), /shorter than its 8-byte header length/);
   });
 
   it("audits a safetensors file as torch or keras layout", async () => {
     const dir = tempDir("st");
-    const data = Float32Array.from({ length: 64 * 32 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1 * 0.3);
+    const data = Float32Array.from({ length: 64 * 32 }, (_, i) => ((Math.sin(i * 12.9898) * 43758.5453) % 1) * 0.3);
     const file = writeFile(dir, "m.safetensors", safetensors([{ name: "fc.weight", shape: [64, 32], data }]));
     const torch = await runCli(["audit", file, "--json"]);
     expect(JSON.parse(torch.stdout).layers[0]).toMatchObject({ fanIn: 32, fanOut: 64, layout: "torch" });
@@ -100,8 +130,15 @@ describe("safetensors reader", () => {
 
 describe("TF.js LayersModel reader", () => {
   it("maps Keras initializer configs to specs", () => {
-    expect(kerasInitializerSpec({ class_name: "VarianceScaling", config: { scale: 2, mode: "fan_in", distribution: "truncated_normal", seed: null } })).toBe("variance_scaling(scale=2,mode=fan_in,distribution=truncated_normal)");
-    expect(kerasInitializerSpec({ class_name: "RandomNormal", config: { mean: 0, stddev: 0.05 } })).toBe("normal(mean=0,std=0.05)");
+    expect(
+      kerasInitializerSpec({
+        class_name: "VarianceScaling",
+        config: { scale: 2, mode: "fan_in", distribution: "truncated_normal", seed: null },
+      }),
+    ).toBe("variance_scaling(scale=2,mode=fan_in,distribution=truncated_normal)");
+    expect(kerasInitializerSpec({ class_name: "RandomNormal", config: { mean: 0, stddev: 0.05 } })).toBe(
+      "normal(mean=0,std=0.05)",
+    );
     expect(kerasInitializerSpec({ class_name: "GlorotUniform", config: { seed: null } })).toBe("glorot_uniform");
     expect(kerasInitializerSpec({ class_name: "Mystery" })).toBeNull();
   });
@@ -118,7 +155,10 @@ describe("TF.js LayersModel reader", () => {
     const rep = JSON.parse(r.stdout);
     expect(rep.format).toBe("tfjs-layers");
     const [a, b] = rep.layers;
-    expect(a.recorded).toEqual({ spec: "variance_scaling(scale=1,mode=fan_avg,distribution=normal)", framework: "tfjs" });
+    expect(a.recorded).toEqual({
+      spec: "variance_scaling(scale=1,mode=fan_avg,distribution=normal)",
+      framework: "tfjs",
+    });
     expect(a.recordedCheck.consistent).toBe(true);
     expect(a.fit.family).toBe("truncated_normal");
     expect(a.findings.join(" ")).toMatch(/0\.7737/);
@@ -132,23 +172,65 @@ describe("TF.js LayersModel reader", () => {
     const dir = tempDir("q");
     const q = Uint8Array.from({ length: 16 }, (_, i) => i * 16);
     writeFile(dir, "shard.bin", q);
-    const manifest = { modelTopology: { class_name: "Sequential", config: { layers: [{ class_name: "Dense", config: { name: "d", units: 4, batch_input_shape: [null, 4] } }] } }, weightsManifest: [{ paths: ["shard.bin"], weights: [{ name: "d/kernel", shape: [4, 4], dtype: "float32", quantization: { dtype: "uint8", min: -1, scale: 0.01 } }] }] };
+    const manifest = {
+      modelTopology: {
+        class_name: "Sequential",
+        config: { layers: [{ class_name: "Dense", config: { name: "d", units: 4, batch_input_shape: [null, 4] } }] },
+      },
+      weightsManifest: [
+        {
+          paths: ["shard.bin"],
+          weights: [
+            {
+              name: "d/kernel",
+              shape: [4, 4],
+              dtype: "float32",
+              quantization: { dtype: "uint8", min: -1, scale: 0.01 },
+            },
+          ],
+        },
+      ],
+    };
     writeFile(dir, "model.json", JSON.stringify(manifest));
     const m = readModelFile(join(dir, "model.json")).model;
-    expect(Array.from(tensorValues(m.tensors.get("d/kernel")!))).toEqual(Array.from(q, (v) => Math.fround(v * 0.01 - 1)));
+    expect(Array.from(tensorValues(m.tensors.get("d/kernel")!))).toEqual(
+      Array.from(q, (v) => Math.fround(v * 0.01 - 1)),
+    );
   });
 
   it("refuses a shard path outside the model's folder, and shards whose size does not match the manifest", async () => {
     const dir = tempDir("trav");
     const base = { modelTopology: { class_name: "Sequential", config: { layers: [] } } };
-    writeFile(dir, "model.json", JSON.stringify({ ...base, weightsManifest: [{ paths: ["../../etc/passwd"], weights: [] }] }));
+    writeFile(
+      dir,
+      "model.json",
+      JSON.stringify({ ...base, weightsManifest: [{ paths: ["../../etc/passwd"], weights: [] }] }),
+    );
     await expectOneLineError(["audit", join(dir, "model.json")], /points outside the model's folder/);
-    writeFile(dir, "model.json", JSON.stringify({ ...base, weightsManifest: [{ paths: ["/etc/passwd"], weights: [] }] }));
+    writeFile(
+      dir,
+      "model.json",
+      JSON.stringify({ ...base, weightsManifest: [{ paths: ["/etc/passwd"], weights: [] }] }),
+    );
     await expectOneLineError(["audit", dir], /points outside the model's folder/);
     writeFile(dir, "w.bin", new Uint8Array(10));
-    writeFile(dir, "model.json", JSON.stringify({ ...base, weightsManifest: [{ paths: ["w.bin"], weights: [{ name: "k", shape: [4, 4], dtype: "float32" }] }] }));
+    writeFile(
+      dir,
+      "model.json",
+      JSON.stringify({
+        ...base,
+        weightsManifest: [{ paths: ["w.bin"], weights: [{ name: "k", shape: [4, 4], dtype: "float32" }] }],
+      }),
+    );
     await expectOneLineError(["audit", dir], /declares 64 bytes of weights, its shards hold 10/);
-    writeFile(dir, "model.json", JSON.stringify({ ...base, weightsManifest: [{ paths: ["w.bin"], weights: [{ name: "k", shape: [2 ** 40, 2 ** 20], dtype: "float32" }] }] }));
+    writeFile(
+      dir,
+      "model.json",
+      JSON.stringify({
+        ...base,
+        weightsManifest: [{ paths: ["w.bin"], weights: [{ name: "k", shape: [2 ** 40, 2 ** 20], dtype: "float32" }] }],
+      }),
+    );
     await expectOneLineError(["audit", dir], /too large|declares/);
     expect(() => tfjsAuditModel(new TextEncoder().encode("{"), () => new Uint8Array())).toThrow(ModelFileError);
   });
@@ -166,7 +248,8 @@ describe("format detection and half floats", () => {
   });
 
   it("float16 and bfloat16 round-trip and round to nearest even", () => {
-    for (const x of [0, 1, -2.5, 65504, 6.1e-5, 5.96e-8, 0.1]) expect(float16ToNumber(numberToFloat16(x))).toBeCloseTo(x, 3);
+    for (const x of [0, 1, -2.5, 65504, 6.1e-5, 5.96e-8, 0.1])
+      expect(float16ToNumber(numberToFloat16(x))).toBeCloseTo(x, 3);
     expect(float16ToNumber(numberToFloat16(70000))).toBe(Infinity);
     expect(float16ToNumber(numberToFloat16(1 + 2 ** -11))).toBe(1); // a tie rounds to the even 1.0
     expect(bfloat16ToNumber(numberToBfloat16(1 + 2 ** -8))).toBe(1);
@@ -186,8 +269,21 @@ describe("TF.js layer zoo and ONNX token inputs", () => {
     });
     const r = await runCli(["audit", dir, "--json", "--batch", "2"]);
     expect(r.code).toBe(0);
-    const layers = JSON.parse(r.stdout).layers as { op: string; name: string; fanIn: number; fanOut: number; frameworkFans: Record<string, { fanIn: number; fanOut: number }>; recordedCheck: { consistent: boolean } }[];
-    expect(layers.map((l) => l.op)).toEqual(["Conv2D", "DepthwiseConv2D", "SeparableConv2D", "SeparableConv2D", "Conv2DTranspose"]);
+    const layers = JSON.parse(r.stdout).layers as {
+      op: string;
+      name: string;
+      fanIn: number;
+      fanOut: number;
+      frameworkFans: Record<string, { fanIn: number; fanOut: number }>;
+      recordedCheck: { consistent: boolean };
+    }[];
+    expect(layers.map((l) => l.op)).toEqual([
+      "Conv2D",
+      "DepthwiseConv2D",
+      "SeparableConv2D",
+      "SeparableConv2D",
+      "Conv2DTranspose",
+    ]);
     const [conv, dw, sepDw, sepPw, tr] = layers;
     expect(conv).toMatchObject({ fanIn: 36, fanOut: 72 });
     // depthwise [3, 3, 8, 2]: each output sees 9 inputs of its own channel; keras counts every input channel in fan_in
@@ -203,7 +299,13 @@ describe("TF.js layer zoo and ONNX token inputs", () => {
   it("token-id inputs get random ids below the embedding table's size", async () => {
     const { onnxModel } = await import("../../src/adapters/onnx/onnxModel.js");
     const table = Float32Array.from({ length: 50 * 8 }, (_, i) => Math.sin(i));
-    const bytes = onnxModel("emb", [{ op: "Gather", inputs: ["table", "ids"], outputs: ["e"] }], [{ name: "ids", shape: ["batch", 6], elemType: 7 }], [{ name: "e", shape: ["batch", 6, 8] }], [{ name: "table", dims: [50, 8], data: table }]);
+    const bytes = onnxModel(
+      "emb",
+      [{ op: "Gather", inputs: ["table", "ids"], outputs: ["e"] }],
+      [{ name: "ids", shape: ["batch", 6], elemType: 7 }],
+      [{ name: "e", shape: ["batch", 6, 8] }],
+      [{ name: "table", dims: [50, 8], data: table }],
+    );
     const file = writeFile(tempDir("ids"), "emb.onnx", bytes);
     const rep = JSON.parse((await runCli(["audit", file, "--json"])).stdout);
     expect(rep.layers[0]).toMatchObject({ op: "Gather", shape: [50, 8] });
@@ -222,15 +324,29 @@ describe("TF.js layer zoo and ONNX token inputs", () => {
           t.message(13, (e) => e.string(1, "location").string(2, location));
           t.message(13, (e) => e.string(1, "length").string(2, "64"));
         });
-        g.message(11, (v) => v.string(1, "x").message(2, (tp) => tp.message(1, (tt) => tt.int(1, 1).message(2, (s) => s.message(1, (d) => d.int(1, 2)).message(1, (d) => d.int(1, 4))))));
+        g.message(11, (v) =>
+          v
+            .string(1, "x")
+            .message(2, (tp) =>
+              tp.message(1, (tt) =>
+                tt.int(1, 1).message(2, (s) => s.message(1, (d) => d.int(1, 2)).message(1, (d) => d.int(1, 4))),
+              ),
+            ),
+        );
         g.message(12, (v) => v.string(1, "y"));
       });
       w.message(8, (o) => o.string(1, "").int(2, 17));
       return w.finish();
     };
     const dir = tempDir("ext");
-    await expectOneLineError(["audit", writeFile(dir, "a.onnx", model("../outside.bin"))], /points outside the model's folder/);
-    await expectOneLineError(["audit", writeFile(dir, "b.onnx", model("missing.bin"))], /does not exist beside the model/);
+    await expectOneLineError(
+      ["audit", writeFile(dir, "a.onnx", model("../outside.bin"))],
+      /points outside the model's folder/,
+    );
+    await expectOneLineError(
+      ["audit", writeFile(dir, "b.onnx", model("missing.bin"))],
+      /does not exist beside the model/,
+    );
     writeFile(dir, "w.bin", new Uint8Array(new Float32Array(16).fill(0.25).buffer));
     const ok = await runCli(["audit", writeFile(dir, "c.onnx", model("w.bin")), "--json"]);
     expect(ok.stderr).toBe("");
@@ -244,7 +360,19 @@ describe("TF.js layer zoo and ONNX token inputs", () => {
     const dir = tempDir("f16");
     const halves = Uint16Array.from([0x3c00, 0xc000, 0x3800, 0x0001]); // 1, -2, 0.5, 2⁻²⁴
     writeFile(dir, "shard.bin", new Uint8Array(halves.buffer));
-    writeFile(dir, "model.json", JSON.stringify({ modelTopology: { class_name: "Sequential", config: { layers: [] } }, weightsManifest: [{ paths: ["shard.bin"], weights: [{ name: "k", shape: [2, 2], dtype: "float32", quantization: { dtype: "float16" } }] }] }));
+    writeFile(
+      dir,
+      "model.json",
+      JSON.stringify({
+        modelTopology: { class_name: "Sequential", config: { layers: [] } },
+        weightsManifest: [
+          {
+            paths: ["shard.bin"],
+            weights: [{ name: "k", shape: [2, 2], dtype: "float32", quantization: { dtype: "float16" } }],
+          },
+        ],
+      }),
+    );
     const m = readModelFile(dir).model;
     expect(Array.from(tensorValues(m.tensors.get("k")!))).toEqual([1, -2, 0.5, 2 ** -24]);
   });

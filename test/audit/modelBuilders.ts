@@ -15,13 +15,21 @@ export function tempDir(prefix: string): string {
  * A dense MLP as ONNX: MatMul with [in, out] weights drawn by initlab (spec, framework semantics),
  * each followed by `activation` (an ONNX op, or none), input "x" [batch, widths[0]].
  */
-export function denseOnnx(widths: number[], spec: string, options: { activation?: string; seed?: number; names?: (l: number) => string; producer?: string } = {}): Uint8Array {
+export function denseOnnx(
+  widths: number[],
+  spec: string,
+  options: { activation?: string; seed?: number; names?: (l: number) => string; producer?: string } = {},
+): Uint8Array {
   const nodes: OnnxNode[] = [];
   const inits: OnnxInitializer[] = [];
   let prev = "x";
   for (let l = 0; l + 1 < widths.length; l++) {
     const w = options.names ? options.names(l) : `layer${l}.weight`;
-    const values = initialize(spec, { shape: [widths[l], widths[l + 1]], layout: "keras" }, rngStream(options.seed ?? 0, "fixture", l)).values;
+    const values = initialize(
+      spec,
+      { shape: [widths[l], widths[l + 1]], layout: "keras" },
+      rngStream(options.seed ?? 0, "fixture", l),
+    ).values;
     inits.push({ name: w, dims: [widths[l], widths[l + 1]], data: Float32Array.from(values) });
     nodes.push({ op: "MatMul", inputs: [prev, w], outputs: [`mm${l}`] });
     prev = `mm${l}`;
@@ -31,11 +39,21 @@ export function denseOnnx(widths: number[], spec: string, options: { activation?
     }
   }
   nodes.push({ op: "Identity", inputs: [prev], outputs: ["y"] });
-  return onnxModel("fixture", nodes, [{ name: "x", shape: ["batch", widths[0]] }], [{ name: "y", shape: ["batch", widths[widths.length - 1]] }], inits, options.producer ?? "initlab-test");
+  return onnxModel(
+    "fixture",
+    nodes,
+    [{ name: "x", shape: ["batch", widths[0]] }],
+    [{ name: "y", shape: ["batch", widths[widths.length - 1]] }],
+    inits,
+    options.producer ?? "initlab-test",
+  );
 }
 
 /** A safetensors file of float32 tensors. */
-export function safetensors(tensors: { name: string; shape: number[]; data: Float32Array }[], headerOverride?: (h: Record<string, unknown>) => unknown): Uint8Array {
+export function safetensors(
+  tensors: { name: string; shape: number[]; data: Float32Array }[],
+  headerOverride?: (h: Record<string, unknown>) => unknown,
+): Uint8Array {
   const header: Record<string, unknown> = {};
   let offset = 0;
   for (const t of tensors) {
@@ -55,7 +73,9 @@ export function safetensors(tensors: { name: string; shape: number[]; data: Floa
 }
 
 /** Writes a TF.js LayersModel saved by tfjs-layers (model.json + one shard) into a new folder. */
-export async function tfjsModelFolder(build: (tfl: typeof import("@tensorflow/tfjs-layers")) => import("@tensorflow/tfjs-layers").LayersModel): Promise<string> {
+export async function tfjsModelFolder(
+  build: (tfl: typeof import("@tensorflow/tfjs-layers")) => import("@tensorflow/tfjs-layers").LayersModel,
+): Promise<string> {
   const tf = await import("@tensorflow/tfjs-core");
   await import("@tensorflow/tfjs-backend-cpu");
   const tfl = await import("@tensorflow/tfjs-layers");
@@ -67,7 +87,16 @@ export async function tfjsModelFolder(build: (tfl: typeof import("@tensorflow/tf
     tf.io.withSaveHandler(async (a) => {
       const data = a.weightData as ArrayBuffer;
       writeFileSync(join(dir, "weights.bin"), new Uint8Array(data));
-      writeFileSync(join(dir, "model.json"), JSON.stringify({ modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy, weightsManifest: [{ paths: ["weights.bin"], weights: a.weightSpecs }] }));
+      writeFileSync(
+        join(dir, "model.json"),
+        JSON.stringify({
+          modelTopology: a.modelTopology,
+          format: a.format,
+          generatedBy: a.generatedBy,
+          convertedBy: a.convertedBy,
+          weightsManifest: [{ paths: ["weights.bin"], weights: a.weightSpecs }],
+        }),
+      );
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
     }),
   );

@@ -29,7 +29,9 @@ describe("logSignalChart", () => {
   it("compiles, and its data holds only finite positive values on the log axis", () => {
     const compiled = vegaLite.compile(spec).spec;
     const values = (compiled.data ?? []).flatMap((d) => ("values" in d && Array.isArray(d.values) ? d.values : []));
-    const logValues = values.filter((v: { value?: number }) => v.value !== undefined).map((v: { value: number }) => v.value);
+    const logValues = values
+      .filter((v: { value?: number }) => v.value !== undefined)
+      .map((v: { value: number }) => v.value);
     expect(logValues.length).toBe(4);
     expect(logValues.every((v: number) => Number.isFinite(v) && v > 0)).toBe(true);
   });
@@ -46,17 +48,30 @@ describe("logSignalChart", () => {
     const c = logSignalChart("t", "q", [
       { name: "measured", values: [1, 10, Infinity, 1, 1, 1, 1, 1, 1, 1] },
       { name: "theory", values: new Array(10).fill(2), dashed: true },
-    ]) as unknown as { datasets: { points: { series: string; dashed: boolean }[]; events: { layer: number; side: string }[] } };
-    expect(new Set(c.datasets.points.filter((p) => p.series === "theory").map((p) => p.dashed))).toEqual(new Set([true]));
-    expect(new Set(c.datasets.points.filter((p) => p.series === "measured").map((p) => p.dashed))).toEqual(new Set([false]));
+    ]) as unknown as {
+      datasets: { points: { series: string; dashed: boolean }[]; events: { layer: number; side: string }[] };
+    };
+    expect(new Set(c.datasets.points.filter((p) => p.series === "theory").map((p) => p.dashed))).toEqual(
+      new Set([true]),
+    );
+    expect(new Set(c.datasets.points.filter((p) => p.series === "measured").map((p) => p.dashed))).toEqual(
+      new Set([false]),
+    );
     // inf at layer 2 of 0…9: in the left half, so the label goes right of the rule
     expect(c.datasets.events).toEqual([expect.objectContaining({ layer: 2, side: "left" })]);
-    const late = logSignalChart("t", "std", [{ name: "a", values: [1, 10, Infinity] }]) as unknown as { datasets: { events: { side: string }[] } };
+    const late = logSignalChart("t", "std", [{ name: "a", values: [1, 10, Infinity] }]) as unknown as {
+      datasets: { events: { side: string }[] };
+    };
     expect(late.datasets.events[0].side).toBe("right");
   });
 
   it("marks every layer up to MARKED_POINTS layers and draws the line alone beyond", () => {
-    const mark = (n: number) => (logSignalChart("t", "std", [{ name: "a", values: new Array(n).fill(1) }]) as unknown as { layer: { mark: { point: unknown } }[] }).layer[0].mark.point;
+    const mark = (n: number) =>
+      (
+        logSignalChart("t", "std", [{ name: "a", values: new Array(n).fill(1) }]) as unknown as {
+          layer: { mark: { point: unknown } }[];
+        }
+      ).layer[0].mark.point;
     expect(mark(MARKED_POINTS)).toEqual({ size: 18 });
     expect(mark(MARKED_POINTS + 1)).toBe(false);
   });

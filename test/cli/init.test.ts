@@ -3,10 +3,26 @@ import { expectOneLineError, runCli } from "./helpers.js";
 
 describe("initlab init inspect", () => {
   it("--json follows the contract: fans, distribution, analytic variance, bound, quirks, sample", async () => {
-    const { code, stdout } = await runCli(["init", "inspect", "kaiming_uniform(a=2.23606797749979)", "--shape", "128,64,3,3", "--framework", "torch", "--json"]);
+    const { code, stdout } = await runCli([
+      "init",
+      "inspect",
+      "kaiming_uniform(a=2.23606797749979)",
+      "--shape",
+      "128,64,3,3",
+      "--framework",
+      "torch",
+      "--json",
+    ]);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
-    expect(doc).toMatchObject({ initializer: "he_uniform", framework: "torch", shape: [128, 64, 3, 3], fanIn: 576, fanOut: 1152, distribution: "uniform" });
+    expect(doc).toMatchObject({
+      initializer: "he_uniform",
+      framework: "torch",
+      shape: [128, 64, 3, 3],
+      fanIn: 576,
+      fanOut: 1152,
+      distribution: "uniform",
+    });
     expect(doc.bound).toBeCloseTo(1 / 24, 12);
     expect(doc.variance).toBeCloseTo(1 / (24 * 24 * 3), 12);
     expect(doc.targetVariance).toBeNull();
@@ -19,7 +35,16 @@ describe("initlab init inspect", () => {
   });
 
   it("reports targetVariance and the quirk where a framework departs from the intent", async () => {
-    const { stdout } = await runCli(["init", "inspect", "glorot_normal", "--shape", "64,128", "--framework", "tfjs", "--json"]);
+    const { stdout } = await runCli([
+      "init",
+      "inspect",
+      "glorot_normal",
+      "--shape",
+      "64,128",
+      "--framework",
+      "tfjs",
+      "--json",
+    ]);
     const doc = JSON.parse(stdout);
     expect(doc.distribution).toBe("truncated_normal");
     expect(doc.targetVariance).toBeCloseTo(2 / 192, 15);
@@ -32,7 +57,15 @@ describe("initlab init inspect", () => {
   });
 
   it("prints a readable summary by default", async () => {
-    const { code, stdout } = await runCli(["init", "inspect", "he_normal", "--shape", "3,3,64,128", "--framework", "keras"]);
+    const { code, stdout } = await runCli([
+      "init",
+      "inspect",
+      "he_normal",
+      "--shape",
+      "3,3,64,128",
+      "--framework",
+      "keras",
+    ]);
     expect(code).toBe(0);
     expect(stdout).toContain("keras HeNormal");
     expect(stdout).toContain("fan_in 576, fan_out 1152");
@@ -44,7 +77,10 @@ describe("initlab init inspect", () => {
     [["init", "inspect", "normal(std=-1)", "--shape", "2,2"], /std must be >= 0/],
     [["init", "inspect", "normal(std=nan)", "--shape", "2,2"], /finite/],
     [["init", "inspect", "he_normal", "--shape", "0,4"], /shape must be positive integers/],
-    [["init", "inspect", "he_normal", "--shape", "2,2", "--framework", "caffe"], /Allowed choices are torch, keras, tfjs, jax, flax/],
+    [
+      ["init", "inspect", "he_normal", "--shape", "2,2", "--framework", "caffe"],
+      /Allowed choices are torch, keras, tfjs, jax, flax/,
+    ],
     [["init", "inspect", "he_normal"], /required option '--shape <dims>'/],
     [["init", "inspect", "normal", "--shape", "100000,100000"], /would need about 75 GiB \(limit 4\.0 GiB\)/],
   ])("%j → one-line error", expectOneLineError);
@@ -52,10 +88,25 @@ describe("initlab init inspect", () => {
 
 describe("initlab init compare", () => {
   it("shows the same layer in every framework, translating the shape to each layout", async () => {
-    const { code, stdout } = await runCli(["init", "compare", "glorot_normal", "--shape", "3,3,32,2", "--depthwise", "--json"]);
+    const { code, stdout } = await runCli([
+      "init",
+      "compare",
+      "glorot_normal",
+      "--shape",
+      "3,3,32,2",
+      "--depthwise",
+      "--json",
+    ]);
     expect(code).toBe(0);
     const rows = JSON.parse(stdout);
-    expect(rows.map((r: { framework: string }) => r.framework)).toEqual(["initlab", "torch", "keras", "tfjs", "jax", "flax"]);
+    expect(rows.map((r: { framework: string }) => r.framework)).toEqual([
+      "initlab",
+      "torch",
+      "keras",
+      "tfjs",
+      "jax",
+      "flax",
+    ]);
     const torch = rows[1];
     expect(torch.shape).toEqual([64, 1, 3, 3]);
     expect([torch.fanIn, torch.fanOut]).toEqual([9, 576]);

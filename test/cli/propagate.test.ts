@@ -3,7 +3,20 @@ import { expectOneLineError, runCli } from "./helpers.js";
 
 describe("initlab propagate", () => {
   it("--json follows the contract, non-finite numbers as strings, events named", async () => {
-    const { code, stdout } = await runCli(["propagate", "--init", "normal(std=1)", "--activation", "linear", "--depth", "16", "--width", "512", "--batch", "1", "--json"]);
+    const { code, stdout } = await runCli([
+      "propagate",
+      "--init",
+      "normal(std=1)",
+      "--activation",
+      "linear",
+      "--depth",
+      "16",
+      "--width",
+      "512",
+      "--batch",
+      "1",
+      "--json",
+    ]);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc).toMatchObject({ dtype: "float32", accumulate: "float32", backend: "reference" });
@@ -12,35 +25,102 @@ describe("initlab propagate", () => {
     const l13 = doc.layers[13];
     expect(l13).toMatchObject({ index: 13, width: 512 });
     expect(l13.post.std).toBe("Infinity");
-    for (const k of ["mean", "std", "rms", "min", "max", "zeroFraction", "saturatedFraction", "histogram"]) expect(l13.post).toHaveProperty(k);
+    for (const k of ["mean", "std", "rms", "min", "max", "zeroFraction", "saturatedFraction", "histogram"])
+      expect(l13.post).toHaveProperty(k);
   });
 
   it("--backward adds grad statistics per layer; --correlation adds c per layer", async () => {
-    const { stdout } = await runCli(["propagate", "--depth", "4", "--width", "32", "--batch", "8", "--backward", "--correlation", "0.5", "--json"]);
+    const { stdout } = await runCli([
+      "propagate",
+      "--depth",
+      "4",
+      "--width",
+      "32",
+      "--batch",
+      "8",
+      "--backward",
+      "--correlation",
+      "0.5",
+      "--json",
+    ]);
     const doc = JSON.parse(stdout);
-    for (const l of doc.layers) for (const k of ["weightNorm", "activationNorm", "weightRatio"]) expect(typeof l.grad[k]).toBe("number");
+    for (const l of doc.layers)
+      for (const k of ["weightNorm", "activationNorm", "weightRatio"]) expect(typeof l.grad[k]).toBe("number");
     expect(doc.correlation.layers).toHaveLength(4);
     expect(doc.correlation.c0).toBe(0.5);
   });
 
   it("prints a table and the events in words", async () => {
-    const { stdout } = await runCli(["propagate", "--init", "normal(std=1)", "--activation", "linear", "--depth", "16", "--width", "512", "--batch", "1"]);
+    const { stdout } = await runCli([
+      "propagate",
+      "--init",
+      "normal(std=1)",
+      "--activation",
+      "linear",
+      "--depth",
+      "16",
+      "--width",
+      "512",
+      "--batch",
+      "1",
+    ]);
     expect(stdout).toMatch(/^layer\s+width\s+q = E\[pre²\]\s+q theory/m);
     expect(stdout).toContain("→ std becomes non-finite at layer 13");
   });
 
   it("names a finite trend: float64 keeps the N(0,1) net finite, and it explodes ×≈√512 a layer", async () => {
-    const { stdout } = await runCli(["propagate", "--init", "normal(std=1)", "--activation", "linear", "--depth", "20", "--width", "512", "--batch", "1", "--dtype", "float64"]);
+    const { stdout } = await runCli([
+      "propagate",
+      "--init",
+      "normal(std=1)",
+      "--activation",
+      "linear",
+      "--depth",
+      "20",
+      "--width",
+      "512",
+      "--batch",
+      "1",
+      "--dtype",
+      "float64",
+    ]);
     const m = /→ the signal explodes: std \S+ → \S+, ×(\S+) a layer/.exec(stdout);
     expect(m).not.toBeNull();
     // log std is a random walk: per-layer log-factor sd ≈ 1/√(2·512) ≈ 0.031, ≈ 0.007 averaged over 19 layers — 5 % is 7 sd
     expect(Math.abs(Number(m?.[1]) / Math.sqrt(512) - 1)).toBeLessThan(0.05);
-    const stable = await runCli(["propagate", "--init", "lecun_normal", "--activation", "tanh", "--depth", "10", "--width", "64", "--batch", "8"]);
+    const stable = await runCli([
+      "propagate",
+      "--init",
+      "lecun_normal",
+      "--activation",
+      "tanh",
+      "--depth",
+      "10",
+      "--width",
+      "64",
+      "--batch",
+      "8",
+    ]);
     expect(stable.stdout).toContain("→ the signal is stable (within 1000×)");
   });
 
   it("fp16 stores values in float16 and accumulates in float32 by default", async () => {
-    const { stdout } = await runCli(["propagate", "--init", "normal(std=1)", "--activation", "linear", "--depth", "6", "--width", "512", "--batch", "1", "--dtype", "float16", "--json"]);
+    const { stdout } = await runCli([
+      "propagate",
+      "--init",
+      "normal(std=1)",
+      "--activation",
+      "linear",
+      "--depth",
+      "6",
+      "--width",
+      "512",
+      "--batch",
+      "1",
+      "--dtype",
+      "float16",
+      "--json",
+    ]);
     const doc = JSON.parse(stdout);
     expect([doc.dtype, doc.accumulate]).toEqual(["float16", "float32"]);
     expect(doc.events.valueNonFinite).toBe(3);
@@ -51,7 +131,10 @@ describe("initlab propagate", () => {
     [["propagate", "--activation", "swishy"], /activation: unknown "swishy"/],
     [["propagate", "--init", "normal(std=-1)"], /std must be >= 0/],
     [["propagate", "--dtype", "int8"], /must be one of: float64, float32, bfloat16, float16/],
-    [["propagate", "--depth", "1000", "--width", "4096", "--batch", "4096"], /would need about \d+ GiB \(limit 8\.0 GiB\)/],
+    [
+      ["propagate", "--depth", "1000", "--width", "4096", "--batch", "4096"],
+      /would need about \d+ GiB \(limit 8\.0 GiB\)/,
+    ],
     [["propagate", "--residual", "3", "--depth", "4"], /multiple of the branch depth/],
     [["propagate", "--correlation", "2"], /correlation: must be a number in \[-1, 1\]/],
   ])("%j → one-line error", expectOneLineError);
@@ -59,7 +142,20 @@ describe("initlab propagate", () => {
 
 describe("initlab jacobian", () => {
   it("--json follows the contract; orthogonal linear nets are isometries", async () => {
-    const { code, stdout } = await runCli(["jacobian", "--init", "orthogonal", "--activation", "linear", "--depth", "8", "--width", "48", "--dtype", "float64", "--json"]);
+    const { code, stdout } = await runCli([
+      "jacobian",
+      "--init",
+      "orthogonal",
+      "--activation",
+      "linear",
+      "--depth",
+      "8",
+      "--width",
+      "48",
+      "--dtype",
+      "float64",
+      "--json",
+    ]);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc.singularValues).toHaveLength(48);
@@ -76,16 +172,33 @@ describe("initlab jacobian", () => {
 
 describe("initlab propagate --backend", () => {
   it("onnx runs plain float32 nets and says so; auto picks it for large ones", async () => {
-    const onnx = JSON.parse((await runCli(["propagate", "--backend", "onnx", "--depth", "3", "--width", "64", "--batch", "8", "--json"])).stdout);
+    const onnx = JSON.parse(
+      (await runCli(["propagate", "--backend", "onnx", "--depth", "3", "--width", "64", "--batch", "8", "--json"]))
+        .stdout,
+    );
     expect(onnx.backend).toBe("onnx");
-    const small = JSON.parse((await runCli(["propagate", "--depth", "3", "--width", "64", "--batch", "8", "--json"])).stdout);
+    const small = JSON.parse(
+      (await runCli(["propagate", "--depth", "3", "--width", "64", "--batch", "8", "--json"])).stdout,
+    );
     expect(small.backend).toBe("reference");
-    const large = JSON.parse((await runCli(["propagate", "--depth", "2", "--width", "1024", "--batch", "64", "--json"])).stdout);
+    const large = JSON.parse(
+      (await runCli(["propagate", "--depth", "2", "--width", "1024", "--batch", "64", "--json"])).stdout,
+    );
     expect(large.backend).toBe("onnx");
   });
 
   it("onnx refuses what it cannot compute, with the reason", async () => {
-    const { code, stderr } = await runCli(["propagate", "--backend", "onnx", "--dtype", "float16", "--depth", "2", "--width", "8"]);
+    const { code, stderr } = await runCli([
+      "propagate",
+      "--backend",
+      "onnx",
+      "--dtype",
+      "float16",
+      "--depth",
+      "2",
+      "--width",
+      "8",
+    ]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^initlab: error: backend: onnx computes float32 only; use --backend reference/);
   });
@@ -93,13 +206,49 @@ describe("initlab propagate --backend", () => {
 
 describe("initlab propagate: conv and LSUV", () => {
   it("--conv runs Conv2D layers with spatial sizes per layer", async () => {
-    const doc = JSON.parse((await runCli(["propagate", "--conv", "3", "--stride", "2", "--image", "16x16", "--width", "8", "--depth", "3", "--batch", "2", "--json"])).stdout);
-    expect(doc.layers.map((l: { spatial: number[] }) => l.spatial)).toEqual([[8, 8], [4, 4], [2, 2]]);
+    const doc = JSON.parse(
+      (
+        await runCli([
+          "propagate",
+          "--conv",
+          "3",
+          "--stride",
+          "2",
+          "--image",
+          "16x16",
+          "--width",
+          "8",
+          "--depth",
+          "3",
+          "--batch",
+          "2",
+          "--json",
+        ])
+      ).stdout,
+    );
+    expect(doc.layers.map((l: { spatial: number[] }) => l.spatial)).toEqual([
+      [8, 8],
+      [4, 4],
+      [2, 2],
+    ]);
     expect(doc.network.conv).toEqual({ kernel: 3, stride: 2, padding: "same", height: 16, width: 16 });
   });
 
   it("--lsuv reports what it did", async () => {
-    const { stdout } = await runCli(["propagate", "--lsuv", "--init", "orthogonal", "--activation", "relu", "--depth", "4", "--width", "32", "--batch", "16"]);
+    const { stdout } = await runCli([
+      "propagate",
+      "--lsuv",
+      "--init",
+      "orthogonal",
+      "--activation",
+      "relu",
+      "--depth",
+      "4",
+      "--width",
+      "32",
+      "--batch",
+      "16",
+    ]);
     expect(stdout).toMatch(/LSUV: 4\/4 layers converged/);
   });
 

@@ -17,19 +17,53 @@ describe("bugs found by reading and by running every README command (issue #12)"
   });
 
   it("--backend auto with --framework torch above the onnx threshold runs on the reference backend instead of throwing", async () => {
-    const net = { ...plainNetwork({ width: 1024, depth: 4, init: "he_normal", activation: "relu" }), framework: "torch" as const };
+    const net = {
+      ...plainNetwork({ width: 1024, depth: 4, init: "he_normal", activation: "relu" }),
+      framework: "torch" as const,
+    };
     expect(onnxUnsupported({ network: net, batch: 256, seed: 0 })).toMatch(/torch/);
     // 2 layers of 512 × 512 at batch 256: 2·2²⁶ multiply–adds, above the threshold
-    const r = await runCli(["propagate", "--framework", "torch", "--init", "he_normal", "--activation", "relu", "--depth", "2", "--width", "512", "--batch", "256", "--json"]);
+    const r = await runCli([
+      "propagate",
+      "--framework",
+      "torch",
+      "--init",
+      "he_normal",
+      "--activation",
+      "relu",
+      "--depth",
+      "2",
+      "--width",
+      "512",
+      "--batch",
+      "256",
+      "--json",
+    ]);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).backend).toBe("reference");
   });
 
   it("propagate --framework torch --init default: torch's default, whose σ_w² is 1/3 in the theory block", async () => {
-    const net = { ...plainNetwork({ width: 64, depth: 3, init: "default", activation: "relu" }), framework: "torch" as const };
+    const net = {
+      ...plainNetwork({ width: 64, depth: 3, init: "default", activation: "relu" }),
+      framework: "torch" as const,
+    };
     expect(networkTheory(net, 1).sigmaW2[0]).toBeCloseTo(1 / 3, 12);
-    const r = await runCli(["propagate", "--framework", "torch", "--init", "default", "--activation", "relu", "--depth", "3", "--width", "64", "--json"]);
+    const r = await runCli([
+      "propagate",
+      "--framework",
+      "torch",
+      "--init",
+      "default",
+      "--activation",
+      "relu",
+      "--depth",
+      "3",
+      "--width",
+      "64",
+      "--json",
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).theory.sigmaW2[0]).toBeCloseTo(1 / 3, 12);
   });
@@ -41,16 +75,26 @@ describe("bugs found by reading and by running every README command (issue #12)"
 
   it("keras he_normal is not labelled with torch's nonlinearity=leaky_relu, and keras's layer default names GlorotUniform", () => {
     expect(resolveInitializer("he_normal", { shape: [64, 32], framework: "keras" }).spec).toBe("he_normal");
-    expect(resolveInitializer("he_normal", { shape: [32, 64], framework: "torch" }).spec).toBe("he_normal(a=0,mode=fan_in,nonlinearity=leaky_relu)");
-    expect(resolveInitializer("default", { shape: [64, 32], framework: "keras" }).frameworkName).toMatch(/GlorotUniform/);
+    expect(resolveInitializer("he_normal", { shape: [32, 64], framework: "torch" }).spec).toBe(
+      "he_normal(a=0,mode=fan_in,nonlinearity=leaky_relu)",
+    );
+    expect(resolveInitializer("default", { shape: [64, 32], framework: "keras" }).frameworkName).toMatch(
+      /GlorotUniform/,
+    );
     expect(resolveInitializer("default", { shape: [64, 32], framework: "tfjs" }).frameworkName).toMatch(/glorotNormal/);
-    expect(() => resolveInitializer("he_normal(mode=fan_out)", { shape: [64, 32], framework: "keras" })).toThrow(/unknown parameter mode/);
+    expect(() => resolveInitializer("he_normal(mode=fan_out)", { shape: [64, 32], framework: "keras" })).toThrow(
+      /unknown parameter mode/,
+    );
   });
 
   it("train on mnist with every digit for training is refused: no test set would be left (was: NaN test metrics)", async () => {
     const loader = () => ({ x: new Float64Array(10_000 * 784), y: new Int32Array(10_000), inputDim: 784, classes: 10 });
-    await expect(datasetFor({ dataset: "mnist", trainSize: 10_000, seed: 0 } as never, loader)).rejects.toThrow(/train-size: mnist has 10000 digits; use at most 9900/);
-    await expect(datasetFor({ dataset: "mnist", trainSize: 9_900, seed: 0 } as never, loader)).resolves.toMatchObject({ name: "mnist" });
+    await expect(datasetFor({ dataset: "mnist", trainSize: 10_000, seed: 0 } as never, loader)).rejects.toThrow(
+      /train-size: mnist has 10000 digits; use at most 9900/,
+    );
+    await expect(datasetFor({ dataset: "mnist", trainSize: 9_900, seed: 0 } as never, loader)).resolves.toMatchObject({
+      name: "mnist",
+    });
   });
 
   it("theory phase --grid says the σ_b² axis gets half as many points", async () => {
@@ -61,7 +105,10 @@ describe("bugs found by reading and by running every README command (issue #12)"
 
 describe("README commands that printed the wrong thing (issue #12)", () => {
   it("--lsuv: the theory column follows the rescaled weights (was: q theory 1.9e-6 at layer 19 beside a measured q ≈ 1)", async () => {
-    const r = JSON.parse((await runCli(["propagate", "--lsuv", "--init", "orthogonal", "--activation", "relu", "--depth", "20", "--json"])).stdout);
+    const r = JSON.parse(
+      (await runCli(["propagate", "--lsuv", "--init", "orthogonal", "--activation", "relu", "--depth", "20", "--json"]))
+        .stdout,
+    );
     const scales = r.lsuv.map((l: { totalScale: number }) => l.totalScale);
     expect(r.theory.sigmaW2[5]).toBeCloseTo(scales[5] ** 2, 9); // orthogonal: fan_in·E[w²] = 1, times the LSUV scale²
     expect(r.theory.q[19]).toBeGreaterThan(0.2);
@@ -69,7 +116,19 @@ describe("README commands that printed the wrong thing (issue #12)", () => {
   });
 
   it("Fixup residual rows: zero fraction of the block output (not of the zero-initialized branch), no saturation at a block end, Brock's block statistics printed", async () => {
-    const r = await runCli(["propagate", "--init", "he_normal", "--activation", "relu", "--residual", "2", "--branch-scale", "fixup", "--depth", "4"]);
+    const r = await runCli([
+      "propagate",
+      "--init",
+      "he_normal",
+      "--activation",
+      "relu",
+      "--residual",
+      "2",
+      "--branch-scale",
+      "fixup",
+      "--depth",
+      "4",
+    ]);
     const row = r.stdout.split("\n").find((l) => /^1\s/.test(l))!;
     const cells = row.trim().split(/\s+/);
     // layer width q mean std zero saturated chanMean² chanVar branchVar
@@ -82,7 +141,21 @@ describe("README commands that printed the wrong thing (issue #12)", () => {
   });
 
   it("the onnx backend says which columns it does not compute", async () => {
-    const r = await runCli(["propagate", "--backend", "onnx", "--init", "lecun_normal", "--activation", "tanh", "--depth", "3", "--width", "64", "--batch", "8"]);
+    const r = await runCli([
+      "propagate",
+      "--backend",
+      "onnx",
+      "--init",
+      "lecun_normal",
+      "--activation",
+      "tanh",
+      "--depth",
+      "3",
+      "--width",
+      "64",
+      "--batch",
+      "8",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/backend onnx: zero fraction, saturation, quantiles and histograms are not computed/);
     expect(r.stdout.split("\n").find((l) => l.startsWith("layer"))).not.toMatch(/zero frac/);
@@ -93,7 +166,25 @@ describe("README commands that printed the wrong thing (issue #12)", () => {
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const dir = mkdtempSync(join(tmpdir(), "initlab-corr-"));
-    expect((await runCli(["propagate", "--init", "lecun_normal", "--activation", "tanh", "--depth", "5", "--width", "64", "--correlation", "0.5", "--out", dir])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          "propagate",
+          "--init",
+          "lecun_normal",
+          "--activation",
+          "tanh",
+          "--depth",
+          "5",
+          "--width",
+          "64",
+          "--correlation",
+          "0.5",
+          "--out",
+          dir,
+        ])
+      ).code,
+    ).toBe(0);
     expect(readdirSync(dir)).toContain("correlation.svg");
     expect(readFileSync(join(dir, "correlation.svg"), "utf8")).toMatch(/c theory \(mean field\)/);
   });

@@ -45,19 +45,23 @@ describe("initlab study", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr.trim().split("\n")).toHaveLength(1);
-    expect(stderr).toMatch(/^initlab: error: option '--seed <n>' argument 'abc' is invalid\. seed must be an integer from 0 to/);
+    expect(stderr).toMatch(
+      /^initlab: error: option '--seed <n>' argument 'abc' is invalid\. seed must be an integer from 0 to/,
+    );
     expect(stderr).not.toMatch(/\bat .*\(/);
   });
 
-  it.each([[["study", "--frobnicate"]], [["study", "--dtype", "int8"]], [["study", "--seed", "-1"]], [["nosuchcommand"]]])(
-    "rejects %j with a one-line error",
-    async (args) => {
-      const { code, stderr } = await runCli(args);
-      expect(code).toBe(2);
-      expect(stderr.trim().split("\n")).toHaveLength(1);
-      expect(stderr).toMatch(/^initlab: error: /);
-    },
-  );
+  it.each([
+    [["study", "--frobnicate"]],
+    [["study", "--dtype", "int8"]],
+    [["study", "--seed", "-1"]],
+    [["nosuchcommand"]],
+  ])("rejects %j with a one-line error", async (args) => {
+    const { code, stderr } = await runCli(args);
+    expect(code).toBe(2);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/^initlab: error: /);
+  });
 
   it("shows progress on stderr once a step runs for more than a second", async () => {
     const { stderr } = await runCli(["study", "--epochs", "30"]);

@@ -41,7 +41,9 @@ describe("initlab sweep", () => {
 
   it("survives SIGKILL mid-way and a corrupted last line: the rerun has every point once, identical to an uninterrupted run", async () => {
     const out = join(root, "killed");
-    const child = spawn(process.execPath, [BIN, "sweep", specPath, "--out", out, "--workers", "1"], { stdio: "ignore" });
+    const child = spawn(process.execPath, [BIN, "sweep", specPath, "--out", out, "--workers", "1"], {
+      stdio: "ignore",
+    });
     const results = join(out, "results.jsonl");
     await new Promise<void>((done, fail) => {
       const started = Date.now();
@@ -91,7 +93,12 @@ describe("initlab sweep", () => {
     const csv = readFileSync(join(full, "results.csv"), "utf8").trim().split("\n");
     expect(csv).toHaveLength(13);
     expect(csv[0]).toMatch(/^init,activation,seed,/);
-    for (const id of ["std", "gradients", "theory"]) expect(readFileSync(join(full, `${id}.png`)).subarray(1, 4).toString()).toBe("PNG");
+    for (const id of ["std", "gradients", "theory"])
+      expect(
+        readFileSync(join(full, `${id}.png`))
+          .subarray(1, 4)
+          .toString(),
+      ).toBe("PNG");
   }, 60_000);
 
   it("refuses a folder that holds another spec, and bad spec files, with one-line errors", async () => {
@@ -110,18 +117,55 @@ describe("initlab sweep", () => {
 
 describe("initlab train", () => {
   it("--json follows the contract: history from epoch 0 with losses, accuracies and per-layer gradient norms", async () => {
-    const { code, stdout } = await runCli(["train", "--dataset", "spirals", "--train-size", "300", "--depth", "2", "--width", "16", "--activation", "tanh", "--init", "lecun_normal", "--optimizer", "adam", "--lr", "0.02", "--epochs", "3", "--json"]);
+    const { code, stdout } = await runCli([
+      "train",
+      "--dataset",
+      "spirals",
+      "--train-size",
+      "300",
+      "--depth",
+      "2",
+      "--width",
+      "16",
+      "--activation",
+      "tanh",
+      "--init",
+      "lecun_normal",
+      "--optimizer",
+      "adam",
+      "--lr",
+      "0.02",
+      "--epochs",
+      "3",
+      "--json",
+    ]);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc.history).toHaveLength(4);
     expect(doc.history[0].epoch).toBe(0);
-    for (const k of ["trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "gradNorms"]) expect(doc.history[0]).toHaveProperty(k);
+    for (const k of ["trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "gradNorms"])
+      expect(doc.history[0]).toHaveProperty(k);
     expect(doc.history[0].gradNorms).toHaveLength(3);
     expect(doc.history[3].trainLoss).toBeLessThan(doc.history[0].trainLoss);
   });
 
   it("is deterministic for a seed", async () => {
-    const args = ["train", "--dataset", "teacher", "--train-size", "200", "--depth", "2", "--width", "8", "--epochs", "2", "--json", "--seed", "0"];
+    const args = [
+      "train",
+      "--dataset",
+      "teacher",
+      "--train-size",
+      "200",
+      "--depth",
+      "2",
+      "--width",
+      "8",
+      "--epochs",
+      "2",
+      "--json",
+      "--seed",
+      "0",
+    ];
     expect((await runCli(args)).stdout).toBe((await runCli(args)).stdout);
   });
 

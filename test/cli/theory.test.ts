@@ -6,21 +6,49 @@ import { expectOneLineError, runCli } from "./helpers.js";
 
 describe("initlab theory", () => {
   it("--json follows the contract, ξ as the string Infinity at criticality", async () => {
-    const doc = JSON.parse((await runCli(["theory", "--activation", "relu", "--sigma-w2", "2", "--sigma-b2", "0", "--json"])).stdout);
+    const doc = JSON.parse(
+      (await runCli(["theory", "--activation", "relu", "--sigma-w2", "2", "--sigma-b2", "0", "--json"])).stdout,
+    );
     expect(doc).toMatchObject({ activation: "relu", sigmaW2: 2, sigmaB2: 0, cStar: 1, xiC: "Infinity" });
     expect(doc.chi1).toBeCloseTo(1, 12);
     for (const k of ["qStar", "chi1", "cStar", "xiQ", "xiC"]) expect(doc).toHaveProperty(k);
   });
 
   it("critical --json gives σ_w² and q*", async () => {
-    const doc = JSON.parse((await runCli(["theory", "critical", "--activation", "tanh", "--sigma-b2", "0.05", "--json"])).stdout);
-    expect(Object.keys(doc).sort()).toEqual(["activation", "fixedPoint", "kind", "qStar", "sentence", "sigmaB2", "sigmaW2"]);
+    const doc = JSON.parse(
+      (await runCli(["theory", "critical", "--activation", "tanh", "--sigma-b2", "0.05", "--json"])).stdout,
+    );
+    expect(Object.keys(doc).sort()).toEqual([
+      "activation",
+      "fixedPoint",
+      "kind",
+      "qStar",
+      "sentence",
+      "sigmaB2",
+      "sigmaW2",
+    ]);
     expect(doc.kind).toBe("critical");
     expect(doc.sigmaW2).toBeCloseTo(1.7609546, 6);
   });
 
   it("jacobian --json gives eigVariance, mu1, mu2", async () => {
-    const doc = JSON.parse((await runCli(["theory", "jacobian", "--activation", "linear", "--weights", "gaussian", "--depth", "5", "--sigma-w2", "1", "--json"])).stdout);
+    const doc = JSON.parse(
+      (
+        await runCli([
+          "theory",
+          "jacobian",
+          "--activation",
+          "linear",
+          "--weights",
+          "gaussian",
+          "--depth",
+          "5",
+          "--sigma-w2",
+          "1",
+          "--json",
+        ])
+      ).stdout,
+    );
     expect(doc.eigVariance).toBeCloseTo(5, 12);
     expect(doc).toHaveProperty("mu1");
     expect(doc).toHaveProperty("mu2");
@@ -43,13 +71,19 @@ describe("initlab theory", () => {
     [["theory", "--activation", "tanh", "--sigma-w2", "-1"], /sigma-w2 must be a finite number >= 0/],
     [["theory", "--activation", "swishy", "--sigma-w2", "1"], /activation: unknown "swishy"/],
     [["theory", "--activation", "tanh"], /sigma-w2: required/],
-    [["theory", "jacobian", "--activation", "tanh", "--weights", "uniform", "--depth", "3", "--sigma-w2", "1"], /Allowed choices are orthogonal, gaussian/],
+    [
+      ["theory", "jacobian", "--activation", "tanh", "--weights", "uniform", "--depth", "3", "--sigma-w2", "1"],
+      /Allowed choices are orthogonal, gaussian/,
+    ],
   ])("%j → one-line error", expectOneLineError);
 });
 
 describe("propagate prints theory beside the measurement", () => {
   it("has a theory block with q per layer, and c per layer with --correlation", async () => {
-    const doc = JSON.parse((await runCli(["propagate", "--depth", "4", "--width", "64", "--batch", "4", "--correlation", "0.3", "--json"])).stdout);
+    const doc = JSON.parse(
+      (await runCli(["propagate", "--depth", "4", "--width", "64", "--batch", "4", "--correlation", "0.3", "--json"]))
+        .stdout,
+    );
     expect(doc.theory.q).toHaveLength(4);
     expect(doc.theory.c).toHaveLength(4);
     expect(doc.theory.sigmaW2[0]).toBeCloseTo(1, 12); // lecun_normal: fan_in·Var(w) = 1
@@ -62,11 +96,23 @@ describe("propagate --out", () => {
   it("writes the signal, q-vs-theory and gradient charts", async () => {
     const dir = mkdtempSync(join(tmpdir(), "initlab-prop-"));
     try {
-      const { code } = await runCli(["propagate", "--depth", "5", "--width", "32", "--batch", "4", "--backward", "--out", dir]);
+      const { code } = await runCli([
+        "propagate",
+        "--depth",
+        "5",
+        "--width",
+        "32",
+        "--batch",
+        "4",
+        "--backward",
+        "--out",
+        dir,
+      ]);
       expect(code).toBe(0);
       const html = readFileSync(join(dir, "index.html"), "utf8");
       expect(html).toContain("q theory (mean field)");
-      for (const id of ["signal", "q-theory", "gradients"]) expect(readFileSync(join(dir, `${id}.png`)).length).toBeGreaterThan(5000);
+      for (const id of ["signal", "q-theory", "gradients"])
+        expect(readFileSync(join(dir, `${id}.png`)).length).toBeGreaterThan(5000);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,9 @@ describe("Rng (xoshiro128**)", () => {
   it("produces the reference xoshiro128** sequence from state [1, 2, 3, 4]", () => {
     // Reference values of Blackman & Vigna's xoshiro128starstar.c seeded with s = {1, 2, 3, 4}.
     const rng = new Rng([1, 2, 3, 4]);
-    expect(Array.from({ length: 6 }, () => rng.nextUint32())).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492]);
+    expect(Array.from({ length: 6 }, () => rng.nextUint32())).toEqual([
+      11520, 0, 5927040, 70819200, 2031721883, 1637235492,
+    ]);
   });
 
   it("rejects an all-zero state", () => {
@@ -31,7 +33,13 @@ describe("Rng (xoshiro128**)", () => {
       return Array.from({ length: 8 }, () => r.nextUint32());
     };
     const late = draws(7, "weights", 3);
-    const others = [draws(7, "weights", 2), draws(7, "weights", 4), draws(7, "input"), draws(7, "weights"), draws(8, "weights", 3)];
+    const others = [
+      draws(7, "weights", 2),
+      draws(7, "weights", 4),
+      draws(7, "input"),
+      draws(7, "weights"),
+      draws(8, "weights", 3),
+    ];
     for (const o of others) expect(o).not.toEqual(late);
     expect(draws(7, "weights", 3)).toEqual(late);
     // large seeds use their high word too

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { DTYPES, formatFloat, matmul, meanStd, parseDtype, rngStream, rounder, sumInDtype, sumOfSquaresInDtype, toJson } from "../../src/core/index.js";
+import {
+  DTYPES,
+  formatFloat,
+  matmul,
+  meanStd,
+  parseDtype,
+  rngStream,
+  rounder,
+  sumInDtype,
+  sumOfSquaresInDtype,
+  toJson,
+} from "../../src/core/index.js";
 import { fillNormal } from "../../src/core/random/normal.js";
 
 const FLT_MAX = 3.4028234663852886e38;
@@ -41,7 +52,10 @@ describe("sumOfSquaresInDtype", () => {
     for (const dtype of DTYPES) {
       const round = rounder(dtype);
       for (const scale of [1, 1e-30, 1e20, 1e-3]) {
-        const v = Array.from(fillNormal(rngStream(7, "sq", dtype, String(scale)), new Float64Array(1000), 0, scale), round);
+        const v = Array.from(
+          fillNormal(rngStream(7, "sq", dtype, String(scale)), new Float64Array(1000), 0, scale),
+          round,
+        );
         const c = round(0.3 * scale);
         const centred = v.map((x) => round(round(x - c) ** 2));
         const raw = v.map((x) => round(x * x));

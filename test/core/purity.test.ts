@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 const CORE = resolve(__dirname, "../../src/core");
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 describe("src/core", () => {
@@ -40,10 +42,14 @@ describe("src/model and src/audit (shared by the CLI and the lab)", () => {
     for (const file of sources) {
       for (const [, spec] of readFileSync(file, "utf8").matchAll(/from\s+"([^"]+)"/g)) {
         const target = resolve(file, "..", spec).replace(/\.js$/, ".ts");
-        expect(spec.startsWith(".") && allowed.some((a) => target.startsWith(a)), `${relative(SRC, file)} imports ${spec}`).toBe(true);
+        expect(
+          spec.startsWith(".") && allowed.some((a) => target.startsWith(a)),
+          `${relative(SRC, file)} imports ${spec}`,
+        ).toBe(true);
       }
       const text = readFileSync(file, "utf8");
-      for (const banned of ["Math.random", "Date.now", "new Date", "performance.", "process.", "require("]) expect(text.includes(banned), `${relative(SRC, file)} uses ${banned}`).toBe(false);
+      for (const banned of ["Math.random", "Date.now", "new Date", "performance.", "process.", "require("])
+        expect(text.includes(banned), `${relative(SRC, file)} uses ${banned}`).toBe(false);
     }
   });
 });

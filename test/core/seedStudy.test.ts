@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { SeedStudyResult } from "../../src/core/index.js";
-import { linearNetGradients, matmul, matmulChain, rngStream, scaledNormal, seedStudy, symmetricUniform, toJson, varianceLaw } from "../../src/core/index.js";
+import {
+  linearNetGradients,
+  matmul,
+  matmulChain,
+  rngStream,
+  scaledNormal,
+  seedStudy,
+  symmetricUniform,
+  toJson,
+  varianceLaw,
+} from "../../src/core/index.js";
 
 const FLT_MAX = 3.4028234663852886e38;
 const SEEDS = [0, 1, 2];
@@ -104,12 +114,30 @@ describe("seedStudy determinism", () => {
 
   it("matmulChain's layers do not depend on how many layers run (one stream per layer)", () => {
     const run = (depth: number) =>
-      matmulChain({ seed: 3, stream: "t", width: 64, depth, dtype: "float32", input: scaledNormal(1), weights: scaledNormal(0.125), stop: "none" });
+      matmulChain({
+        seed: 3,
+        stream: "t",
+        width: 64,
+        depth,
+        dtype: "float32",
+        input: scaledNormal(1),
+        weights: scaledNormal(0.125),
+        stop: "none",
+      });
     expect(run(10).layers).toEqual(run(20).layers.slice(0, 10));
   });
 
   it("float64 moves the events: with n = 512 the float64 std never overflows within 100 layers", () => {
-    const r = matmulChain({ seed: 0, stream: "e", width: 512, depth: 100, dtype: "float64", input: scaledNormal(1), weights: scaledNormal(1), stop: "std-non-finite" });
+    const r = matmulChain({
+      seed: 0,
+      stream: "e",
+      width: 512,
+      depth: 100,
+      dtype: "float64",
+      input: scaledNormal(1),
+      weights: scaledNormal(1),
+      stop: "std-non-finite",
+    });
     // 512·v_k > 1.8e308 needs (k+2)·ln 512 > 709.8, i.e. k ≥ 112
     expect(predictedLayer(1, 512, 1, (v) => 512 * v > Number.MAX_VALUE)).toBe(112);
     expect(r.stoppedAt).toBeNull();
@@ -130,7 +158,15 @@ describe("linearNetGradients", () => {
   it("the mean gradient of layer l is mean(h_{l−1})·mean(δ_l) (the mean of an outer product), checked in float64", () => {
     const n = 40;
     const w = 1 / Math.sqrt(n);
-    const g = linearNetGradients({ seed: 1, stream: "id", weights: scaledNormal(w), width: n, layers: 3, epochs: 1, dtype: "float64" });
+    const g = linearNetGradients({
+      seed: 1,
+      stream: "id",
+      weights: scaledNormal(w),
+      width: n,
+      layers: 3,
+      epochs: 1,
+      dtype: "float64",
+    });
     // rebuild the same forward and backward pass from the same streams
     const x = new Float64Array(n);
     const y = new Float64Array(n);
@@ -145,7 +181,10 @@ describe("linearNetGradients", () => {
     for (let l = 0; l < 3; l++) h.push(matmul(h[l], W[l], 1, n, n, "float64") as Float64Array);
     const deltas: Float64Array[] = [];
     deltas[3] = h[3].map((o, j) => (2 * (o - y[j])) / n);
-    for (let l = 3; l > 1; l--) deltas[l - 1] = Float64Array.from({ length: n }, (_, p) => deltas[l].reduce((s, d, j) => s + d * W[l - 1][p * n + j], 0));
+    for (let l = 3; l > 1; l--)
+      deltas[l - 1] = Float64Array.from({ length: n }, (_, p) =>
+        deltas[l].reduce((s, d, j) => s + d * W[l - 1][p * n + j], 0),
+      );
     const mean = (v: Float64Array) => v.reduce((s, t) => s + t, 0) / n;
     for (let l = 0; l < 3; l++) {
       expect(g.meanGradient[0][l]).toBeCloseTo(mean(h[l]) * mean(deltas[l + 1]), 12);

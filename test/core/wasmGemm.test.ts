@@ -1,16 +1,43 @@
 import { describe, expect, it } from "vitest";
-import { buildNetwork, exactBackend, exactBackendBytes, fillNormal, gemm, propagate, referenceBackend, rngStream, runNetwork, toJson, WASM_MAX_WEIGHT_BYTES, WasmFloat32Gemm, wasmFloat32Backend } from "../../src/core/index.js";
+import {
+  buildNetwork,
+  exactBackend,
+  exactBackendBytes,
+  fillNormal,
+  gemm,
+  propagate,
+  referenceBackend,
+  rngStream,
+  runNetwork,
+  toJson,
+  WASM_MAX_WEIGHT_BYTES,
+  WasmFloat32Gemm,
+  wasmFloat32Backend,
+} from "../../src/core/index.js";
 
 describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
   it("is bit-identical to the reference float32 matmul, remainders, overflow, subnormals and NaN included", () => {
     const w = new WasmFloat32Gemm();
-    for (const [m, k, n, scale] of [[1, 512, 512, 1], [3, 7, 9, 1], [5, 33, 17, 1e19], [2, 1, 3, 1], [4, 64, 6, 1e-22], [2, 5, 23, 1], [16, 40, 36, 1e-19]] as const) {
-      const a = Float64Array.from(fillNormal(rngStream(1, "a", m, k), new Float64Array(m * k)), (x) => Math.fround(x * scale));
-      const b = Float64Array.from(fillNormal(rngStream(1, "b", k, n), new Float64Array(k * n)), (x) => Math.fround(x * scale));
+    for (const [m, k, n, scale] of [
+      [1, 512, 512, 1],
+      [3, 7, 9, 1],
+      [5, 33, 17, 1e19],
+      [2, 1, 3, 1],
+      [4, 64, 6, 1e-22],
+      [2, 5, 23, 1],
+      [16, 40, 36, 1e-19],
+    ] as const) {
+      const a = Float64Array.from(fillNormal(rngStream(1, "a", m, k), new Float64Array(m * k)), (x) =>
+        Math.fround(x * scale),
+      );
+      const b = Float64Array.from(fillNormal(rngStream(1, "b", k, n), new Float64Array(k * n)), (x) =>
+        Math.fround(x * scale),
+      );
       if (m === 5) a[3] = Number.NaN;
       const ref = gemm(a, b, m, k, n, false, false, "float32");
       const got = w.gemm(a, b, m, k, n, false, false, "float32");
-      for (let i = 0; i < ref.length; i++) expect(Object.is(got[i], ref[i]), `(${m},${k},${n}) entry ${i}: ${got[i]} vs ${ref[i]}`).toBe(true);
+      for (let i = 0; i < ref.length; i++)
+        expect(Object.is(got[i], ref[i]), `(${m},${k},${n}) entry ${i}: ${got[i]} vs ${ref[i]}`).toBe(true);
     }
   });
 
@@ -20,7 +47,9 @@ describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
     const out = new Float64Array(4).fill(Number.NaN);
     expect(w.gemm(a, a, 2, 2, 2, false, false, "float32", out)).toBe(out);
     expect(Array.from(out)).toEqual([7, 10, 15, 22]);
-    expect(() => w.gemm(a, a, 2, 2, 2, false, false, "float32", new Float64Array(3))).toThrow("gemm: output length 3 is not 2x2");
+    expect(() => w.gemm(a, a, 2, 2, 2, false, false, "float32", new Float64Array(3))).toThrow(
+      "gemm: output length 3 is not 2x2",
+    );
   });
 
   it("refresh re-copies a matrix overwritten in place; without it the stale copy would be used", () => {
@@ -42,17 +71,33 @@ describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
 
   it("is bit-identical for transposed operands too (NT, TN, TT: the same sums over a transposed copy), and falls back for other dtypes", () => {
     const w = new WasmFloat32Gemm();
-    for (const [m, k, n, scale] of [[3, 7, 9, 1], [5, 33, 17, 1e19], [16, 40, 36, 1e-19], [64, 2, 5, 1]] as const) {
-      for (const [tA, tB] of [[false, true], [true, false], [true, true]] as const) {
-        const a = Float64Array.from(fillNormal(rngStream(2, "a", m, k), new Float64Array(m * k)), (x) => Math.fround(x * scale));
-        const b = Float64Array.from(fillNormal(rngStream(2, "b", k, n), new Float64Array(k * n)), (x) => Math.fround(x * scale));
+    for (const [m, k, n, scale] of [
+      [3, 7, 9, 1],
+      [5, 33, 17, 1e19],
+      [16, 40, 36, 1e-19],
+      [64, 2, 5, 1],
+    ] as const) {
+      for (const [tA, tB] of [
+        [false, true],
+        [true, false],
+        [true, true],
+      ] as const) {
+        const a = Float64Array.from(fillNormal(rngStream(2, "a", m, k), new Float64Array(m * k)), (x) =>
+          Math.fround(x * scale),
+        );
+        const b = Float64Array.from(fillNormal(rngStream(2, "b", k, n), new Float64Array(k * n)), (x) =>
+          Math.fround(x * scale),
+        );
         a[1] = Number.NaN;
         const ref = gemm(a, b, m, k, n, tA, tB, "float32");
         const got = w.gemm(a, b, m, k, n, tA, tB, "float32");
         // twice: the second finds a weight matrix's transposed copy already placed
         const again = w.gemm(a, b, m, k, n, tA, tB, "float32");
         for (let i = 0; i < ref.length; i++) {
-          expect(Object.is(got[i], ref[i]), `(${m},${k},${n}) ${tA ? "T" : "N"}${tB ? "T" : "N"} entry ${i}: ${got[i]} vs ${ref[i]}`).toBe(true);
+          expect(
+            Object.is(got[i], ref[i]),
+            `(${m},${k},${n}) ${tA ? "T" : "N"}${tB ? "T" : "N"} entry ${i}: ${got[i]} vs ${ref[i]}`,
+          ).toBe(true);
           expect(Object.is(again[i], ref[i])).toBe(true);
         }
       }
@@ -62,7 +107,16 @@ describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
   });
 
   it("gives a whole network run identical to the reference backend (float32)", async () => {
-    const spec = { inputWidth: 96, widths: new Array(12).fill(96), init: "normal(std=1)", biasInit: "normal(std=0.1)", activation: "tanh", residual: null, norm: null, framework: null };
+    const spec = {
+      inputWidth: 96,
+      widths: new Array(12).fill(96),
+      init: "normal(std=1)",
+      biasInit: "normal(std=0.1)",
+      activation: "tanh",
+      residual: null,
+      norm: null,
+      framework: null,
+    };
     const net = buildNetwork(spec, 3, "float32");
     const o = { network: spec, batch: 4, seed: 3, dtype: "float32" as const };
     const ref = await runNetwork(net, o);
@@ -81,7 +135,16 @@ describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
     const fast = exactBackend("float32", 1000);
     expect(fast).not.toBe(referenceBackend);
     expect(fast.name).toBe("reference");
-    const spec = { inputWidth: 40, widths: [40, 40, 40], init: "normal(std=1)", biasInit: null, activation: "relu", residual: null, norm: null, framework: null };
+    const spec = {
+      inputWidth: 40,
+      widths: [40, 40, 40],
+      init: "normal(std=1)",
+      biasInit: null,
+      activation: "relu",
+      residual: null,
+      norm: null,
+      framework: null,
+    };
     const o = { network: spec, batch: 5, seed: 9, dtype: "float32" as const, backward: true };
     expect(toJson((await propagate({ ...o, backend: fast })).layers)).toBe(toJson((await propagate(o)).layers));
   });

@@ -15,7 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const ROOT = resolve(__dirname, "../..");
 const DIST = join(ROOT, "dist/lab");
 const SHOTS = join(ROOT, "reports/lab-screenshots");
-const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json" };
+const TYPES: Record<string, string> = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+};
 
 let browser: Browser;
 let base = "";
@@ -37,7 +43,16 @@ beforeAll(async () => {
   close = () => server.close();
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   mkdirSync(SHOTS, { recursive: true });
 }, 120_000);
@@ -63,7 +78,12 @@ describe("initlab lab in headless Chromium", () => {
   it("the seed's exploding net: charts, and the std becoming non-finite at layer 13 named in words", async () => {
     const { page, errors } = await open("?init=normal(std%3D1)&activation=linear&depth=100&width=512&dtype=float32");
     // the seconds of drawing 100 × 512² weights are announced while they run
-    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("Drawing 26.2 M weights (normal(std=1), seed 0)…"), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector("#summary")?.textContent?.includes("Drawing 26.2 M weights (normal(std=1), seed 0)…"),
+      null,
+      { timeout: 30_000 },
+    );
     await timing(page);
     const summary = await page.textContent("#summary");
     expect(summary).toContain("std becomes non-finite at layer 13");
@@ -88,14 +108,18 @@ describe("initlab lab in headless Chromium", () => {
   }, 90_000);
 
   it("changing a control updates the charts and the URL, and the URL round-trips", async () => {
-    const { page, errors, logs } = await open("?init=normal(std%3D1)&activation=linear&depth=100&width=512&batch=1&dtype=float32");
+    const { page, errors, logs } = await open(
+      "?init=normal(std%3D1)&activation=linear&depth=100&width=512&batch=1&dtype=float32",
+    );
     await timing(page);
     // as a user would: the page has finished (the backward pass's gradient chart is drawn) before the first change
     await page.waitForSelector("#chart-grad svg", { timeout: 60_000 });
     // activation change: same weights (cached), one 100 × 512 forward (the backward pass follows half a second later)
     await page.fill("#activation", "tanh");
     await page.press("#activation", "Enter");
-    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("Healthy"), null, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("Healthy"), null, {
+      timeout: 60_000,
+    });
     await timing(page);
     expect(page.url()).toContain("activation=tanh");
     const url = page.url();
@@ -106,7 +130,9 @@ describe("initlab lab in headless Chromium", () => {
       await page.fill("#activation", act);
       await page.press("#activation", "Enter");
       await page.waitForFunction((a) => location.search.includes(`activation=${a}`), act);
-      await expect.poll(() => logs.slice(before).some((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 }).toBe(true);
+      await expect
+        .poll(() => logs.slice(before).some((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 })
+        .toBe(true);
     }
     const warm = logs.filter((l) => l.startsWith("initlab-lab: update")).pop();
     // initializer changes within the normal family: new weights, computed from the cached standard draws
@@ -115,15 +141,29 @@ describe("initlab lab in headless Chromium", () => {
       const before = logs.length;
       await page.fill("#init", init);
       await page.press("#init", "Enter");
-      await expect.poll(() => logs.slice(before).find((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 }).toBeTruthy();
-      rescaled.push(`${init}: ${logs.slice(before).find((l) => l.startsWith("initlab-lab: update"))?.replace("initlab-lab: ", "")}`);
+      await expect
+        .poll(() => logs.slice(before).find((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 })
+        .toBeTruthy();
+      rescaled.push(
+        `${init}: ${logs
+          .slice(before)
+          .find((l) => l.startsWith("initlab-lab: update"))
+          ?.replace("initlab-lab: ", "")}`,
+      );
     }
     // a new seed: drawn on both workers into the old draws' memory
     const beforeSeed = logs.length;
     await page.fill("#seed", "3");
     await page.press("#seed", "Enter");
-    await expect.poll(() => logs.slice(beforeSeed).find((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 }).toBeTruthy();
-    rescaled.push(`seed 3: ${logs.slice(beforeSeed).find((l) => l.startsWith("initlab-lab: update"))?.replace("initlab-lab: ", "")}`);
+    await expect
+      .poll(() => logs.slice(beforeSeed).find((l) => l.startsWith("initlab-lab: update")), { timeout: 60_000 })
+      .toBeTruthy();
+    rescaled.push(
+      `seed 3: ${logs
+        .slice(beforeSeed)
+        .find((l) => l.startsWith("initlab-lab: update"))
+        ?.replace("initlab-lab: ", "")}`,
+    );
     // the rescaled and redrawn weights are the drawn ones, bit for bit: a fresh page of the same URL names the same events
     const events = (await page.textContent("#summary .event")) ?? "";
     expect(events).toMatch(/std becomes non-finite at layer \d+/);
@@ -135,8 +175,15 @@ describe("initlab lab in headless Chromium", () => {
     expect(await fresh.textContent("#summary .event")).toBe(events);
     expect(await fresh.textContent("#summary")).toContain("weights drawn");
     await fresh.close();
-    console.log(`lab timing, initializer changes (weights rescaled from the cached draws) and a seed change (drawn):\n  ${rescaled.join("\n  ")}`);
-    console.log(`lab timing, 100 layers × 512 forward (batch 1, weights reused): first change ${first}; warm change ${warm}; all (ms):\n  ${logs.filter((l) => l.startsWith("initlab-lab: update")).map((l) => l.replace("initlab-lab: ", "")).join("\n  ")}`);
+    console.log(
+      `lab timing, initializer changes (weights rescaled from the cached draws) and a seed change (drawn):\n  ${rescaled.join("\n  ")}`,
+    );
+    console.log(
+      `lab timing, 100 layers × 512 forward (batch 1, weights reused): first change ${first}; warm change ${warm}; all (ms):\n  ${logs
+        .filter((l) => l.startsWith("initlab-lab: update"))
+        .map((l) => l.replace("initlab-lab: ", ""))
+        .join("\n  ")}`,
+    );
     const again = await browser.newPage();
     await again.goto(url);
     await again.waitForSelector("#timing", { timeout: 60_000 });
@@ -166,7 +213,11 @@ describe("initlab lab in headless Chromium", () => {
     const { page, errors } = await open("?view=distributions&init=he_normal&activation=relu&depth=30&width=128");
     await timing(page);
     expect(await page.textContent("#charts")).toContain("Distribution of |activation| per layer");
-    await page.waitForFunction(() => document.querySelector("#grad-holder")?.textContent?.includes("∂L/∂activation"), null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector("#grad-holder")?.textContent?.includes("∂L/∂activation"),
+      null,
+      { timeout: 60_000 },
+    );
     await page.waitForSelector("#chart-grad svg", { timeout: 60_000 });
     await page.screenshot({ path: join(SHOTS, "distributions.png"), fullPage: true });
     await page.click("#tab-inspector");
@@ -174,21 +225,40 @@ describe("initlab lab in headless Chromium", () => {
     expect(await page.textContent("#charts table")).toContain("nn.init.kaiming_normal_");
     await page.fill("#kernel", "3,3,32,2:depthwise");
     await page.press("#kernel", "Enter");
-    await page.waitForFunction(() => document.querySelector("#charts table")?.textContent?.includes("[64,1,3,3]"), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector("#charts table")?.textContent?.includes("[64,1,3,3]"),
+      null,
+      { timeout: 30_000 },
+    );
     expect(await page.textContent("#charts table")).toContain("pytorch#23854");
     await page.click("#tab-phase");
-    const phaseReady = () => page.waitForFunction(() => document.querySelector("#charts svg") !== null && document.querySelector("#summary")?.textContent?.includes("critical line"), null, { timeout: 60_000 });
+    const phaseReady = () =>
+      page.waitForFunction(
+        () =>
+          document.querySelector("#charts svg") !== null &&
+          document.querySelector("#summary")?.textContent?.includes("critical line"),
+        null,
+        { timeout: 60_000 },
+      );
     await phaseReady();
     await page.screenshot({ path: join(SHOTS, "phase.png"), fullPage: true });
     // clicking a cell of the heat map sets the initializer from its (σ_w², σ_b²) and opens the Signal view
     const box = await page.locator("#chart-0 svg").boundingBox();
     if (!box) throw new Error("no phase chart");
     await page.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.5);
-    await page.waitForFunction(() => location.search.includes("view=signal") && location.search.includes("init=normal"), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => location.search.includes("view=signal") && location.search.includes("init=normal"),
+      null,
+      { timeout: 30_000 },
+    );
     expect(page.url()).toMatch(/bias=normal|bias=none/);
     await page.click("#tab-phase");
     await page.click("#tab-study");
-    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("std becomes inf at layer 13"), null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector("#summary")?.textContent?.includes("std becomes inf at layer 13"),
+      null,
+      { timeout: 60_000 },
+    );
     await page.screenshot({ path: join(SHOTS, "study.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -206,28 +276,57 @@ describe("initlab lab in headless Chromium", () => {
     expect(await page.getAttribute("#param-std", "placeholder")).toBe("1");
     await page.fill("#param-std", "0.05");
     await page.press("#param-std", "Enter");
-    await page.waitForFunction(() => new URLSearchParams(location.search).get("init") === "normal(std=0.05)", null, { timeout: 30_000 });
-    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("normal(std=0.05)"), null, { timeout: 30_000 });
+    await page.waitForFunction(() => new URLSearchParams(location.search).get("init") === "normal(std=0.05)", null, {
+      timeout: 30_000,
+    });
+    await page.waitForFunction(
+      () => document.querySelector("#summary")?.textContent?.includes("normal(std=0.05)"),
+      null,
+      { timeout: 30_000 },
+    );
     await page.screenshot({ path: join(SHOTS, "widths-and-init-params.png"), fullPage: true });
     // once loaded, the lab needs no network: every view still works offline
     await page.context().setOffline(true);
     const probe = errors.length;
-    expect(await page.evaluate(() => fetch(location.href).then(() => "reached the server", () => "offline"))).toBe("offline");
+    expect(
+      await page.evaluate(() =>
+        fetch(location.href).then(
+          () => "reached the server",
+          () => "offline",
+        ),
+      ),
+    ).toBe("offline");
     // the probe's own failed request is the one console error expected here
     expect(errors.splice(probe)).toEqual([expect.stringContaining("ERR_INTERNET_DISCONNECTED")]);
-    const shown: [string, string][] = [["phase", "critical line"], ["inspector", "quirks"], ["study", "std becomes inf at layer 13"], ["signal", "updated in"]];
+    const shown: [string, string][] = [
+      ["phase", "critical line"],
+      ["inspector", "quirks"],
+      ["study", "std becomes inf at layer 13"],
+      ["signal", "updated in"],
+    ];
     for (const [view, text] of shown) {
       await page.click(`#tab-${view}`);
-      await page.waitForFunction(([v, t]) => location.search.includes(`view=${v}`) && (document.querySelector("#view")?.textContent ?? "").includes(t), [view, text], { timeout: 60_000 });
+      await page.waitForFunction(
+        ([v, t]) =>
+          location.search.includes(`view=${v}`) && (document.querySelector("#view")?.textContent ?? "").includes(t),
+        [view, text],
+        { timeout: 60_000 },
+      );
     }
     await page.context().setOffline(false);
     // a signal that explodes within float64's range is called what it is, not healthy
     await page.goto(`${base}?init=normal(std%3D1)&activation=linear&depth=30&width=256&dtype=float64`);
     await page.waitForSelector("#timing", { timeout: 60_000 });
-    expect(await page.textContent("#summary")).toMatch(/The signal explodes without leaving float64's range: its std goes from \S+ to \S+, ×1[56]\.\d+ a layer/);
+    expect(await page.textContent("#summary")).toMatch(
+      /The signal explodes without leaving float64's range: its std goes from \S+ to \S+, ×1[56]\.\d+ a layer/,
+    );
     // a network over the memory budget is refused with the estimate, before anything is allocated
     await page.goto(`${base}?depth=500&width=2048`);
-    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("the lab's limit is"), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector("#summary")?.textContent?.includes("the lab's limit is"),
+      null,
+      { timeout: 30_000 },
+    );
     expect(await page.textContent("#summary")).toMatch(/size: 500 layers .* would need about 47 GiB/);
     expect(errors).toEqual([]);
     await page.close();
@@ -240,7 +339,11 @@ describe("initlab lab in headless Chromium", () => {
     await page.click("#tab-signal");
     await page.fill("#seed", "5");
     await page.press("#seed", "Enter");
-    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("seed 5") && document.querySelector("#timing"), null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector("#summary")?.textContent?.includes("seed 5") && document.querySelector("#timing"),
+      null,
+      { timeout: 60_000 },
+    );
     const verdict = await page.textContent("#summary .event, #summary .healthy");
     const fresh = await browser.newPage();
     await fresh.goto(page.url());
@@ -260,7 +363,11 @@ describe("initlab lab in headless Chromium", () => {
     }
     await page.focus("#dtype");
     await page.keyboard.press("ArrowDown");
-    await page.waitForFunction(() => location.search.includes("dtype=bfloat16") || location.search.includes("dtype=float16"), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => location.search.includes("dtype=bfloat16") || location.search.includes("dtype=float16"),
+      null,
+      { timeout: 30_000 },
+    );
     await page.close();
   }, 60_000);
 });

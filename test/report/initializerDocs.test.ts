@@ -22,6 +22,8 @@ describe("docs/initializers.md", () => {
 describe("docs/experiment.schema.json", () => {
   it("is exactly the schema generated from ExperimentSpec (run `npm run docs` after changing it)", async () => {
     const { experimentJsonSchema } = await import("../../src/experiment/experimentSpec.js");
-    expect(readFileSync(resolve(__dirname, "../../docs/experiment.schema.json"), "utf8")).toBe(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
+    expect(readFileSync(resolve(__dirname, "../../docs/experiment.schema.json"), "utf8")).toBe(
+      `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`,
+    );
   });
 });

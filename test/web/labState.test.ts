@@ -1,15 +1,43 @@
 import { describe, expect, it } from "vitest";
-import { checkLabSize, DEFAULT_STATE, LAB_MAX_BYTES, labNetwork, parseLabState, parseWidths, PRESETS, serializeLabState } from "../../src/web/labState.js";
+import {
+  checkLabSize,
+  DEFAULT_STATE,
+  LAB_MAX_BYTES,
+  labNetwork,
+  parseLabState,
+  parseWidths,
+  PRESETS,
+  serializeLabState,
+} from "../../src/web/labState.js";
 
 describe("lab URL state", () => {
   it("reads the must-show query", () => {
-    const { state, errors } = parseLabState("?init=normal(std%3D1)&activation=linear&depth=100&width=512&dtype=float32");
+    const { state, errors } = parseLabState(
+      "?init=normal(std%3D1)&activation=linear&depth=100&width=512&dtype=float32",
+    );
     expect(errors).toEqual([]);
-    expect(state).toMatchObject({ init: "normal(std=1)", activation: "linear", depth: 100, width: 512, dtype: "float32", batch: 1 });
+    expect(state).toMatchObject({
+      init: "normal(std=1)",
+      activation: "linear",
+      depth: 100,
+      width: 512,
+      dtype: "float32",
+      batch: 1,
+    });
   });
 
   it("round-trips every field through the query", () => {
-    const s = { ...DEFAULT_STATE, view: "phase" as const, init: "orthogonal(gain=2)", bias: "normal(std=0.1)", norm: "layer" as const, residual: 2, seed: 7, kernel: "3,3,32,2:depthwise", widths: "784,256,10" };
+    const s = {
+      ...DEFAULT_STATE,
+      view: "phase" as const,
+      init: "orthogonal(gain=2)",
+      bias: "normal(std=0.1)",
+      norm: "layer" as const,
+      residual: 2,
+      seed: 7,
+      kernel: "3,3,32,2:depthwise",
+      widths: "784,256,10",
+    };
     expect(parseLabState(serializeLabState(s))).toEqual({ state: s, errors: [] });
   });
 
@@ -23,7 +51,8 @@ describe("lab URL state", () => {
   });
 
   it("presets are valid states", () => {
-    for (const p of PRESETS) expect(parseLabState(serializeLabState({ ...DEFAULT_STATE, ...p.state })).errors).toEqual([]);
+    for (const p of PRESETS)
+      expect(parseLabState(serializeLabState({ ...DEFAULT_STATE, ...p.state })).errors).toEqual([]);
   });
 
   it("widths: a list of the input and layer widths overrides depth and width", () => {
@@ -33,14 +62,17 @@ describe("lab URL state", () => {
     expect(labNetwork(state)).toMatchObject({ inputWidth: 784, widths: [256, 256, 10] });
     expect(labNetwork({ ...state, widths: "" })).toMatchObject({ inputWidth: 8, widths: [8, 8, 8] });
     expect(parseWidths("")).toBeNull();
-    for (const bad of ["784", "784,0", "784,a", "784,99999"]) expect(() => parseWidths(bad)).toThrow("widths must be the input width and 1 to 500 layer widths");
+    for (const bad of ["784", "784,0", "784,a", "784,99999"])
+      expect(() => parseWidths(bad)).toThrow("widths must be the input width and 1 to 500 layer widths");
     expect(parseLabState("widths=5").errors[0]).toContain('widths="5" ignored');
   });
 
   it("refuses a network over the lab's memory budget before allocating, with the estimate", () => {
     expect(() => checkLabSize(labNetwork({ ...DEFAULT_STATE, depth: 100, width: 512 }), 1)).not.toThrow();
     // 500 × 2048² weights: 24 bytes each (float64, two float32 copies, the float64 standard draws) ≈ 47 GiB
-    expect(() => checkLabSize(labNetwork({ ...DEFAULT_STATE, depth: 500, width: 2048 }), 1)).toThrow(/^size: 500 layers \(2\.10e\+9 weights\) with batch 1 would need about 47 GiB; the lab's limit is 1\.0 GiB/);
+    expect(() => checkLabSize(labNetwork({ ...DEFAULT_STATE, depth: 500, width: 2048 }), 1)).toThrow(
+      /^size: 500 layers \(2\.10e\+9 weights\) with batch 1 would need about 47 GiB; the lab's limit is 1\.0 GiB/,
+    );
     // just over the limit: weights alone at 24 bytes each
     const n = Math.ceil(Math.sqrt(LAB_MAX_BYTES / 24));
     expect(() => checkLabSize({ ...labNetwork(DEFAULT_STATE), inputWidth: n, widths: [n] }, 1)).toThrow("size:");

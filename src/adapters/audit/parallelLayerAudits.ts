@@ -9,11 +9,20 @@ import { compiledWorker } from "../compiledWorker.js";
  * transferred, not copied. Every layer has its own random stream, so results are identical to
  * auditing in one thread. Small models (under `minValues` weights in all) run in this thread.
  */
-export function parallelLayerAudits(totalValues: number, threads = availableParallelism(), minValues = 2_000_000): { run: LayerAuditRunner | undefined; close(): Promise<void> } {
+export function parallelLayerAudits(
+  totalValues: number,
+  threads = availableParallelism(),
+  minValues = 2_000_000,
+): { run: LayerAuditRunner | undefined; close(): Promise<void> } {
   if (threads < 2 || totalValues < minValues) return { run: undefined, close: async () => {} };
-  const pool = new Piscina({ filename: compiledWorker(import.meta.url, "./layerAuditWorker.js", "adapters/audit/layerAuditWorker.js"), minThreads: threads, maxThreads: threads });
+  const pool = new Piscina({
+    filename: compiledWorker(import.meta.url, "./layerAuditWorker.js", "adapters/audit/layerAuditWorker.js"),
+    minThreads: threads,
+    maxThreads: threads,
+  });
   return {
-    run: (task: LayerAuditTask) => pool.run(task, { transferList: [task.values.buffer as ArrayBuffer] }) as Promise<TensorAudit>,
+    run: (task: LayerAuditTask) =>
+      pool.run(task, { transferList: [task.values.buffer as ArrayBuffer] }) as Promise<TensorAudit>,
     close: () => pool.destroy(),
   };
 }

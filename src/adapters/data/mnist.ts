@@ -11,7 +11,11 @@ export function loadMnist(): { x: Float64Array; y: Int32Array; inputDim: number;
   const require = createRequire(import.meta.url);
   const dir = join(dirname(require.resolve("mnist/package.json")), "src", "digits");
   const parts: { data: number[]; digit: number }[] = [];
-  for (let digit = 0; digit < 10; digit++) parts.push({ digit, data: (JSON.parse(readFileSync(join(dir, `${digit}.json`), "utf8")) as { data: number[] }).data });
+  for (let digit = 0; digit < 10; digit++)
+    parts.push({
+      digit,
+      data: (JSON.parse(readFileSync(join(dir, `${digit}.json`), "utf8")) as { data: number[] }).data,
+    });
   const total = parts.reduce((s, p) => s + p.data.length / 784, 0);
   const x = new Float64Array(total * 784);
   const y = new Int32Array(total);

@@ -6,7 +6,15 @@ export const ONNX_ACTIVATIONS = ["linear", "tanh", "relu", "sigmoid"] as const;
 export type OnnxActivation = (typeof ONNX_ACTIVATIONS)[number];
 
 /** Per-layer statistics the graph returns, each as a [L, 1] float32 tensor. */
-export const MLP_STATS = ["preSumSq", "postMean", "postSumSq", "postMin", "postMax", "gradWSumSq", "gradASumSq"] as const;
+export const MLP_STATS = [
+  "preSumSq",
+  "postMean",
+  "postSumSq",
+  "postMin",
+  "postMax",
+  "gradWSumSq",
+  "gradASumSq",
+] as const;
 
 /**
  * An ONNX graph for a dense network's forward pass, and optionally the backward pass of
@@ -21,9 +29,13 @@ export const MLP_STATS = ["preSumSq", "postMean", "postSumSq", "postMin", "postM
 export function mlpGraph(widths: readonly number[], activation: OnnxActivation, backward: boolean): Uint8Array {
   const L = widths.length - 1;
   const nodes: OnnxNode[] = [];
-  const inputs: OnnxValue[] = [{ name: "X", shape: ["B", widths[0]] }, { name: "ONE", shape: [1] }];
+  const inputs: OnnxValue[] = [
+    { name: "X", shape: ["B", widths[0]] },
+    { name: "ONE", shape: [1] },
+  ];
   const stat: Record<string, string[]> = Object.fromEntries(MLP_STATS.map((s) => [s, []]));
-  const reduce = (op: string, x: string, out: string) => nodes.push({ op, inputs: [x], outputs: [out], attributes: { axes: [0, 1], keepdims: 1 } });
+  const reduce = (op: string, x: string, out: string) =>
+    nodes.push({ op, inputs: [x], outputs: [out], attributes: { axes: [0, 1], keepdims: 1 } });
   let a = "X";
   const acts: string[] = ["X"];
   for (let l = 0; l < L; l++) {

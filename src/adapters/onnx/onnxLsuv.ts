@@ -17,19 +17,29 @@ export async function lsuvOnnx(
   bytes: Uint8Array,
   model: AuditModel,
   start: ReadonlyMap<string, ArrayLike<number>>,
-  options: Pick<OnnxPropagationOptions, "batch" | "seed" | "inputShapes"> & { tol: number; maxIterations: number; onLayer?: (done: number, total: number) => void },
-): Promise<{ weights: Map<string, Float64Array>; reports: { layer: number; name: string; report: LsuvLayerReport }[] }> {
+  options: Pick<OnnxPropagationOptions, "batch" | "seed" | "inputShapes"> & {
+    tol: number;
+    maxIterations: number;
+    onLayer?: (done: number, total: number) => void;
+  },
+): Promise<{
+  weights: Map<string, Float64Array>;
+  reports: { layer: number; name: string; report: LsuvLayerReport }[];
+}> {
   const work = bytes.slice();
   const weights = new Map<string, Float64Array>();
   for (const [name, v] of start) weights.set(name, Float64Array.from(v));
   const write = (name: string) => {
     const t = model.tensors.get(name)!;
-    if (t.file !== null || t.offset < 0) throw new RangeError(`lsuv: ${name} is not stored inside the model file; LSUV rewrites weights in place`);
+    if (t.file !== null || t.offset < 0)
+      throw new RangeError(`lsuv: ${name} is not stored inside the model file; LSUV rewrites weights in place`);
     work.set(encodeValues(weights.get(name)!, t.encoding), t.offset);
   };
   for (const name of weights.keys()) write(name);
   const { feeds } = randomFeeds(model, options);
-  const targets = model.layers.map((l, i) => ({ l, i })).filter(({ l }) => l.output !== null && !l.embedding && weights.has(l.weight));
+  const targets = model.layers
+    .map((l, i) => ({ l, i }))
+    .filter(({ l }) => l.output !== null && !l.embedding && weights.has(l.weight));
   const reports: { layer: number; name: string; report: LsuvLayerReport }[] = [];
   for (const [k, { l, i }] of targets.entries()) {
     if (!weights.has(l.weight)) weights.set(l.weight, Float64Array.from(tensorValues(model.tensors.get(l.weight)!)));
@@ -42,7 +52,9 @@ export async function lsuvOnnx(
             write(l.weight);
           },
           async output() {
-            const session = await onnxSession(model.outputs.includes(l.output!) ? work : withOutputs(work, [l.output!]));
+            const session = await onnxSession(
+              model.outputs.includes(l.output!) ? work : withOutputs(work, [l.output!]),
+            );
             try {
               const out = await session.run(feeds, [l.output!]);
               return out[l.output!].data as Float32Array;

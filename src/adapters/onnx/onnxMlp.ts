@@ -18,7 +18,11 @@ export interface OnnxMlp {
  * and input are passed without copying; only per-layer statistics come back. Creating the session
  * can overlap with drawing the weights.
  */
-export async function compileOnnxMlp(widths: readonly number[], activation: OnnxActivation, backward: boolean): Promise<OnnxMlp> {
+export async function compileOnnxMlp(
+  widths: readonly number[],
+  activation: OnnxActivation,
+  backward: boolean,
+): Promise<OnnxMlp> {
   const session = await ort.InferenceSession.create(mlpGraph(widths, activation, backward), {
     logSeverityLevel: 3,
     enableCpuMemArena: false,

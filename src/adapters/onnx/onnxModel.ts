@@ -46,7 +46,14 @@ export interface OnnxInitializer {
  * Graph.initializer 5 = Tensor{dims 1, data_type 2 (1 float, 11 double), name 8, raw_data 9}.
  * @param producer written as producer_name (field 2), e.g. "pytorch" to mark the file's origin
  */
-export function onnxModel(name: string, nodes: OnnxNode[], inputs: OnnxValue[], outputs: OnnxValue[], initializers: readonly OnnxInitializer[] = [], producer = "initlab"): Uint8Array {
+export function onnxModel(
+  name: string,
+  nodes: OnnxNode[],
+  inputs: OnnxValue[],
+  outputs: OnnxValue[],
+  initializers: readonly OnnxInitializer[] = [],
+  producer = "initlab",
+): Uint8Array {
   const w = new ProtoWriter();
   w.int(1, 9);
   w.string(2, producer);

@@ -16,4 +16,5 @@ export function onnxRuntimeAvailable(): Promise<boolean> {
 }
 
 /** The one-line notice when it cannot. */
-export const ONNX_RUNTIME_MISSING = "onnxruntime-node is not installed (an optional dependency; its install step needs a download this machine could not make)";
+export const ONNX_RUNTIME_MISSING =
+  "onnxruntime-node is not installed (an optional dependency; its install step needs a download this machine could not make)";

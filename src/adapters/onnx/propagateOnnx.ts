@@ -14,7 +14,8 @@ export function onnxUnsupported(options: PropagateOptions): string | null {
   if (n.biasInit !== null) return "onnx runs networks without bias";
   if (n.framework === "torch") return "onnx takes keras-layout kernels, not a torch preset's";
   if (n.parameterization === "mup") return "onnx runs the standard parameterisation only";
-  if (!(ONNX_ACTIVATIONS as readonly string[]).includes(parseActivation(n.activation).name)) return `onnx supports the activations ${ONNX_ACTIVATIONS.join(", ")}`;
+  if (!(ONNX_ACTIVATIONS as readonly string[]).includes(parseActivation(n.activation).name))
+    return `onnx supports the activations ${ONNX_ACTIVATIONS.join(", ")}`;
   if ((options.loss ?? "sum-squares") !== "sum-squares") return "onnx computes the sum-squares loss only";
   return null;
 }
@@ -44,7 +45,9 @@ function basicStats(count: number, mean: number, sumSq: number, min: number, max
  * zero/saturated fractions are not computed (use the reference backend for them).
  * @throws a one-line error when the run is outside what the graph covers (see {@link onnxUnsupported}).
  */
-export async function propagateOnnx(options: PropagateOptions): Promise<PropagateResult & { timings: Record<string, number> }> {
+export async function propagateOnnx(
+  options: PropagateOptions,
+): Promise<PropagateResult & { timings: Record<string, number> }> {
   const why = onnxUnsupported(options);
   if (why) throw new RangeError(`backend: ${why}; use --backend reference`);
   const net = options.network;
@@ -53,10 +56,17 @@ export async function propagateOnnx(options: PropagateOptions): Promise<Propagat
   const L = net.widths.length;
   const batch = options.batch;
   const t0 = performance.now();
-  const compiling = compileOnnxMlp(widths, parseActivation(net.activation).name as OnnxActivation, options.backward ?? false);
+  const compiling = compileOnnxMlp(
+    widths,
+    parseActivation(net.activation).name as OnnxActivation,
+    options.backward ?? false,
+  );
   const shapes = net.widths.map((w, l) => (net.framework === "torch" ? [w, widths[l]] : [widths[l], w]));
-  if (net.framework === "torch") throw new RangeError("backend: onnx takes keras-layout kernels; use --backend reference with --framework torch");
-  const kernels = await drawKernelsInParallel(shapes.map((shape, layer) => ({ spec: net.init, shape, framework: net.framework, seed: options.seed, layer })));
+  if (net.framework === "torch")
+    throw new RangeError("backend: onnx takes keras-layout kernels; use --backend reference with --framework torch");
+  const kernels = await drawKernelsInParallel(
+    shapes.map((shape, layer) => ({ spec: net.init, shape, framework: net.framework, seed: options.seed, layer })),
+  );
   const x = Float32Array.from(drawInput(options.seed, batch, net.inputWidth, options.inputScale ?? 1, "float32"));
   const t1 = performance.now();
   const mlp = await compiling;
@@ -69,7 +79,12 @@ export async function propagateOnnx(options: PropagateOptions): Promise<Propagat
   }
   const t3 = performance.now();
   const layers: LayerResult[] = [];
-  const events = { stdNonFinite: null as number | null, valueNonFinite: null as number | null, stdZero: null as number | null, allZero: null as number | null };
+  const events = {
+    stdNonFinite: null as number | null,
+    valueNonFinite: null as number | null,
+    stdZero: null as number | null,
+    allZero: null as number | null,
+  };
   for (let l = 0; l < L; l++) {
     const count = batch * widths[l + 1];
     const post = basicStats(count, s.postMean![l], s.postSumSq![l], s.postMin![l], s.postMax![l]);

@@ -9,8 +9,15 @@ import type { SampleTask } from "./sampleWorker.js";
  * number of threads or the order tasks finish in.
  * @param threads default: the machine's parallelism.
  */
-export async function drawKernelsInParallel(tasks: SampleTask[], threads = availableParallelism()): Promise<Float32Array[]> {
-  const pool = new Piscina({ filename: compiledWorker(import.meta.url, "./sampleWorker.js", "adapters/sampling/sampleWorker.js"), minThreads: threads, maxThreads: threads });
+export async function drawKernelsInParallel(
+  tasks: SampleTask[],
+  threads = availableParallelism(),
+): Promise<Float32Array[]> {
+  const pool = new Piscina({
+    filename: compiledWorker(import.meta.url, "./sampleWorker.js", "adapters/sampling/sampleWorker.js"),
+    minThreads: threads,
+    maxThreads: threads,
+  });
   try {
     return (await Promise.all(tasks.map((t) => pool.run(t)))) as Float32Array[];
   } finally {

@@ -14,7 +14,11 @@ const SATURATING: Record<string, string> = { tanh: "Tanh", sigmoid: "Sigmoid" };
  * the CPU backend as fallback. Production mode keeps tfjs's advice to install tfjs-node (which does
  * not install here) off stderr.
  */
-async function loadTfjs(): Promise<{ tf: typeof import("@tensorflow/tfjs-core"); tfl: typeof import("@tensorflow/tfjs-layers"); backend: string }> {
+async function loadTfjs(): Promise<{
+  tf: typeof import("@tensorflow/tfjs-core");
+  tfl: typeof import("@tensorflow/tfjs-layers");
+  backend: string;
+}> {
   const tf = await import("@tensorflow/tfjs-core");
   await import("@tensorflow/tfjs-backend-cpu");
   await import("@tensorflow/tfjs-backend-wasm");
@@ -30,7 +34,10 @@ async function loadTfjs(): Promise<{ tf: typeof import("@tensorflow/tfjs-core");
  * random N(0, 1) batch through it with every layer's output fetched: a layer's output is after
  * its own activation (Keras layers fuse it), so that is what each node measures.
  */
-export async function propagateTfjs(model: AuditModel, options: { batch: number; seed: number; inputShapes: ReadonlyMap<string, number[]> }): Promise<PropagationResult> {
+export async function propagateTfjs(
+  model: AuditModel,
+  options: { batch: number; seed: number; inputShapes: ReadonlyMap<string, number[]> },
+): Promise<PropagationResult> {
   if (!model.tfjs) throw new Error("propagation: not a TF.js model");
   const { tf, tfl, backend } = await loadTfjs();
   const data = model.tfjs.weightData;
@@ -41,12 +48,21 @@ export async function propagateTfjs(model: AuditModel, options: { batch: number;
       weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
     }),
   );
-  if (loaded.inputs.length !== 1) throw new RangeError(`propagation: TF.js models with ${loaded.inputs.length} inputs are not supported; initlab feeds one input`);
+  if (loaded.inputs.length !== 1)
+    throw new RangeError(
+      `propagation: TF.js models with ${loaded.inputs.length} inputs are not supported; initlab feeds one input`,
+    );
   const input = loaded.inputs[0];
   const name = input.name;
-  const shape = resolveInputShape(name, input.shape.map((d) => (d === null ? "batch" : d)), options.batch, options.inputShapes.get(name) ?? options.inputShapes.get("input"));
+  const shape = resolveInputShape(
+    name,
+    input.shape.map((d) => (d === null ? "batch" : d)),
+    options.batch,
+    options.inputShapes.get(name) ?? options.inputShapes.get("input"),
+  );
   const n = shape.reduce((a, b) => a * b, 1);
-  if (n > 2 ** 28) throw new RangeError(`--input-shape: input of shape ${shape.join("x")} has ${n} values, more than 2^28`);
+  if (n > 2 ** 28)
+    throw new RangeError(`--input-shape: input of shape ${shape.join("x")} has ${n} values, more than 2^28`);
   const x = fillNormal(rngStream(options.seed, "audit-input", name), new Float32Array(n));
   const layers = loaded.layers.filter((l) => !Array.isArray(l.output) && l.getClassName() !== "InputLayer");
   const probe = tfl.model({ inputs: loaded.inputs, outputs: layers.map((l) => l.output as never) });
@@ -59,12 +75,33 @@ export async function propagateTfjs(model: AuditModel, options: { batch: number;
     const values = (await list[i].data()) as Float32Array;
     const config = l.getConfig() as { activation?: string };
     const act = typeof config.activation === "string" ? config.activation : null;
-    const op = act && SATURATING[act] ? SATURATING[act] : act && act !== "linear" ? `${l.getClassName()}+${act}` : l.getClassName();
-    signals.push(nodeSignal(values, { name: l.name, op, layer: layerIndex.get(l.name) ?? layerIndex.get(`${l.name}/pointwise_kernel`) ?? null, shape: list[i].shape }));
+    const op =
+      act && SATURATING[act]
+        ? SATURATING[act]
+        : act && act !== "linear"
+          ? `${l.getClassName()}+${act}`
+          : l.getClassName();
+    signals.push(
+      nodeSignal(values, {
+        name: l.name,
+        op,
+        layer: layerIndex.get(l.name) ?? layerIndex.get(`${l.name}/pointwise_kernel`) ?? null,
+        shape: list[i].shape,
+      }),
+    );
   }
   tf.dispose([xt, ...list]);
   probe.dispose?.();
   const inputSignal = nodeSignal(x, { name, op: "input", layer: null, shape });
   const notes = ["TF.js layers fuse their activation: each layer's node is measured after it"];
-  return { batch: shape[0] ?? options.batch, inputs: [{ name, shape, dtype: "float32", drawn: "N(0, 1)" }], nodes: signals, events: signalEvents(signals, inputSignal.std), inputStd: inputSignal.std, inputSignals: [inputSignal], engine: `tfjs-layers 4.22 (${backend} backend, float32)`, notes };
+  return {
+    batch: shape[0] ?? options.batch,
+    inputs: [{ name, shape, dtype: "float32", drawn: "N(0, 1)" }],
+    nodes: signals,
+    events: signalEvents(signals, inputSignal.std),
+    inputStd: inputSignal.std,
+    inputSignals: [inputSignal],
+    engine: `tfjs-layers 4.22 (${backend} backend, float32)`,
+    notes,
+  };
 }

@@ -44,24 +44,38 @@ function readWhole(path: string, limit: number, what: string): Uint8Array {
  * whose target is outside.
  */
 export function insideFolder(folder: string, relative: string, what: string): string {
-  if (relative.includes("\0")) throw new ModelFileError(`${what}: path ${JSON.stringify(relative)} contains a NUL byte`);
+  if (relative.includes("\0"))
+    throw new ModelFileError(`${what}: path ${JSON.stringify(relative)} contains a NUL byte`);
   const root = realpathSync(folder);
   const candidate = resolve(root, relative);
-  if (candidate !== root && !candidate.startsWith(root + sep)) throw new ModelFileError(`${what}: path ${JSON.stringify(relative)} points outside the model's folder`);
+  if (candidate !== root && !candidate.startsWith(root + sep))
+    throw new ModelFileError(`${what}: path ${JSON.stringify(relative)} points outside the model's folder`);
   let real: string;
   try {
     real = realpathSync(candidate);
   } catch {
     throw new ModelFileError(`${what}: ${JSON.stringify(relative)} does not exist beside the model`);
   }
-  if (!real.startsWith(root + sep)) throw new ModelFileError(`${what}: ${JSON.stringify(relative)} resolves outside the model's folder`);
+  if (!real.startsWith(root + sep))
+    throw new ModelFileError(`${what}: ${JSON.stringify(relative)} resolves outside the model's folder`);
   return real;
 }
 
 /** Which format the bytes are, from their content: JSON object → TF.js model.json; u64 length + '{' → safetensors; protobuf ModelProto → ONNX. */
 export function detectFormat(bytes: Uint8Array): ModelFormat | null {
   let i = 0;
-  while (i < bytes.length && i < 64 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09 || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)) i++;
+  while (
+    i < bytes.length &&
+    i < 64 &&
+    (bytes[i] === 0x20 ||
+      bytes[i] === 0x0a ||
+      bytes[i] === 0x0d ||
+      bytes[i] === 0x09 ||
+      bytes[i] === 0xef ||
+      bytes[i] === 0xbb ||
+      bytes[i] === 0xbf)
+  )
+    i++;
   if (bytes[i] === 0x7b) return "tfjs-layers";
   if (bytes.length >= 9) {
     const v = new DataView(bytes.buffer, bytes.byteOffset, 8);
@@ -108,17 +122,31 @@ export function readModelFile(path: string, options: { layout?: "torch" | "keras
     });
     return { path: file, folder, format, bytes, model, sideFiles };
   }
-  if (format === "safetensors") return { path: file, folder, format, bytes, model: safetensorsAuditModel(bytes, options.layout ?? "torch"), sideFiles };
+  if (format === "safetensors")
+    return {
+      path: file,
+      folder,
+      format,
+      bytes,
+      model: safetensorsAuditModel(bytes, options.layout ?? "torch"),
+      sideFiles,
+    };
   if (format === "onnx") {
     const model = onnxAuditModel(bytes, (location, offset, length) => {
       const real = insideFolder(folder, location, "onnx external data");
-      const data = sideFiles.get(location) ?? readWhole(real, MAX_MODEL_BYTES, `external data ${JSON.stringify(location)}`);
+      const data =
+        sideFiles.get(location) ?? readWhole(real, MAX_MODEL_BYTES, `external data ${JSON.stringify(location)}`);
       sideFiles.set(location, data);
       const end = length === null ? data.length : offset + length;
-      if (offset > data.length || end > data.length) throw new ModelFileError(`onnx external data ${JSON.stringify(location)}: offset ${offset} + length ${length} lies outside its ${data.length} bytes`);
+      if (offset > data.length || end > data.length)
+        throw new ModelFileError(
+          `onnx external data ${JSON.stringify(location)}: offset ${offset} + length ${length} lies outside its ${data.length} bytes`,
+        );
       return data.subarray(offset, end);
     });
     return { path: file, folder, format, bytes, model, sideFiles };
   }
-  throw new ModelFileError(`model: ${JSON.stringify(path)} is not an ONNX model, a TF.js model.json or a safetensors file (checked its content)`);
+  throw new ModelFileError(
+    `model: ${JSON.stringify(path)} is not an ONNX model, a TF.js model.json or a safetensors file (checked its content)`,
+  );
 }

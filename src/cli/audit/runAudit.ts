@@ -17,13 +17,24 @@ export interface RunAuditOptions {
 }
 
 /** Audits an opened model: every weight tensor, then (ONNX, TF.js) a random batch through its real graph. */
-export async function runAudit(file: ModelFile, options: RunAuditOptions): Promise<{ report: AuditReport; audits: TensorAudit[]; propagation: PropagationResult | null }> {
+export async function runAudit(
+  file: ModelFile,
+  options: RunAuditOptions,
+): Promise<{ report: AuditReport; audits: TensorAudit[]; propagation: PropagationResult | null }> {
   const model = file.model;
-  const total = model.layers.reduce((a, l) => a + (model.tensors.get(l.weight)?.shape.reduce((x, y) => x * y, 1) ?? 0), 0);
+  const total = model.layers.reduce(
+    (a, l) => a + (model.tensors.get(l.weight)?.shape.reduce((x, y) => x * y, 1) ?? 0),
+    0,
+  );
   const pool = parallelLayerAudits(total);
   let weights: Awaited<ReturnType<typeof auditWeights>>;
   try {
-    weights = await auditWeights(model, { seed: options.seed, spectrum: options.spectrum, run: pool.run, onLayer: (done, n) => options.onProgress?.({ step: "auditing weights", done, total: n }) });
+    weights = await auditWeights(model, {
+      seed: options.seed,
+      spectrum: options.spectrum,
+      run: pool.run,
+      onLayer: (done, n) => options.onProgress?.({ step: "auditing weights", done, total: n }),
+    });
   } finally {
     await pool.close();
   }
@@ -35,7 +46,12 @@ export async function runAudit(file: ModelFile, options: RunAuditOptions): Promi
     notes.push(`${ONNX_RUNTIME_MISSING}: weights audited, nothing propagated`);
   } else if (options.propagate && model.format === "onnx") {
     const { propagateOnnx } = await import("../../adapters/onnx/onnxPropagation.js");
-    prop = await propagateOnnx(file.bytes, model, { batch: options.batch, seed: options.seed, inputShapes: options.inputShapes, externalData: file.sideFiles });
+    prop = await propagateOnnx(file.bytes, model, {
+      batch: options.batch,
+      seed: options.seed,
+      inputShapes: options.inputShapes,
+      externalData: file.sideFiles,
+    });
   } else if (options.propagate && model.format === "tfjs-layers") {
     const { propagateTfjs } = await import("../../adapters/tfjs/tfjsPropagation.js");
     prop = await propagateTfjs(model, { batch: options.batch, seed: options.seed, inputShapes: options.inputShapes });

@@ -22,7 +22,7 @@ export function readResults(path: string, keyOf: (parsed: { point: unknown }) =>
   let keepBytes = 0;
   for (let i = 0; i < complete.length; i++) {
     const line = complete[i];
-    let parsed: { point: unknown } | null = null;
+    let parsed: { point: unknown } | null;
     try {
       parsed = JSON.parse(line) as { point: unknown };
     } catch {

@@ -29,7 +29,11 @@ export interface SweepOptions {
  * there and runs the rest — so no finished point is lost and none is duplicated. Results do not
  * depend on the worker count, order or shard: each point carries its seed.
  */
-export async function runSweep(spec: ExperimentSpec, o: SweepOptions, io: CliIo): Promise<{ total: number; skipped: number; ran: number }> {
+export async function runSweep(
+  spec: ExperimentSpec,
+  o: SweepOptions,
+  io: CliIo,
+): Promise<{ total: number; skipped: number; ran: number }> {
   mkdirSync(o.out, { recursive: true });
   const specPath = join(o.out, "spec.json");
   if (existsSync(specPath) && readFileSync(specPath, "utf8") !== specText(spec)) {
@@ -43,11 +47,17 @@ export async function runSweep(spec: ExperimentSpec, o: SweepOptions, io: CliIo)
   const skipped = points.length - points.filter((p) => !done.has(pointKey(p))).length;
   if (todo.length === 0) return { total: points.length, skipped, ran: 0 };
   const threads = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length));
-  const pool = new Piscina({ filename: compiledWorker(import.meta.url, "./sweepWorker.js", "cli/sweep/sweepWorker.js"), minThreads: threads, maxThreads: threads });
+  const pool = new Piscina({
+    filename: compiledWorker(import.meta.url, "./sweepWorker.js", "cli/sweep/sweepWorker.js"),
+    minThreads: threads,
+    maxThreads: threads,
+  });
   const bar = new SingleBar(
     {
       // a terminal gets the redrawn bar; a log (or a test's buffer) gets a line every 2 s
-      stream: io.stderrIsTTY ? process.stderr : ({ write: (t: string) => io.stderr(t), isTTY: false } as unknown as NodeJS.WriteStream),
+      stream: io.stderrIsTTY
+        ? process.stderr
+        : ({ write: (t: string) => io.stderr(t), isTTY: false } as unknown as NodeJS.WriteStream),
       format: "initlab sweep |{bar}| {value}/{total} points | {duration_formatted} elapsed | ETA {eta_formatted}",
       noTTYOutput: !io.stderrIsTTY,
       notTTYSchedule: 2000,
@@ -90,7 +100,8 @@ export function mergeSweeps(out: string, dirs: string[]): { points: number; miss
   for (const d of dirs) {
     for (const r of readResults(join(d, "results.jsonl"), (p) => pointKey(p.point as Point))) {
       const prev = byKey.get(r.key);
-      if (prev !== undefined && prev !== r.text) throw new Error(`merge: point ${r.key} has different results in two folders`);
+      if (prev !== undefined && prev !== r.text)
+        throw new Error(`merge: point ${r.key} has different results in two folders`);
       byKey.set(r.key, r.text);
     }
   }

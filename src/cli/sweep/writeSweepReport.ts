@@ -8,7 +8,14 @@ import { escapeHtml, htmlPage } from "../../report/html.js";
 import { renderSvg, svgToPng } from "../../report/renderChart.js";
 import { readResults } from "./resultsFile.js";
 
-const fmt = (v: unknown) => (v === null || v === undefined ? "—" : typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v));
+const fmt = (v: unknown) =>
+  v === null || v === undefined
+    ? "—"
+    : typeof v === "number"
+      ? Number.isInteger(v)
+        ? String(v)
+        : v.toPrecision(4)
+      : String(v);
 
 function csvCell(v: unknown): string {
   const s = fmt(v);
@@ -21,17 +28,34 @@ function summary(experiment: string, rows: SweepRow[], varying: string[]): { hea
     const header = [...varying, "epochs", "train loss (start → end)", "test accuracy (end)"];
     const cells = rows.map((r) => {
       const h = r.result.history as { trainLoss: number; testAccuracy: number }[];
-      return [...varying.map((k) => r.point[k]), h.length - 1, `${fmt(h[0].trainLoss)} → ${fmt(h[h.length - 1].trainLoss)}`, h[h.length - 1].testAccuracy];
+      return [
+        ...varying.map((k) => r.point[k]),
+        h.length - 1,
+        `${fmt(h[0].trainLoss)} → ${fmt(h[h.length - 1].trainLoss)}`,
+        h[h.length - 1].testAccuracy,
+      ];
     });
     return { header, cells };
   }
   const header = [...varying, "std first → last", "std inf at", "std 0 at", "‖∂L/∂W‖ first layer", "q last / theory"];
   const cells = rows.map((r) => {
-    const layers = r.result.layers as { std: number | string; q: number | string; qTheory: number | string | null; gradWeightNorm: number | string | null }[];
+    const layers = r.result.layers as {
+      std: number | string;
+      q: number | string;
+      qTheory: number | string | null;
+      gradWeightNorm: number | string | null;
+    }[];
     const ev = r.result.events as { stdNonFinite: number | null; stdZero: number | null };
     const last = layers[layers.length - 1];
     const ratio = last.qTheory === null ? null : Number(last.q) / Number(last.qTheory);
-    return [...varying.map((k) => r.point[k]), `${fmt(layers[0].std)} → ${fmt(last.std)}`, ev.stdNonFinite, ev.stdZero, layers[0].gradWeightNorm, ratio];
+    return [
+      ...varying.map((k) => r.point[k]),
+      `${fmt(layers[0].std)} → ${fmt(last.std)}`,
+      ev.stdNonFinite,
+      ev.stdZero,
+      layers[0].gradWeightNorm,
+      ratio,
+    ];
   });
   return { header, cells };
 }
@@ -43,12 +67,21 @@ function summary(experiment: string, rows: SweepRow[], varying: string[]): { hea
 export async function writeSweepReport(dir: string): Promise<{ html: string; csv: string; points: number }> {
   const spec = JSON.parse(readFileSync(join(dir, "spec.json"), "utf8")) as ExperimentSpec;
   const results = readResults(join(dir, "results.jsonl"), (p) => pointKey(p.point as Point));
-  const byKey = new Map(results.map((r) => [r.key, JSON.parse(r.text) as { point: Record<string, unknown>; result: Record<string, unknown> }]));
+  const byKey = new Map(
+    results.map((r) => [
+      r.key,
+      JSON.parse(r.text) as { point: Record<string, unknown>; result: Record<string, unknown> },
+    ]),
+  );
   const varying = Object.keys(spec.grid);
   const rows: SweepRow[] = expandGrid(spec)
     .map((p) => byKey.get(pointKey(p)))
     .filter((r): r is { point: Record<string, unknown>; result: Record<string, unknown> } => r !== undefined)
-    .map((r) => ({ label: varying.map((k) => `${k}=${fmt(r.point[k])}`).join(", ") || "point", point: r.point, result: r.result }));
+    .map((r) => ({
+      label: varying.map((k) => `${k}=${fmt(r.point[k])}`).join(", ") || "point",
+      point: r.point,
+      result: r.result,
+    }));
   const figures: string[] = [];
   for (const chart of sweepCharts(spec.experiment, rows)) {
     const svg = await renderSvg(chart.spec);
@@ -62,7 +95,11 @@ export async function writeSweepReport(dir: string): Promise<{ html: string; csv
     .join("")}</tbody></table>`;
   const total = expandGrid(spec).length;
   const body = `<h1>${escapeHtml(spec.name)}</h1>
-<p class="lead">${escapeHtml(spec.experiment)} sweep: ${rows.length} of ${total} points finished. Grid: ${escapeHtml(varying.map((k) => `${k} ∈ {${spec.grid[k].map(fmt).join(", ")}}`).join("; ") || "none")}. Fixed: ${escapeHtml(Object.entries(spec.fixed).map(([k, v]) => `${k} = ${fmt(v)}`).join(", ") || "none")}.</p>
+<p class="lead">${escapeHtml(spec.experiment)} sweep: ${rows.length} of ${total} points finished. Grid: ${escapeHtml(varying.map((k) => `${k} ∈ {${spec.grid[k].map(fmt).join(", ")}}`).join("; ") || "none")}. Fixed: ${escapeHtml(
+    Object.entries(spec.fixed)
+      .map(([k, v]) => `${k} = ${fmt(v)}`)
+      .join(", ") || "none",
+  )}.</p>
 <h2>Summary</h2>
 ${table}
 <p class="meta">Also as <a href="results.csv">results.csv</a>; raw results in results.jsonl.</p>

@@ -69,9 +69,15 @@ export function auditTensor(values: ArrayLike<number>, ctx: KernelContext, optio
   const stats = weightStats(values);
   const sorted = sortedSample(values, FIT_SAMPLE, options.rng);
   const view = matrixView(ctx);
-  const fit = fitWeights(values, sorted, stats, { matrix: view ? { rows: view.rows, cols: view.cols } : null, step, rng: options.rng });
+  const fit = fitWeights(values, sorted, stats, {
+    matrix: view ? { rows: view.rows, cols: view.cols } : null,
+    step,
+    rng: options.rng,
+  });
   const matches = schemeMatches(fit, sorted, stats, ctx, { step, origin: options.origin ?? null });
-  const rec = options.recorded ? checkRecorded(options.recorded.spec, options.recorded.framework, sorted, stats, fit, ctx, step) : null;
+  const rec = options.recorded
+    ? checkRecorded(options.recorded.spec, options.recorded.framework, sorted, stats, fit, ctx, step)
+    : null;
   const distances = fit.family === "unknown" && !options.embedding ? defaultDistances(sorted, stats, ctx, step) : [];
   const fans = initlabFans(ctx);
   const ff: TensorAudit["frameworkFans"] = {};
@@ -81,40 +87,75 @@ export function auditTensor(values: ArrayLike<number>, ctx: KernelContext, optio
       const fctx = contextsFor(fw, ctx)[0];
       const f = frameworkFans(fw, fctx);
       ff[fw] = { fanIn: f.fanIn, fanOut: f.fanOut };
-      if (!options.embedding && ctx.shape.length >= 3 && (options.origin ?? fw) === fw) findings.push(...fanQuirks(fw, fctx, f, initlabFans(fctx)));
+      if (!options.embedding && ctx.shape.length >= 3 && (options.origin ?? fw) === fw)
+        findings.push(...fanQuirks(fw, fctx, f, initlabFans(fctx)));
     } catch {
       // the framework has no fans for this shape
     }
   }
   let spectrum: WeightSpectrum | null = null;
-  if (options.spectrum !== false && view && view.rows >= 2 && view.cols >= 2 && stats.nonFinite === 0 && stats.std > 0) {
+  if (
+    options.spectrum !== false &&
+    view &&
+    view.rows >= 2 &&
+    view.cols >= 2 &&
+    stats.nonFinite === 0 &&
+    stats.std > 0
+  ) {
     // the singular values of Wᵀ are those of W: a keras kernel [∏k·in, out] is used as stored
     spectrum = weightSpectrum(values, view.rows, view.cols, options.rng);
   }
   findings.unshift(...fitFindings(fit, stats, matches, distances));
   if (rec) findings.push(recordedFinding(rec));
-  if (spectrum && spectrum.spikes > 0 && fit.family !== "unknown") findings.push(`${spectrum.spikes} eigenvalue(s) above the Marchenko–Pastur edge although the values fit ${fit.family}: structure a random init would not have`);
+  if (spectrum && spectrum.spikes > 0 && fit.family !== "unknown")
+    findings.push(
+      `${spectrum.spikes} eigenvalue(s) above the Marchenko–Pastur edge although the values fit ${fit.family}: structure a random init would not have`,
+    );
   return { stats, fit, matches, recorded: rec, distances, fans, frameworkFans: ff, spectrum, findings };
 }
 
-function fitFindings(fit: WeightFit, stats: WeightStats, matches: SchemeMatch[], distances: SchemeDistance[]): string[] {
+function fitFindings(
+  fit: WeightFit,
+  stats: WeightStats,
+  matches: SchemeMatch[],
+  distances: SchemeDistance[],
+): string[] {
   const out: string[] = [];
   if (stats.nonFinite > 0) out.push(`${stats.nonFinite} non-finite value(s): the layer outputs NaN/inf for any input`);
   if (fit.family === "unknown") {
     const best = fit.tried[0];
     const near = distances.map((d) => `${fmt(d.stdRatio)}× ${d.framework}'s`).join(", ");
-    out.push(`no initializer's law fits (closest: ${best ? `${best.family}, KS D = ${best.statistic.toFixed(3)}, p = ${fmtP(best.pValue)}` : "none"}): trained, or made by a scheme initlab does not know${near ? `; std vs the default inits: ${near}` : ""}`);
+    out.push(
+      `no initializer's law fits (closest: ${best ? `${best.family}, KS D = ${best.statistic.toFixed(3)}, p = ${fmtP(best.pValue)}` : "none"}): trained, or made by a scheme initlab does not know${near ? `; std vs the default inits: ${near}` : ""}`,
+    );
     return out;
   }
   if (fit.family === "constant") {
-    out.push(fit.value === 0 ? "all weights are 0: the layer's units stay identical (no symmetry breaking) until a gradient reaches them" : `all weights equal ${fmt(fit.value ?? NaN)}: every unit computes the same function`);
+    out.push(
+      fit.value === 0
+        ? "all weights are 0: the layer's units stay identical (no symmetry breaking) until a gradient reaches them"
+        : `all weights equal ${fmt(fit.value ?? NaN)}: every unit computes the same function`,
+    );
     return out;
   }
-  if (matches.length === 0) out.push(`${fit.family} (std ${stats.std.toPrecision(4)}) but no catalog scheme of any framework gives this scale for this layer's fans`);
+  if (matches.length === 0)
+    out.push(
+      `${fit.family} (std ${stats.std.toPrecision(4)}) but no catalog scheme of any framework gives this scale for this layer's fans`,
+    );
   const torchDefault = matches.find((m) => m.note.startsWith("torch default"));
-  if (torchDefault) out.push("torch default: U(±1/√fan_in), Var = 1/(3·fan_in) — a third of LeCun's, so a deep stack of such layers shrinks the signal");
-  if (fit.family === "truncated_normal" && fit.cut !== null && Math.abs(fit.cut - 2) < 0.15 && matches.some((m) => m.framework === "tfjs" && m.note.includes("0.7737"))) {
-    out.push("a ±2σ truncated normal without tfjs's missing 0.8796 correction: the variance is 0.7737× what the scheme intends (tfjs#8594)");
+  if (torchDefault)
+    out.push(
+      "torch default: U(±1/√fan_in), Var = 1/(3·fan_in) — a third of LeCun's, so a deep stack of such layers shrinks the signal",
+    );
+  if (
+    fit.family === "truncated_normal" &&
+    fit.cut !== null &&
+    Math.abs(fit.cut - 2) < 0.15 &&
+    matches.some((m) => m.framework === "tfjs" && m.note.includes("0.7737"))
+  ) {
+    out.push(
+      "a ±2σ truncated normal without tfjs's missing 0.8796 correction: the variance is 0.7737× what the scheme intends (tfjs#8594)",
+    );
   }
   return out;
 }

@@ -19,7 +19,9 @@ export interface PowerLawFit {
  * @returns null when fewer than 2·minTail positive values are given, or the tail is flat (max < 1.05·xmin).
  */
 export function powerLawFit(values: ArrayLike<number>, minTail = 10): PowerLawFit | null {
-  const v = Float64Array.from(values).filter((x) => x > 0 && Number.isFinite(x)).sort();
+  const v = Float64Array.from(values)
+    .filter((x) => x > 0 && Number.isFinite(x))
+    .sort();
   const n = v.length;
   if (n < 2 * minTail) return null;
   // suffix sums of ln λ for the MLE

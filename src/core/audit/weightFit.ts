@@ -6,7 +6,15 @@ import type { FitTest } from "./kolmogorovSmirnov.js";
 import { ksTest } from "./kolmogorovSmirnov.js";
 import type { WeightStats } from "./weightStats.js";
 
-export const FIT_FAMILIES = ["constant", "uniform", "normal", "truncated_normal", "orthogonal", "sparse", "unknown"] as const;
+export const FIT_FAMILIES = [
+  "constant",
+  "uniform",
+  "normal",
+  "truncated_normal",
+  "orthogonal",
+  "sparse",
+  "unknown",
+] as const;
 export type FitFamily = (typeof FIT_FAMILIES)[number];
 
 /** The significance level below which a fitted family is rejected: 0.001. */
@@ -76,7 +84,12 @@ export function symmetricTruncatedCdf(mean: number, std: number, cut: number): (
  * up to rounding; a Gaussian W spreads by ≈ 1/√(larger side).
  * @returns the spread and the mean ratio (the gain).
  */
-export function orthogonalityProbe(values: ArrayLike<number>, rows: number, cols: number, rng: Rng): { spread: number; gain: number } {
+export function orthogonalityProbe(
+  values: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  rng: Rng,
+): { spread: number; gain: number } {
   const tall = rows >= cols;
   const k = tall ? cols : rows;
   const ratios: number[] = [];
@@ -127,22 +140,45 @@ export function orthogonalityProbe(values: ArrayLike<number>, rows: number, cols
  * The simplest family with p ≥ {@link FIT_ALPHA} wins (uniform before the normals); if none
  * fits, the family is "unknown" — for weights, that they were trained away from any initializer.
  */
-export function fitWeights(values: ArrayLike<number>, sorted: Float64Array, stats: WeightStats, options: FitOptions): WeightFit {
+export function fitWeights(
+  values: ArrayLike<number>,
+  sorted: Float64Array,
+  stats: WeightStats,
+  options: FitOptions,
+): WeightFit {
   const step = options.step ?? 0;
   const n = sorted.length;
   if (n === 0 || stats.nonFinite > 0) {
-    const fit = { family: "unknown" as const, mean: stats.mean, std: stats.std, ...nan, test: "none", statistic: NaN, pValue: NaN };
+    const fit = {
+      family: "unknown" as const,
+      mean: stats.mean,
+      std: stats.std,
+      ...nan,
+      test: "none",
+      statistic: NaN,
+      pValue: NaN,
+    };
     return { ...fit, tried: [] };
   }
   if (stats.min === stats.max) {
-    const fit: FamilyFit = { family: "constant", mean: stats.mean, std: 0, ...nan, value: stats.min, test: "all values equal", statistic: 0, pValue: 1 };
+    const fit: FamilyFit = {
+      family: "constant",
+      mean: stats.mean,
+      std: 0,
+      ...nan,
+      value: stats.min,
+      test: "all values equal",
+      statistic: 0,
+      pValue: 1,
+    };
     return { ...fit, tried: [fit] };
   }
   const tried: FamilyFit[] = [];
   const m = options.matrix;
   if (m && m.rows >= 2 && m.cols >= 2 && m.rows * m.cols === values.length) {
     const probe = orthogonalityProbe(values, m.rows, m.cols, options.rng);
-    const quantTol = step > 0 ? step / Math.sqrt(3) / Math.max(stats.std, 1e-300) / Math.sqrt(Math.min(m.rows, m.cols)) : 0;
+    const quantTol =
+      step > 0 ? step / Math.sqrt(3) / Math.max(stats.std, 1e-300) / Math.sqrt(Math.min(m.rows, m.cols)) : 0;
     if (probe.spread < 1e-3 + 4 * quantTol) {
       const std = probe.gain / Math.sqrt(Math.max(m.rows, m.cols));
       const t = ksTest(sorted, (x) => normalCdf((x - 0) / std), step);
@@ -160,7 +196,15 @@ export function fitWeights(values: ArrayLike<number>, sorted: Float64Array, stat
       for (let i = 0; i < k; i++) ss += nonZero[i] * nonZero[i];
       const std = Math.sqrt(ss / k);
       const t = ksTest(nonZero, (x) => normalCdf(x / std), step);
-      const fit: FamilyFit = { family: "sparse", mean: 0, std, ...nan, sparsity: stats.zeroFraction, ...t, test: "Kolmogorov-Smirnov (non-zero values)" };
+      const fit: FamilyFit = {
+        family: "sparse",
+        mean: 0,
+        std,
+        ...nan,
+        sparsity: stats.zeroFraction,
+        ...t,
+        test: "Kolmogorov-Smirnov (non-zero values)",
+      };
       if (fit.pValue >= FIT_ALPHA) return { ...fit, tried: [fit] };
       tried.push(fit);
     }
@@ -176,7 +220,13 @@ export function fitWeights(values: ArrayLike<number>, sorted: Float64Array, stat
     bound: (high - low) / 2,
     ...ksTest(sorted, (x) => (x <= low ? 0 : x >= high ? 1 : (x - low) / (high - low)), step),
   };
-  const normal: FamilyFit = { family: "normal", mean: stats.mean, std: stats.std, ...nan, ...ksTest(sorted, (x) => normalCdf((x - stats.mean) / stats.std), step) };
+  const normal: FamilyFit = {
+    family: "normal",
+    mean: stats.mean,
+    std: stats.std,
+    ...nan,
+    ...ksTest(sorted, (x) => normalCdf((x - stats.mean) / stats.std), step),
+  };
   tried.push(uniform, normal);
   const reach = Math.max(stats.max - stats.mean, stats.mean - stats.min) + step / 2;
   const ratio = reach / stats.std;
@@ -184,7 +234,15 @@ export function fitWeights(values: ArrayLike<number>, sorted: Float64Array, stat
   if (ratio > Math.sqrt(3) * 1.0001 && ratio < 12) {
     const cut = brentRoot((c) => truncatedBoundRatio(c) - ratio, 1e-3, 40, 1e-12);
     const std = reach / cut;
-    truncated = { family: "truncated_normal", mean: stats.mean, std, ...nan, bound: reach, cut, ...ksTest(sorted, symmetricTruncatedCdf(stats.mean, std, cut), step) };
+    truncated = {
+      family: "truncated_normal",
+      mean: stats.mean,
+      std,
+      ...nan,
+      bound: reach,
+      cut,
+      ...ksTest(sorted, symmetricTruncatedCdf(stats.mean, std, cut), step),
+    };
     tried.push(truncated);
   }
   tried.sort((a, b) => a.statistic - b.statistic);

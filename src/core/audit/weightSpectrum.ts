@@ -154,7 +154,11 @@ function lanczosEigenvalues(w: Float64Array, rows: number, cols: number, steps: 
   const earlier = bidiagonalEigenvalues(alphas.slice(0, k0), betas.slice(0, k0 - 1), k0);
   const sMax = Math.sqrt(Math.max(0, last[0]));
   let converged = 0;
-  while (converged < k0 && Math.abs(Math.sqrt(Math.max(0, last[converged])) - Math.sqrt(Math.max(0, earlier[converged]))) <= 1e-6 * sMax) converged++;
+  while (
+    converged < k0 &&
+    Math.abs(Math.sqrt(Math.max(0, last[converged])) - Math.sqrt(Math.max(0, earlier[converged]))) <= 1e-6 * sMax
+  )
+    converged++;
   return last.slice(0, Math.max(1, converged)).map((x) => Math.max(0, x));
 }
 
@@ -180,7 +184,15 @@ export function weightSpectrum(w: ArrayLike<number>, rows: number, cols: number,
   const k = Math.min(rows, cols);
   const full = k <= FULL_MAX_SIDE && Math.max(rows, cols) * k * k <= FULL_MAX_FLOPS;
   // one monomorphic float64 copy keeps the matrix–vector loops fast whatever array type came in
-  const eigenvalues = full ? gramEigenvalues(w, rows, cols) : lanczosEigenvalues(w instanceof Float64Array ? w : Float64Array.from(w), rows, cols, Math.min(k, LANCZOS_STEPS), rng);
+  const eigenvalues = full
+    ? gramEigenvalues(w, rows, cols)
+    : lanczosEigenvalues(
+        w instanceof Float64Array ? w : Float64Array.from(w),
+        rows,
+        cols,
+        Math.min(k, LANCZOS_STEPS),
+        rng,
+      );
   const top = eigenvalues[0];
   const threshold = spikeThreshold(rows, cols, variance);
   let spikes = 0;

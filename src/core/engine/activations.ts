@@ -41,7 +41,11 @@ interface ActivationDef {
  */
 export const ACTIVATIONS: Record<string, ActivationDef> = {
   linear: { params: {}, doc: "x", make: () => ({ f: (x) => x, df: () => 1, kinks: [] }) },
-  relu: { params: {}, doc: "max(0, x)", make: () => ({ f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0), kinks: [0] }) },
+  relu: {
+    params: {},
+    doc: "max(0, x)",
+    make: () => ({ f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0), kinks: [0] }),
+  },
   leaky_relu: {
     params: { a: 0.01 },
     doc: "x if x > 0 else a·x",
@@ -50,7 +54,11 @@ export const ACTIVATIONS: Record<string, ActivationDef> = {
   elu: {
     params: { alpha: 1 },
     doc: "x if x > 0 else α(eˣ − 1)",
-    make: ({ alpha }) => ({ f: (x) => (x > 0 ? x : alpha * Math.expm1(x)), df: (x) => (x > 0 ? 1 : alpha * Math.exp(x)), kinks: [0] }),
+    make: ({ alpha }) => ({
+      f: (x) => (x > 0 ? x : alpha * Math.expm1(x)),
+      df: (x) => (x > 0 ? 1 : alpha * Math.exp(x)),
+      kinks: [0],
+    }),
   },
   selu: {
     params: {},
@@ -76,8 +84,16 @@ export const ACTIVATIONS: Record<string, ActivationDef> = {
     make: () => ({ f: (x) => x * sigmoid(x), df: (x) => sigmoid(x) * (1 + x * (1 - sigmoid(x))), kinks: [] }),
   },
   tanh: { params: {}, doc: "tanh x", make: () => ({ f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2, kinks: [] }) },
-  sigmoid: { params: {}, doc: "1/(1 + e⁻ˣ)", make: () => ({ f: sigmoid, df: (x) => sigmoid(x) * (1 - sigmoid(x)), kinks: [] }) },
-  softsign: { params: {}, doc: "x/(1 + |x|)", make: () => ({ f: (x) => x / (1 + Math.abs(x)), df: (x) => 1 / (1 + Math.abs(x)) ** 2, kinks: [] }) },
+  sigmoid: {
+    params: {},
+    doc: "1/(1 + e⁻ˣ)",
+    make: () => ({ f: sigmoid, df: (x) => sigmoid(x) * (1 - sigmoid(x)), kinks: [] }),
+  },
+  softsign: {
+    params: {},
+    doc: "x/(1 + |x|)",
+    make: () => ({ f: (x) => x / (1 + Math.abs(x)), df: (x) => 1 / (1 + Math.abs(x)) ** 2, kinks: [] }),
+  },
   softplus: { params: {}, doc: "ln(1 + eˣ)", make: () => ({ f: softplus, df: sigmoid, kinks: [] }) },
   mish: {
     params: {},
@@ -107,13 +123,22 @@ export function parseActivation(spec: string): Activation {
   const parsed = parseInitSpec(spec);
   const name = parsed.name === "swish" ? "silu" : parsed.name;
   const def = ACTIVATIONS[name];
-  if (!def) throw new RangeError(`activation: unknown ${JSON.stringify(parsed.name)}; valid: ${ACTIVATION_NAMES.join(", ")}`);
+  if (!def)
+    throw new RangeError(`activation: unknown ${JSON.stringify(parsed.name)}; valid: ${ACTIVATION_NAMES.join(", ")}`);
   const params: Record<string, number> = { ...def.params };
   for (const [k, v] of Object.entries(parsed.params)) {
-    if (!(k in def.params)) throw new RangeError(`activation ${name}: unknown parameter ${k}; valid: ${Object.keys(def.params).join(", ") || "(none)"}`);
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new RangeError(`activation ${name}: ${k} must be a finite number, got ${v}`);
+    if (!(k in def.params))
+      throw new RangeError(
+        `activation ${name}: unknown parameter ${k}; valid: ${Object.keys(def.params).join(", ") || "(none)"}`,
+      );
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new RangeError(`activation ${name}: ${k} must be a finite number, got ${v}`);
     params[k] = v;
   }
-  const canonical = Object.keys(def.params).length ? `${name}(${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(",")})` : name;
+  const canonical = Object.keys(def.params).length
+    ? `${name}(${Object.entries(params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",")})`
+    : name;
   return { name: canonical, ...def.make(params) };
 }

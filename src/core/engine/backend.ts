@@ -15,7 +15,17 @@ export interface Backend {
   name: string;
   /** the accumulation dtypes this backend computes exactly as specified */
   accumulates: readonly Dtype[];
-  gemm(a: Matrix, b: Matrix, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Matrix): Promise<Matrix>;
+  gemm(
+    a: Matrix,
+    b: Matrix,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    acc: Dtype,
+    out?: Matrix,
+  ): Promise<Matrix>;
 }
 
 /** Pure TypeScript, every dtype, exact rounding semantics; also what the browser uses. */

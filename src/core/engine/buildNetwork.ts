@@ -58,7 +58,10 @@ function transpose(v: Float64Array, rows: number, cols: number): Float64Array {
 /** torch conv kernel [out, in, k, k] → keras [k, k, in, out]. */
 function torchConvToKeras(v: Float64Array, out: number, inC: number, k: number): Float64Array {
   const t = new Float64Array(v.length);
-  for (let o = 0; o < out; o++) for (let i = 0; i < inC; i++) for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) t[((y * k + x) * inC + i) * out + o] = v[((o * inC + i) * k + y) * k + x];
+  for (let o = 0; o < out; o++)
+    for (let i = 0; i < inC; i++)
+      for (let y = 0; y < k; y++)
+        for (let x = 0; x < k; x++) t[((y * k + x) * inC + i) * out + o] = v[((o * inC + i) * k + y) * k + x];
   return t;
 }
 
@@ -68,7 +71,13 @@ export function kernelShape(spec: NetworkSpec, l: number): number[] {
   const nOut = spec.widths[l];
   const torch = spec.framework === "torch";
   const c = spec.conv;
-  return c ? (torch ? [nOut, nIn, c.kernel, c.kernel] : [c.kernel, c.kernel, nIn, nOut]) : torch ? [nOut, nIn] : [nIn, nOut];
+  return c
+    ? torch
+      ? [nOut, nIn, c.kernel, c.kernel]
+      : [c.kernel, c.kernel, nIn, nOut]
+    : torch
+      ? [nOut, nIn]
+      : [nIn, nOut];
 }
 
 /** The key of layer l's weight stream (seed, "weights", l) and shape in a {@link DrawCache}. */
@@ -77,7 +86,11 @@ function weightStreamKey(seed: number, l: number, shape: readonly number[]): str
 }
 
 /** What layer l's weights are drawn from when its init is a normal or uniform: the family, the count and the cache key. */
-function layerDraw(spec: NetworkSpec, seed: number, l: number): { kind: LocationScale["kind"]; n: number; key: string } | null {
+function layerDraw(
+  spec: NetworkSpec,
+  seed: number,
+  l: number,
+): { kind: LocationScale["kind"]; n: number; key: string } | null {
   const shape = kernelShape(spec, l);
   const d = resolveInitializer(spec.init, { shape, framework: spec.framework }).params;
   if (!isLocationScale(d)) return null;
@@ -91,10 +104,18 @@ function layerDraw(spec: NetworkSpec, seed: number, l: number): { kind: Location
  * lab draws half the layers in a second worker; each layer has its own stream, so the result is
  * the same whoever draws it). `recycle`: an array of the layer's size to write them into.
  */
-export function layerStandardDraws(spec: NetworkSpec, seed: number, l: number, recycle?: Float64Array): [string, Float64Array] | null {
+export function layerStandardDraws(
+  spec: NetworkSpec,
+  seed: number,
+  l: number,
+  recycle?: Float64Array,
+): [string, Float64Array] | null {
   const d = layerDraw(spec, seed, l);
   if (d === null) return null;
-  return [d.key, standardDraws(d.kind, rngStream(seed, "weights", l), d.n, recycle?.length === d.n ? recycle : undefined)];
+  return [
+    d.key,
+    standardDraws(d.kind, rngStream(seed, "weights", l), d.n, recycle?.length === d.n ? recycle : undefined),
+  ];
 }
 
 /** The {@link DrawCache} key of layer l's standard draws, or null when its init is not a normal or uniform. */
@@ -113,7 +134,10 @@ export function layerDrawKey(spec: NetworkSpec, seed: number, l: number): string
 export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype, options: BuildOptions = {}): BuiltNetwork {
   checkNetwork(spec);
   const storage = options.storage ?? "float64";
-  if (storage === "float32" && dtype === "float64") throw new RangeError("storage: float32 weights need a dtype of float32, bfloat16 or float16 (values exact in float32), got float64");
+  if (storage === "float32" && dtype === "float64")
+    throw new RangeError(
+      "storage: float32 weights need a dtype of float32, bfloat16 or float16 (values exact in float32), got float64",
+    );
   const draws = options.draws ?? null;
   // f64 scratch per kernel length, for values that are then stored elsewhere (float32, or the previous arrays)
   const scratch = new Map<number, Float64Array>();
@@ -135,14 +159,21 @@ export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype, opti
     if (storage === "float64" && !torch && previous instanceof Float64Array) into = previous;
     else if (storage === "float32") into = scratch.get(size) ?? scratch.set(size, new Float64Array(size)).get(size);
     const drawReuse = draws ? { cache: draws, key: weightStreamKey(seed, l, shape), into } : undefined;
-    let { values } = initialize(spec.init, { shape, framework: spec.framework }, rngStream(seed, "weights", l), dtype, drawReuse);
+    let { values } = initialize(
+      spec.init,
+      { shape, framework: spec.framework },
+      rngStream(seed, "weights", l),
+      dtype,
+      drawReuse,
+    );
     if (torch) values = c ? torchConvToKeras(values, nOut, nIn, c.kernel) : transpose(values, nOut, nIn);
     if (geometry) [h, w] = [geometry.hOut, geometry.wOut];
     const blockPosition = m === null ? null : l % m;
     const blockEnd = m !== null && l % m === m - 1;
     if (fixup) {
       if (blockEnd) values.fill(0);
-      else if (fixup.hiddenScale !== 1) for (let i = 0; i < values.length; i++) values[i] = round(values[i] * fixup.hiddenScale);
+      else if (fixup.hiddenScale !== 1)
+        for (let i = 0; i < values.length; i++) values[i] = round(values[i] * fixup.hiddenScale);
     }
     if (spec.parameterization === "mup" && l === spec.widths.length - 1) {
       // μP output layer: Var = 1/fan_in² = muPRule("output").initVariance, from a 1/fan_in init
@@ -152,11 +183,23 @@ export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype, opti
     let bias: Float64Array | null = null;
     if (spec.biasInit !== null) {
       // a bias is a 1-D [out] tensor; its fans are those of the layer (torch's default bias uses the weight's fan_in)
-      bias = initialize(spec.biasInit, { shape: [nOut], framework: spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework }, rngStream(seed, "bias", l), dtype).values;
+      bias = initialize(
+        spec.biasInit,
+        {
+          shape: [nOut],
+          framework:
+            spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework,
+        },
+        rngStream(seed, "bias", l),
+        dtype,
+      ).values;
     }
     let weights: Float64Array | Float32Array = values;
     if (storage === "float32") {
-      weights = previous instanceof Float32Array && previous.length === values.length ? previous : new Float32Array(values.length);
+      weights =
+        previous instanceof Float32Array && previous.length === values.length
+          ? previous
+          : new Float32Array(values.length);
       weights.set(values);
     }
     layers.push({ nIn, nOut, weights, bias, blockPosition, blockEnd, conv: geometry });

@@ -17,7 +17,13 @@ export interface ConvGeometry {
  * "valid": out = ⌊(in − k)/s⌋ + 1, no padding.
  * @throws a one-line error if the kernel does not fit ("valid" with k > in).
  */
-export function convGeometry(hIn: number, wIn: number, kernel: number, stride: number, padding: "same" | "valid"): ConvGeometry {
+export function convGeometry(
+  hIn: number,
+  wIn: number,
+  kernel: number,
+  stride: number,
+  padding: "same" | "valid",
+): ConvGeometry {
   const dim = (n: number) => {
     if (padding === "same") {
       const out = Math.ceil(n / stride);

@@ -21,7 +21,10 @@ export interface CorrelationLayer {
  * layer the lengths q and the correlation c of their pre-activations, the finite-width version of
  * the correlation map of Poole et al. (2016) and Schoenholz et al. (2017).
  */
-export async function propagateCorrelation(options: RunOptions, c0: number): Promise<{ c0: number; layers: CorrelationLayer[] }> {
+export async function propagateCorrelation(
+  options: RunOptions,
+  c0: number,
+): Promise<{ c0: number; layers: CorrelationLayer[] }> {
   if (!(c0 >= -1 && c0 <= 1)) throw new RangeError(`correlation: must be in [-1, 1], got ${c0}`);
   const dtype = options.dtype ?? "float32";
   const acc = options.accumulate ?? defaultAccumulate(dtype);

@@ -26,7 +26,17 @@ export interface DenseForward {
  * @param withDeriv compute φ' (default true)
  * @param arrays where pre, post and φ' are taken from (default: fresh arrays)
  */
-export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array, batch: number, dtype: Dtype, acc: Dtype, backend: Backend, withDeriv = true, arrays: Arena = freshArrays): Promise<DenseForward> {
+export async function denseForward(
+  net: BuiltNetwork,
+  l: number,
+  a: Float64Array,
+  batch: number,
+  dtype: Dtype,
+  acc: Dtype,
+  backend: Backend,
+  withDeriv = true,
+  arrays: Arena = freshArrays,
+): Promise<DenseForward> {
   const layer = net.layers[l];
   const round = rounder(dtype);
   const { x, rows, k } = layerInputMatrix(net, l, a, batch);
@@ -64,7 +74,12 @@ export async function denseForward(net: BuiltNetwork, l: number, a: Float64Array
  * The matrix a layer multiplies by its weights: the activations [B, n_in] for a dense layer, the
  * im2col patches [B·H_out·W_out, k²·n_in] for a conv layer.
  */
-export function layerInputMatrix(net: BuiltNetwork, l: number, a: Float64Array, batch: number): { x: Float64Array; rows: number; k: number } {
+export function layerInputMatrix(
+  net: BuiltNetwork,
+  l: number,
+  a: Float64Array,
+  batch: number,
+): { x: Float64Array; rows: number; k: number } {
   const layer = net.layers[l];
   const g = layer.conv;
   if (!g) return { x: a, rows: batch, k: layer.nIn };
@@ -79,7 +94,13 @@ export function normShape(net: BuiltNetwork, l: number, batch: number, kind: "la
 }
 
 /** The signal a layer passes on: post, or at a residual block's end h_in + round(scale·post), rounded. */
-export function layerOutput(net: BuiltNetwork, l: number, post: Float64Array, blockInput: Float64Array, dtype: Dtype): { out: Float64Array; branch: Float64Array | null } {
+export function layerOutput(
+  net: BuiltNetwork,
+  l: number,
+  post: Float64Array,
+  blockInput: Float64Array,
+  dtype: Dtype,
+): { out: Float64Array; branch: Float64Array | null } {
   if (!net.layers[l].blockEnd) return { out: post, branch: null };
   const round = rounder(dtype);
   const out = new Float64Array(post.length);

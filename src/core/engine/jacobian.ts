@@ -27,7 +27,8 @@ export interface JacobianResult {
  */
 export async function jacobianSpectrum(options: RunOptions): Promise<JacobianResult> {
   if (options.network.conv) throw new RangeError("conv: the Jacobian spectrum is computed for dense networks only");
-  if (options.network.norm === "batch") throw new RangeError("norm: batch norm has no per-example Jacobian (batch size 1); use layer or none");
+  if (options.network.norm === "batch")
+    throw new RangeError("norm: batch norm has no per-example Jacobian (batch size 1); use layer or none");
   const dtype = options.dtype ?? "float32";
   const acc = options.accumulate ?? (dtype === "bfloat16" || dtype === "float16" ? "float32" : dtype);
   const net = buildNetwork(options.network, options.seed, dtype);
@@ -61,7 +62,8 @@ export async function jacobianSpectrum(options: RunOptions): Promise<JacobianRes
         for (let j = 0; j < n; j++) t[r * n + j] = (t[r * n + j] - m1 - z[j] * m2) * inv;
       }
     }
-    for (let r = 0; r < n0; r++) for (let j = 0; j < layer.nOut; j++) t[r * layer.nOut + j] *= (f.deriv as Float64Array)[j];
+    for (let r = 0; r < n0; r++)
+      for (let j = 0; j < layer.nOut; j++) t[r * layer.nOut + j] *= (f.deriv as Float64Array)[j];
     const { out } = layerOutput(net, l, f.post, blockInput, dtype);
     if (layer.blockEnd) {
       const sum = new Float64Array(t.length);
@@ -73,10 +75,16 @@ export async function jacobianSpectrum(options: RunOptions): Promise<JacobianRes
   }
   const nL = net.layers[net.layers.length - 1].nOut;
   const small = Math.min(n0, nL);
-  const gram = n0 <= nL ? gemm(T, T, n0, nL, n0, false, true, "float64") : gemm(T, T, nL, n0, nL, true, false, "float64");
+  const gram =
+    n0 <= nL ? gemm(T, T, n0, nL, n0, false, true, "float64") : gemm(T, T, nL, n0, nL, true, false, "float64");
   const eig = symmetricEigenvalues(gram, small);
   const sq = Array.from(eig, (v) => Math.max(0, v)).sort((x, y) => y - x);
   const mean = sq.reduce((s, v) => s + v, 0) / small;
   const variance = sq.reduce((s, v) => s + (v - mean) ** 2, 0) / small;
-  return { singularValues: sq.map(Math.sqrt), squaredSingularValues: { mean, variance }, inputWidth: n0, outputWidth: nL };
+  return {
+    singularValues: sq.map(Math.sqrt),
+    squaredSingularValues: { mean, variance },
+    inputWidth: n0,
+    outputWidth: nL,
+  };
 }

@@ -42,7 +42,13 @@ export const LINEAR_BINS = 40;
  * @param saturation |φ'(pre_i)| per value, for the saturated fraction; omit for non-activations.
  * @param level "basic" skips quantiles and histograms (empty / null), for interactive use.
  */
-export function tensorStats(values: ArrayLike<number>, acc: Dtype, dtype: Dtype, saturation?: ArrayLike<number>, level: "full" | "basic" = "full"): TensorStats {
+export function tensorStats(
+  values: ArrayLike<number>,
+  acc: Dtype,
+  dtype: Dtype,
+  saturation?: ArrayLike<number>,
+  level: "full" | "basic" = "full",
+): TensorStats {
   const n = values.length;
   const full = level === "full";
   const { mean, std } = meanStd(values, acc);

@@ -12,7 +12,13 @@ import { denseForward, layerOutput } from "./denseForward.js";
  * that layer's weights (kept rounded to `dtype`), the earlier layers already rescaled. The paper
  * starts from an orthonormal init: build the network with init "orthogonal" to reproduce it.
  */
-export async function lsuvNetwork(net: BuiltNetwork, x: Float64Array, batch: number, dtype: Dtype, options: LsuvOptions = {}): Promise<LsuvLayerReport[]> {
+export async function lsuvNetwork(
+  net: BuiltNetwork,
+  x: Float64Array,
+  batch: number,
+  dtype: Dtype,
+  options: LsuvOptions = {},
+): Promise<LsuvLayerReport[]> {
   const round = rounder(dtype);
   const acc = defaultAccumulate(dtype);
   const inputs: Float64Array[] = [x];

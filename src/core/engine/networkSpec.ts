@@ -49,8 +49,23 @@ export interface RunOptions {
 export const NORM_EPS = 1e-5;
 
 /** A plain dense network: `depth` layers of `width` (input included), no norm, residual or framework preset. */
-export function plainNetwork(o: { width: number; depth: number; init: string; activation: string; biasInit?: string | null }): NetworkSpec {
-  return { inputWidth: o.width, widths: new Array(o.depth).fill(o.width), init: o.init, biasInit: o.biasInit ?? null, activation: o.activation, residual: null, norm: null, framework: null };
+export function plainNetwork(o: {
+  width: number;
+  depth: number;
+  init: string;
+  activation: string;
+  biasInit?: string | null;
+}): NetworkSpec {
+  return {
+    inputWidth: o.width,
+    widths: new Array(o.depth).fill(o.width),
+    init: o.init,
+    biasInit: o.biasInit ?? null,
+    activation: o.activation,
+    residual: null,
+    norm: null,
+    framework: null,
+  };
 }
 
 /** Checks a network spec's numbers. @throws one-line errors naming the field. */
@@ -66,17 +81,23 @@ export function checkNetwork(n: NetworkSpec): void {
     posInt(n.conv.stride, "stride");
     posInt(n.conv.height, "height");
     posInt(n.conv.width, "image width");
-    if (n.conv.padding !== "same" && n.conv.padding !== "valid") throw new RangeError(`padding: must be one of same, valid, got ${String(n.conv.padding)}`);
-    if (n.residual && (n.conv.stride !== 1 || n.conv.padding !== "same")) throw new RangeError("residual: conv residual blocks need stride 1 and padding same (the block input is added)");
+    if (n.conv.padding !== "same" && n.conv.padding !== "valid")
+      throw new RangeError(`padding: must be one of same, valid, got ${String(n.conv.padding)}`);
+    if (n.residual && (n.conv.stride !== 1 || n.conv.padding !== "same"))
+      throw new RangeError("residual: conv residual blocks need stride 1 and padding same (the block input is added)");
   }
   if (n.residual) {
     posInt(n.residual.branchDepth, "residual");
     if (n.widths.length % n.residual.branchDepth !== 0) {
-      throw new RangeError(`residual: depth ${n.widths.length} must be a multiple of the branch depth ${n.residual.branchDepth}`);
+      throw new RangeError(
+        `residual: depth ${n.widths.length} must be a multiple of the branch depth ${n.residual.branchDepth}`,
+      );
     }
-    if (n.widths.some((w) => w !== n.inputWidth)) throw new RangeError("residual: every layer must have the input's width (a residual adds the block input)");
+    if (n.widths.some((w) => w !== n.inputWidth))
+      throw new RangeError("residual: every layer must have the input's width (a residual adds the block input)");
     const s = n.residual.branchScale;
-    if (s !== "fixup" && !(Number.isFinite(s) && s >= 0)) throw new RangeError(`branch-scale: must be a number >= 0 or fixup, got ${s}`);
+    if (s !== "fixup" && !(Number.isFinite(s) && s >= 0))
+      throw new RangeError(`branch-scale: must be a number >= 0 or fixup, got ${s}`);
   }
 }
 

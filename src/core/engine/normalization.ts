@@ -8,7 +8,12 @@ import { NORM_EPS } from "./networkSpec.js";
  * per feature (a column). Returns z and the per-group 1/√(σ² + ε) for the backward pass.
  * Computed in float64; the caller rounds.
  */
-export function normalize(x: ArrayLike<number>, batch: number, n: number, kind: "layer" | "batch"): { z: Float64Array; invStd: Float64Array } {
+export function normalize(
+  x: ArrayLike<number>,
+  batch: number,
+  n: number,
+  kind: "layer" | "batch",
+): { z: Float64Array; invStd: Float64Array } {
   const z = new Float64Array(batch * n);
   const groups = kind === "layer" ? batch : n;
   const size = kind === "layer" ? n : batch;
@@ -30,7 +35,14 @@ export function normalize(x: ArrayLike<number>, batch: number, n: number, kind: 
 /**
  * Backward of {@link normalize}: for each group, dx = (dz − mean(dz) − z·mean(dz ⊙ z))·invStd.
  */
-export function normalizeBackward(dz: ArrayLike<number>, z: ArrayLike<number>, invStd: ArrayLike<number>, batch: number, n: number, kind: "layer" | "batch"): Float64Array {
+export function normalizeBackward(
+  dz: ArrayLike<number>,
+  z: ArrayLike<number>,
+  invStd: ArrayLike<number>,
+  batch: number,
+  n: number,
+  kind: "layer" | "batch",
+): Float64Array {
   const dx = new Float64Array(batch * n);
   const groups = kind === "layer" ? batch : n;
   const size = kind === "layer" ? n : batch;

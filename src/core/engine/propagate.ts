@@ -4,7 +4,7 @@ import { meanStd } from "../numeric/meanStd.js";
 import { rngStream } from "../random/Rng.js";
 import { fillNormal } from "../random/normal.js";
 import type { ProgressListener } from "../study/progress.js";
-import type { Backend, Matrix } from "./backend.js";
+import type { Backend } from "./backend.js";
 import { referenceBackend } from "./backend.js";
 import type { BuiltNetwork } from "./buildNetwork.js";
 import { buildNetwork } from "./buildNetwork.js";
@@ -119,7 +119,14 @@ function norm2(v: ArrayLike<number>): number {
 const ARENA_MAX = 2 ** 22;
 
 /** Draws the input batch x ~ N(0, inputScale²) [B, n] from stream (seed, "input"), rounded to dtype. */
-export function drawInput(seed: number, batch: number, n: number, scale: number, dtype: Dtype, label = "input"): Float64Array {
+export function drawInput(
+  seed: number,
+  batch: number,
+  n: number,
+  scale: number,
+  dtype: Dtype,
+  label = "input",
+): Float64Array {
   const round = rounder(dtype);
   const x = fillNormal(rngStream(seed, label), new Float64Array(batch * n), 0, scale) as Float64Array;
   for (let i = 0; i < x.length; i++) x[i] = round(x[i]);
@@ -156,10 +163,13 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
   const acc = options.accumulate ?? defaultAccumulate(dtype);
   const backend = options.backend ?? referenceBackend;
   if (!backend.accumulates.includes(acc)) {
-    throw new RangeError(`backend: ${backend.name} accumulates only in ${backend.accumulates.join(", ")}; use the reference backend for ${acc}`);
+    throw new RangeError(
+      `backend: ${backend.name} accumulates only in ${backend.accumulates.join(", ")}; use the reference backend for ${acc}`,
+    );
   }
   const batch = options.batch;
-  if (!Number.isSafeInteger(batch) || batch < 1) throw new RangeError(`batch: must be a positive integer, got ${batch}`);
+  if (!Number.isSafeInteger(batch) || batch < 1)
+    throw new RangeError(`batch: must be a positive integer, got ${batch}`);
   const round = rounder(dtype);
   const level = options.stats ?? "full";
   const phi = net.activation;
@@ -169,7 +179,10 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
   const x0 = drawInput(options.seed, batch, pixels * spec.inputWidth, options.inputScale ?? 1, dtype);
   // pre, post (and φ' for full statistics) of every layer from one allocation, up to 2²² values
   const perValue = level === "full" ? 3 : 2;
-  const values = net.layers.reduce((s, layer) => s + batch * (layer.conv ? layer.conv.hOut * layer.conv.wOut : 1) * layer.nOut * perValue, 0);
+  const values = net.layers.reduce(
+    (s, layer) => s + batch * (layer.conv ? layer.conv.hOut * layer.conv.wOut : 1) * layer.nOut * perValue,
+    0,
+  );
   const arrays = arena(Math.min(values, ARENA_MAX));
 
   const inputs: Float64Array[] = [];
@@ -186,7 +199,17 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
     const layer = net.layers[l];
     if (layer.blockPosition === 0) blockInput = a;
     inputs.push(a);
-    const { pre, z, invStd, post, deriv } = await denseForward(net, l, a, batch, dtype, acc, backend, level === "full", arrays);
+    const { pre, z, invStd, post, deriv } = await denseForward(
+      net,
+      l,
+      a,
+      batch,
+      dtype,
+      acc,
+      backend,
+      level === "full",
+      arrays,
+    );
     preacts.push(pre);
     normalized.push(z);
     invStds.push(invStd);
@@ -203,7 +226,15 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
       };
     }
     const postStats = tensorStats(post, acc, dtype, deriv ?? undefined, level);
-    results.push({ index: l, width: layer.nOut, ...(layer.conv ? { spatial: [layer.conv.hOut, layer.conv.wOut] as [number, number] } : {}), pre: tensorStats(pre, acc, dtype, undefined, level), post: postStats, block, grad: null });
+    results.push({
+      index: l,
+      width: layer.nOut,
+      ...(layer.conv ? { spatial: [layer.conv.hOut, layer.conv.wOut] as [number, number] } : {}),
+      pre: tensorStats(pre, acc, dtype, undefined, level),
+      post: postStats,
+      block,
+      grad: null,
+    });
     const signal = block ?? postStats;
     if (events.stdNonFinite === null && !Number.isFinite(signal.std)) events.stdNonFinite = l;
     if (events.valueNonFinite === null && signal.nonFiniteFraction > 0) events.valueNonFinite = l;
@@ -250,11 +281,28 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
       for (let i = 0; i < gPost.length; i++) gPre[i] = round(gPost[i] * phi.df(u[i]));
       if (spec.norm) {
         const [groups, size] = normShape(net, l, batch, spec.norm);
-        gPre = normalizeBackward(gPre, normalized[l] as Float64Array, invStds[l] as Float64Array, groups, size, spec.norm);
+        gPre = normalizeBackward(
+          gPre,
+          normalized[l] as Float64Array,
+          invStds[l] as Float64Array,
+          groups,
+          size,
+          spec.norm,
+        );
         for (let i = 0; i < gPre.length; i++) gPre[i] = round(gPre[i]);
       }
       const { x: X, rows, k: K } = layerInputMatrix(net, l, inputs[l], batch);
-      const product = await backend.gemm(X, gPre, K, rows, layer.nOut, true, false, acc, gWBuffer.subarray(0, K * layer.nOut));
+      const product = await backend.gemm(
+        X,
+        gPre,
+        K,
+        rows,
+        layer.nOut,
+        true,
+        false,
+        acc,
+        gWBuffer.subarray(0, K * layer.nOut),
+      );
       const gW = gW64.subarray(0, K * layer.nOut);
       for (let i = 0; i < gW.length; i++) gW[i] = round(product[i]);
       if (options.keepGradients) kept[l] = Float64Array.from(gW);
@@ -285,7 +333,17 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
     }
     if (options.keepGradients) weightGradients = kept;
   }
-  return { dtype, accumulate: acc, backend: backend.name, batch, activation: phi.name, layers: results, events, loss, ...(weightGradients ? { weightGradients } : {}) };
+  return {
+    dtype,
+    accumulate: acc,
+    backend: backend.name,
+    batch,
+    activation: phi.name,
+    layers: results,
+    events,
+    loss,
+    ...(weightGradients ? { weightGradients } : {}),
+  };
 }
 
 export type { BuiltNetwork };

@@ -57,7 +57,8 @@ export const VS_DISTRIBUTIONS = ["truncated_normal", "normal", "untruncated_norm
  */
 export function varianceScaling(scale: number, mode: string, distribution: string, env: BuildEnv): Built {
   const fw = env.framework;
-  const fan = mode === "fan_in" ? env.fans.fanIn : mode === "fan_out" ? env.fans.fanOut : (env.fans.fanIn + env.fans.fanOut) / 2;
+  const fan =
+    mode === "fan_in" ? env.fans.fanIn : mode === "fan_out" ? env.fans.fanOut : (env.fans.fanIn + env.fans.fanOut) / 2;
   const n = fw === "keras" || fw === "tfjs" ? Math.max(1, fan) : fan;
   const target = scale / n;
   const quirks: string[] = [];
@@ -68,7 +69,10 @@ export function varianceScaling(scale: number, mode: string, distribution: strin
   }
   if (dist === "uniform") {
     const bound = Math.sqrt(3 * target);
-    if (fw === "tfjs") quirks.push("tfjs: some versions drop the seed for the uniform branch, so seeded runs are not reproducible (tfjs#7104)");
+    if (fw === "tfjs")
+      quirks.push(
+        "tfjs: some versions drop the seed for the uniform branch, so seeded runs are not reproducible (tfjs#7104)",
+      );
     return { distribution: { kind: "uniform", low: -bound, high: bound }, quirks };
   }
   if (fw === "tfjs" && dist === "normal") {
@@ -76,7 +80,11 @@ export function varianceScaling(scale: number, mode: string, distribution: strin
     quirks.push(
       `tfjs samples a ±2σ truncated normal with σ = √(scale/n) = ${std.toPrecision(6)} and no 0.8796 correction: the variance is 0.7737× the intended ${target.toPrecision(6)} (tfjs#8594)`,
     );
-    return { distribution: { kind: "truncated_normal", mean: 0, std, low: -2 * std, high: 2 * std }, targetVariance: target, quirks };
+    return {
+      distribution: { kind: "truncated_normal", mean: 0, std, low: -2 * std, high: 2 * std },
+      targetVariance: target,
+      quirks,
+    };
   }
   if (dist === "normal") return { distribution: { kind: "normal", mean: 0, std: Math.sqrt(target) }, quirks };
   // constant is the std of a standard normal truncated to (−2, 2)
@@ -85,7 +93,12 @@ export function varianceScaling(scale: number, mode: string, distribution: strin
 }
 
 const GAIN = { kind: "number", default: 1, min: 0, doc: "multiplies the std (variance × gain²)" } as const;
-const MODE_KAIMING = { kind: "word", default: "fan_in", values: ["fan_in", "fan_out"], doc: "fan_in keeps forward variance, fan_out backward" } as const;
+const MODE_KAIMING = {
+  kind: "word",
+  default: "fan_in",
+  values: ["fan_in", "fan_out"],
+  doc: "fan_in keeps forward variance, fan_out backward",
+} as const;
 
 /**
  * The distribution a framework's *_normal initializer hands to variance scaling: untruncated for
@@ -102,7 +115,12 @@ function glorot(distribution: "uniform" | "normal"): InitializerDef["build"] {
     if (env.framework !== null && env.framework !== "torch" && gain !== 1) {
       throw new RangeError(`glorot_${distribution}: ${env.framework} has no gain parameter; valid: (none)`);
     }
-    return varianceScaling(gain * gain, "fan_avg", distribution === "uniform" ? "uniform" : normalFor(env.framework), env);
+    return varianceScaling(
+      gain * gain,
+      "fan_avg",
+      distribution === "uniform" ? "uniform" : normalFor(env.framework),
+      env,
+    );
   };
 }
 
@@ -117,8 +135,10 @@ function kaiming(distribution: "uniform" | "normal", name: string): InitializerD
     if (!native && (a !== 0 || nl !== "leaky_relu" || mode !== "fan_in")) {
       throw new RangeError(`${name}: ${fw}'s version is fixed at scale 2, fan_in; valid: (none)`);
     }
-    if (a !== 0 && nl !== "leaky_relu") quirks.push(`a = ${a} is ignored unless nonlinearity = leaky_relu (as in torch)`);
-    if (fw === "torch" && nl === "leaky_relu" && a === 0) quirks.push("torch's default nonlinearity is leaky_relu with a = 0, i.e. gain √2 — the same as relu");
+    if (a !== 0 && nl !== "leaky_relu")
+      quirks.push(`a = ${a} is ignored unless nonlinearity = leaky_relu (as in torch)`);
+    if (fw === "torch" && nl === "leaky_relu" && a === 0)
+      quirks.push("torch's default nonlinearity is leaky_relu with a = 0, i.e. gain √2 — the same as relu");
     const gain = calculateGain(nl, nl === "leaky_relu" ? a : undefined);
     const built = varianceScaling(gain * gain, mode, distribution === "uniform" ? "uniform" : normalFor(fw), env);
     return { ...built, quirks: [...quirks, ...(built.quirks ?? [])] };
@@ -129,7 +149,10 @@ function lecun(distribution: "uniform" | "normal"): InitializerDef["build"] {
   return (_p, env) => {
     const fw = env.framework;
     const quirks: string[] = [];
-    if (fw === "torch") quirks.push(`torch has no lecun_${distribution}; this is kaiming_${distribution}_(nonlinearity='linear'), the same distribution`);
+    if (fw === "torch")
+      quirks.push(
+        `torch has no lecun_${distribution}; this is kaiming_${distribution}_(nonlinearity='linear'), the same distribution`,
+      );
     const built = varianceScaling(1, "fan_in", distribution === "uniform" ? "uniform" : normalFor(fw), env);
     return { ...built, quirks: [...quirks, ...(built.quirks ?? [])] };
   };
@@ -139,14 +162,20 @@ function needDims(name: string, ctx: KernelContext, ok: (n: number) => boolean, 
   if (!ok(ctx.shape.length)) throw new RangeError(`${name}: needs ${what}, got shape [${ctx.shape.join(",")}]`);
 }
 
-const NONLINEARITY = { kind: "word", default: "leaky_relu", values: GAIN_NONLINEARITIES, doc: "selects the gain (calculate_gain)" } as const;
+const NONLINEARITY = {
+  kind: "word",
+  default: "leaky_relu",
+  values: GAIN_NONLINEARITIES,
+  doc: "selects the gain (calculate_gain)",
+} as const;
 const SLOPE = { kind: "number", default: 0, doc: "negative slope of leaky_relu (gain √(2/(1+a²)))" } as const;
 
-const ALL: Framework[] = ["torch", "keras", "tfjs", "jax", "flax"];
 /** Keras, TF.js, JAX and Flax's He initializers take no parameters (scale 2, fan_in, fixed). */
 const NO_PARAMS_OUTSIDE_TORCH: Partial<Record<Framework, ParamDefs>> = { keras: {}, tfjs: {}, jax: {}, flax: {} };
 const variants = (names: Partial<Record<Framework, string>>, params: Partial<Record<Framework, ParamDefs>> = {}) =>
-  Object.fromEntries(Object.entries(names).map(([fw, name]) => [fw, { name, params: params[fw as Framework] }])) as Partial<Record<Framework, FrameworkVariant>>;
+  Object.fromEntries(
+    Object.entries(names).map(([fw, name]) => [fw, { name, params: params[fw as Framework] }]),
+  ) as Partial<Record<Framework, FrameworkVariant>>;
 
 /** Every initializer initlab knows, in the order `init list` prints them. */
 export const INITIALIZERS: readonly InitializerDef[] = [
@@ -156,7 +185,13 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "w = 0",
     paper: "—",
     params: {},
-    frameworks: variants({ torch: "nn.init.zeros_", keras: "Zeros", tfjs: "zeros", jax: "zeros", flax: "initializers.zeros" }),
+    frameworks: variants({
+      torch: "nn.init.zeros_",
+      keras: "Zeros",
+      tfjs: "zeros",
+      jax: "zeros",
+      flax: "initializers.zeros",
+    }),
     build: () => ({ distribution: { kind: "constant", value: 0 } }),
   },
   {
@@ -165,7 +200,13 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "w = 1",
     paper: "—",
     params: {},
-    frameworks: variants({ torch: "nn.init.ones_", keras: "Ones", tfjs: "ones", jax: "ones", flax: "initializers.ones" }),
+    frameworks: variants({
+      torch: "nn.init.ones_",
+      keras: "Ones",
+      tfjs: "ones",
+      jax: "ones",
+      flax: "initializers.ones",
+    }),
     build: () => ({ distribution: { kind: "constant", value: 1 } }),
   },
   {
@@ -174,7 +215,13 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "w = value",
     paper: "—",
     params: { value: { kind: "number", default: 0, doc: "the constant" } },
-    frameworks: variants({ torch: "nn.init.constant_", keras: "Constant", tfjs: "constant", jax: "constant", flax: "initializers.constant" }),
+    frameworks: variants({
+      torch: "nn.init.constant_",
+      keras: "Constant",
+      tfjs: "constant",
+      jax: "constant",
+      flax: "initializers.constant",
+    }),
     build: (p) => ({ distribution: { kind: "constant", value: num(p, "value") } }),
   },
   {
@@ -182,29 +229,61 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: ["random_normal"],
     formula: "w ~ N(mean, std²)",
     paper: "—",
-    params: { mean: { kind: "number", default: 0, doc: "mean" }, std: { kind: "number", default: 1, min: 0, doc: "standard deviation" } },
+    params: {
+      mean: { kind: "number", default: 0, doc: "mean" },
+      std: { kind: "number", default: 1, min: 0, doc: "standard deviation" },
+    },
     frameworks: variants(
-      { torch: "nn.init.normal_", keras: "RandomNormal", tfjs: "randomNormal", jax: "normal", flax: "initializers.normal" },
       {
-        keras: { mean: { kind: "number", default: 0, doc: "mean" }, std: { kind: "number", default: 0.05, min: 0, doc: "stddev" } },
-        tfjs: { mean: { kind: "number", default: 0, doc: "mean" }, std: { kind: "number", default: 0.05, min: 0, doc: "stddev" } },
+        torch: "nn.init.normal_",
+        keras: "RandomNormal",
+        tfjs: "randomNormal",
+        jax: "normal",
+        flax: "initializers.normal",
+      },
+      {
+        keras: {
+          mean: { kind: "number", default: 0, doc: "mean" },
+          std: { kind: "number", default: 0.05, min: 0, doc: "stddev" },
+        },
+        tfjs: {
+          mean: { kind: "number", default: 0, doc: "mean" },
+          std: { kind: "number", default: 0.05, min: 0, doc: "stddev" },
+        },
         jax: { std: { kind: "number", default: 0.01, min: 0, doc: "stddev" } },
         flax: { std: { kind: "number", default: 0.01, min: 0, doc: "stddev" } },
       },
     ),
-    build: (p) => ({ distribution: { kind: "normal", mean: typeof p.mean === "number" ? p.mean : 0, std: num(p, "std") } }),
+    build: (p) => ({
+      distribution: { kind: "normal", mean: typeof p.mean === "number" ? p.mean : 0, std: num(p, "std") },
+    }),
   },
   {
     name: "uniform",
     aliases: ["random_uniform"],
     formula: "w ~ U(low, high)",
     paper: "—",
-    params: { low: { kind: "number", default: 0, doc: "lower bound" }, high: { kind: "number", default: 1, doc: "upper bound" } },
+    params: {
+      low: { kind: "number", default: 0, doc: "lower bound" },
+      high: { kind: "number", default: 1, doc: "upper bound" },
+    },
     frameworks: variants(
-      { torch: "nn.init.uniform_", keras: "RandomUniform", tfjs: "randomUniform", jax: "uniform", flax: "initializers.uniform" },
       {
-        keras: { low: { kind: "number", default: -0.05, doc: "minval" }, high: { kind: "number", default: 0.05, doc: "maxval" } },
-        tfjs: { low: { kind: "number", default: -0.05, doc: "minval" }, high: { kind: "number", default: 0.05, doc: "maxval" } },
+        torch: "nn.init.uniform_",
+        keras: "RandomUniform",
+        tfjs: "randomUniform",
+        jax: "uniform",
+        flax: "initializers.uniform",
+      },
+      {
+        keras: {
+          low: { kind: "number", default: -0.05, doc: "minval" },
+          high: { kind: "number", default: 0.05, doc: "maxval" },
+        },
+        tfjs: {
+          low: { kind: "number", default: -0.05, doc: "minval" },
+          high: { kind: "number", default: 0.05, doc: "maxval" },
+        },
         jax: { high: { kind: "number", default: 0.01, min: 0, doc: "scale: U[0, scale)" } },
         flax: { high: { kind: "number", default: 0.01, min: 0, doc: "scale: U[0, scale)" } },
       },
@@ -213,7 +292,10 @@ export const INITIALIZERS: readonly InitializerDef[] = [
       const low = typeof p.low === "number" ? p.low : 0;
       const high = num(p, "high");
       if (!(high >= low)) throw new RangeError(`uniform: high must be >= low, got low=${low}, high=${high}`);
-      const quirks = env.framework === "jax" || env.framework === "flax" ? [`${env.framework}'s uniform(scale) samples U[0, scale): its mean is scale/2, not 0`] : [];
+      const quirks =
+        env.framework === "jax" || env.framework === "flax"
+          ? [`${env.framework}'s uniform(scale) samples U[0, scale): its mean is scale/2, not 0`]
+          : [];
       return { distribution: { kind: "uniform", low, high }, quirks };
     },
   },
@@ -224,15 +306,33 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     paper: "—",
     params: {
       mean: { kind: "number", default: 0, doc: "mean of the underlying normal" },
-      std: { kind: "number", default: 1, min: 0, exclusiveMin: true, doc: "std of the underlying normal (before truncation)" },
+      std: {
+        kind: "number",
+        default: 1,
+        min: 0,
+        exclusiveMin: true,
+        doc: "std of the underlying normal (before truncation)",
+      },
       a: { kind: "number", default: -2, doc: "lower bound, in std units (torch: absolute)" },
       b: { kind: "number", default: 2, doc: "upper bound, in std units (torch: absolute)" },
     },
     frameworks: variants(
-      { torch: "nn.init.trunc_normal_", keras: "TruncatedNormal", tfjs: "truncatedNormal", jax: "truncated_normal", flax: "initializers.truncated_normal" },
       {
-        keras: { mean: { kind: "number", default: 0, doc: "mean" }, std: { kind: "number", default: 0.05, min: 0, exclusiveMin: true, doc: "stddev (before truncation)" } },
-        tfjs: { mean: { kind: "number", default: 0, doc: "mean" }, std: { kind: "number", default: 0.05, min: 0, exclusiveMin: true, doc: "stddev (before truncation)" } },
+        torch: "nn.init.trunc_normal_",
+        keras: "TruncatedNormal",
+        tfjs: "truncatedNormal",
+        jax: "truncated_normal",
+        flax: "initializers.truncated_normal",
+      },
+      {
+        keras: {
+          mean: { kind: "number", default: 0, doc: "mean" },
+          std: { kind: "number", default: 0.05, min: 0, exclusiveMin: true, doc: "stddev (before truncation)" },
+        },
+        tfjs: {
+          mean: { kind: "number", default: 0, doc: "mean" },
+          std: { kind: "number", default: 0.05, min: 0, exclusiveMin: true, doc: "stddev (before truncation)" },
+        },
         jax: {
           std: { kind: "number", default: 0.01, min: 0, exclusiveMin: true, doc: "stddev (before truncation)" },
           a: { kind: "number", default: -2, doc: "lower, in std units" },
@@ -258,34 +358,56 @@ export const INITIALIZERS: readonly InitializerDef[] = [
         high = b;
         const lo = (a - mean) / std;
         const hi = (b - mean) / std;
-        if (Math.min(-lo, hi) > 4) quirks.push(`torch's a, b are absolute values: [${a}, ${b}] is [${lo.toPrecision(3)}σ, ${hi.toPrecision(3)}σ] for std ${std}, so almost nothing is truncated`);
+        if (Math.min(-lo, hi) > 4)
+          quirks.push(
+            `torch's a, b are absolute values: [${a}, ${b}] is [${lo.toPrecision(3)}σ, ${hi.toPrecision(3)}σ] for std ${std}, so almost nothing is truncated`,
+          );
       } else {
         low = mean + a * std;
         high = mean + b * std;
       }
       if (!(high > low)) throw new RangeError(`truncated_normal: need a < b, got a=${a}, b=${b}`);
       const mass = truncatedNormalMass(mean, std, low, high);
-      if (mass < 1e-3) throw new RangeError(`truncated_normal: [${low}, ${high}] holds only ${mass.toExponential(2)} of N(${mean}, ${std}²); refusing to sample by rejection`);
+      if (mass < 1e-3)
+        throw new RangeError(
+          `truncated_normal: [${low}, ${high}] holds only ${mass.toExponential(2)} of N(${mean}, ${std}²); refusing to sample by rejection`,
+        );
       return { distribution: { kind: "truncated_normal", mean, std, low, high }, quirks };
     },
   },
   {
     name: "variance_scaling",
     aliases: [],
-    formula: "Var(w) = scale/n, n = fan_in | fan_out | (fan_in+fan_out)/2; uniform bound √(3·scale/n); truncated std √(scale/n)/0.8796",
+    formula:
+      "Var(w) = scale/n, n = fan_in | fan_out | (fan_in+fan_out)/2; uniform bound √(3·scale/n); truncated std √(scale/n)/0.8796",
     paper: "Keras VarianceScaling; Klambauer et al. (2017) and He et al. (2015) as special cases",
     params: {
       scale: { kind: "number", default: 1, min: 0, exclusiveMin: true, doc: "variance multiplier" },
       mode: { kind: "word", default: "fan_in", values: MODES, doc: "which fan n is" },
-      distribution: { kind: "word", default: "truncated_normal", values: VS_DISTRIBUTIONS, doc: "uniform, normal (untruncated) or truncated_normal (corrected)" },
+      distribution: {
+        kind: "word",
+        default: "truncated_normal",
+        values: VS_DISTRIBUTIONS,
+        doc: "uniform, normal (untruncated) or truncated_normal (corrected)",
+      },
     },
     frameworks: variants(
-      { keras: "VarianceScaling", tfjs: "varianceScaling", jax: "variance_scaling", flax: "initializers.variance_scaling" },
+      {
+        keras: "VarianceScaling",
+        tfjs: "varianceScaling",
+        jax: "variance_scaling",
+        flax: "initializers.variance_scaling",
+      },
       {
         tfjs: {
           scale: { kind: "number", default: 1, min: 0, exclusiveMin: true, doc: "scale" },
           mode: { kind: "word", default: "fan_in", values: MODES, doc: "fanIn | fanOut | fanAvg" },
-          distribution: { kind: "word", default: "normal", values: ["normal", "uniform"], doc: "normal (truncated, uncorrected) | uniform" },
+          distribution: {
+            kind: "word",
+            default: "normal",
+            values: ["normal", "uniform"],
+            doc: "normal (truncated, uncorrected) | uniform",
+          },
         },
       },
     ),
@@ -297,7 +419,13 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "U(±gain·√(6/(fan_in+fan_out))), Var = 2·gain²/(fan_in+fan_out)",
     paper: 'Glorot & Bengio (2010), "Understanding the difficulty of training deep feedforward neural networks"',
     params: { gain: GAIN },
-    frameworks: variants({ torch: "nn.init.xavier_uniform_", keras: "GlorotUniform", tfjs: "glorotUniform", jax: "glorot_uniform", flax: "initializers.glorot_uniform" }),
+    frameworks: variants({
+      torch: "nn.init.xavier_uniform_",
+      keras: "GlorotUniform",
+      tfjs: "glorotUniform",
+      jax: "glorot_uniform",
+      flax: "initializers.glorot_uniform",
+    }),
     build: glorot("uniform"),
   },
   {
@@ -306,7 +434,13 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "N(0, 2·gain²/(fan_in+fan_out)); keras/jax: truncated ±2σ, corrected; tfjs: truncated, uncorrected",
     paper: 'Glorot & Bengio (2010), "Understanding the difficulty of training deep feedforward neural networks"',
     params: { gain: GAIN },
-    frameworks: variants({ torch: "nn.init.xavier_normal_", keras: "GlorotNormal", tfjs: "glorotNormal", jax: "glorot_normal", flax: "initializers.glorot_normal" }),
+    frameworks: variants({
+      torch: "nn.init.xavier_normal_",
+      keras: "GlorotNormal",
+      tfjs: "glorotNormal",
+      jax: "glorot_normal",
+      flax: "initializers.glorot_normal",
+    }),
     build: glorot("normal"),
   },
   {
@@ -315,16 +449,35 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "U(±gain·√(3/fan)), gain = calculate_gain(nonlinearity, a), Var = gain²/fan",
     paper: 'He, Zhang, Ren & Sun (2015), "Delving Deep into Rectifiers"',
     params: { a: SLOPE, mode: MODE_KAIMING, nonlinearity: NONLINEARITY },
-    frameworks: variants({ torch: "nn.init.kaiming_uniform_", keras: "HeUniform", tfjs: "heUniform", jax: "he_uniform", flax: "initializers.he_uniform" }, NO_PARAMS_OUTSIDE_TORCH),
+    frameworks: variants(
+      {
+        torch: "nn.init.kaiming_uniform_",
+        keras: "HeUniform",
+        tfjs: "heUniform",
+        jax: "he_uniform",
+        flax: "initializers.he_uniform",
+      },
+      NO_PARAMS_OUTSIDE_TORCH,
+    ),
     build: kaiming("uniform", "he_uniform"),
   },
   {
     name: "he_normal",
     aliases: ["kaiming_normal"],
-    formula: "N(0, gain²/fan), gain = calculate_gain(nonlinearity, a); keras/jax: truncated ±2σ, corrected; tfjs: uncorrected",
+    formula:
+      "N(0, gain²/fan), gain = calculate_gain(nonlinearity, a); keras/jax: truncated ±2σ, corrected; tfjs: uncorrected",
     paper: 'He, Zhang, Ren & Sun (2015), "Delving Deep into Rectifiers"',
     params: { a: SLOPE, mode: MODE_KAIMING, nonlinearity: NONLINEARITY },
-    frameworks: variants({ torch: "nn.init.kaiming_normal_", keras: "HeNormal", tfjs: "heNormal", jax: "he_normal", flax: "initializers.he_normal" }, NO_PARAMS_OUTSIDE_TORCH),
+    frameworks: variants(
+      {
+        torch: "nn.init.kaiming_normal_",
+        keras: "HeNormal",
+        tfjs: "heNormal",
+        jax: "he_normal",
+        flax: "initializers.he_normal",
+      },
+      NO_PARAMS_OUTSIDE_TORCH,
+    ),
     build: kaiming("normal", "he_normal"),
   },
   {
@@ -333,7 +486,13 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "U(±√(3/fan_in)), Var = 1/fan_in",
     paper: 'LeCun, Bottou, Orr & Müller (1998), "Efficient BackProp"',
     params: {},
-    frameworks: variants({ torch: "nn.init.kaiming_uniform_(nonlinearity='linear')", keras: "LecunUniform", tfjs: "leCunUniform", jax: "lecun_uniform", flax: "initializers.lecun_uniform" }),
+    frameworks: variants({
+      torch: "nn.init.kaiming_uniform_(nonlinearity='linear')",
+      keras: "LecunUniform",
+      tfjs: "leCunUniform",
+      jax: "lecun_uniform",
+      flax: "initializers.lecun_uniform",
+    }),
     build: lecun("uniform"),
   },
   {
@@ -342,24 +501,40 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "N(0, 1/fan_in); keras/jax: truncated ±2σ, corrected; tfjs: uncorrected",
     paper: 'LeCun et al. (1998), "Efficient BackProp"; Klambauer et al. (2017), "Self-Normalizing Neural Networks"',
     params: {},
-    frameworks: variants({ torch: "nn.init.kaiming_normal_(nonlinearity='linear')", keras: "LecunNormal", tfjs: "leCunNormal", jax: "lecun_normal", flax: "initializers.lecun_normal" }),
+    frameworks: variants({
+      torch: "nn.init.kaiming_normal_(nonlinearity='linear')",
+      keras: "LecunNormal",
+      tfjs: "leCunNormal",
+      jax: "lecun_normal",
+      flax: "initializers.lecun_normal",
+    }),
     build: lecun("normal"),
   },
   {
     name: "orthogonal",
     aliases: [],
     formula: "gain·Q, Q Haar orthogonal (QR of a Gaussian, Q·sign(diag R)) over the kernel flattened to [out, fan_in]",
-    paper: 'Saxe, McClelland & Ganguli (2014), "Exact solutions to the nonlinear dynamics of learning in deep linear neural networks"',
+    paper:
+      'Saxe, McClelland & Ganguli (2014), "Exact solutions to the nonlinear dynamics of learning in deep linear neural networks"',
     params: { gain: GAIN },
-    frameworks: variants({ torch: "nn.init.orthogonal_", keras: "Orthogonal", tfjs: "orthogonal", jax: "orthogonal", flax: "initializers.orthogonal" }),
+    frameworks: variants({
+      torch: "nn.init.orthogonal_",
+      keras: "Orthogonal",
+      tfjs: "orthogonal",
+      jax: "orthogonal",
+      flax: "initializers.orthogonal",
+    }),
     build: (p, env) => {
       needDims("orthogonal", env.ctx, (n) => n >= 2, "2 or more dimensions");
       const fw = env.framework;
       const flatten = fw === "torch" || (fw === null && env.ctx.layout === "torch") ? "first" : "last";
       const quirks: string[] = [];
-      if (fw === "tfjs" && env.ctx.shape.reduce((a, b) => a * b, 1) > 2000) quirks.push("tfjs warns above 2000 elements: its QR (linalg.qr) is slow");
-      if (fw === "torch" && env.ctx.shape.length > 2) quirks.push("torch flattens trailing dims: rows = shape[0] (output channels)");
-      if ((fw === "keras" || fw === "tfjs" || fw === "jax" || fw === "flax") && env.ctx.shape.length > 2) quirks.push(`${fw} flattens leading dims: columns = shape[-1] (output channels)`);
+      if (fw === "tfjs" && env.ctx.shape.reduce((a, b) => a * b, 1) > 2000)
+        quirks.push("tfjs warns above 2000 elements: its QR (linalg.qr) is slow");
+      if (fw === "torch" && env.ctx.shape.length > 2)
+        quirks.push("torch flattens trailing dims: rows = shape[0] (output channels)");
+      if ((fw === "keras" || fw === "tfjs" || fw === "jax" || fw === "flax") && env.ctx.shape.length > 2)
+        quirks.push(`${fw} flattens leading dims: columns = shape[-1] (output channels)`);
       if (fw === "jax" || fw === "flax") quirks.push(`${fw} calls the gain "scale"`);
       return { distribution: { kind: "orthogonal", gain: num(p, "gain"), flatten }, quirks };
     },
@@ -373,24 +548,37 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     frameworks: variants({ torch: "nn.init.eye_", keras: "Identity", tfjs: "identity" }),
     build: (p, env) => {
       needDims("identity", env.ctx, (n) => n === 2, "a 2-D shape");
-      if (env.framework === "torch" && num(p, "gain") !== 1) throw new RangeError("identity: torch's eye_ has no gain parameter; valid: (none)");
-      if (env.framework === "tfjs" && env.ctx.shape[0] !== env.ctx.shape[1]) throw new RangeError(`identity: tfjs supports only square shapes, got [${env.ctx.shape.join(",")}]`);
+      if (env.framework === "torch" && num(p, "gain") !== 1)
+        throw new RangeError("identity: torch's eye_ has no gain parameter; valid: (none)");
+      if (env.framework === "tfjs" && env.ctx.shape[0] !== env.ctx.shape[1])
+        throw new RangeError(`identity: tfjs supports only square shapes, got [${env.ctx.shape.join(",")}]`);
       return { distribution: { kind: "identity", gain: num(p, "gain") } };
     },
   },
   {
     name: "dirac",
     aliases: [],
-    formula: "1 at the centre tap of input channel d → output channel d (per group), 0 elsewhere: the conv is the identity",
+    formula:
+      "1 at the centre tap of input channel d → output channel d (per group), 0 elsewhere: the conv is the identity",
     paper: "PyTorch nn.init.dirac_",
-    params: { groups: { kind: "number", default: null, min: 1, integer: true, doc: "number of groups, each with its own identity (default: the kernel's groups)" } },
+    params: {
+      groups: {
+        kind: "number",
+        default: null,
+        min: 1,
+        integer: true,
+        doc: "number of groups, each with its own identity (default: the kernel's groups)",
+      },
+    },
     frameworks: variants({ torch: "nn.init.dirac_" }),
     build: (p, env) => {
       needDims("dirac", env.ctx, (n) => n >= 3 && n <= 5, "a 1-D, 2-D or 3-D conv kernel (3 to 5 dimensions)");
       const axes = kernelAxes(env.ctx);
       const groups = typeof p.groups === "number" ? p.groups : axes.groups;
-      if (axes.groups > 1 && groups !== axes.groups) throw new RangeError(`dirac: groups ${groups} differs from the kernel's groups ${axes.groups}`);
-      if (axes.outChannels % groups !== 0) throw new RangeError(`dirac: groups ${groups} must divide the ${axes.outChannels} output channels`);
+      if (axes.groups > 1 && groups !== axes.groups)
+        throw new RangeError(`dirac: groups ${groups} differs from the kernel's groups ${axes.groups}`);
+      if (axes.outChannels % groups !== 0)
+        throw new RangeError(`dirac: groups ${groups} must divide the ${axes.outChannels} output channels`);
       return { distribution: { kind: "dirac", groups, gain: 1 } };
     },
   },
@@ -398,21 +586,26 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     name: "delta_orthogonal",
     aliases: [],
     formula: "centre tap = gain·Q (Q Haar orthogonal [in, out], in ≤ out), other taps 0",
-    paper: 'Xiao, Bahri, Sohl-Dickstein, Schoenholz & Pennington (2018), "Dynamical Isometry and a Mean Field Theory of CNNs"',
+    paper:
+      'Xiao, Bahri, Sohl-Dickstein, Schoenholz & Pennington (2018), "Dynamical Isometry and a Mean Field Theory of CNNs"',
     params: { gain: GAIN },
     frameworks: variants({ jax: "delta_orthogonal", flax: "initializers.delta_orthogonal" }),
     build: (p, env) => {
       needDims("delta_orthogonal", env.ctx, (n) => n >= 3 && n <= 5, "a conv kernel (3 to 5 dimensions)");
       const axes = kernelAxes(env.ctx);
       if (axes.groups !== 1) throw new RangeError("delta_orthogonal: needs groups = 1");
-      if (axes.inChannels > axes.outChannels) throw new RangeError(`delta_orthogonal: needs in channels <= out channels, got ${axes.inChannels} > ${axes.outChannels}`);
+      if (axes.inChannels > axes.outChannels)
+        throw new RangeError(
+          `delta_orthogonal: needs in channels <= out channels, got ${axes.inChannels} > ${axes.outChannels}`,
+        );
       return { distribution: { kind: "delta_orthogonal", gain: num(p, "gain") } };
     },
   },
   {
     name: "sparse",
     aliases: [],
-    formula: "N(0, std²) with ⌈sparsity·fan_in⌉ of each unit's incoming weights set to 0 (torch: per column of the stored tensor)",
+    formula:
+      "N(0, std²) with ⌈sparsity·fan_in⌉ of each unit's incoming weights set to 0 (torch: per column of the stored tensor)",
     paper: 'Martens (2010), "Deep learning via Hessian-free optimization"',
     params: {
       sparsity: { kind: "number", default: null, min: 0, max: 1, doc: "fraction of zeros (required)" },
@@ -423,8 +616,21 @@ export const INITIALIZERS: readonly InitializerDef[] = [
       needDims("sparse", env.ctx, (n) => n === 2, "a 2-D shape");
       if (p.sparsity === null) throw new RangeError("sparse: sparsity is required, e.g. sparse(sparsity=0.9)");
       const torch = env.framework === "torch";
-      const quirks = torch && env.ctx.shape[0] !== env.ctx.shape[1] ? ["torch zeroes per column of [out, in], i.e. each input's outgoing weights, not each unit's incoming ones (Martens 2010)"] : [];
-      return { distribution: { kind: "sparse", sparsity: num(p, "sparsity"), std: num(p, "std"), axis: torch ? "columns" : "incoming" }, quirks };
+      const quirks =
+        torch && env.ctx.shape[0] !== env.ctx.shape[1]
+          ? [
+              "torch zeroes per column of [out, in], i.e. each input's outgoing weights, not each unit's incoming ones (Martens 2010)",
+            ]
+          : [];
+      return {
+        distribution: {
+          kind: "sparse",
+          sparsity: num(p, "sparsity"),
+          std: num(p, "std"),
+          axis: torch ? "columns" : "incoming",
+        },
+        quirks,
+      };
     },
   },
   {
@@ -441,15 +647,21 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     }),
     build: (_p, env) => {
       const fw = env.framework;
-      if (fw === null) throw new RangeError("layer_default: is a framework's choice; pass a framework (torch, keras, tfjs, flax)");
+      if (fw === null)
+        throw new RangeError("layer_default: is a framework's choice; pass a framework (torch, keras, tfjs, flax)");
       if (fw === "torch") {
         // kaiming_uniform_(a=√5): gain = √(2/(1+5)) = √(1/3), bound = gain·√(3/fan_in) = 1/√fan_in
         const built = varianceScaling(1 / 3, "fan_in", "uniform", env);
         const b = 1 / Math.sqrt(env.fans.fanIn);
         return {
           ...built,
-          quirks: ["torch Linear/Conv: kaiming_uniform_(a=√5) gives U(±1/√fan_in), Var = 1/(3·fan_in): a third of LeCun's 1/fan_in, so a deep stack shrinks the signal"],
-          bias: { distribution: { kind: "uniform", low: -b, high: b }, description: `bias ~ U(±1/√fan_in) = U(±${b.toPrecision(6)})` },
+          quirks: [
+            "torch Linear/Conv: kaiming_uniform_(a=√5) gives U(±1/√fan_in), Var = 1/(3·fan_in): a third of LeCun's 1/fan_in, so a deep stack shrinks the signal",
+          ],
+          bias: {
+            distribution: { kind: "uniform", low: -b, high: b },
+            description: `bias ~ U(±1/√fan_in) = U(±${b.toPrecision(6)})`,
+          },
         };
       }
       const zero = { distribution: { kind: "constant", value: 0 } as InitDistribution, description: "bias = 0" };

@@ -34,7 +34,9 @@ const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 /** The [rows, cols] view an orthogonal initializer makes orthogonal. */
 export function orthogonalView(shape: readonly number[], flatten: "first" | "last"): [number, number] {
   if (shape.length === 1) return [1, shape[0]];
-  return flatten === "first" ? [shape[0], product(shape.slice(1))] : [product(shape.slice(0, -1)), shape[shape.length - 1]];
+  return flatten === "first"
+    ? [shape[0], product(shape.slice(1))]
+    : [product(shape.slice(0, -1)), shape[shape.length - 1]];
 }
 
 function centreOffsets(ctx: KernelContext): { taps: number[]; centre: number } {
@@ -171,7 +173,14 @@ export function sampleDistribution(d: InitDistribution, rng: Rng, ctx: KernelCon
 }
 
 /** For each of `slices` slices of length n, sets `zeros` distinct random positions to 0 (partial Fisher–Yates). */
-function zeroRandom(rng: Rng, n: number, zeros: number, slices: number, index: (slice: number, pos: number) => number, out: Float64Array): void {
+function zeroRandom(
+  rng: Rng,
+  n: number,
+  zeros: number,
+  slices: number,
+  index: (slice: number, pos: number) => number,
+  out: Float64Array,
+): void {
   const perm = new Int32Array(n);
   for (let s = 0; s < slices; s++) {
     for (let i = 0; i < n; i++) perm[i] = i;
@@ -186,7 +195,14 @@ function zeroRandom(rng: Rng, n: number, zeros: number, slices: number, index: (
 }
 
 /** Writes gain × Haar orthogonal [r, c] (orthonormal columns if r ≥ c, rows otherwise) through `index(i, j)`. */
-function writeOrthogonal(out: Float64Array, rng: Rng, r: number, c: number, gain: number, index: (i: number, j: number) => number): void {
+function writeOrthogonal(
+  out: Float64Array,
+  rng: Rng,
+  r: number,
+  c: number,
+  gain: number,
+  index: (i: number, j: number) => number,
+): void {
   if (r >= c) {
     const q = haarOrthonormalColumns(rng, r, c); // column-major r×c
     for (let j = 0; j < c; j++) for (let i = 0; i < r; i++) out[index(i, j)] = gain * q[j * r + i];
@@ -197,11 +213,15 @@ function writeOrthogonal(out: Float64Array, rng: Rng, r: number, c: number, gain
 }
 
 /** The centre tap of a conv kernel as an [in, out] matrix (row-major), e.g. to check delta-orthogonal. */
-export function centreTap(ctx: KernelContext, values: ArrayLike<number>): { rows: number; cols: number; matrix: Float64Array } {
+export function centreTap(
+  ctx: KernelContext,
+  values: ArrayLike<number>,
+): { rows: number; cols: number; matrix: Float64Array } {
   const a = kernelAxes(ctx);
   const inPer = a.inChannels / a.groups;
   const { centre } = centreOffsets(ctx);
   const m = new Float64Array(inPer * a.outChannels);
-  for (let i = 0; i < inPer; i++) for (let o = 0; o < a.outChannels; o++) m[i * a.outChannels + o] = values[kernelIndex(ctx, centre, i, o)];
+  for (let i = 0; i < inPer; i++)
+    for (let o = 0; o < a.outChannels; o++) m[i * a.outChannels + o] = values[kernelIndex(ctx, centre, i, o)];
   return { rows: inPer, cols: a.outChannels, matrix: m };
 }

@@ -22,7 +22,10 @@ export function initlabFans(ctx: KernelContext): Fans {
   return {
     fanIn: (a.inChannels / a.groups) * a.receptiveField,
     fanOut: (a.outChannels / a.groups) * a.receptiveField,
-    rule: a.receptiveField === 1 && ctx.shape.length <= 2 ? "dense: fan_in = in, fan_out = out" : "conv: fan_in = (in/groups)·∏k, fan_out = (out/groups)·∏k",
+    rule:
+      a.receptiveField === 1 && ctx.shape.length <= 2
+        ? "dense: fan_in = in, fan_out = out"
+        : "conv: fan_in = (in/groups)·∏k, fan_out = (out/groups)·∏k",
   };
 }
 
@@ -44,23 +47,35 @@ const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 export function frameworkFans(framework: Framework, ctx: KernelContext): Fans {
   const s = ctx.shape;
   if ((framework === "flax" || framework === "jax") && ctx.transposed) {
-    throw new RangeError(`transposed: ${framework}'s transposed-conv kernel layout [k…, in, out] is not modelled; compare with --framework keras or torch`);
+    throw new RangeError(
+      `transposed: ${framework}'s transposed-conv kernel layout [k…, in, out] is not modelled; compare with --framework keras or torch`,
+    );
   }
   if (framework === "torch") {
-    if (s.length < 2) throw new RangeError("shape: torch cannot compute fans for a tensor with fewer than 2 dimensions");
+    if (s.length < 2)
+      throw new RangeError("shape: torch cannot compute fans for a tensor with fewer than 2 dimensions");
     const rf = product(s.slice(2));
-    return { fanIn: s[1] * rf, fanOut: s[0] * rf, rule: "torch: fan_in = size(1)·∏size[2:], fan_out = size(0)·∏size[2:]" };
+    return {
+      fanIn: s[1] * rf,
+      fanOut: s[0] * rf,
+      rule: "torch: fan_in = size(1)·∏size[2:], fan_out = size(0)·∏size[2:]",
+    };
   }
   if (framework === "tfjs" && (s.length === 1 || s.length >= 6)) {
     const f = Math.sqrt(product(s));
     return { fanIn: f, fanOut: f, rule: "tfjs: fan_in = fan_out = √∏shape for 1-D and ≥ 6-D shapes" };
   }
   if (s.length === 1) {
-    if (framework === "jax" || framework === "flax") throw new RangeError(`shape: ${framework} cannot compute fans for a 1-D shape (in_axis=-2)`);
+    if (framework === "jax" || framework === "flax")
+      throw new RangeError(`shape: ${framework} cannot compute fans for a 1-D shape (in_axis=-2)`);
     return { fanIn: s[0], fanOut: s[0], rule: "keras: fan_in = fan_out = shape[0] for 1-D shapes" };
   }
   const rf = product(s.slice(0, -2));
-  return { fanIn: s[s.length - 2] * rf, fanOut: s[s.length - 1] * rf, rule: `${framework}: rf = ∏shape[:-2], fan_in = shape[-2]·rf, fan_out = shape[-1]·rf` };
+  return {
+    fanIn: s[s.length - 2] * rf,
+    fanOut: s[s.length - 1] * rf,
+    rule: `${framework}: rf = ∏shape[:-2], fan_in = shape[-2]·rf, fan_out = shape[-1]·rf`,
+  };
 }
 
 /** Words for each way a framework's fans differ from initlab's for this kernel. */
@@ -79,7 +94,9 @@ export function fanQuirks(framework: Framework, ctx: KernelContext, theirs: Fans
           : framework === "tfjs"
             ? "tfjs uses √∏shape for 1-D and ≥ 6-D shapes"
             : "its fan rule differs here";
-    quirks.push(`${name} fans: fan_in = ${fmt(theirs.fanIn)}, fan_out = ${fmt(theirs.fanOut)} (initlab: ${fmt(ours.fanIn)}, ${fmt(ours.fanOut)}) — ${why}`);
+    quirks.push(
+      `${name} fans: fan_in = ${fmt(theirs.fanIn)}, fan_out = ${fmt(theirs.fanOut)} (initlab: ${fmt(ours.fanIn)}, ${fmt(ours.fanOut)}) — ${why}`,
+    );
   }
   return quirks;
 }

@@ -19,8 +19,10 @@ export interface FixupPlan {
  * @param residualBranches L ≥ 1. @param branchDepth m ≥ 1 layers per branch.
  */
 export function fixupPlan(residualBranches: number, branchDepth: number): FixupPlan {
-  if (!Number.isInteger(residualBranches) || residualBranches < 1) throw new RangeError(`residualBranches: must be an integer >= 1, got ${residualBranches}`);
-  if (!Number.isInteger(branchDepth) || branchDepth < 1) throw new RangeError(`branchDepth: must be an integer >= 1, got ${branchDepth}`);
+  if (!Number.isInteger(residualBranches) || residualBranches < 1)
+    throw new RangeError(`residualBranches: must be an integer >= 1, got ${residualBranches}`);
+  if (!Number.isInteger(branchDepth) || branchDepth < 1)
+    throw new RangeError(`branchDepth: must be an integer >= 1, got ${branchDepth}`);
   const hiddenScale = branchDepth === 1 ? 1 : residualBranches ** (-1 / (2 * branchDepth - 2));
   return { hiddenScale, lastLayer: "zero", multiplier: 1, bias: 0 };
 }

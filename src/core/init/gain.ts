@@ -1,7 +1,17 @@
 /** Nonlinearities that {@link calculateGain} knows (PyTorch's `calculate_gain` table). */
 export const GAIN_NONLINEARITIES = [
-  "linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
-  "sigmoid", "tanh", "relu", "leaky_relu", "selu",
+  "linear",
+  "conv1d",
+  "conv2d",
+  "conv3d",
+  "conv_transpose1d",
+  "conv_transpose2d",
+  "conv_transpose3d",
+  "sigmoid",
+  "tanh",
+  "relu",
+  "leaky_relu",
+  "selu",
 ] as const;
 export type GainNonlinearity = (typeof GAIN_NONLINEARITIES)[number];
 
@@ -19,12 +29,17 @@ export const DEFAULT_LEAKY_SLOPE = 0.01;
  */
 export function calculateGain(nonlinearity: string, param?: number): number {
   if (!(GAIN_NONLINEARITIES as readonly string[]).includes(nonlinearity)) {
-    throw new RangeError(`nonlinearity: must be one of ${GAIN_NONLINEARITIES.join(", ")}, got ${JSON.stringify(nonlinearity)}`);
+    throw new RangeError(
+      `nonlinearity: must be one of ${GAIN_NONLINEARITIES.join(", ")}, got ${JSON.stringify(nonlinearity)}`,
+    );
   }
   if (param !== undefined && nonlinearity !== "leaky_relu") {
-    throw new RangeError(`param: only leaky_relu takes a parameter (its negative slope), got ${param} for ${nonlinearity}`);
+    throw new RangeError(
+      `param: only leaky_relu takes a parameter (its negative slope), got ${param} for ${nonlinearity}`,
+    );
   }
-  if (param !== undefined && !Number.isFinite(param)) throw new RangeError(`param: must be a finite number, got ${param}`);
+  if (param !== undefined && !Number.isFinite(param))
+    throw new RangeError(`param: must be a finite number, got ${param}`);
   switch (nonlinearity as GainNonlinearity) {
     case "tanh":
       return 5 / 3;

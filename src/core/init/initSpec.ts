@@ -19,7 +19,8 @@ export function parseInitSpec(text: string): InitSpec {
   const s = text.trim();
   const open = s.indexOf("(");
   const name = (open === -1 ? s : s.slice(0, open)).trim().toLowerCase();
-  if (!NAME.test(name)) throw new SyntaxError(`init: expected a name like he_normal or normal(std=0.01), got ${JSON.stringify(text)}`);
+  if (!NAME.test(name))
+    throw new SyntaxError(`init: expected a name like he_normal or normal(std=0.01), got ${JSON.stringify(text)}`);
   const params: Record<string, number | string> = {};
   if (open === -1) return { name, params };
   if (!s.endsWith(")")) throw new SyntaxError(`init: missing ")" in ${JSON.stringify(text)}`);
@@ -27,17 +28,24 @@ export function parseInitSpec(text: string): InitSpec {
   if (body === "") return { name, params };
   for (const part of body.split(",")) {
     const eq = part.indexOf("=");
-    if (eq === -1) throw new SyntaxError(`init: parameter ${JSON.stringify(part.trim())} in ${JSON.stringify(text)} needs the form key=value`);
+    if (eq === -1)
+      throw new SyntaxError(
+        `init: parameter ${JSON.stringify(part.trim())} in ${JSON.stringify(text)} needs the form key=value`,
+      );
     const key = part.slice(0, eq).trim().toLowerCase();
     const raw = part.slice(eq + 1).trim();
-    if (!NAME.test(key)) throw new SyntaxError(`init: bad parameter name ${JSON.stringify(key)} in ${JSON.stringify(text)}`);
+    if (!NAME.test(key))
+      throw new SyntaxError(`init: bad parameter name ${JSON.stringify(key)} in ${JSON.stringify(text)}`);
     if (key in params) throw new SyntaxError(`init: parameter ${key} given twice in ${JSON.stringify(text)}`);
     const num = Number(raw);
     if (raw !== "" && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw) && Number.isFinite(num)) params[key] = num;
     else if (/^[-+]?(inf|infinity)$/i.test(raw)) params[key] = raw.startsWith("-") ? -Infinity : Infinity;
     else if (/^[-+]?nan$/i.test(raw)) params[key] = Number.NaN;
     else if (NAME.test(raw)) params[key] = raw.toLowerCase();
-    else throw new SyntaxError(`init: bad value ${JSON.stringify(raw)} for ${key} in ${JSON.stringify(text)} (a number or a word)`);
+    else
+      throw new SyntaxError(
+        `init: bad value ${JSON.stringify(raw)} for ${key} in ${JSON.stringify(text)} (a number or a word)`,
+      );
   }
   return { name, params };
 }

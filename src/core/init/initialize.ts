@@ -29,7 +29,13 @@ export interface DrawReuse {
  * computed from the stream's standard draws, cached under reuse.key — bit-identical to sampling it
  * (see {@link fromStandardDraws}), so another scale of the same family costs no new draws.
  */
-export function initialize(spec: string | InitSpec, options: ResolveOptions, rng: Rng, dtype: Dtype = "float32", reuse?: DrawReuse): Initialized {
+export function initialize(
+  spec: string | InitSpec,
+  options: ResolveOptions,
+  rng: Rng,
+  dtype: Dtype = "float32",
+  reuse?: DrawReuse,
+): Initialized {
   const resolved = resolveInitializer(spec, options);
   const d = resolved.params;
   if (reuse && isLocationScale(d)) {
@@ -106,7 +112,9 @@ export function orthogonalityError(values: ArrayLike<number>, rows: number, cols
 }
 
 /** The [rows, cols] view of a resolved orthogonal or delta-orthogonal initializer's matrix, or null. */
-export function orthogonalMatrixView(resolved: ResolvedInitializer): { rows: number; cols: number; gain: number; extract: (values: Float64Array) => Float64Array } | null {
+export function orthogonalMatrixView(
+  resolved: ResolvedInitializer,
+): { rows: number; cols: number; gain: number; extract: (values: Float64Array) => Float64Array } | null {
   const d = resolved.params;
   if (d.kind === "orthogonal") {
     const [rows, cols] = orthogonalView(resolved.ctx.shape, d.flatten);

@@ -53,7 +53,10 @@ export function checkShape(shape: readonly number[]): readonly number[] {
 }
 
 /** Builds a context with defaults (layout keras, groups 1, not transposed, not depthwise) and validates it. */
-export function kernelContext(shape: readonly number[], options: Partial<Omit<KernelContext, "shape">> = {}): KernelContext {
+export function kernelContext(
+  shape: readonly number[],
+  options: Partial<Omit<KernelContext, "shape">> = {},
+): KernelContext {
   const ctx: KernelContext = {
     shape: checkShape(shape),
     layout: options.layout ?? "keras",
@@ -61,12 +64,19 @@ export function kernelContext(shape: readonly number[], options: Partial<Omit<Ke
     transposed: options.transposed ?? false,
     depthwise: options.depthwise ?? false,
   };
-  if (!Number.isSafeInteger(ctx.groups) || ctx.groups < 1) throw new RangeError(`groups: must be a positive integer, got ${ctx.groups}`);
-  if (ctx.depthwise && ctx.layout !== "keras") throw new RangeError("depthwise: the [k…, in, multiplier] kernel is keras layout; in torch layout pass groups = in channels");
-  if (ctx.depthwise && ctx.groups !== 1) throw new RangeError("depthwise: implies groups = in channels; do not pass groups too");
-  if (ctx.depthwise && shape.length < 3) throw new RangeError("depthwise: needs a conv kernel [k…, in, multiplier] of 3 or more dims");
+  if (!Number.isSafeInteger(ctx.groups) || ctx.groups < 1)
+    throw new RangeError(`groups: must be a positive integer, got ${ctx.groups}`);
+  if (ctx.depthwise && ctx.layout !== "keras")
+    throw new RangeError(
+      "depthwise: the [k…, in, multiplier] kernel is keras layout; in torch layout pass groups = in channels",
+    );
+  if (ctx.depthwise && ctx.groups !== 1)
+    throw new RangeError("depthwise: implies groups = in channels; do not pass groups too");
+  if (ctx.depthwise && shape.length < 3)
+    throw new RangeError("depthwise: needs a conv kernel [k…, in, multiplier] of 3 or more dims");
   if (ctx.transposed && shape.length < 3) throw new RangeError("transposed: needs a conv kernel of 3 or more dims");
-  if (ctx.groups > 1 && shape.length < 3) throw new RangeError("groups: only conv kernels (3 or more dims) have groups");
+  if (ctx.groups > 1 && shape.length < 3)
+    throw new RangeError("groups: only conv kernels (3 or more dims) have groups");
   return ctx;
 }
 

@@ -36,7 +36,8 @@ export async function lsuv(layers: readonly LsuvLayer[], options: LsuvOptions = 
   const tol = options.tol ?? 0.1;
   const maxIterations = options.maxIterations ?? 10;
   if (!(tol > 0) || !Number.isFinite(tol)) throw new RangeError(`tol: must be a finite number > 0, got ${tol}`);
-  if (!Number.isInteger(maxIterations) || maxIterations < 0) throw new RangeError(`maxIterations: must be an integer >= 0, got ${maxIterations}`);
+  if (!Number.isInteger(maxIterations) || maxIterations < 0)
+    throw new RangeError(`maxIterations: must be an integer >= 0, got ${maxIterations}`);
   const reports: LsuvLayerReport[] = [];
   for (const layer of layers) {
     let v = variance(await layer.output());

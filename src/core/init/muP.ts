@@ -21,8 +21,19 @@ export interface MuPRule {
  *           give the same function), lr × 1/r (Adam) or × 1/r (SGD).
  * Here the output layer uses Var = 1/fan_in² with multiplier 1.
  */
-export function muPRule(role: MuPRole, fanIn: number, fanOut: number, base: { fanIn: number; fanOut: number }, optimizer: "sgd" | "adam"): MuPRule {
-  for (const [k, v] of [["fanIn", fanIn], ["fanOut", fanOut], ["base.fanIn", base.fanIn], ["base.fanOut", base.fanOut]] as const) {
+export function muPRule(
+  role: MuPRole,
+  fanIn: number,
+  fanOut: number,
+  base: { fanIn: number; fanOut: number },
+  optimizer: "sgd" | "adam",
+): MuPRule {
+  for (const [k, v] of [
+    ["fanIn", fanIn],
+    ["fanOut", fanOut],
+    ["base.fanIn", base.fanIn],
+    ["base.fanOut", base.fanOut],
+  ] as const) {
     if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${k}: must be a number > 0, got ${v}`);
   }
   if (role === "input") {
@@ -30,6 +41,7 @@ export function muPRule(role: MuPRole, fanIn: number, fanOut: number, base: { fa
     return { initVariance: 1 / fanIn, learningRateMultiplier: optimizer === "adam" ? 1 : r, outputMultiplier: 1 };
   }
   const r = fanIn / base.fanIn;
-  if (role === "hidden") return { initVariance: 1 / fanIn, learningRateMultiplier: optimizer === "adam" ? 1 / r : 1, outputMultiplier: 1 };
+  if (role === "hidden")
+    return { initVariance: 1 / fanIn, learningRateMultiplier: optimizer === "adam" ? 1 / r : 1, outputMultiplier: 1 };
   return { initVariance: 1 / (fanIn * fanIn), learningRateMultiplier: 1 / r, outputMultiplier: 1 };
 }

@@ -2,7 +2,15 @@ import type { InitSpec } from "./initSpec.js";
 
 /** A parameter an initializer accepts. */
 export type ParamDef =
-  | { kind: "number"; default: number | null; min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean; doc: string }
+  | {
+      kind: "number";
+      default: number | null;
+      min?: number;
+      max?: number;
+      exclusiveMin?: boolean;
+      integer?: boolean;
+      doc: string;
+    }
   | { kind: "word"; default: string | null; values: readonly string[]; doc: string };
 
 export type ParamDefs = Record<string, ParamDef>;
@@ -29,12 +37,15 @@ export function bindParams(spec: InitSpec, defs: ParamDefs, label = spec.name): 
       continue;
     }
     if (def.kind === "number") {
-      if (typeof given !== "number" || !Number.isFinite(given)) throw new RangeError(`${label}: ${key} must be a finite number, got ${given}`);
-      if (def.integer && !Number.isInteger(given)) throw new RangeError(`${label}: ${key} must be an integer, got ${given}`);
+      if (typeof given !== "number" || !Number.isFinite(given))
+        throw new RangeError(`${label}: ${key} must be a finite number, got ${given}`);
+      if (def.integer && !Number.isInteger(given))
+        throw new RangeError(`${label}: ${key} must be an integer, got ${given}`);
       if (def.min !== undefined && (def.exclusiveMin ? given <= def.min : given < def.min)) {
         throw new RangeError(`${label}: ${key} must be ${def.exclusiveMin ? ">" : ">="} ${def.min}, got ${given}`);
       }
-      if (def.max !== undefined && given > def.max) throw new RangeError(`${label}: ${key} must be <= ${def.max}, got ${given}`);
+      if (def.max !== undefined && given > def.max)
+        throw new RangeError(`${label}: ${key} must be <= ${def.max}, got ${given}`);
       out[key] = given;
     } else {
       if (typeof given !== "string" || !def.values.includes(given)) {

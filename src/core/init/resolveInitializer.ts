@@ -55,7 +55,10 @@ for (const def of INITIALIZERS) for (const n of [def.name, ...def.aliases]) BY_N
 /** Looks up a catalog entry by name or alias. @throws a one-line error listing the valid names. */
 export function findInitializer(name: string): InitializerDef {
   const def = BY_NAME.get(name.toLowerCase());
-  if (!def) throw new RangeError(`init: unknown initializer ${JSON.stringify(name)}; valid: ${INITIALIZERS.map((d) => d.name).join(", ")} (aliases: ${INITIALIZERS.flatMap((d) => d.aliases).join(", ")})`);
+  if (!def)
+    throw new RangeError(
+      `init: unknown initializer ${JSON.stringify(name)}; valid: ${INITIALIZERS.map((d) => d.name).join(", ")} (aliases: ${INITIALIZERS.flatMap((d) => d.aliases).join(", ")})`,
+    );
   return def;
 }
 
@@ -89,10 +92,17 @@ export function resolveInitializer(specText: string | InitSpec, options: Resolve
   const def = findInitializer(spec.name);
   const framework = options.framework ?? null;
   if (framework !== null && options.layout !== undefined && options.layout !== frameworkLayout(framework)) {
-    throw new RangeError(`layout: ${framework} stores kernels in ${frameworkLayout(framework)} layout; drop --layout or pass ${frameworkLayout(framework)}`);
+    throw new RangeError(
+      `layout: ${framework} stores kernels in ${frameworkLayout(framework)} layout; drop --layout or pass ${frameworkLayout(framework)}`,
+    );
   }
   const layout = options.layout ?? (framework ? frameworkLayout(framework) : "keras");
-  const ctx = kernelContext(options.shape, { layout, groups: options.groups, transposed: options.transposed, depthwise: options.depthwise });
+  const ctx = kernelContext(options.shape, {
+    layout,
+    groups: options.groups,
+    transposed: options.transposed,
+    depthwise: options.depthwise,
+  });
   const p = bind(def, spec, framework);
   const ours = initlabFans(ctx);
   const fans: Fans = framework === null ? ours : frameworkFans(framework, ctx);
@@ -115,7 +125,12 @@ export function resolveInitializer(specText: string | InitSpec, options: Resolve
   return {
     initializer: def.name,
     // the parameters this framework's version takes (keras HeNormal has none to show)
-    spec: formatInitSpec({ name: def.name, params: Object.fromEntries(Object.entries(p).filter(([k, v]) => v !== null && k in shownParams(def, framework))) as Record<string, number | string> }),
+    spec: formatInitSpec({
+      name: def.name,
+      params: Object.fromEntries(
+        Object.entries(p).filter(([k, v]) => v !== null && k in shownParams(def, framework)),
+      ) as Record<string, number | string>,
+    }),
     framework,
     frameworkName: framework ? (def.frameworks[framework]?.name ?? null) : null,
     ctx,

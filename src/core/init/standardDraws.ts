@@ -29,9 +29,16 @@ export function isLocationScale(d: InitDistribution): d is LocationScale {
  * draw from that stream (with mean 0, std 1, resp. low 0, high 1, their affine map is the identity),
  * written into `out` when given (an array to recycle, of length n).
  */
-export function standardDraws(kind: LocationScale["kind"], rng: Rng, n: number, out: Float64Array = new Float64Array(n)): Float64Array {
+export function standardDraws(
+  kind: LocationScale["kind"],
+  rng: Rng,
+  n: number,
+  out: Float64Array = new Float64Array(n),
+): Float64Array {
   if (out.length !== n) throw new RangeError(`standardDraws: output length ${out.length} is not ${n}`);
-  return kind === "normal" ? (fillNormal(rng, out, 0, 1) as Float64Array) : (fillUniform(rng, out, 0, 1) as Float64Array);
+  return kind === "normal"
+    ? (fillNormal(rng, out, 0, 1) as Float64Array)
+    : (fillUniform(rng, out, 0, 1) as Float64Array);
 }
 
 /**
@@ -40,8 +47,14 @@ export function standardDraws(kind: LocationScale["kind"], rng: Rng, n: number, 
  * sampling the distribution from the stream and rounding — so the result is bit-identical, and a
  * change of scale (std = 1 → 0.01 → 1/√n) costs one pass instead of new draws.
  */
-export function fromStandardDraws(d: LocationScale, draws: Float64Array, dtype: Dtype, out: Float64Array = new Float64Array(draws.length)): Float64Array {
-  if (out.length !== draws.length) throw new RangeError(`fromStandardDraws: output length ${out.length} is not ${draws.length}`);
+export function fromStandardDraws(
+  d: LocationScale,
+  draws: Float64Array,
+  dtype: Dtype,
+  out: Float64Array = new Float64Array(draws.length),
+): Float64Array {
+  if (out.length !== draws.length)
+    throw new RangeError(`fromStandardDraws: output length ${out.length} is not ${draws.length}`);
   const round = rounder(dtype);
   if (d.kind === "normal") {
     const { mean, std } = d;

@@ -9,9 +9,14 @@ import { kernelAxes } from "./kernel.js";
  * express depthwise convs, with feature_group_count).
  * @returns the shape and the groups to pass with it.
  */
-export function translateShape(ctx: KernelContext, to: Layout, depthwiseAsGroups = false): { shape: number[]; groups: number; depthwise: boolean } {
+export function translateShape(
+  ctx: KernelContext,
+  to: Layout,
+  depthwiseAsGroups = false,
+): { shape: number[]; groups: number; depthwise: boolean } {
   const s = [...ctx.shape];
-  if (to === ctx.layout && !(ctx.depthwise && depthwiseAsGroups)) return { shape: s, groups: ctx.groups, depthwise: ctx.depthwise };
+  if (to === ctx.layout && !(ctx.depthwise && depthwiseAsGroups))
+    return { shape: s, groups: ctx.groups, depthwise: ctx.depthwise };
   if (s.length === 1) return { shape: s, groups: 1, depthwise: false };
   if (s.length === 2) return { shape: [s[1], s[0]], groups: 1, depthwise: false };
   const a = kernelAxes(ctx);

@@ -16,7 +16,12 @@ export const TRUNCATED_NORMAL_STD_2SIGMA = 0.87962566103423978;
  *   var  = σ²·[1 + (αφ(α) − βφ(β))/Z − ((φ(α) − φ(β))/Z)²].
  * (Johnson, Kotz & Balakrishnan (1994), "Continuous Univariate Distributions", vol. 1, §10.1.)
  */
-export function truncatedNormalMoments(mean: number, std: number, low: number, high: number): { mean: number; variance: number } {
+export function truncatedNormalMoments(
+  mean: number,
+  std: number,
+  low: number,
+  high: number,
+): { mean: number; variance: number } {
   if (std === 0) return { mean, variance: 0 };
   const a = (low - mean) / std;
   const b = (high - mean) / std;

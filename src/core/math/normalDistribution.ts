@@ -20,7 +20,7 @@ export function erf(x: number): number {
     sum += term;
     if (Math.abs(term) < 1e-17 * Math.abs(sum)) break;
   }
-  return ((2 / SQRT_PI) * Math.exp(-x2) * sum);
+  return (2 / SQRT_PI) * Math.exp(-x2) * sum;
 }
 
 /** erfc(x) for x ≥ 3 by the continued fraction erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) (modified Lentz). */

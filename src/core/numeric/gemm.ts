@@ -10,9 +10,21 @@ type Arr = Float64Array | Float32Array;
  * The caller rounds C to its storage dtype. For float32 the result is a Float32Array by default:
  * its stores round each partial sum, exactly as Math.fround would, one call fewer per product.
  */
-export function gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out: Arr = acc === "float32" ? new Float32Array(m * n) : new Float64Array(m * n)): Arr {
+export function gemm(
+  a: Arr,
+  b: Arr,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  acc: Dtype,
+  out: Arr = acc === "float32" ? new Float32Array(m * n) : new Float64Array(m * n),
+): Arr {
   if (a.length !== m * k || b.length !== k * n || out.length !== m * n) {
-    throw new RangeError(`gemm: shapes do not match (A ${a.length} vs ${m}x${k}, B ${b.length} vs ${k}x${n}, C ${out.length})`);
+    throw new RangeError(
+      `gemm: shapes do not match (A ${a.length} vs ${m}x${k}, B ${b.length} vs ${k}x${n}, C ${out.length})`,
+    );
   }
   out.fill(0);
   const r = rounder(acc);
@@ -53,8 +65,7 @@ export function gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: bo
           out[co + j + 3] += Math.fround(aip * b[bo + j + 3]);
         }
         for (; j < n; j++) out[co + j] += Math.fround(aip * b[bo + j]);
-      }
-      else if (f32) for (let j = 0; j < n; j++) out[co + j] = Math.fround(out[co + j] + Math.fround(aip * b[bo + j]));
+      } else if (f32) for (let j = 0; j < n; j++) out[co + j] = Math.fround(out[co + j] + Math.fround(aip * b[bo + j]));
       else for (let j = 0; j < n; j++) out[co + j] = r(out[co + j] + r(aip * b[bo + j]));
     }
   }

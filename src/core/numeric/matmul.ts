@@ -21,7 +21,9 @@ export function matmul(
   out: Float64Array | Float32Array = new Float64Array(m * n),
 ): Float64Array | Float32Array {
   if (a.length !== m * k || b.length !== k * n || out.length !== m * n) {
-    throw new RangeError(`matmul: shapes do not match (A ${a.length} vs ${m}x${k}, B ${b.length} vs ${k}x${n}, C ${out.length})`);
+    throw new RangeError(
+      `matmul: shapes do not match (A ${a.length} vs ${m}x${k}, B ${b.length} vs ${k}x${n}, C ${out.length})`,
+    );
   }
   out.fill(0);
   if (dtype === "float32") {

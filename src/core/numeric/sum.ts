@@ -69,7 +69,13 @@ function pairwiseSqRaw32(v: ArrayLike<number>, lo: number, hi: number): number {
   return Math.fround(pairwiseSqRaw32(v, lo, mid) + pairwiseSqRaw32(v, mid, hi));
 }
 
-function pairwiseSqRounded(v: ArrayLike<number>, c: number | null, lo: number, hi: number, round: (x: number) => number): number {
+function pairwiseSqRounded(
+  v: ArrayLike<number>,
+  c: number | null,
+  lo: number,
+  hi: number,
+  round: (x: number) => number,
+): number {
   if (hi - lo <= BLOCK) {
     let s = 0;
     for (let i = lo; i < hi; i++) {
@@ -89,6 +95,7 @@ function pairwiseSqRounded(v: ArrayLike<number>, c: number | null, lo: number, h
  */
 export function sumOfSquaresInDtype(values: ArrayLike<number>, center: number | null, dtype: Dtype): number {
   if (values.length === 0) return 0;
-  if (dtype === "float32") return center === null ? pairwiseSqRaw32(values, 0, values.length) : pairwiseSq32(values, center, 0, values.length);
+  if (dtype === "float32")
+    return center === null ? pairwiseSqRaw32(values, 0, values.length) : pairwiseSq32(values, center, 0, values.length);
   return pairwiseSqRounded(values, center, 0, values.length, rounder(dtype));
 }

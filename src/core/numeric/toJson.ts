@@ -7,7 +7,8 @@ export function toJson(value: unknown, indent?: number): string {
   return JSON.stringify(
     value,
     (_key, v: unknown) => {
-      if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+      if (typeof v === "number" && !Number.isFinite(v))
+        return Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
       if (v instanceof Float64Array || v instanceof Float32Array) return Array.from(v);
       return v;
     },

@@ -59,48 +59,144 @@ const addr = (base: number, idx: number) => [...GET(base), ...GET(idx), ...I32(2
  * {@link gemm}'s float32 path, so the results are bit-identical.
  */
 const BODY = [
-  ...I32(0), ...SET(I),
-  ...BLOCK, ...LOOP,
-  ...GET(I), ...GET(M), I32_GE_U, ...BR_IF(1),
-  ...GET(OUT), ...GET(I), ...GET(N), I32_MUL, ...I32(2), I32_SHL, I32_ADD, ...SET(OROW),
-  ...I32(0), ...SET(P),
-  ...BLOCK, ...LOOP,
-  ...GET(P), ...GET(K), I32_GE_U, ...BR_IF(1),
-  ...GET(A), ...GET(I), ...GET(K), I32_MUL, ...GET(P), I32_ADD, ...I32(2), I32_SHL, I32_ADD, ...F32_LOAD, ...TEE(AS),
-  ...F32X4_SPLAT, ...SET(AV),
-  ...GET(B), ...GET(P), ...GET(N), I32_MUL, ...I32(2), I32_SHL, I32_ADD, ...SET(BROW),
-  ...I32(0), ...SET(J),
-  ...BLOCK, ...LOOP,
-  ...GET(J), ...I32(4), I32_ADD, ...GET(N), I32_GT_U, ...BR_IF(1),
+  ...I32(0),
+  ...SET(I),
+  ...BLOCK,
+  ...LOOP,
+  ...GET(I),
+  ...GET(M),
+  I32_GE_U,
+  ...BR_IF(1),
+  ...GET(OUT),
+  ...GET(I),
+  ...GET(N),
+  I32_MUL,
+  ...I32(2),
+  I32_SHL,
+  I32_ADD,
+  ...SET(OROW),
+  ...I32(0),
+  ...SET(P),
+  ...BLOCK,
+  ...LOOP,
+  ...GET(P),
+  ...GET(K),
+  I32_GE_U,
+  ...BR_IF(1),
+  ...GET(A),
+  ...GET(I),
+  ...GET(K),
+  I32_MUL,
+  ...GET(P),
+  I32_ADD,
+  ...I32(2),
+  I32_SHL,
+  I32_ADD,
+  ...F32_LOAD,
+  ...TEE(AS),
+  ...F32X4_SPLAT,
+  ...SET(AV),
+  ...GET(B),
+  ...GET(P),
+  ...GET(N),
+  I32_MUL,
+  ...I32(2),
+  I32_SHL,
+  I32_ADD,
+  ...SET(BROW),
+  ...I32(0),
+  ...SET(J),
+  ...BLOCK,
+  ...LOOP,
+  ...GET(J),
+  ...I32(4),
+  I32_ADD,
+  ...GET(N),
+  I32_GT_U,
+  ...BR_IF(1),
   ...addr(OROW, J),
-  ...addr(OROW, J), ...V128_LOAD,
-  ...GET(AV), ...addr(BROW, J), ...V128_LOAD, ...F32X4_MUL,
-  ...F32X4_ADD, ...V128_STORE,
-  ...GET(J), ...I32(4), I32_ADD, ...SET(J),
-  ...BR(0), END, END,
-  ...BLOCK, ...LOOP,
-  ...GET(J), ...GET(N), I32_GE_U, ...BR_IF(1),
   ...addr(OROW, J),
-  ...addr(OROW, J), ...F32_LOAD,
-  ...GET(AS), ...addr(BROW, J), ...F32_LOAD, F32_MUL,
-  F32_ADD, ...F32_STORE,
-  ...GET(J), ...I32(1), I32_ADD, ...SET(J),
-  ...BR(0), END, END,
-  ...GET(P), ...I32(1), I32_ADD, ...SET(P),
-  ...BR(0), END, END,
-  ...GET(I), ...I32(1), I32_ADD, ...SET(I),
-  ...BR(0), END, END,
+  ...V128_LOAD,
+  ...GET(AV),
+  ...addr(BROW, J),
+  ...V128_LOAD,
+  ...F32X4_MUL,
+  ...F32X4_ADD,
+  ...V128_STORE,
+  ...GET(J),
+  ...I32(4),
+  I32_ADD,
+  ...SET(J),
+  ...BR(0),
+  END,
+  END,
+  ...BLOCK,
+  ...LOOP,
+  ...GET(J),
+  ...GET(N),
+  I32_GE_U,
+  ...BR_IF(1),
+  ...addr(OROW, J),
+  ...addr(OROW, J),
+  ...F32_LOAD,
+  ...GET(AS),
+  ...addr(BROW, J),
+  ...F32_LOAD,
+  F32_MUL,
+  F32_ADD,
+  ...F32_STORE,
+  ...GET(J),
+  ...I32(1),
+  I32_ADD,
+  ...SET(J),
+  ...BR(0),
+  END,
+  END,
+  ...GET(P),
+  ...I32(1),
+  I32_ADD,
+  ...SET(P),
+  ...BR(0),
+  END,
+  END,
+  ...GET(I),
+  ...I32(1),
+  I32_ADD,
+  ...SET(I),
+  ...BR(0),
+  END,
+  END,
   END,
 ];
 
 function moduleBytes(): Uint8Array {
-  const funcBody = [...vec([[...uleb(5), 0x7f], [...uleb(1), 0x7d], [...uleb(1), 0x7b]]), ...BODY];
+  const funcBody = [
+    ...vec([
+      [...uleb(5), 0x7f],
+      [...uleb(1), 0x7d],
+      [...uleb(1), 0x7b],
+    ]),
+    ...BODY,
+  ];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([[0x60, ...vec([[0x7f], [0x7f], [0x7f], [0x7f], [0x7f], [0x7f]]), ...vec([])]])),
     ...section(3, vec([[0]])),
     ...section(5, vec([[0x00, 1]])),
-    ...section(7, vec([[...str("mm"), 0x00, 0], [...str("mem"), 0x02, 0]])),
+    ...section(
+      7,
+      vec([
+        [...str("mm"), 0x00, 0],
+        [...str("mem"), 0x02, 0],
+      ]),
+    ),
     ...section(10, vec([[...uleb(funcBody.length), ...funcBody]])),
   ]);
 }
@@ -194,7 +290,8 @@ export class WasmFloat32Gemm {
   /** C = op(A)·op(B) as {@link gemm}; written into `out` when given (any float array of length m·n). */
   gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Arr): Arr {
     if (acc !== "float32") return gemm(a, b, m, k, n, transA, transB, acc, out);
-    if (a.length !== m * k || b.length !== k * n) throw new RangeError(`gemm: shapes do not match (A ${a.length} vs ${m}x${k}, B ${b.length} vs ${k}x${n})`);
+    if (a.length !== m * k || b.length !== k * n)
+      throw new RangeError(`gemm: shapes do not match (A ${a.length} vs ${m}x${k}, B ${b.length} vs ${k}x${n})`);
     if (out && out.length !== m * n) throw new RangeError(`gemm: output length ${out.length} is not ${m}x${n}`);
     // op(B) is k×n; stored n×k when transB
     let bAt: number | undefined;
@@ -233,7 +330,27 @@ export class WasmFloat32Gemm {
 }
 
 /** A {@link Backend}-shaped float32 engine on WebAssembly SIMD (see {@link WasmFloat32Gemm}); one instance per set of weights. */
-export function wasmFloat32Backend(): { name: string; accumulates: readonly Dtype[]; gemm(a: Arr, b: Arr, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: Dtype, out?: Arr): Promise<Arr>; refresh(b: Arr): void } {
+export function wasmFloat32Backend(): {
+  name: string;
+  accumulates: readonly Dtype[];
+  gemm(
+    a: Arr,
+    b: Arr,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    acc: Dtype,
+    out?: Arr,
+  ): Promise<Arr>;
+  refresh(b: Arr): void;
+} {
   const w = new WasmFloat32Gemm();
-  return { name: "reference-wasm", accumulates: ["float32"], gemm: async (a, b, m, k, n, tA, tB, acc, out) => w.gemm(a, b, m, k, n, tA, tB, acc, out), refresh: (b) => w.refresh(b) };
+  return {
+    name: "reference-wasm",
+    accumulates: ["float32"],
+    gemm: async (a, b, m, k, n, tA, tB, acc, out) => w.gemm(a, b, m, k, n, tA, tB, acc, out),
+    refresh: (b) => w.refresh(b),
+  };
 }

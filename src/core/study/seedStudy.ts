@@ -54,18 +54,39 @@ export function seedStudy(options: SeedStudyOptions): SeedStudyResult {
   const dtype = options.dtype ?? "float32";
   const onProgress = options.onProgress;
   const exploding = matmulChain({
-    seed, stream: "exploding", width: SEED_WIDTH, depth: SEED_DEPTH, dtype,
-    input: scaledNormal(1), weights: scaledNormal(1), stop: "std-non-finite", onProgress,
+    seed,
+    stream: "exploding",
+    width: SEED_WIDTH,
+    depth: SEED_DEPTH,
+    dtype,
+    input: scaledNormal(1),
+    weights: scaledNormal(1),
+    stop: "std-non-finite",
+    onProgress,
   });
   const vanishing = matmulChain({
-    seed, stream: "vanishing", width: SEED_WIDTH, depth: SEED_DEPTH, dtype,
-    input: scaledNormal(0.01), weights: scaledNormal(0.01), stop: "std-zero", onProgress,
+    seed,
+    stream: "vanishing",
+    width: SEED_WIDTH,
+    depth: SEED_DEPTH,
+    dtype,
+    input: scaledNormal(0.01),
+    weights: scaledNormal(0.01),
+    stop: "std-zero",
+    onProgress,
   });
   const law = varianceLaw(seed, SEED_FAN, 10000, dtype);
   const bound = Math.sqrt(6) / Math.sqrt(SEED_FAN + SEED_FAN);
   const xavier = matmulChain({
-    seed, stream: "xavierForward", width: SEED_FAN, depth: SEED_DEPTH, dtype,
-    input: scaledNormal(1), weights: symmetricUniform(bound), stop: "none", onProgress,
+    seed,
+    stream: "xavierForward",
+    width: SEED_FAN,
+    depth: SEED_DEPTH,
+    dtype,
+    input: scaledNormal(1),
+    weights: symmetricUniform(bound),
+    stop: "none",
+    onProgress,
   });
   const common = { seed, dtype, epochs: options.epochs, feedOutputBack: options.feedOutputBack, onProgress };
   const lecun = linearNetGradients({ ...common, stream: "lecun", weights: scaledNormal(1 / Math.sqrt(SEED_FAN)) });

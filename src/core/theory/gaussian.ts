@@ -45,7 +45,12 @@ function integrate(g: (z: number) => number, a: number, b: number, breaks: reado
 export function gaussianExpectation(f: (u: number) => number, q: number, kinks: readonly number[] = []): number {
   if (q === 0) return f(0);
   const s = Math.sqrt(q);
-  return integrate((z) => f(s * z), -Z_MAX, Z_MAX, kinks.map((k) => k / s));
+  return integrate(
+    (z) => f(s * z),
+    -Z_MAX,
+    Z_MAX,
+    kinks.map((k) => k / s),
+  );
 }
 
 /**
@@ -53,19 +58,37 @@ export function gaussianExpectation(f: (u: number) => number, q: number, kinks: 
  * N(0, 1): the outer integral over z₁ split at f's kinks, the inner over z₂ split where g's kinks
  * fall for that z₁. |c| = 1 reduces to one dimension.
  */
-export function gaussianPairExpectation(f: (u: number) => number, g: (u: number) => number, q1: number, q2: number, c: number, kinks: readonly number[] = []): number {
+export function gaussianPairExpectation(
+  f: (u: number) => number,
+  g: (u: number) => number,
+  q1: number,
+  q2: number,
+  c: number,
+  kinks: readonly number[] = [],
+): number {
   const s1 = Math.sqrt(q1);
   const s2 = Math.sqrt(q2);
   if (Math.abs(c) >= 1) {
     const sign = c > 0 ? 1 : -1;
-    return integrate((z) => f(s1 * z) * g(sign * s2 * z), -Z_MAX, Z_MAX, [...kinks.map((k) => k / s1), ...kinks.map((k) => (sign * k) / s2)]);
+    return integrate((z) => f(s1 * z) * g(sign * s2 * z), -Z_MAX, Z_MAX, [
+      ...kinks.map((k) => k / s1),
+      ...kinks.map((k) => (sign * k) / s2),
+    ]);
   }
   const r = Math.sqrt(1 - c * c);
   return integrate(
     (z1) => {
       const fz = f(s1 * z1);
       if (fz === 0) return 0;
-      return fz * integrate((z2) => g(s2 * (c * z1 + r * z2)), -Z_MAX, Z_MAX, kinks.map((k) => (k / s2 - c * z1) / r));
+      return (
+        fz *
+        integrate(
+          (z2) => g(s2 * (c * z1 + r * z2)),
+          -Z_MAX,
+          Z_MAX,
+          kinks.map((k) => (k / s2 - c * z1) / r),
+        )
+      );
     },
     -Z_MAX,
     Z_MAX,
@@ -79,5 +102,13 @@ export function gaussianPairExpectation(f: (u: number) => number, g: (u: number)
  */
 export function gaussianExpectationDq(h: (u: number) => number, q: number, kinks: readonly number[] = []): number {
   const s = Math.sqrt(q);
-  return integrate((z) => h(s * z) * (z * z - 1), -Z_MAX, Z_MAX, kinks.map((k) => k / s)) / (2 * q);
+  return (
+    integrate(
+      (z) => h(s * z) * (z * z - 1),
+      -Z_MAX,
+      Z_MAX,
+      kinks.map((k) => k / s),
+    ) /
+    (2 * q)
+  );
 }

@@ -9,8 +9,13 @@ import { gaussianExpectation } from "./gaussian.js";
  * s₁ = 0 for orthogonal weights, −1 for Gaussian ones. (Its derivation assumes criticality,
  * σ_w²·μ₁ = 1.)
  */
-export function jacobianSpectrumTheory(p: MeanFieldParams, weights: "orthogonal" | "gaussian", depth: number): { eigVariance: number; mu1: number; mu2: number; qStar: number } {
-  if (!Number.isSafeInteger(depth) || depth < 1) throw new RangeError(`depth: must be a positive integer, got ${depth}`);
+export function jacobianSpectrumTheory(
+  p: MeanFieldParams,
+  weights: "orthogonal" | "gaussian",
+  depth: number,
+): { eigVariance: number; mu1: number; mu2: number; qStar: number } {
+  if (!Number.isSafeInteger(depth) || depth < 1)
+    throw new RangeError(`depth: must be a positive integer, got ${depth}`);
   const q = qStar(p);
   const phi = p.activation;
   const mu1 = gaussianExpectation((u) => phi.df(u) ** 2, q, phi.kinks);

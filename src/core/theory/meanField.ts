@@ -12,8 +12,10 @@ export interface MeanFieldParams {
 }
 
 function check(p: MeanFieldParams): void {
-  if (!(Number.isFinite(p.sigmaW2) && p.sigmaW2 >= 0)) throw new RangeError(`sigma-w2: must be a finite number >= 0, got ${p.sigmaW2}`);
-  if (!(Number.isFinite(p.sigmaB2) && p.sigmaB2 >= 0)) throw new RangeError(`sigma-b2: must be a finite number >= 0, got ${p.sigmaB2}`);
+  if (!(Number.isFinite(p.sigmaW2) && p.sigmaW2 >= 0))
+    throw new RangeError(`sigma-w2: must be a finite number >= 0, got ${p.sigmaW2}`);
+  if (!(Number.isFinite(p.sigmaB2) && p.sigmaB2 >= 0))
+    throw new RangeError(`sigma-b2: must be a finite number >= 0, got ${p.sigmaB2}`);
 }
 
 /**
@@ -130,14 +132,26 @@ export const Q_LIMIT_LARGE = 1e12;
  */
 export function meanField(p: MeanFieldParams): MeanFieldSummary {
   const fp = lengthFixedPoint((q) => lengthMap(p, q), qStar(p));
-  const q = fp.kind === "finite" ? fp.qStar : fp.kind === "vanishes" ? Q_LIMIT_SMALL : fp.kind === "grows" ? Q_LIMIT_LARGE : 1;
+  const q =
+    fp.kind === "finite" ? fp.qStar : fp.kind === "vanishes" ? Q_LIMIT_SMALL : fp.kind === "grows" ? Q_LIMIT_LARGE : 1;
   const chi = chi1(p, q);
   const c = cStar(p, q, chi);
   const scales = depthScales(p, q, c);
   const xiQ = fp.kind === "finite" ? scales.xiQ : Number.NaN;
   // growing q: the normalised correlation map's slope at c = 1 is χ₁·q^l/q^{l+1} = χ₁/factor (ReLU: 1, ξ_c = ∞)
   const xiC = fp.kind === "grows" && c >= 1 && fp.factor !== null ? depthScale(chi / fp.factor) : scales.xiC;
-  return { activation: p.activation.name, sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2, qStar: fp.qStar, chi1: chi, cStar: c, xiQ, xiC, trainableDepth: 6 * xiC, fixedPoint: fp };
+  return {
+    activation: p.activation.name,
+    sigmaW2: p.sigmaW2,
+    sigmaB2: p.sigmaB2,
+    qStar: fp.qStar,
+    chi1: chi,
+    cStar: c,
+    xiQ,
+    xiC,
+    trainableDepth: 6 * xiC,
+    fixedPoint: fp,
+  };
 }
 
 /**
@@ -147,14 +161,18 @@ export function meanField(p: MeanFieldParams): MeanFieldSummary {
  * jumps over it — the length map from q⁰ = 1 switching from vanishing to growing (GELU, SiLU at
  * σ_b² = 0) — the result is a "jump", not a critical point.
  */
-export function criticalSigmaW2(activation: Activation, sigmaB2: number): { sigmaW2: number; qStar: number; kind: "critical" | "jump"; fixedPoint: LengthFixedPoint; sentence: string } {
+export function criticalSigmaW2(
+  activation: Activation,
+  sigmaB2: number,
+): { sigmaW2: number; qStar: number; kind: "critical" | "jump"; fixedPoint: LengthFixedPoint; sentence: string } {
   check({ activation, sigmaW2: 1, sigmaB2 });
   const f = (w: number) => meanField({ activation, sigmaW2: w, sigmaB2 }).chi1 - 1;
   let lo = 0.5;
   let hi = 2;
   for (let i = 0; i < 60 && f(lo) > 0; i++) lo /= 2;
   for (let i = 0; i < 60 && f(hi) < 0; i++) hi *= 2;
-  if (!(f(lo) <= 0 && f(hi) >= 0)) throw new RangeError(`${activation.name}: no order-to-chaos transition found for sigma-b2 = ${sigmaB2}`);
+  if (!(f(lo) <= 0 && f(hi) >= 0))
+    throw new RangeError(`${activation.name}: no order-to-chaos transition found for sigma-b2 = ${sigmaB2}`);
   const w = brentRoot(f, lo, hi, 1e-13);
   const at = meanField({ activation, sigmaW2: w, sigmaB2 });
   const below = meanField({ activation, sigmaW2: w * (1 - 1e-9), sigmaB2 });

@@ -29,7 +29,12 @@ export interface NetworkTheory {
  * predict interior pixels (zero padding lowers the border). Norms and residual blocks are not
  * covered (unsupported says so).
  */
-export function networkTheory(spec: NetworkSpec, inputScale: number, c0: number | null = null, weightScales: readonly number[] | null = null): NetworkTheory {
+export function networkTheory(
+  spec: NetworkSpec,
+  inputScale: number,
+  c0: number | null = null,
+  weightScales: readonly number[] | null = null,
+): NetworkTheory {
   const none = (why: string): NetworkTheory => ({ sigmaW2: [], sigmaB2: [], q: [], c: null, unsupported: why });
   if (spec.norm) return none("mean-field prediction not implemented for normalised networks");
   if (spec.residual) return none("mean-field prediction not implemented for residual networks");
@@ -47,7 +52,11 @@ export function networkTheory(spec: NetworkSpec, inputScale: number, c0: number 
     const scale = weightScales ? weightScales[sigmaW2.length] : 1;
     sigmaW2.push(r.fanIn * (r.variance + r.mean * r.mean) * mup * scale * scale);
     if (spec.biasInit) {
-      const b = resolveInitializer(spec.biasInit, { shape: [nOut], framework: spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework });
+      const b = resolveInitializer(spec.biasInit, {
+        shape: [nOut],
+        framework:
+          spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework,
+      });
       sigmaB2.push(b.variance + b.mean * b.mean);
     } else sigmaB2.push(0);
     nIn = nOut;
@@ -62,7 +71,12 @@ export function networkTheory(spec: NetworkSpec, inputScale: number, c0: number 
   for (let l = 1; l < spec.widths.length; l++) {
     const next = sigmaW2[l] * gaussianExpectation((u) => phi.f(u) ** 2, ql, phi.kinks) + sigmaB2[l];
     if (c) {
-      cl = Number.isFinite(next) && next > 0 ? (sigmaW2[l] * gaussianPairExpectation(phi.f, phi.f, ql, ql, Math.max(-1, Math.min(1, cl)), phi.kinks) + sigmaB2[l]) / next : Number.NaN;
+      cl =
+        Number.isFinite(next) && next > 0
+          ? (sigmaW2[l] * gaussianPairExpectation(phi.f, phi.f, ql, ql, Math.max(-1, Math.min(1, cl)), phi.kinks) +
+              sigmaB2[l]) /
+            next
+          : Number.NaN;
       c.push(cl);
     }
     ql = next;

@@ -22,7 +22,12 @@ export function linspace(a: number, b: number, n: number): number[] {
  * The order/chaos phase diagram (Poole et al. 2016; Schoenholz et al. 2017): q*, χ₁, c*, ξ_c and
  * the 6ξ_c trainable depth over a (σ_w², σ_b²) grid, and the critical line χ₁ = 1.
  */
-export function phaseDiagram(activation: Activation, sigmaW2: number[], sigmaB2: number[], onProgress?: ProgressListener): PhaseDiagram {
+export function phaseDiagram(
+  activation: Activation,
+  sigmaW2: number[],
+  sigmaB2: number[],
+  onProgress?: ProgressListener,
+): PhaseDiagram {
   const points: MeanFieldSummary[] = [];
   const total = sigmaW2.length * sigmaB2.length;
   for (const b of sigmaB2) {

@@ -44,9 +44,26 @@ export function spirals(trainSize: number, testSize: number, seed: number, class
  * network tanh(x·A)·B with A ~ N(0, 1/d) [d, h], B ~ N(0, 1/h) [h, classes], all from stream
  * (seed, "teacher", …). The student can represent the teacher exactly.
  */
-export function teacher(trainSize: number, testSize: number, seed: number, inputDim = 20, hidden = 32, classes = 4): Dataset {
-  const A = fillNormal(rngStream(seed, "teacher", "A"), new Float64Array(inputDim * hidden), 0, 1 / Math.sqrt(inputDim)) as Float64Array;
-  const B = fillNormal(rngStream(seed, "teacher", "B"), new Float64Array(hidden * classes), 0, 1 / Math.sqrt(hidden)) as Float64Array;
+export function teacher(
+  trainSize: number,
+  testSize: number,
+  seed: number,
+  inputDim = 20,
+  hidden = 32,
+  classes = 4,
+): Dataset {
+  const A = fillNormal(
+    rngStream(seed, "teacher", "A"),
+    new Float64Array(inputDim * hidden),
+    0,
+    1 / Math.sqrt(inputDim),
+  ) as Float64Array;
+  const B = fillNormal(
+    rngStream(seed, "teacher", "B"),
+    new Float64Array(hidden * classes),
+    0,
+    1 / Math.sqrt(hidden),
+  ) as Float64Array;
   const make = (n: number, split: string) => {
     const x = fillNormal(rngStream(seed, "teacher", split), new Float64Array(n * inputDim)) as Float64Array;
     const y = new Int32Array(n);
@@ -81,9 +98,19 @@ export function teacher(trainSize: number, testSize: number, seed: number, input
  * seeded shuffle (stream (seed, "split")), standardising inputs by the training set's global mean
  * and std.
  */
-export function splitDataset(name: string, x: Float64Array, y: Int32Array, inputDim: number, classes: number, trainSize: number, testSize: number, seed: number): Dataset {
+export function splitDataset(
+  name: string,
+  x: Float64Array,
+  y: Int32Array,
+  inputDim: number,
+  classes: number,
+  trainSize: number,
+  testSize: number,
+  seed: number,
+): Dataset {
   const n = y.length;
-  if (trainSize + testSize > n) throw new RangeError(`train-size: ${trainSize} + ${testSize} test examples exceed the ${n} available in ${name}`);
+  if (trainSize + testSize > n)
+    throw new RangeError(`train-size: ${trainSize} + ${testSize} test examples exceed the ${n} available in ${name}`);
   const order = Array.from({ length: n }, (_, i) => i);
   const rng = rngStream(seed, "split");
   for (let i = n - 1; i > 0; i--) {

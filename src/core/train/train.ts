@@ -58,7 +58,16 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const backend = o.backend ?? referenceBackend;
   const phi = parseActivation(o.activation);
   const net = buildNetwork(
-    { inputWidth: d.inputDim, widths: [...new Array(o.depth).fill(o.width), d.classes], init: o.init, biasInit: o.biasInit ?? null, activation: o.activation, residual: null, norm: null, framework: o.framework ?? null },
+    {
+      inputWidth: d.inputDim,
+      widths: [...new Array(o.depth).fill(o.width), d.classes],
+      init: o.init,
+      biasInit: o.biasInit ?? null,
+      activation: o.activation,
+      residual: null,
+      norm: null,
+      framework: o.framework ?? null,
+    },
     o.seed,
     dtype,
   );
@@ -81,7 +90,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const layer = net.layers[l];
       const z = (await backend.gemm(a, W[l], n, layer.nIn, layer.nOut, false, false, dtype)) as Float64Array;
       const pre = new Float64Array(z.length);
-      for (let i = 0; i < n; i++) for (let j = 0; j < layer.nOut; j++) pre[i * layer.nOut + j] = z[i * layer.nOut + j] + b[l][j];
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < layer.nOut; j++) pre[i * layer.nOut + j] = z[i * layer.nOut + j] + b[l][j];
       pres.push(pre);
       a = l === L - 1 ? pre : pre.map(phi.f);
       acts.push(a);
@@ -137,7 +147,14 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const te = await evaluate(d.xTest, d.yTest);
     const probe = await pass(d.xTrain.subarray(0, probeN * d.inputDim), d.yTrain.subarray(0, probeN), probeN, true);
     const gradNorms = probe.gW.map((g) => Math.sqrt(g.reduce((s, v) => s + v * v, 0)));
-    return { epoch, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te.loss, testAccuracy: te.accuracy, gradNorms };
+    return {
+      epoch,
+      trainLoss: tr.loss,
+      trainAccuracy: tr.accuracy,
+      testLoss: te.loss,
+      testAccuracy: te.accuracy,
+      gradNorms,
+    };
   };
 
   const history: EpochRecord[] = [await record(0)];

@@ -27,7 +27,9 @@ describe("Kolmogorov–Smirnov", () => {
   it("a quantized sample of the right law passes the grouped test and fails the plain one", () => {
     const rng = rngStream(0, "ks-quantized");
     const step = 0.05;
-    const x = fillNormal(rng, new Float64Array(50_000)).map((v) => Math.round(v / step) * step).sort();
+    const x = fillNormal(rng, new Float64Array(50_000))
+      .map((v) => Math.round(v / step) * step)
+      .sort();
     expect(ksTest(x, normalCdf, step).pValue).toBeGreaterThan(0.001);
     expect(ksTest(x, normalCdf).pValue).toBeLessThan(1e-3); // rejected at the audit's level FIT_ALPHA
   });

@@ -4,13 +4,23 @@ import { initialize } from "../../../src/core/init/initialize.js";
 import { kernelContext } from "../../../src/core/init/kernel.js";
 import { rngStream } from "../../../src/core/random/Rng.js";
 
-function audit(spec: string, shape: number[], framework: "torch" | "keras" | "tfjs" | null, recorded?: { spec: string; framework: "tfjs" | "keras" }) {
+function audit(
+  spec: string,
+  shape: number[],
+  framework: "torch" | "keras" | "tfjs" | null,
+  recorded?: { spec: string; framework: "tfjs" | "keras" },
+) {
   const layout = framework === "torch" ? "torch" : "keras";
   const values = initialize(spec, { shape, framework }, rngStream(0, "w", spec)).values;
-  return auditTensor(values, kernelContext(shape, { layout }), { rng: rngStream(0, "audit"), origin: framework, recorded: recorded ?? null });
+  return auditTensor(values, kernelContext(shape, { layout }), {
+    rng: rngStream(0, "audit"),
+    origin: framework,
+    recorded: recorded ?? null,
+  });
 }
 
-const has = (a: ReturnType<typeof audit>, spec: string, fw: string) => a.matches.some((m) => m.spec === spec && m.framework === fw);
+const has = (a: ReturnType<typeof audit>, spec: string, fw: string) =>
+  a.matches.some((m) => m.spec === spec && m.framework === fw);
 
 describe("schemeMatches", () => {
   it("torch's default Linear init is named as such: U(±1/√fan_in)", () => {
@@ -52,7 +62,11 @@ describe("schemeMatches", () => {
     const a = audit("kaiming_uniform(a=2.23606797749979)", [64, 8, 3, 3], "torch");
     // torch layout [out, in/g, k, k] with groups 4: torch ignores groups in fan_out
     const ctx = kernelContext([64, 8, 3, 3], { layout: "torch", groups: 4 });
-    const b = auditTensor(initialize("he_normal", { shape: [64, 8, 3, 3], framework: "torch", groups: 4 }, rngStream(1, "g")).values, ctx, { rng: rngStream(0, "a"), origin: "torch" });
+    const b = auditTensor(
+      initialize("he_normal", { shape: [64, 8, 3, 3], framework: "torch", groups: 4 }, rngStream(1, "g")).values,
+      ctx,
+      { rng: rngStream(0, "a"), origin: "torch" },
+    );
     expect(b.fans).toMatchObject({ fanIn: 72, fanOut: 144 });
     expect(b.frameworkFans.torch).toEqual({ fanIn: 72, fanOut: 576 });
     expect(b.findings.join(" ")).toMatch(/groups are ignored in fan_out/);

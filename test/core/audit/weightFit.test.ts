@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { fitWeights, orthogonalityProbe, symmetricTruncatedCdf, truncatedBoundRatio } from "../../../src/core/audit/weightFit.js";
+import {
+  fitWeights,
+  orthogonalityProbe,
+  symmetricTruncatedCdf,
+  truncatedBoundRatio,
+} from "../../../src/core/audit/weightFit.js";
 import { sortedSample, weightStats } from "../../../src/core/audit/weightStats.js";
 import { haarOrthonormalColumns } from "../../../src/core/linalg/haarOrthogonal.js";
 import { TRUNCATED_NORMAL_STD_2SIGMA, truncatedNormal } from "../../../src/core/init/truncatedNormal.js";
@@ -67,7 +72,9 @@ describe("fitWeights", () => {
     const f = fit(v, { rows: 64, cols: 128 });
     expect(f.family).toBe("orthogonal");
     expect(f.gain).toBeCloseTo(g, 6);
-    expect(orthogonalityProbe(fillNormal(rngStream(6, "g"), new Float64Array(128 * 64)), 128, 64, rngStream(0, "p")).spread).toBeGreaterThan(1e-2);
+    expect(
+      orthogonalityProbe(fillNormal(rngStream(6, "g"), new Float64Array(128 * 64)), 128, 64, rngStream(0, "p")).spread,
+    ).toBeGreaterThan(1e-2);
   });
 
   it("identifies constants and sparse tensors", () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { marchenkoPasturDensity, marchenkoPasturEdges, spikeThreshold } from "../../../src/core/audit/marchenkoPastur.js";
+import {
+  marchenkoPasturDensity,
+  marchenkoPasturEdges,
+  spikeThreshold,
+} from "../../../src/core/audit/marchenkoPastur.js";
 import { powerLawFit } from "../../../src/core/audit/powerLawFit.js";
 import { weightSpectrum } from "../../../src/core/audit/weightSpectrum.js";
 import { haarOrthonormalColumns } from "../../../src/core/linalg/haarOrthogonal.js";
@@ -13,7 +17,9 @@ function withSingularValues(rows: number, cols: number, s: readonly number[]): F
   const u = haarOrthonormalColumns(rngStream(1, "U"), rows, k); // column-major
   const v = haarOrthonormalColumns(rngStream(2, "V"), cols, k);
   const w = new Float64Array(rows * cols);
-  for (let j = 0; j < k; j++) for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) w[r * cols + c] += s[j] * u[j * rows + r] * v[j * cols + c];
+  for (let j = 0; j < k; j++)
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) w[r * cols + c] += s[j] * u[j * rows + r] * v[j * cols + c];
   return w;
 }
 

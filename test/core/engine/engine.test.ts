@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { Dtype, NetworkSpec } from "../../../src/core/index.js";
-import { arena, buildNetwork, FORMATS, jacobianSpectrum, plainNetwork, propagate, propagateCorrelation, referenceBackend, runNetwork, signalTrend, toJson, TREND_FACTOR } from "../../../src/core/index.js";
+import {
+  arena,
+  buildNetwork,
+  FORMATS,
+  jacobianSpectrum,
+  plainNetwork,
+  propagate,
+  propagateCorrelation,
+  referenceBackend,
+  runNetwork,
+  signalTrend,
+  toJson,
+  TREND_FACTOR,
+} from "../../../src/core/index.js";
 
 const net = (o: Partial<NetworkSpec> & { depth: number; width: number }): NetworkSpec => ({
   inputWidth: o.width,
@@ -33,39 +46,62 @@ const within = (got: number | null, want: number, slack = 1) => {
 };
 
 describe("precision events, width 512, batch 1, linear, N(0,1) weights", () => {
-  it.each(["float32", "bfloat16", "float16", "float64"] as Dtype[])("%s: std and values become non-finite where the formats' limits say", async (dtype) => {
-    const r = await propagate({ network: net({ depth: 40, width: 512, init: "normal(std=1)" }), batch: 1, dtype, seed: 3 });
-    const store = FORMATS[dtype];
-    const acc = FORMATS[r.accumulate];
-    const stdInf = firstLayer(1, 512, 1, (v) => 512 * v > acc.max);
-    const valInf = firstLayer(1, 512, 1, (v) => 3 * Math.sqrt(v) > store.max);
-    if (dtype === "float64") {
-      expect(stdInf).toBeGreaterThan(40);
-      expect(r.events.stdNonFinite).toBeNull();
-      return;
-    }
-    // the std is non-finite at the first layer where either the sum of squares or a value overflows
-    within(r.events.stdNonFinite, Math.min(stdInf, valInf), 0);
-    within(r.events.valueNonFinite, valInf);
-    if (dtype === "float32") expect([r.events.stdNonFinite, valInf]).toEqual([13, 28]);
-    if (dtype === "float16") expect(valInf).toBe(3);
-  });
+  it.each(["float32", "bfloat16", "float16", "float64"] as Dtype[])(
+    "%s: std and values become non-finite where the formats' limits say",
+    async (dtype) => {
+      const r = await propagate({
+        network: net({ depth: 40, width: 512, init: "normal(std=1)" }),
+        batch: 1,
+        dtype,
+        seed: 3,
+      });
+      const store = FORMATS[dtype];
+      const acc = FORMATS[r.accumulate];
+      const stdInf = firstLayer(1, 512, 1, (v) => 512 * v > acc.max);
+      const valInf = firstLayer(1, 512, 1, (v) => 3 * Math.sqrt(v) > store.max);
+      if (dtype === "float64") {
+        expect(stdInf).toBeGreaterThan(40);
+        expect(r.events.stdNonFinite).toBeNull();
+        return;
+      }
+      // the std is non-finite at the first layer where either the sum of squares or a value overflows
+      within(r.events.stdNonFinite, Math.min(stdInf, valInf), 0);
+      within(r.events.valueNonFinite, valInf);
+      if (dtype === "float32") expect([r.events.stdNonFinite, valInf]).toEqual([13, 28]);
+      if (dtype === "float16") expect(valInf).toBe(3);
+    },
+  );
 
-  it.each(["float32", "bfloat16", "float16"] as Dtype[])("%s: std exactly 0 and all-zero layers for 0.01-scaled weights and input", async (dtype) => {
-    const r = await propagate({ network: net({ depth: 75, width: 512, init: "normal(std=0.01)" }), batch: 1, inputScale: 0.01, dtype, seed: 4 });
-    const store = FORMATS[dtype];
-    const acc = FORMATS[r.accumulate];
-    const allZero = firstLayer(0.01, 512, 0.01, (v) => 3 * Math.sqrt(v) < store.minSubnormal / 2);
-    const varZero = firstLayer(0.01, 512, 0.01, (v) => v < acc.minSubnormal / 2);
-    within(r.events.allZero, allZero, 2);
-    within(r.events.stdZero, Math.min(varZero, allZero), 1);
-    if (dtype === "float32") expect([31, 32]).toContain(r.events.stdZero);
-  }, 30_000);
+  it.each(["float32", "bfloat16", "float16"] as Dtype[])(
+    "%s: std exactly 0 and all-zero layers for 0.01-scaled weights and input",
+    async (dtype) => {
+      const r = await propagate({
+        network: net({ depth: 75, width: 512, init: "normal(std=0.01)" }),
+        batch: 1,
+        inputScale: 0.01,
+        dtype,
+        seed: 4,
+      });
+      const store = FORMATS[dtype];
+      const acc = FORMATS[r.accumulate];
+      const allZero = firstLayer(0.01, 512, 0.01, (v) => 3 * Math.sqrt(v) < store.minSubnormal / 2);
+      const varZero = firstLayer(0.01, 512, 0.01, (v) => v < acc.minSubnormal / 2);
+      within(r.events.allZero, allZero, 2);
+      within(r.events.stdZero, Math.min(varZero, allZero), 1);
+      if (dtype === "float32") expect([31, 32]).toContain(r.events.stdZero);
+    },
+    30_000,
+  );
 });
 
 describe("signal propagation at initialization (must-show claims)", () => {
   it("SELU with LeCun-normal keeps mean ≈ 0 and variance ≈ 1 over 50 layers (Klambauer et al. 2017)", async () => {
-    const r = await propagate({ network: net({ depth: 50, width: 256, activation: "selu" }), batch: 64, dtype: "float64", seed: 5 });
+    const r = await propagate({
+      network: net({ depth: 50, width: 256, activation: "selu" }),
+      batch: 64,
+      dtype: "float64",
+      seed: 5,
+    });
     for (const l of r.layers) {
       // a finite-width net fluctuates around the fixed point: allow ±0.1 in mean, ±20% in variance (16384 values a layer)
       expect(Math.abs(l.post.mean)).toBeLessThan(0.1);
@@ -90,7 +126,12 @@ describe("signal propagation at initialization (must-show claims)", () => {
   });
 
   it("orthogonal linear nets have Jacobian singular values all 1 (Saxe et al. 2014)", async () => {
-    const r = await jacobianSpectrum({ network: net({ depth: 16, width: 64, init: "orthogonal" }), batch: 1, dtype: "float64", seed: 7 });
+    const r = await jacobianSpectrum({
+      network: net({ depth: 16, width: 64, init: "orthogonal" }),
+      batch: 1,
+      dtype: "float64",
+      seed: 7,
+    });
     for (const s of r.singularValues) expect(Math.abs(s - 1)).toBeLessThan(1e-10);
     expect(r.squaredSingularValues.variance).toBeLessThan(1e-20);
   });
@@ -98,7 +139,12 @@ describe("signal propagation at initialization (must-show claims)", () => {
   it("Gaussian linear nets spread: the variance of the squared singular values grows ≈ L (Pennington et al. 2017, s₁ = −1)", async () => {
     const v = [];
     for (const depth of [1, 4, 8]) {
-      const r = await jacobianSpectrum({ network: net({ depth, width: 128, init: "lecun_normal" }), batch: 1, dtype: "float64", seed: 8 });
+      const r = await jacobianSpectrum({
+        network: net({ depth, width: 128, init: "lecun_normal" }),
+        batch: 1,
+        dtype: "float64",
+        seed: 8,
+      });
       v.push(r.squaredSingularValues.variance);
     }
     expect(v[0]).toBeLessThan(v[1]);
@@ -112,12 +158,33 @@ describe("signal propagation at initialization (must-show claims)", () => {
 
 describe("backward pass", () => {
   it("∂L/∂W matches central finite differences (tanh, bias, LayerNorm, residual blocks, float64)", async () => {
-    const spec = net({ depth: 4, width: 5, activation: "tanh", init: "he_normal", biasInit: "normal(std=0.1)", norm: "layer", residual: { branchDepth: 2, branchScale: 0.7 } });
-    const opts = { network: spec, batch: 3, dtype: "float64" as const, seed: 9, backward: true, keepGradients: true, loss: "mse" as const };
+    const spec = net({
+      depth: 4,
+      width: 5,
+      activation: "tanh",
+      init: "he_normal",
+      biasInit: "normal(std=0.1)",
+      norm: "layer",
+      residual: { branchDepth: 2, branchScale: 0.7 },
+    });
+    const opts = {
+      network: spec,
+      batch: 3,
+      dtype: "float64" as const,
+      seed: 9,
+      backward: true,
+      keepGradients: true,
+      loss: "mse" as const,
+    };
     const built = buildNetwork(spec, 9, "float64");
     const r = await runNetwork(built, opts);
     const h = 1e-6;
-    for (const [l, i] of [[0, 0], [1, 7], [2, 12], [3, 24]]) {
+    for (const [l, i] of [
+      [0, 0],
+      [1, 7],
+      [2, 12],
+      [3, 24],
+    ]) {
       const w = built.layers[l].weights;
       const orig = w[i];
       w[i] = orig + h;
@@ -131,10 +198,23 @@ describe("backward pass", () => {
   });
 
   it("reports gradient norms and ‖∂L/∂W‖/‖W‖ for every layer", async () => {
-    const r = await propagate({ network: net({ depth: 5, width: 32, activation: "tanh" }), batch: 8, seed: 1, backward: true });
+    const r = await propagate({
+      network: net({ depth: 5, width: 32, activation: "tanh" }),
+      batch: 8,
+      seed: 1,
+      backward: true,
+    });
     for (const l of r.layers) {
       expect(l.grad).not.toBeNull();
-      expect(l.grad?.weightRatio).toBeCloseTo((l.grad?.weightNorm ?? 0) / Math.sqrt(Array.from(buildNetwork(net({ depth: 5, width: 32, activation: "tanh" }), 1, "float32").layers[l.index].weights).reduce((s, v) => s + v * v, 0)), 6);
+      expect(l.grad?.weightRatio).toBeCloseTo(
+        (l.grad?.weightNorm ?? 0) /
+          Math.sqrt(
+            Array.from(
+              buildNetwork(net({ depth: 5, width: 32, activation: "tanh" }), 1, "float32").layers[l.index].weights,
+            ).reduce((s, v) => s + v * v, 0),
+          ),
+        6,
+      );
     }
   });
 });
@@ -145,14 +225,25 @@ describe("norms, residuals and determinism", () => {
     const ln = await propagate({ network: spec, batch: 16, dtype: "float64", seed: 2 });
     for (const l of ln.layers) {
       expect(Math.abs(l.post.mean)).toBeLessThan(1e-12);
-      expect(l.post.std).toBeCloseTo(Math.sqrt(1 / (1 + 1e-5 / (l.pre.std ** 2))), 3);
+      expect(l.post.std).toBeCloseTo(Math.sqrt(1 / (1 + 1e-5 / l.pre.std ** 2)), 3);
     }
     const bn = await propagate({ network: { ...spec, norm: "batch" }, batch: 16, dtype: "float64", seed: 2 });
     for (const l of bn.layers) expect(Math.abs(l.post.mean)).toBeLessThan(1e-12);
   });
 
   it("Fixup residual nets start as the identity (zero last layers), with Brock et al.'s statistics", async () => {
-    const r = await propagate({ network: net({ depth: 8, width: 32, activation: "relu", init: "he_normal", residual: { branchDepth: 2, branchScale: "fixup" } }), batch: 16, dtype: "float64", seed: 3 });
+    const r = await propagate({
+      network: net({
+        depth: 8,
+        width: 32,
+        activation: "relu",
+        init: "he_normal",
+        residual: { branchDepth: 2, branchScale: "fixup" },
+      }),
+      batch: 16,
+      dtype: "float64",
+      seed: 3,
+    });
     const blocks = r.layers.filter((l) => l.block);
     expect(blocks).toHaveLength(4);
     for (const b of blocks) {
@@ -170,21 +261,38 @@ describe("norms, residuals and determinism", () => {
   });
 
   it("two inputs keep their correlation through an orthogonal linear net (c^l = c₀)", async () => {
-    const r = await propagateCorrelation({ network: net({ depth: 5, width: 64, init: "orthogonal" }), batch: 2, dtype: "float64", seed: 1 }, 0.3);
+    const r = await propagateCorrelation(
+      { network: net({ depth: 5, width: 64, init: "orthogonal" }), batch: 2, dtype: "float64", seed: 1 },
+      0.3,
+    );
     const c0 = r.layers[0].c;
     for (const l of r.layers) expect(l.c).toBeCloseTo(c0, 10);
   });
 
   it("rejects bad networks with one-line errors", async () => {
-    await expect(propagate({ network: net({ depth: 3, width: 8, activation: "swishy" }), batch: 1, seed: 0 })).rejects.toThrow(/^activation: unknown "swishy"; valid: linear, relu/);
-    await expect(propagate({ network: { ...net({ depth: 3, width: 8 }), residual: { branchDepth: 2, branchScale: 1 } }, batch: 1, seed: 0 })).rejects.toThrow(/multiple of the branch depth/);
+    await expect(
+      propagate({ network: net({ depth: 3, width: 8, activation: "swishy" }), batch: 1, seed: 0 }),
+    ).rejects.toThrow(/^activation: unknown "swishy"; valid: linear, relu/);
+    await expect(
+      propagate({
+        network: { ...net({ depth: 3, width: 8 }), residual: { branchDepth: 2, branchScale: 1 } },
+        batch: 1,
+        seed: 0,
+      }),
+    ).rejects.toThrow(/multiple of the branch depth/);
     await expect(propagate({ network: net({ depth: 3, width: 8 }), batch: 0, seed: 0 })).rejects.toThrow(/^batch:/);
   });
 });
 
 describe("LSUV on a network", () => {
   it("brings every layer's pre-activation variance within tol of 1 (orthonormal pre-init, relu)", async () => {
-    const r = await propagate({ network: net({ depth: 8, width: 64, activation: "relu", init: "orthogonal" }), batch: 32, dtype: "float64", seed: 2, lsuv: { tol: 0.05 } });
+    const r = await propagate({
+      network: net({ depth: 8, width: 64, activation: "relu", init: "orthogonal" }),
+      batch: 32,
+      dtype: "float64",
+      seed: 2,
+      lsuv: { tol: 0.05 },
+    });
     expect(r.lsuv).toHaveLength(8);
     for (const [l, rep] of (r.lsuv ?? []).entries()) {
       expect(rep.converged).toBe(true);
@@ -199,8 +307,8 @@ describe("μP at initialization", () => {
     const built = buildNetwork(spec, 1, "float64");
     const m2 = (w: ArrayLike<number>) => Array.from(w).reduce((s, v) => s + v * v, 0) / w.length;
     // 65 536 normal values a layer: SE of the second moment is √2·σ²/256 ≈ 0.55%; 5 SE
-    expect(Math.abs(m2(built.layers[0].weights) * 256 - 1)).toBeLessThan(5 * Math.SQRT2 / 256);
-    expect(Math.abs(m2(built.layers[2].weights) * 256 * 256 - 1)).toBeLessThan(5 * Math.SQRT2 / 256);
+    expect(Math.abs(m2(built.layers[0].weights) * 256 - 1)).toBeLessThan((5 * Math.SQRT2) / 256);
+    expect(Math.abs(m2(built.layers[2].weights) * 256 * 256 - 1)).toBeLessThan((5 * Math.SQRT2) / 256);
   });
 });
 
@@ -221,7 +329,17 @@ describe("arena", () => {
     const spec = plainNetwork({ width: 24, depth: 6, init: "he_normal", activation: "relu" });
     const net = buildNetwork(spec, 5, "float32");
     const withArena = await runNetwork(net, { network: spec, batch: 3, seed: 5, dtype: "float32", backward: true });
-    const viaFresh = await runNetwork(net, { network: spec, batch: 3, seed: 5, dtype: "float32", backward: true, backend: { ...referenceBackend, gemm: (a, b, m, k, n, tA, tB, acc) => referenceBackend.gemm(a, b, m, k, n, tA, tB, acc) } });
+    const viaFresh = await runNetwork(net, {
+      network: spec,
+      batch: 3,
+      seed: 5,
+      dtype: "float32",
+      backward: true,
+      backend: {
+        ...referenceBackend,
+        gemm: (a, b, m, k, n, tA, tB, acc) => referenceBackend.gemm(a, b, m, k, n, tA, tB, acc),
+      },
+    });
     expect(toJson(withArena.layers)).toBe(toJson(viaFresh.layers));
   });
 });

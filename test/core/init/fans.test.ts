@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { frameworkFans, initlabFans, kernelContext, resolveInitializer, translateShape } from "../../../src/core/index.js";
+import {
+  frameworkFans,
+  initlabFans,
+  kernelContext,
+  resolveInitializer,
+  translateShape,
+} from "../../../src/core/index.js";
 
 const fans = (shape: number[], o: Parameters<typeof kernelContext>[1] = {}) => {
   const f = initlabFans(kernelContext(shape, o));
@@ -85,10 +91,19 @@ describe("translateShape", () => {
   it("maps the same layer between layouts", () => {
     expect(translateShape(kernelContext([64, 128]), "torch").shape).toEqual([128, 64]);
     expect(translateShape(kernelContext([3, 3, 64, 128]), "torch").shape).toEqual([128, 64, 3, 3]);
-    expect(translateShape(kernelContext([3, 3, 16, 128], { groups: 4 }), "torch")).toMatchObject({ shape: [128, 16, 3, 3], groups: 4 });
+    expect(translateShape(kernelContext([3, 3, 16, 128], { groups: 4 }), "torch")).toMatchObject({
+      shape: [128, 16, 3, 3],
+      groups: 4,
+    });
     expect(translateShape(kernelContext([3, 3, 32, 16], { transposed: true }), "torch").shape).toEqual([16, 32, 3, 3]);
-    expect(translateShape(kernelContext([3, 3, 32, 2], { depthwise: true }), "torch")).toMatchObject({ shape: [64, 1, 3, 3], groups: 32 });
-    expect(translateShape(kernelContext([3, 3, 32, 2], { depthwise: true }), "keras", true)).toMatchObject({ shape: [3, 3, 1, 64], groups: 32 });
+    expect(translateShape(kernelContext([3, 3, 32, 2], { depthwise: true }), "torch")).toMatchObject({
+      shape: [64, 1, 3, 3],
+      groups: 32,
+    });
+    expect(translateShape(kernelContext([3, 3, 32, 2], { depthwise: true }), "keras", true)).toMatchObject({
+      shape: [3, 3, 1, 64],
+      groups: 32,
+    });
   });
 
   it("keeps initlab's fans unchanged across layouts", () => {

@@ -25,12 +25,17 @@ describe("torch preset", () => {
     expect(r.params.kind).toBe("normal");
     expect(r.params).toMatchObject({ mean: 0 });
     expect((r.params as { std: number }).std).toBeCloseTo(Math.sqrt(2 / 576), 15);
-    expect(R("kaiming_normal(mode=fan_out,nonlinearity=relu)", { shape: [128, 64, 3, 3], framework: "torch" }).variance).toBeCloseTo(2 / 1152, 15);
+    expect(
+      R("kaiming_normal(mode=fan_out,nonlinearity=relu)", { shape: [128, 64, 3, 3], framework: "torch" }).variance,
+    ).toBeCloseTo(2 / 1152, 15);
   });
 
   it("xavier_uniform_(gain) on [128, 64]: bound gain·√(6/192)", () => {
     expect(R("xavier_uniform", { shape: [128, 64], framework: "torch" }).bound).toBeCloseTo(Math.sqrt(6 / 192), 15);
-    expect(R("xavier_uniform(gain=2)", { shape: [128, 64], framework: "torch" }).bound).toBeCloseTo(2 * Math.sqrt(6 / 192), 15);
+    expect(R("xavier_uniform(gain=2)", { shape: [128, 64], framework: "torch" }).bound).toBeCloseTo(
+      2 * Math.sqrt(6 / 192),
+      15,
+    );
   });
 
   it("depthwise Conv2d(32, 64, 3, groups=32): fan_out 576 instead of 18, flagged, with the intended variance", () => {
@@ -101,7 +106,10 @@ describe("keras preset", () => {
     expect([r.fanIn, r.fanOut]).toEqual([288, 144]);
     expect(r.variance).toBeCloseTo(2 / 432, 15);
     expect(r.targetVariance).toBeNull(); // fan_avg is symmetric: swapping the fans changes nothing
-    expect(R("he_normal", { shape: [3, 3, 32, 16], framework: "keras", transposed: true }).targetVariance).toBeCloseTo(2 / 144, 15);
+    expect(R("he_normal", { shape: [3, 3, 32, 16], framework: "keras", transposed: true }).targetVariance).toBeCloseTo(
+      2 / 144,
+      15,
+    );
   });
 
   it("variance_scaling(distribution=normal) is read as truncated_normal, flagged; RandomNormal defaults to 0.05", () => {
@@ -109,14 +117,22 @@ describe("keras preset", () => {
     expect(r.distribution).toBe("truncated_normal");
     expect(r.quirks[0]).toMatch(/truncated_normal/);
     expect(R("normal", { shape: [2, 2], framework: "keras" }).params).toEqual({ kind: "normal", mean: 0, std: 0.05 });
-    expect(R("uniform", { shape: [2, 2], framework: "keras" }).params).toEqual({ kind: "uniform", low: -0.05, high: 0.05 });
+    expect(R("uniform", { shape: [2, 2], framework: "keras" }).params).toEqual({
+      kind: "uniform",
+      low: -0.05,
+      high: 0.05,
+    });
   });
 
   it("rejects parameters keras does not have", () => {
-    expect(() => R("he_normal(a=0.1)", { shape: [2, 2], framework: "keras" })).toThrow(/he_normal \(keras\): unknown parameter a; valid: \(none\)/);
+    expect(() => R("he_normal(a=0.1)", { shape: [2, 2], framework: "keras" })).toThrow(
+      /he_normal \(keras\): unknown parameter a; valid: \(none\)/,
+    );
     expect(() => R("glorot_normal(gain=2)", { shape: [2, 2], framework: "keras" })).toThrow(/has no gain parameter/);
     expect(() => R("dirac", { shape: [3, 3, 2, 2], framework: "keras" })).toThrow(/dirac: not in keras; keras has: /);
-    expect(() => R("he_normal", { shape: [3, 3, 2, 2], framework: "keras", layout: "torch" })).toThrow(/^layout: keras stores kernels in keras layout/);
+    expect(() => R("he_normal", { shape: [3, 3, 2, 2], framework: "keras", layout: "torch" })).toThrow(
+      /^layout: keras stores kernels in keras layout/,
+    );
   });
 });
 
@@ -148,7 +164,9 @@ describe("jax / flax presets", () => {
     const u = R("uniform", { shape: [2, 2], framework: "jax" });
     expect(u.params).toEqual({ kind: "uniform", low: 0, high: 0.01 });
     expect(u.quirks[0]).toMatch(/U\[0, scale\)/);
-    expect(() => R("uniform(low=-1)", { shape: [2, 2], framework: "jax" })).toThrow(/unknown parameter low; valid: high/);
+    expect(() => R("uniform(low=-1)", { shape: [2, 2], framework: "jax" })).toThrow(
+      /unknown parameter low; valid: high/,
+    );
   });
 
   it("grouped conv kernels ignore groups in fan_out, flagged", () => {
@@ -158,7 +176,9 @@ describe("jax / flax presets", () => {
   });
 
   it("delta_orthogonal needs in <= out", () => {
-    expect(() => R("delta_orthogonal", { shape: [3, 3, 8, 4], framework: "jax" })).toThrow(/in channels <= out channels/);
+    expect(() => R("delta_orthogonal", { shape: [3, 3, 8, 4], framework: "jax" })).toThrow(
+      /in channels <= out channels/,
+    );
   });
 });
 
@@ -179,9 +199,12 @@ describe("initlab's own semantics", () => {
   it("variance_scaling: Var = scale/n for each mode, uniform bound √(3·scale/n)", () => {
     const shape = [30, 90];
     expect(R("variance_scaling(scale=2,mode=fan_in,distribution=normal)", { shape }).variance).toBeCloseTo(2 / 30, 15);
-    expect(R("variance_scaling(scale=2,mode=fan_out,distribution=truncated_normal)", { shape }).variance).toBeCloseTo(2 / 90, 14);
+    expect(R("variance_scaling(scale=2,mode=fan_out,distribution=truncated_normal)", { shape }).variance).toBeCloseTo(
+      2 / 90,
+      14,
+    );
     const u = R("variance_scaling(scale=2,mode=fan_avg,distribution=uniform)", { shape });
-    expect(u.bound).toBeCloseTo(Math.sqrt(3 * 2 / 60), 15);
+    expect(u.bound).toBeCloseTo(Math.sqrt((3 * 2) / 60), 15);
     expect(u.variance).toBeCloseTo(2 / 60, 15);
   });
 

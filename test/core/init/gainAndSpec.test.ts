@@ -3,7 +3,17 @@ import { calculateGain, formatInitSpec, GAIN_NONLINEARITIES, parseInitSpec } fro
 
 describe("calculateGain (torch calculate_gain)", () => {
   it("is 1 for linear, conv and sigmoid; 5/3 for tanh; √2 for relu; 3/4 for selu", () => {
-    for (const nl of ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "sigmoid"]) expect(calculateGain(nl)).toBe(1);
+    for (const nl of [
+      "linear",
+      "conv1d",
+      "conv2d",
+      "conv3d",
+      "conv_transpose1d",
+      "conv_transpose2d",
+      "conv_transpose3d",
+      "sigmoid",
+    ])
+      expect(calculateGain(nl)).toBe(1);
     expect(calculateGain("tanh")).toBe(5 / 3);
     expect(calculateGain("relu")).toBe(Math.SQRT2);
     expect(calculateGain("selu")).toBe(0.75);
@@ -17,7 +27,9 @@ describe("calculateGain (torch calculate_gain)", () => {
   });
 
   it("rejects unknown nonlinearities, listing the valid ones, and parameters for the others", () => {
-    expect(() => calculateGain("swish")).toThrow(`nonlinearity: must be one of ${GAIN_NONLINEARITIES.join(", ")}, got "swish"`);
+    expect(() => calculateGain("swish")).toThrow(
+      `nonlinearity: must be one of ${GAIN_NONLINEARITIES.join(", ")}, got "swish"`,
+    );
     expect(() => calculateGain("tanh", 0.1)).toThrow(/only leaky_relu takes a parameter/);
     expect(() => calculateGain("leaky_relu", Number.NaN)).toThrow(/finite/);
   });

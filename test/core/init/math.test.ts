@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { erf, erfc, normalCdf, TRUNCATED_NORMAL_STD_2SIGMA, truncatedNormalCdf, truncatedNormalMoments } from "../../../src/core/index.js";
+import {
+  erf,
+  erfc,
+  normalCdf,
+  TRUNCATED_NORMAL_STD_2SIGMA,
+  truncatedNormalCdf,
+  truncatedNormalMoments,
+} from "../../../src/core/index.js";
 
 describe("erf / erfc", () => {
   it("match reference values to 1e-15 relative", () => {

@@ -38,7 +38,12 @@ function cdfOf(r: ResolvedInitializer): (x: number) => number {
 }
 
 describe.each(CASES)("%s on %j (%s)", (spec, shape, framework) => {
-  const { resolved, values } = initialize(spec, { shape, framework }, rngStream(42, "moments", spec, framework ?? "initlab"), "float64");
+  const { resolved, values } = initialize(
+    spec,
+    { shape, framework },
+    rngStream(42, "moments", spec, framework ?? "initlab"),
+    "float64",
+  );
   const n = values.length;
   let mean = 0;
   for (const v of values) mean += v;
@@ -65,7 +70,11 @@ describe.each(CASES)("%s on %j (%s)", (spec, shape, framework) => {
 
 describe("discrete and structured initializers", () => {
   it("constant, zeros and ones fill every value", () => {
-    for (const [spec, v] of [["zeros", 0], ["ones", 1], ["constant(value=-2.5)", -2.5]] as const) {
+    for (const [spec, v] of [
+      ["zeros", 0],
+      ["ones", 1],
+      ["constant(value=-2.5)", -2.5],
+    ] as const) {
       const { values, resolved } = initialize(spec, { shape: [3, 4] }, rngStream(0), "float64");
       expect(Array.from(values)).toEqual(new Array(12).fill(v));
       expect(resolved.variance).toBe(0);
@@ -81,7 +90,12 @@ describe("discrete and structured initializers", () => {
   });
 
   it("dirac makes a conv that copies its input: centre tap 1 for channel d → d, per group (torch and keras layouts agree)", () => {
-    const torch = initialize("dirac(groups=2)", { shape: [4, 2, 3, 3], layout: "torch" }, rngStream(0), "float64").values;
+    const torch = initialize(
+      "dirac(groups=2)",
+      { shape: [4, 2, 3, 3], layout: "torch" },
+      rngStream(0),
+      "float64",
+    ).values;
     // output channel o = g·2 + d reads input channel d (of its group) at the centre (1,1)
     const at = (o: number, i: number, y: number, x: number) => torch[((o * 2 + i) * 3 + y) * 3 + x];
     expect([at(0, 0, 1, 1), at(1, 1, 1, 1), at(2, 0, 1, 1), at(3, 1, 1, 1)]).toEqual([1, 1, 1, 1]);
@@ -92,7 +106,12 @@ describe("discrete and structured initializers", () => {
   });
 
   it("sparse zeroes ⌈s·fan_in⌉ incoming weights of every unit (initlab) or every column (torch), N(0, std²) elsewhere", () => {
-    const { values, resolved } = initialize("sparse(sparsity=0.3,std=0.5)", { shape: [50, 40] }, rngStream(1), "float64");
+    const { values, resolved } = initialize(
+      "sparse(sparsity=0.3,std=0.5)",
+      { shape: [50, 40] },
+      rngStream(1),
+      "float64",
+    );
     // keras layout [in=50, out=40]: each output column keeps 50 − 15 non-zeros
     for (let o = 0; o < 40; o++) {
       let zeros = 0;

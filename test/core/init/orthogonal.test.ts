@@ -1,22 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { centreTap, haarOrthonormalColumns, initialize, orthogonalityError, orthogonalView, rngStream } from "../../../src/core/index.js";
+import {
+  centreTap,
+  haarOrthonormalColumns,
+  initialize,
+  orthogonalityError,
+  orthogonalView,
+  rngStream,
+} from "../../../src/core/index.js";
 import { ksCritical001, ksStatistic } from "../stats.js";
 
 describe("orthogonal", () => {
-  it.each([
-    [[256, 256]],
-    [[64, 300]],
-    [[300, 64]],
-    [[32, 8, 3, 3]],
-  ])("float32 values of shape %j are orthogonal to < 1e-5 (max |QᵀQ − I| of the flattened matrix)", (shape) => {
-    for (const layout of ["keras", "torch"] as const) {
-      const { values, resolved } = initialize("orthogonal(gain=2)", { shape, layout }, rngStream(7, "orth"), "float32");
-      const p = resolved.params as { kind: "orthogonal"; flatten: "first" | "last" };
-      const [r, c] = orthogonalView(shape, p.flatten);
-      expect(orthogonalityError(values, r, c, 2)).toBeLessThan(1e-5);
-      expect(resolved.variance).toBeCloseTo(4 / Math.max(r, c), 15);
-    }
-  });
+  it.each([[[256, 256]], [[64, 300]], [[300, 64]], [[32, 8, 3, 3]]])(
+    "float32 values of shape %j are orthogonal to < 1e-5 (max |QᵀQ − I| of the flattened matrix)",
+    (shape) => {
+      for (const layout of ["keras", "torch"] as const) {
+        const { values, resolved } = initialize(
+          "orthogonal(gain=2)",
+          { shape, layout },
+          rngStream(7, "orth"),
+          "float32",
+        );
+        const p = resolved.params as { kind: "orthogonal"; flatten: "first" | "last" };
+        const [r, c] = orthogonalView(shape, p.flatten);
+        expect(orthogonalityError(values, r, c, 2)).toBeLessThan(1e-5);
+        expect(resolved.variance).toBeCloseTo(4 / Math.max(r, c), 15);
+      }
+    },
+  );
 
   it("flattens over output units: torch [out, rest], keras [rest, out]", () => {
     const t = initialize("orthogonal", { shape: [8, 4, 3, 3], layout: "torch" }, rngStream(0)).resolved;
@@ -82,7 +92,12 @@ describe("delta_orthogonal", () => {
   });
 
   it("works in torch layout too", () => {
-    const { values, resolved } = initialize("delta_orthogonal", { shape: [32, 16, 3, 3], layout: "torch" }, rngStream(2), "float32");
+    const { values, resolved } = initialize(
+      "delta_orthogonal",
+      { shape: [32, 16, 3, 3], layout: "torch" },
+      rngStream(2),
+      "float32",
+    );
     const tap = centreTap(resolved.ctx, values);
     expect(orthogonalityError(tap.matrix, 16, 32)).toBeLessThan(1e-5);
   });

@@ -4,14 +4,17 @@ import { fillNormal, fixupPlan, lsuv, muPRule, rngStream } from "../../../src/co
 /** A dense layer y = φ(x)·W on a batch, for LSUV. */
 function denseChain(widths: number[], batch: number, activation: (x: number) => number, seed: number) {
   const x0 = fillNormal(rngStream(seed, "x"), new Float64Array(batch * widths[0])) as Float64Array;
-  const Ws = widths.slice(1).map((w, l) => fillNormal(rngStream(seed, "W", l), new Float64Array(widths[l] * w), 0, 0.3) as Float64Array);
+  const Ws = widths
+    .slice(1)
+    .map((w, l) => fillNormal(rngStream(seed, "W", l), new Float64Array(widths[l] * w), 0, 0.3) as Float64Array);
   const forward = (upTo: number) => {
     let h = x0;
     for (let l = 0; l <= upTo; l++) {
       const [n, m] = [widths[l], widths[l + 1]];
       const input = l === 0 ? h : h.map(activation);
       const out = new Float64Array(batch * m);
-      for (let b = 0; b < batch; b++) for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[b * m + j] += input[b * n + i] * Ws[l][i * m + j];
+      for (let b = 0; b < batch; b++)
+        for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[b * m + j] += input[b * n + i] * Ws[l][i * m + j];
       h = out;
     }
     return h;
@@ -53,7 +56,11 @@ describe("lsuv (Mishkin & Matas 2016)", async () => {
   });
 
   it("reports a zero-variance layer as not converged instead of dividing by 0", async () => {
-    expect((await lsuv([{ scale: () => {}, output: () => [1, 1, 1] }]))[0]).toMatchObject({ iterations: 0, converged: false, finalVariance: 0 });
+    expect((await lsuv([{ scale: () => {}, output: () => [1, 1, 1] }]))[0]).toMatchObject({
+      iterations: 0,
+      converged: false,
+      finalVariance: 0,
+    });
   });
 
   it("rejects a bad tolerance", async () => {
@@ -74,13 +81,23 @@ describe("fixupPlan (Zhang, Dauphin & Ma 2019)", async () => {
 describe("muPRule (Tensor Programs V, Table 3)", async () => {
   const base = { fanIn: 256, fanOut: 256 };
   it("hidden: Var 1/fan_in; Adam lr × base/fan_in, SGD lr × 1", async () => {
-    expect(muPRule("hidden", 1024, 1024, base, "adam")).toEqual({ initVariance: 1 / 1024, learningRateMultiplier: 0.25, outputMultiplier: 1 });
+    expect(muPRule("hidden", 1024, 1024, base, "adam")).toEqual({
+      initVariance: 1 / 1024,
+      learningRateMultiplier: 0.25,
+      outputMultiplier: 1,
+    });
     expect(muPRule("hidden", 1024, 1024, base, "sgd").learningRateMultiplier).toBe(1);
   });
 
   it("output: Var 1/fan_in², lr × base/fan_in; input: Var 1/fan_in, SGD lr × fan_out/base", async () => {
-    expect(muPRule("output", 1024, 10, base, "adam")).toMatchObject({ initVariance: 1 / 1024 ** 2, learningRateMultiplier: 0.25 });
-    expect(muPRule("input", 784, 1024, base, "sgd")).toMatchObject({ initVariance: 1 / 784, learningRateMultiplier: 4 });
+    expect(muPRule("output", 1024, 10, base, "adam")).toMatchObject({
+      initVariance: 1 / 1024 ** 2,
+      learningRateMultiplier: 0.25,
+    });
+    expect(muPRule("input", 784, 1024, base, "sgd")).toMatchObject({
+      initVariance: 1 / 784,
+      learningRateMultiplier: 4,
+    });
     expect(muPRule("input", 784, 1024, base, "adam").learningRateMultiplier).toBe(1);
     expect(() => muPRule("hidden", 0, 1, base, "sgd")).toThrow(/^fanIn:/);
   });

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseActivation, SELU_ALPHA, SELU_LAMBDA } from "../../../src/core/engine/activations.js";
 import { criticalSigmaW2, meanField } from "../../../src/core/theory/meanField.js";
 
-const mf = (act: string, sigmaW2: number, sigmaB2 = 0) => meanField({ activation: parseActivation(act), sigmaW2, sigmaB2 });
+const mf = (act: string, sigmaW2: number, sigmaB2 = 0) =>
+  meanField({ activation: parseActivation(act), sigmaW2, sigmaB2 });
 
 describe("mean-field theory where no finite fixed point exists (closed forms for ReLU: q' = σ_w²q/2 + σ_b², χ₁ = σ_w²/2)", () => {
   it("ReLU below σ_w² = 2 has q* = σ_b²/(1 − σ_w²/2)", () => {

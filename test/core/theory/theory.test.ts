@@ -1,7 +1,21 @@
 import { describe, expect, it } from "vitest";
 import {
-  chi1, criticalSigmaW2, cStar, depthScales, gaussianExpectation, gaussianPairExpectation, gaussLegendre, haninRolnickGrowth,
-  jacobianSpectrumTheory, linearVarianceLaw, meanField, networkTheory, parseActivation, propagate, propagateCorrelation, qStar,
+  chi1,
+  criticalSigmaW2,
+  cStar,
+  depthScales,
+  gaussianExpectation,
+  gaussianPairExpectation,
+  gaussLegendre,
+  haninRolnickGrowth,
+  jacobianSpectrumTheory,
+  linearVarianceLaw,
+  meanField,
+  networkTheory,
+  parseActivation,
+  propagate,
+  propagateCorrelation,
+  qStar,
 } from "../../../src/core/index.js";
 
 const act = parseActivation;
@@ -40,7 +54,12 @@ describe("quadrature", () => {
   it("E[f(√q z)] matches closed forms to 1e-13, kinked activations included", () => {
     expect(gaussianExpectation((u) => u * u, 2.5)).toBeCloseTo(2.5, 13);
     const relu = act("relu");
-    expect(rel(gaussianExpectation((u) => relu.f(u) ** 2, 1.7, relu.kinks), 0.85)).toBeLessThan(1e-13);
+    expect(
+      rel(
+        gaussianExpectation((u) => relu.f(u) ** 2, 1.7, relu.kinks),
+        0.85,
+      ),
+    ).toBeLessThan(1e-13);
     expect(rel(gaussianExpectation(Math.abs, 3, [0]), Math.sqrt((2 * 3) / Math.PI))).toBeLessThan(1e-13);
     const selu = act("selu");
     // Klambauer et al. (2017): SELU maps N(0,1) to mean 0, variance 1
@@ -55,7 +74,15 @@ describe("quadrature", () => {
       const exact = (q / (2 * Math.PI)) * (Math.sqrt(1 - c * c) + (Math.PI - Math.acos(c)) * c);
       expect(Math.abs(gaussianPairExpectation(relu.f, relu.f, q, q, c, relu.kinks) - exact)).toBeLessThan(1e-12);
     }
-    expect(gaussianPairExpectation((u) => u, (u) => u, 2, 0.5, 0.3)).toBeCloseTo(0.3, 13);
+    expect(
+      gaussianPairExpectation(
+        (u) => u,
+        (u) => u,
+        2,
+        0.5,
+        0.3,
+      ),
+    ).toBeCloseTo(0.3, 13);
   });
 });
 
@@ -81,7 +108,11 @@ describe("fixed points and χ₁ (Poole et al. 2016; Schoenholz et al. 2017)", (
   });
 
   it("tanh: q* and χ₁ agree with an independent Simpson computation to 1e-6 relative", () => {
-    for (const [w, b] of [[1.5, 0.05], [3, 0.1], [0.8, 0.3]]) {
+    for (const [w, b] of [
+      [1.5, 0.05],
+      [3, 0.1],
+      [0.8, 0.3],
+    ]) {
       const p = { activation: act("tanh"), sigmaW2: w, sigmaB2: b };
       const q = qStar(p);
       const qRef = refQStar(Math.tanh, w, b);
@@ -127,7 +158,12 @@ describe("critical σ_w² and depth scales", () => {
     const s = meanField({ activation: act("tanh"), sigmaW2: w, sigmaB2: b });
     const q = s.qStar;
     const pair = (f: (u: number) => number, c: number) =>
-      simpson((z1) => simpson((z2) => f(Math.sqrt(q) * z1) * f(Math.sqrt(q) * (c * z1 + Math.sqrt(1 - c * c) * z2)), 1200, 10), 1200, 10);
+      simpson(
+        (z1) =>
+          simpson((z2) => f(Math.sqrt(q) * z1) * f(Math.sqrt(q) * (c * z1 + Math.sqrt(1 - c * c) * z2)), 1200, 10),
+        1200,
+        10,
+      );
     // c* satisfies c = (σ_w² E[tanh tanh] + σ_b²)/q*
     expect(Math.abs((w * pair(Math.tanh, s.cStar) + b) / q - s.cStar)).toBeLessThan(1e-8);
     const d = (u: number) => 1 - Math.tanh(u) ** 2;
@@ -136,7 +172,9 @@ describe("critical σ_w² and depth scales", () => {
   });
 
   it("rejects negative variances and unknown activations with one-line errors", () => {
-    expect(() => qStar({ activation: act("tanh"), sigmaW2: -1, sigmaB2: 0 })).toThrow(/^sigma-w2: must be a finite number >= 0/);
+    expect(() => qStar({ activation: act("tanh"), sigmaW2: -1, sigmaB2: 0 })).toThrow(
+      /^sigma-w2: must be a finite number >= 0/,
+    );
     expect(() => meanField({ activation: act("tanh"), sigmaW2: 1, sigmaB2: Number.NaN })).toThrow(/^sigma-b2:/);
     expect(() => act("swishy")).toThrow(/^activation: unknown "swishy"/);
   });
@@ -197,7 +235,10 @@ describe("theory against initlab's finite-width simulations", () => {
     const avg = new Array(depth).fill(0);
     const seeds = 6;
     for (let s = 0; s < seeds; s++) {
-      const r = await propagateCorrelation({ network: spec, batch: 2, seed: s, dtype: "float64", inputScale: Math.sqrt(mf.qStar) }, 0.2);
+      const r = await propagateCorrelation(
+        { network: spec, batch: 2, seed: s, dtype: "float64", inputScale: Math.sqrt(mf.qStar) },
+        0.2,
+      );
       r.layers.forEach((l, i) => (avg[i] += Math.log(1 - l.c) / seeds));
     }
     // least-squares slope of ln(1 − c^l) over layers 4…15: 1 − c^l ∝ e^{−l/ξ_c}
