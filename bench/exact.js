@@ -49,12 +49,16 @@ print(json.dumps(out))`,
         let x = h;
         for (const w of weights) x = mul(x, w);
       };
+      // the TypeScript chain at batch 64 takes several seconds a repeat: say what is running
+      process.stderr.write(
+        `bench exact: batch ${m} ${transB ? "G·Wᵀ" : "A·W"}, ${REPEATS} repeats each of wasm and TypeScript…\n`,
+      );
       const tWasm = best(chain((x, w) => wasm.gemm(x, w, m, WIDTH, WIDTH, false, transB, "float32")));
       const tJs = best(chain((x, w) => gemm(x, w, m, WIDTH, WIDTH, false, transB, "float32")));
       const ref = np?.[`${transB ? "nt" : "nn"}${m}`];
       const gmac = (t) => ((LAYERS * m * WIDTH * WIDTH) / t / 1e9).toFixed(2);
       log(
-        `batch ${String(m).padStart(2)} ${transB ? "G·Wᵀ" : "A·W "}  initlab wasm ${(tWasm * 1e3).toFixed(1).padStart(7)} ms (${gmac(tWasm)} GMAC/s)   TypeScript ${(tJs * 1e3).toFixed(1).padStart(7)} ms` +
+        `batch ${String(m).padStart(2)} ${transB ? "G·Wᵀ" : "A·W "}  initlab wasm ${(tWasm * 1e3).toFixed(1).padStart(7)} ms (${gmac(tWasm)} GMAC/s)   TypeScript ${(tJs * 1e3).toFixed(1).padStart(7)} ms (wasm ${(tJs / tWasm).toFixed(1)}× faster)` +
           (ref
             ? `   numpy ${(ref * 1e3).toFixed(1).padStart(7)} ms (${gmac(ref)} GMAC/s)   ratio time initlab/numpy ${(tWasm / ref).toFixed(2)}`
             : ""),

@@ -189,3 +189,15 @@ describe("README commands that printed the wrong thing (issue #12)", () => {
     expect(readFileSync(join(dir, "correlation.svg"), "utf8")).toMatch(/c theory \(mean field\)/);
   });
 });
+
+describe("the README shows what initlab prints", () => {
+  it("the seed study's sample rows in the README are seed 0's output", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const block = readme.slice(readme.indexOf("[1] exploding:"), readme.indexOf("→ std becomes inf at layer 13"));
+    const rows = block.split("\n").filter((l) => l.startsWith("("));
+    expect(rows.length).toBe(4);
+    const out = (await runCli(["study", "--seed", "0"])).stdout;
+    for (const row of rows) expect(out).toContain(`${row}\n`);
+  });
+});

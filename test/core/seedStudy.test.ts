@@ -36,7 +36,8 @@ describe.each(SEEDS)("seedStudy, seed %i", (seed) => {
   });
 
   it("exploding: std is non-finite first at layer 13, predicted from FLT_MAX", () => {
-    expect(predictedLayer(1, 512, 1, (v) => 512 * v > FLT_MAX)).toBe(13);
+    // the run stops where the variance law says float32's sum of squares overflows
+    expect(r.exploding.stoppedAt).toBe(predictedLayer(1, 512, 1, (v) => 512 * v > FLT_MAX));
     expect(r.exploding.stoppedAt).toBe(13);
     expect(r.exploding.reason).toBe("std-non-finite");
     const last = r.exploding.layers[r.exploding.layers.length - 1];
@@ -48,7 +49,6 @@ describe.each(SEEDS)("seedStudy, seed %i", (seed) => {
   it("exploding: the values themselves overflow near layer 28, once ≈ 3σ exceeds FLT_MAX", () => {
     // the largest of 512 normals is ≈ 3σ, so values overflow about when 3·√v_k > FLT_MAX
     const k = predictedLayer(1, 512, 1, (v) => 3 * Math.sqrt(v) > FLT_MAX);
-    expect(k).toBe(28);
     expect(r.exploding.events.valueNonFinite).toBeGreaterThanOrEqual(k - 1);
     expect(r.exploding.events.valueNonFinite).toBeLessThanOrEqual(k + 1);
   });
@@ -60,7 +60,8 @@ describe.each(SEEDS)("seedStudy, seed %i", (seed) => {
   });
 
   it("vanishing: std is exactly 0 first at layer 31 or 32, predicted from 2⁻¹⁵⁰", () => {
-    expect(predictedLayer(1e-4, 512, 0.01, (v) => v < 2 ** -150)).toBe(31);
+    const k = predictedLayer(1e-4, 512, 0.01, (v) => v < 2 ** -150);
+    expect([k, k + 1]).toContain(r.vanishing.stoppedAt);
     expect([31, 32]).toContain(r.vanishing.stoppedAt);
     expect(r.vanishing.reason).toBe("std-zero");
     expect(r.vanishing.layers[r.vanishing.layers.length - 1].std).toBe(0);
@@ -138,8 +139,8 @@ describe("seedStudy determinism", () => {
       weights: scaledNormal(1),
       stop: "std-non-finite",
     });
-    // 512·v_k > 1.8e308 needs (k+2)·ln 512 > 709.8, i.e. k ≥ 112
-    expect(predictedLayer(1, 512, 1, (v) => 512 * v > Number.MAX_VALUE)).toBe(112);
+    // 512·v_k > 1.8e308 needs (k+2)·ln 512 > 709.8, i.e. k ≥ 112: beyond the run's depth, so float64 never stops
+    expect(predictedLayer(1, 512, 1, (v) => 512 * v > Number.MAX_VALUE)).toBeGreaterThan(r.layers.length);
     expect(r.stoppedAt).toBeNull();
     expect(r.reason).toBe("completed");
   });

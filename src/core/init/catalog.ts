@@ -42,7 +42,39 @@ export interface InitializerDef {
 }
 
 export const MODES = ["fan_in", "fan_out", "fan_avg"] as const;
+export type Mode = (typeof MODES)[number];
 export const VS_DISTRIBUTIONS = ["truncated_normal", "normal", "untruncated_normal", "uniform"] as const;
+export type VsDistribution = (typeof VS_DISTRIBUTIONS)[number];
+
+/** A variance-scaling mode from a parameter value. @throws a one-line error listing the modes. */
+export function parseMode(value: string): Mode {
+  if ((MODES as readonly string[]).includes(value)) return value as Mode;
+  throw new RangeError(`mode: must be one of ${MODES.join(", ")}, got ${JSON.stringify(value)}`);
+}
+
+/** A variance-scaling distribution from a parameter value. @throws a one-line error listing them. */
+export function parseVsDistribution(value: string): VsDistribution {
+  if ((VS_DISTRIBUTIONS as readonly string[]).includes(value)) return value as VsDistribution;
+  throw new RangeError(`distribution: must be one of ${VS_DISTRIBUTIONS.join(", ")}, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * How each framework's VarianceScaling differs, as data: whether it clamps the fan at 1
+ * (`max(1, fan)`), and what its distribution "normal" draws — untruncated N(0, scale/n), keras's
+ * corrected ±2σ truncated normal, or tfjs's uncorrected one (variance 0.7737·scale/n, tfjs#8594).
+ * initlab's own semantics are the `null` row.
+ */
+export const VS_RULES: Record<
+  Framework | "initlab",
+  { clampFan: boolean; normal: "normal" | "truncated_normal" | "tfjs_uncorrected" }
+> = {
+  initlab: { clampFan: false, normal: "normal" },
+  torch: { clampFan: false, normal: "normal" },
+  keras: { clampFan: true, normal: "truncated_normal" },
+  tfjs: { clampFan: true, normal: "tfjs_uncorrected" },
+  jax: { clampFan: false, normal: "normal" },
+  flax: { clampFan: false, normal: "normal" },
+};
 
 /**
  * The heart of the catalog (Keras/JAX `VarianceScaling`): Var(w) = scale/n with n = fan_in,
@@ -51,31 +83,32 @@ export const VS_DISTRIBUTIONS = ["truncated_normal", "normal", "untruncated_norm
  *   normal:            N(0, scale/n) (initlab, torch, jax; alias untruncated_normal);
  *   truncated_normal:  N(0, σ²) cut at ±2σ with σ = √(scale/n)/0.87962566103423978, so the
  *                      variance after truncation is scale/n (keras, jax).
- * Framework rules: keras and tfjs use n = max(1, fan); keras reads distribution "normal" as
- * "truncated_normal"; tfjs's "normal" is a ±2σ truncated normal with σ = √(scale/n) and no
- * correction, so its variance is 0.7737·scale/n (tfjs#8594).
+ * Framework rules ({@link VS_RULES}): keras and tfjs use n = max(1, fan); keras reads distribution
+ * "normal" as "truncated_normal"; tfjs's "normal" is a ±2σ truncated normal with σ = √(scale/n)
+ * and no correction, so its variance is 0.7737·scale/n (tfjs#8594).
+ * Example: glorot_normal for a 256→128 dense layer in keras is variance_scaling(1, fan_avg,
+ * truncated_normal): n = 192, σ = √(1/192)/0.8796 = 0.08204, cut at ±0.1641, Var = 1/192.
  */
-export function varianceScaling(scale: number, mode: string, distribution: string, env: BuildEnv): Built {
-  const fw = env.framework;
+export function varianceScaling(scale: number, mode: Mode, distribution: VsDistribution, env: BuildEnv): Built {
+  const rules = VS_RULES[env.framework ?? "initlab"];
   const fan =
     mode === "fan_in" ? env.fans.fanIn : mode === "fan_out" ? env.fans.fanOut : (env.fans.fanIn + env.fans.fanOut) / 2;
-  const n = fw === "keras" || fw === "tfjs" ? Math.max(1, fan) : fan;
+  const n = rules.clampFan ? Math.max(1, fan) : fan;
   const target = scale / n;
   const quirks: string[] = [];
-  let dist = distribution === "untruncated_normal" ? "normal" : distribution;
-  if (fw === "keras" && distribution === "normal") {
-    quirks.push('keras reads distribution="normal" as "truncated_normal" (corrected, ±2σ)');
-    dist = "truncated_normal";
-  }
-  if (dist === "uniform") {
+  if (distribution === "uniform") {
     const bound = Math.sqrt(3 * target);
-    if (fw === "tfjs")
+    if (env.framework === "tfjs")
       quirks.push(
         "tfjs: some versions drop the seed for the uniform branch, so seeded runs are not reproducible (tfjs#7104)",
       );
     return { distribution: { kind: "uniform", low: -bound, high: bound }, quirks };
   }
-  if (fw === "tfjs" && dist === "normal") {
+  const drawn =
+    distribution === "normal" ? rules.normal : distribution === "untruncated_normal" ? "normal" : "truncated_normal";
+  if (distribution === "normal" && drawn === "truncated_normal")
+    quirks.push('keras reads distribution="normal" as "truncated_normal" (corrected, ±2σ)');
+  if (drawn === "tfjs_uncorrected") {
     const std = Math.sqrt(target);
     quirks.push(
       `tfjs samples a ±2σ truncated normal with σ = √(scale/n) = ${std.toPrecision(6)} and no 0.8796 correction: the variance is 0.7737× the intended ${target.toPrecision(6)} (tfjs#8594)`,
@@ -86,7 +119,7 @@ export function varianceScaling(scale: number, mode: string, distribution: strin
       quirks,
     };
   }
-  if (dist === "normal") return { distribution: { kind: "normal", mean: 0, std: Math.sqrt(target) }, quirks };
+  if (drawn === "normal") return { distribution: { kind: "normal", mean: 0, std: Math.sqrt(target) }, quirks };
   // constant is the std of a standard normal truncated to (−2, 2)
   const std = Math.sqrt(target) / TRUNCATED_NORMAL_STD_2SIGMA;
   return { distribution: { kind: "truncated_normal", mean: 0, std, low: -2 * std, high: 2 * std }, quirks };
@@ -140,7 +173,12 @@ function kaiming(distribution: "uniform" | "normal", name: string): InitializerD
     if (fw === "torch" && nl === "leaky_relu" && a === 0)
       quirks.push("torch's default nonlinearity is leaky_relu with a = 0, i.e. gain √2 — the same as relu");
     const gain = calculateGain(nl, nl === "leaky_relu" ? a : undefined);
-    const built = varianceScaling(gain * gain, mode, distribution === "uniform" ? "uniform" : normalFor(fw), env);
+    const built = varianceScaling(
+      gain * gain,
+      parseMode(mode),
+      distribution === "uniform" ? "uniform" : normalFor(fw),
+      env,
+    );
     return { ...built, quirks: [...quirks, ...(built.quirks ?? [])] };
   };
 }
@@ -169,6 +207,16 @@ const NONLINEARITY = {
   doc: "selects the gain (calculate_gain)",
 } as const;
 const SLOPE = { kind: "number", default: 0, doc: "negative slope of leaky_relu (gain √(2/(1+a²)))" } as const;
+
+/** Parameter tables shared by two groups of frameworks (keras and tfjs spell theirs alike, as do jax and flax). */
+function sameIn(
+  a: Framework[],
+  aParams: ParamDefs,
+  b: Framework[],
+  bParams: ParamDefs,
+): Partial<Record<Framework, ParamDefs>> {
+  return Object.fromEntries([...a.map((f) => [f, aParams]), ...b.map((f) => [f, bParams])]);
+}
 
 /** Keras, TF.js, JAX and Flax's He initializers take no parameters (scale 2, fan_in, fixed). */
 const NO_PARAMS_OUTSIDE_TORCH: Partial<Record<Framework, ParamDefs>> = { keras: {}, tfjs: {}, jax: {}, flax: {} };
@@ -241,18 +289,15 @@ export const INITIALIZERS: readonly InitializerDef[] = [
         jax: "normal",
         flax: "initializers.normal",
       },
-      {
-        keras: {
+      sameIn(
+        ["keras", "tfjs"],
+        {
           mean: { kind: "number", default: 0, doc: "mean" },
           std: { kind: "number", default: 0.05, min: 0, doc: "stddev" },
         },
-        tfjs: {
-          mean: { kind: "number", default: 0, doc: "mean" },
-          std: { kind: "number", default: 0.05, min: 0, doc: "stddev" },
-        },
-        jax: { std: { kind: "number", default: 0.01, min: 0, doc: "stddev" } },
-        flax: { std: { kind: "number", default: 0.01, min: 0, doc: "stddev" } },
-      },
+        ["jax", "flax"],
+        { std: { kind: "number", default: 0.01, min: 0, doc: "stddev" } },
+      ),
     ),
     build: (p) => ({
       distribution: { kind: "normal", mean: typeof p.mean === "number" ? p.mean : 0, std: num(p, "std") },
@@ -275,18 +320,15 @@ export const INITIALIZERS: readonly InitializerDef[] = [
         jax: "uniform",
         flax: "initializers.uniform",
       },
-      {
-        keras: {
+      sameIn(
+        ["keras", "tfjs"],
+        {
           low: { kind: "number", default: -0.05, doc: "minval" },
           high: { kind: "number", default: 0.05, doc: "maxval" },
         },
-        tfjs: {
-          low: { kind: "number", default: -0.05, doc: "minval" },
-          high: { kind: "number", default: 0.05, doc: "maxval" },
-        },
-        jax: { high: { kind: "number", default: 0.01, min: 0, doc: "scale: U[0, scale)" } },
-        flax: { high: { kind: "number", default: 0.01, min: 0, doc: "scale: U[0, scale)" } },
-      },
+        ["jax", "flax"],
+        { high: { kind: "number", default: 0.01, min: 0, doc: "scale: U[0, scale)" } },
+      ),
     ),
     build: (p, env) => {
       const low = typeof p.low === "number" ? p.low : 0;
@@ -324,26 +366,19 @@ export const INITIALIZERS: readonly InitializerDef[] = [
         jax: "truncated_normal",
         flax: "initializers.truncated_normal",
       },
-      {
-        keras: {
+      sameIn(
+        ["keras", "tfjs"],
+        {
           mean: { kind: "number", default: 0, doc: "mean" },
           std: { kind: "number", default: 0.05, min: 0, exclusiveMin: true, doc: "stddev (before truncation)" },
         },
-        tfjs: {
-          mean: { kind: "number", default: 0, doc: "mean" },
-          std: { kind: "number", default: 0.05, min: 0, exclusiveMin: true, doc: "stddev (before truncation)" },
-        },
-        jax: {
+        ["jax", "flax"],
+        {
           std: { kind: "number", default: 0.01, min: 0, exclusiveMin: true, doc: "stddev (before truncation)" },
           a: { kind: "number", default: -2, doc: "lower, in std units" },
           b: { kind: "number", default: 2, doc: "upper, in std units" },
         },
-        flax: {
-          std: { kind: "number", default: 0.01, min: 0, exclusiveMin: true, doc: "stddev (before truncation)" },
-          a: { kind: "number", default: -2, doc: "lower, in std units" },
-          b: { kind: "number", default: 2, doc: "upper, in std units" },
-        },
-      },
+      ),
     ),
     build: (p, env) => {
       const mean = typeof p.mean === "number" ? p.mean : 0;
@@ -411,7 +446,8 @@ export const INITIALIZERS: readonly InitializerDef[] = [
         },
       },
     ),
-    build: (p, env) => varianceScaling(num(p, "scale"), word(p, "mode"), word(p, "distribution"), env),
+    build: (p, env) =>
+      varianceScaling(num(p, "scale"), parseMode(word(p, "mode")), parseVsDistribution(word(p, "distribution")), env),
   },
   {
     name: "glorot_uniform",
