@@ -11,7 +11,9 @@ describe("initlab theory", () => {
     );
     expect(doc).toMatchObject({ activation: "relu", sigmaW2: 2, sigmaB2: 0, cStar: 1, xiC: "Infinity" });
     expect(doc.chi1).toBeCloseTo(1, 12);
-    for (const k of ["qStar", "chi1", "cStar", "xiQ", "xiC"]) expect(doc).toHaveProperty(k);
+    // at σ_w² = 2, σ_b² = 0 every q is a fixed point of ReLU's length map: no single q*, no rate ξ_q
+    expect(doc).toMatchObject({ qStar: "NaN", xiQ: "NaN", trainableDepth: "Infinity" });
+    expect(doc.fixedPoint.kind).toBe("marginal");
   });
 
   it("critical --json gives σ_w² and q*", async () => {
@@ -50,8 +52,9 @@ describe("initlab theory", () => {
       ).stdout,
     );
     expect(doc.eigVariance).toBeCloseTo(5, 12);
-    expect(doc).toHaveProperty("mu1");
-    expect(doc).toHaveProperty("mu2");
+    // linear: φ' = 1, so the moments of σ_w²φ'² are μ₁ = μ₂ = 1 (Pennington et al. 2017)
+    expect(doc.mu1).toBeCloseTo(1, 12);
+    expect(doc.mu2).toBeCloseTo(1, 12);
   });
 
   it("phase writes the heatmap with the critical line as SVG and PNG", async () => {

@@ -251,7 +251,15 @@ describe("initlab lab in headless Chromium", () => {
       null,
       { timeout: 30_000 },
     );
-    expect(page.url()).toMatch(/bias=normal|bias=none/);
+    // the cell's centre (σ_w², σ_b²) inside the chart's ranges [0.5, 4] × [0, 0.3]: init N(0, σ_w²/width), bias N(0, σ_b²) (a click mid-height is above σ_b² = 0)
+    const url = new URL(page.url());
+    const width = Number(url.searchParams.get("width") ?? 512);
+    const initStd = Number(/^normal\(std=([0-9.e-]+)\)$/.exec(url.searchParams.get("init") ?? "")?.[1]);
+    const biasStd = Number(/^normal\(std=([0-9.e-]+)\)$/.exec(url.searchParams.get("bias") ?? "")?.[1]);
+    expect(initStd ** 2 * width).toBeGreaterThanOrEqual(0.5 - 1e-3);
+    expect(initStd ** 2 * width).toBeLessThanOrEqual(4 + 1e-3);
+    expect(biasStd ** 2).toBeGreaterThan(0);
+    expect(biasStd ** 2).toBeLessThanOrEqual(0.3 + 1e-3);
     await page.click("#tab-phase");
     await page.click("#tab-study");
     await page.waitForFunction(
