@@ -1,4 +1,5 @@
 import { parseActivation } from "../core/engine/activations.js";
+import { formatStat } from "../core/text/formatStat.js";
 import { gaussianExpectation } from "../core/theory/gaussian.js";
 import type { AuditModel, ModelFormat, ModelInput } from "../model/modelTypes.js";
 import type { LayerReport } from "./auditWeights.js";
@@ -72,7 +73,7 @@ export function attachGains(prop: PropagationResult, model: AuditModel, layers: 
   }
 }
 
-const g = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x));
+const g = (x: number) => formatStat(x, 3);
 
 /** The audit's answer in sentences: what made the weights, and where the signal dies. */
 export function auditSummary(

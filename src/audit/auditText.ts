@@ -1,20 +1,11 @@
+import { formatPValue, formatStat } from "../core/text/formatStat.js";
 import { formatTable } from "../report/table.js";
 import type { AuditReport } from "./auditReport.js";
 import type { LayerReport } from "./auditWeights.js";
 
-const g = (x: number | null | undefined, digits = 3) =>
-  x === null || x === undefined
-    ? "—"
-    : Number.isNaN(x)
-      ? "nan"
-      : !Number.isFinite(x)
-        ? x > 0
-          ? "inf"
-          : "-inf"
-        : Number(x.toPrecision(digits)).toString();
-const fan = (x: number) => (Number.isInteger(x) ? String(x) : g(x, 4));
-const p = (x: number) =>
-  Number.isNaN(x) ? "—" : x < 1e-300 ? "<1e-300" : x < 1e-3 ? x.toExponential(0) : x.toFixed(3);
+const g = (x: number | null | undefined) => formatStat(x, 3);
+const fan = (x: number) => (Number.isInteger(x) ? String(x) : formatStat(x, 4));
+const p = formatPValue;
 
 /** The fitted law in a few characters: U(±0.125), N(0, 0.0722²), TN(σ=0.05, ±2σ), orth(g=1), const 0, sparse(0.9), trained. */
 export function fitLabel(l: LayerReport): string {

@@ -8,30 +8,17 @@ import {
   networkWeightCount,
   propagate,
   propagateCorrelation,
-  signalTrend,
+  eventSentences,
+  formatStat,
+  NO_EVENTS,
+  trendSentence,
   toJson,
-  TREND_FACTOR,
 } from "../core/index.js";
 import { formatTable } from "../report/table.js";
 import type { CliIo } from "./io.js";
 import type { NetworkFlags } from "./networkOptions.js";
 import { addNetworkOptions, networkFromFlags } from "./networkOptions.js";
 import { progressReporter } from "./progressReporter.js";
-
-const g = (x: number | null | undefined) =>
-  x === null || x === undefined
-    ? "—"
-    : Number.isNaN(x)
-      ? "nan"
-      : !Number.isFinite(x)
-        ? x > 0
-          ? "inf"
-          : "-inf"
-        : x === 0
-          ? "0"
-          : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3
-            ? x.toExponential(3)
-            : x.toPrecision(4);
 
 function parseCorrelation(value: string): number {
   const c = Number(value);
@@ -73,24 +60,6 @@ async function runOnnx(o: PropagateOptions): Promise<PropagateResult> {
   const { propagateOnnx } = await import("../adapters/onnx/propagateOnnx.js");
   const { timings: _timings, ...result } = await propagateOnnx(o);
   return result;
-}
-
-/** Events in words: "std becomes non-finite at layer 13". */
-export function eventSentences(e: PropagateResult["events"]): string[] {
-  const out: string[] = [];
-  if (e.stdNonFinite !== null) out.push(`std becomes non-finite at layer ${e.stdNonFinite}`);
-  if (e.valueNonFinite !== null) out.push(`a value becomes non-finite at layer ${e.valueNonFinite}`);
-  if (e.stdZero !== null) out.push(`std is exactly 0 at layer ${e.stdZero}`);
-  if (e.allZero !== null) out.push(`every value is exactly 0 at layer ${e.allZero}`);
-  return out.length ? out : ["no layer's std became non-finite or exactly 0"];
-}
-
-/** The std's trend in words when it stayed finite: "the signal explodes: std 1.02 → 1.4e+48, ×22.6 a layer". */
-export function trendSentence(stds: readonly number[]): string | null {
-  const t = signalTrend(stds);
-  if (!t) return null;
-  const g = (x: number) => (Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toPrecision(4));
-  return `${t.kind === "stable" ? `the signal is stable (within ${TREND_FACTOR}×)` : `the signal ${t.kind}`}: std ${g(t.first)} → ${g(t.last)}, ×${g(t.perLayer)} a layer`;
 }
 
 /** `initlab propagate` and `initlab jacobian`. */
@@ -180,7 +149,7 @@ export function propagateCommands(io: CliIo): Command[] {
           const html = await writeChartsReport(
             flags.out,
             `initlab propagate — ${title}`,
-            `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, batch ${flags.batch}, seed ${flags.seed}. ${eventSentences(result.events).join("; ")}.`,
+            `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, batch ${flags.batch}, seed ${flags.seed}. ${(eventSentences(result.events).length > 0 ? eventSentences(result.events) : [NO_EVENTS]).join("; ")}.`,
             propagateCharts(result, theory, title, correlation),
             text,
           );
@@ -208,23 +177,28 @@ export function propagateCommands(io: CliIo): Command[] {
             return [
               String(l.index),
               String(l.width),
-              g(l.pre.rms ** 2),
-              ...(th ? [g(theory.q[l.index])] : []),
-              g(sig.mean),
-              g(sig.std),
-              ...(fast ? [] : [g(sig.zeroFraction), l.block ? "—" : g(l.post.saturatedFraction)]),
+              formatStat(l.pre.rms ** 2),
+              ...(th ? [formatStat(theory.q[l.index])] : []),
+              formatStat(sig.mean),
+              formatStat(sig.std),
+              ...(fast ? [] : [formatStat(sig.zeroFraction), l.block ? "—" : formatStat(l.post.saturatedFraction)]),
               ...(residual
                 ? l.block
                   ? [
-                      g(l.block.averageChannelSquaredMean),
-                      g(l.block.averageChannelVariance),
-                      g(l.block.residualBranchVariance),
+                      formatStat(l.block.averageChannelSquaredMean),
+                      formatStat(l.block.averageChannelVariance),
+                      formatStat(l.block.residualBranchVariance),
                     ]
                   : ["", "", ""]
                 : []),
-              ...(flags.backward ? [g(l.grad?.activationNorm), g(l.grad?.weightNorm), g(l.grad?.weightRatio)] : []),
+              ...(flags.backward
+                ? [formatStat(l.grad?.activationNorm), formatStat(l.grad?.weightNorm), formatStat(l.grad?.weightRatio)]
+                : []),
               ...(correlation
-                ? [g(correlation.layers[l.index].c), ...(th && theory.c ? [g(theory.c[l.index])] : [])]
+                ? [
+                    formatStat(correlation.layers[l.index].c),
+                    ...(th && theory.c ? [formatStat(theory.c[l.index])] : []),
+                  ]
                 : []),
             ];
           });
@@ -247,14 +221,14 @@ export function propagateCommands(io: CliIo): Command[] {
             "",
             formatTable(header, rows),
             "",
-            ...eventSentences(ev).map((s) => `→ ${s}`),
+            ...(eventSentences(ev).length > 0 ? eventSentences(ev) : [NO_EVENTS]).map((s) => `→ ${s}`),
             ...[trendSentence(result.layers.map((l) => (l.block ?? l.post).std))]
               .filter((s): s is string => s !== null)
               .map((s) => `→ ${s}`),
             th
-              ? `theory: mean-field q^l (Poole et al. 2016) from σ_w² = ${g(theory.sigmaW2[0])}, σ_b² = ${g(theory.sigmaB2[0])} at layer 0`
+              ? `theory: mean-field q^l (Poole et al. 2016) from σ_w² = ${formatStat(theory.sigmaW2[0])}, σ_b² = ${formatStat(theory.sigmaB2[0])} at layer 0`
               : `theory: ${theory.unsupported}`,
-            ...(result.loss !== null ? [`loss ${g(result.loss)} (${flags.loss})`] : []),
+            ...(result.loss !== null ? [`loss ${formatStat(result.loss)} (${flags.loss})`] : []),
             ...(fast
               ? [
                   `backend ${result.backend}: zero fraction, saturation, quantiles and histograms are not computed (use --backend reference)`,
@@ -299,9 +273,9 @@ export function propagateCommands(io: CliIo): Command[] {
       io.stdout(
         [
           `jacobian: ${network.init} weights, ${flags.activation}, ${network.widths.length} layers, ${r.inputWidth}→${r.outputWidth}, dtype ${flags.dtype}, seed ${flags.seed}`,
-          `singular values: max ${g(sv[0])}, 90% ${g(q(0.1))}, median ${g(q(0.5))}, 10% ${g(q(0.9))}, min ${g(sv[sv.length - 1])}`,
-          `squared singular values: mean ${g(r.squaredSingularValues.mean)}, variance ${g(r.squaredSingularValues.variance)}`,
-          `condition number σ_max/σ_min: ${g(sv[0] / sv[sv.length - 1])}`,
+          `singular values: max ${formatStat(sv[0])}, 90% ${formatStat(q(0.1))}, median ${formatStat(q(0.5))}, 10% ${formatStat(q(0.9))}, min ${formatStat(sv[sv.length - 1])}`,
+          `squared singular values: mean ${formatStat(r.squaredSingularValues.mean)}, variance ${formatStat(r.squaredSingularValues.variance)}`,
+          `condition number σ_max/σ_min: ${formatStat(sv[0] / sv[sv.length - 1])}`,
         ].join("\n") + "\n",
       );
     });

@@ -136,3 +136,6 @@ export type { Dataset } from "./train/dataset.js";
 export { train } from "./train/train.js";
 export type { TrainOptions, TrainResult, EpochRecord } from "./train/train.js";
 export { WasmFloat32Gemm, wasmFloat32Backend } from "./numeric/wasmGemm.js";
+export { formatPValue, formatStat } from "./text/formatStat.js";
+export { eventSentences, trendSentence, NO_EVENTS } from "./text/signalSentences.js";
+export type { ForwardEvents } from "./text/signalSentences.js";

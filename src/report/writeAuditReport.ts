@@ -4,11 +4,11 @@ import type { AuditReport } from "../audit/auditReport.js";
 import { fitLabel } from "../audit/auditText.js";
 import { auditCharts } from "../charts/auditCharts.js";
 import type { TensorAudit } from "../core/audit/auditTensor.js";
+import { formatStat } from "../core/text/formatStat.js";
 import { escapeHtml, htmlPage } from "./html.js";
 import { renderSvg, svgToPng } from "./renderChart.js";
 
-const g = (x: number | null | undefined) =>
-  x === null || x === undefined ? "—" : Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x);
+const g = (x: number | null | undefined) => formatStat(x, 3);
 
 const fan = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
 

@@ -7,6 +7,8 @@ import { phaseChart } from "../charts/phaseChart.js";
 import { studyCharts } from "../charts/studyCharts.js";
 import type { PhaseDiagram, SeedStudyResult } from "../core/index.js";
 import {
+  eventSentences,
+  formatStat,
   ACTIVATION_NAMES,
   DTYPES,
   FRAMEWORKS,
@@ -29,18 +31,7 @@ import { DEFAULT_STATE, LIMITS, parseKernel, parseLabState, PRESETS, serializeLa
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
-const g = (x: number | null) =>
-  x === null
-    ? "—"
-    : Number.isNaN(x)
-      ? "nan"
-      : !Number.isFinite(x)
-        ? x > 0
-          ? "inf"
-          : "-inf"
-        : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0)
-          ? x.toExponential(2)
-          : x.toPrecision(4);
+const g = (x: number | null) => formatStat(x);
 
 const VIEW_LABELS: Record<View, string> = {
   signal: "Signal",
@@ -292,17 +283,7 @@ function rescaled(row: unknown): unknown {
 }
 
 function eventWords(r: PropagateView): string {
-  const e = r.events;
-  const parts: string[] = [];
-  if (e.stdNonFinite !== null)
-    parts.push(
-      `std becomes ${e.stdNonFinite === e.valueNonFinite ? "non-finite (the values overflow)" : "non-finite"} at layer ${e.stdNonFinite}`,
-    );
-  if (e.valueNonFinite !== null && e.valueNonFinite !== e.stdNonFinite)
-    parts.push(`the values themselves overflow at layer ${e.valueNonFinite}`);
-  if (e.stdZero !== null) parts.push(`std is exactly 0 at layer ${e.stdZero}`);
-  if (e.allZero !== null && e.allZero !== e.stdZero) parts.push(`every value is 0 at layer ${e.allZero}`);
-  return parts.join("; ");
+  return eventSentences(r.events).join("; ");
 }
 
 let generation = 0;

@@ -1,4 +1,5 @@
 import type { Fans } from "../init/fans.js";
+import { formatPValue, formatStat } from "../text/formatStat.js";
 import { fanQuirks, frameworkFans, initlabFans } from "../init/fans.js";
 import type { Framework, KernelContext } from "../init/kernel.js";
 import type { Rng } from "../random/Rng.js";
@@ -54,9 +55,6 @@ export function matrixView(ctx: KernelContext): { rows: number; cols: number } |
   if (ctx.layout === "torch") return { rows: s[0], cols: s.slice(1).reduce((a, b) => a * b, 1) };
   return { rows: s.slice(0, -1).reduce((a, b) => a * b, 1), cols: s[s.length - 1] };
 }
-
-const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
-const fmtP = (p: number) => (p < 1e-300 ? "< 1e-300" : p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
 
 /**
  * Audits one weight tensor: statistics, the fitted law ({@link fitWeights}), the catalog schemes
@@ -124,9 +122,9 @@ function fitFindings(
   if (stats.nonFinite > 0) out.push(`${stats.nonFinite} non-finite value(s): the layer outputs NaN/inf for any input`);
   if (fit.family === "unknown") {
     const best = fit.tried[0];
-    const near = distances.map((d) => `${fmt(d.stdRatio)}× ${d.framework}'s`).join(", ");
+    const near = distances.map((d) => `${formatStat(d.stdRatio)}× ${d.framework}'s`).join(", ");
     out.push(
-      `no initializer's law fits (closest: ${best ? `${best.family}, KS D = ${best.statistic.toFixed(3)}, p = ${fmtP(best.pValue)}` : "none"}): trained, or made by a scheme initlab does not know${near ? `; std vs the default inits: ${near}` : ""}`,
+      `no initializer's law fits (closest: ${best ? `${best.family}, KS D = ${best.statistic.toFixed(3)}, p = ${formatPValue(best.pValue)}` : "none"}): trained, or made by a scheme initlab does not know${near ? `; std vs the default inits: ${near}` : ""}`,
     );
     return out;
   }
@@ -134,7 +132,7 @@ function fitFindings(
     out.push(
       fit.value === 0
         ? "all weights are 0: the layer's units stay identical (no symmetry breaking) until a gradient reaches them"
-        : `all weights equal ${fmt(fit.value ?? NaN)}: every unit computes the same function`,
+        : `all weights equal ${formatStat(fit.value ?? NaN)}: every unit computes the same function`,
     );
     return out;
   }
@@ -163,7 +161,7 @@ function fitFindings(
 function recordedFinding(r: RecordedCheck): string {
   if (r.consistent) {
     const q = r.quirks.find((s) => s.includes("0.7737"));
-    return `the file records ${r.spec} (${r.framework}) and the weights follow it (KS p = ${fmtP(r.pValue)})${q ? `; note: ${q}` : ""}`;
+    return `the file records ${r.spec} (${r.framework}) and the weights follow it (KS p = ${formatPValue(r.pValue)})${q ? `; note: ${q}` : ""}`;
   }
-  return `the file records ${r.spec} (${r.framework}) but the weights do not follow it (KS D = ${Number.isFinite(r.statistic) ? r.statistic.toFixed(3) : "—"}, p = ${fmtP(r.pValue)}, std ${fmt(r.stdRatio)}× the recorded law's): trained, or changed after initialization`;
+  return `the file records ${r.spec} (${r.framework}) but the weights do not follow it (KS D = ${Number.isFinite(r.statistic) ? r.statistic.toFixed(3) : "—"}, p = ${formatPValue(r.pValue)}, std ${formatStat(r.stdRatio)}× the recorded law's): trained, or changed after initialization`;
 }
