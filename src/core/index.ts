@@ -90,7 +90,7 @@ export type { BuildOptions, BuiltNetwork, DenseLayer } from "./engine/buildNetwo
 export { normalize, normalizeBackward } from "./engine/normalization.js";
 export { tensorStats, QUANTILE_LEVELS, LINEAR_BINS } from "./engine/layerStats.js";
 export type { TensorStats, Histogram } from "./engine/layerStats.js";
-export { propagate, runNetwork, drawInput } from "./engine/propagate.js";
+export { propagate, runNetwork, drawInput, firstEvents } from "./engine/propagate.js";
 export type {
   PropagateOptions,
   PropagateResult,

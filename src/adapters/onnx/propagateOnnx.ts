@@ -1,5 +1,5 @@
 import type { LayerResult, PropagateOptions, PropagateResult, TensorStats } from "../../core/index.js";
-import { checkNetwork, drawInput, parseActivation } from "../../core/index.js";
+import { checkNetwork, drawInput, firstEvents, parseActivation } from "../../core/index.js";
 import { drawKernelsInParallel } from "../sampling/parallelKernels.js";
 import type { OnnxActivation } from "./mlpGraph.js";
 import { ONNX_ACTIVATIONS } from "./mlpGraph.js";
@@ -104,10 +104,7 @@ export async function propagateOnnx(
           }
         : null;
     layers.push({ index: l, width: widths[l + 1], pre, post, block: null, grad });
-    if (events.stdNonFinite === null && !Number.isFinite(post.std)) events.stdNonFinite = l;
-    if (events.valueNonFinite === null && post.nonFiniteFraction !== 0) events.valueNonFinite = l;
-    if (events.stdZero === null && post.std === 0) events.stdZero = l;
-    if (events.allZero === null && post.zeroFraction === 1) events.allZero = l;
+    firstEvents(events, l, post);
   }
   const last = s.postSumSq![L - 1];
   return {

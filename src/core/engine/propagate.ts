@@ -157,8 +157,26 @@ export async function propagate(options: PropagateOptions): Promise<PropagateRes
   return { ...(await runNetwork(net, options)), lsuv: reports };
 }
 
-/** {@link propagate} on an already built network (its weights as given, e.g. perturbed for a gradient check). */
-export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): Promise<PropagateResult> {
+/** What the forward pass keeps for the backward pass: each layer's input, pre-activation and norm state. */
+interface ForwardTape {
+  inputs: Float64Array[];
+  preacts: Float64Array[];
+  normalized: (Float64Array | null)[];
+  invStds: (Float64Array | null)[];
+}
+
+/** Everything one run shares: dtype, accumulation, backend, statistics level and the progress total. */
+interface RunContext {
+  dtype: Dtype;
+  acc: Dtype;
+  backend: Backend;
+  batch: number;
+  level: "full" | "basic";
+  total: number;
+}
+
+/** Validates the backend and batch of a run and fixes its context. @throws one-line errors. */
+function runContext(net: BuiltNetwork, options: PropagateOptions): RunContext {
   const dtype = options.dtype ?? "float32";
   const acc = options.accumulate ?? defaultAccumulate(dtype);
   const backend = options.backend ?? referenceBackend;
@@ -170,11 +188,51 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
   const batch = options.batch;
   if (!Number.isSafeInteger(batch) || batch < 1)
     throw new RangeError(`batch: must be a positive integer, got ${batch}`);
-  const round = rounder(dtype);
-  const level = options.stats ?? "full";
-  const phi = net.activation;
-  const spec = net.spec;
   const L = net.layers.length;
+  return { dtype, acc, backend, batch, level: options.stats ?? "full", total: options.backward ? 2 * L : L };
+}
+
+/** Brock, De & Smith's statistics of a residual block's output and branch (rows × channels). */
+function blockSignal(
+  out: Float64Array,
+  branch: Float64Array,
+  nOut: number,
+  ctx: RunContext,
+): NonNullable<LayerResult["block"]> {
+  const rowsOut = out.length / nOut;
+  const cs = channelStats(out, rowsOut, nOut);
+  return {
+    ...tensorStats(out, ctx.acc, ctx.dtype, undefined, ctx.level),
+    averageChannelSquaredMean: cs.sqMean,
+    averageChannelVariance: cs.variance,
+    residualBranchVariance: channelStats(branch, rowsOut, nOut).variance,
+  };
+}
+
+/**
+ * Records layer l's events where they happen first: a non-finite std or value, a std of exactly 0,
+ * all values 0. Shared by the reference and onnx backends (the onnx backend's statistics give a
+ * non-finite fraction of NaN for "some": anything but 0 counts).
+ */
+export function firstEvents(
+  events: PropagationEvents,
+  l: number,
+  signal: Pick<TensorStats, "std" | "nonFiniteFraction" | "zeroFraction">,
+): void {
+  if (events.stdNonFinite === null && !Number.isFinite(signal.std)) events.stdNonFinite = l;
+  if (events.valueNonFinite === null && signal.nonFiniteFraction !== 0) events.valueNonFinite = l;
+  if (events.stdZero === null && signal.std === 0) events.stdZero = l;
+  if (events.allZero === null && signal.zeroFraction === 1) events.allZero = l;
+}
+
+/** The forward pass: every layer's output and statistics, the events, and the tape for the backward pass. */
+async function forwardPass(
+  net: BuiltNetwork,
+  options: PropagateOptions,
+  ctx: RunContext,
+): Promise<{ out: Float64Array; results: LayerResult[]; events: PropagationEvents; tape: ForwardTape }> {
+  const { dtype, acc, backend, batch, level } = ctx;
+  const spec = net.spec;
   const pixels = spec.conv ? spec.conv.height * spec.conv.width : 1;
   const x0 = drawInput(options.seed, batch, pixels * spec.inputWidth, options.inputScale ?? 1, dtype);
   // pre, post (and φ' for full statistics) of every layer from one allocation, up to 2²² values
@@ -184,21 +242,15 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
     0,
   );
   const arrays = arena(Math.min(values, ARENA_MAX));
-
-  const inputs: Float64Array[] = [];
-  const normalized: (Float64Array | null)[] = [];
-  const invStds: (Float64Array | null)[] = [];
-  const preacts: Float64Array[] = [];
+  const tape: ForwardTape = { inputs: [], preacts: [], normalized: [], invStds: [] };
   const results: LayerResult[] = [];
   const events: PropagationEvents = { stdNonFinite: null, valueNonFinite: null, stdZero: null, allZero: null };
   let a = x0;
   let blockInput = x0;
-  const total = options.backward ? 2 * L : L;
-
-  for (let l = 0; l < L; l++) {
+  for (let l = 0; l < net.layers.length; l++) {
     const layer = net.layers[l];
     if (layer.blockPosition === 0) blockInput = a;
-    inputs.push(a);
+    tape.inputs.push(a);
     const { pre, z, invStd, post, deriv } = await denseForward(
       net,
       l,
@@ -210,21 +262,11 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
       level === "full",
       arrays,
     );
-    preacts.push(pre);
-    normalized.push(z);
-    invStds.push(invStd);
+    tape.preacts.push(pre);
+    tape.normalized.push(z);
+    tape.invStds.push(invStd);
     const { out, branch } = layerOutput(net, l, post, blockInput, dtype);
-    let block: LayerResult["block"] = null;
-    if (branch) {
-      const rowsOut = out.length / layer.nOut;
-      const cs = channelStats(out, rowsOut, layer.nOut);
-      block = {
-        ...tensorStats(out, acc, dtype, undefined, level),
-        averageChannelSquaredMean: cs.sqMean,
-        averageChannelVariance: cs.variance,
-        residualBranchVariance: channelStats(branch, rowsOut, layer.nOut).variance,
-      };
-    }
+    const block = branch ? blockSignal(out, branch, layer.nOut, ctx) : null;
     const postStats = tensorStats(post, acc, dtype, deriv ?? undefined, level);
     results.push({
       index: l,
@@ -235,110 +277,143 @@ export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): 
       block,
       grad: null,
     });
-    const signal = block ?? postStats;
-    if (events.stdNonFinite === null && !Number.isFinite(signal.std)) events.stdNonFinite = l;
-    if (events.valueNonFinite === null && signal.nonFiniteFraction > 0) events.valueNonFinite = l;
-    if (events.stdZero === null && signal.std === 0) events.stdZero = l;
-    if (events.allZero === null && signal.zeroFraction === 1) events.allZero = l;
+    firstEvents(events, l, block ?? postStats);
     a = out;
-    options.onProgress?.({ step: "forward", done: l + 1, total });
+    options.onProgress?.({ step: "forward", done: l + 1, total: ctx.total });
   }
+  return { out: a, results, events, tape };
+}
 
+/**
+ * The loss at the output and its gradient: L = ½‖out‖² (gradient out), or with `mse` the mean of
+ * (out − y)² against a random target y (gradient 2(out − y)/n), rounded to the run's dtype.
+ */
+function lossGradient(
+  out: Float64Array,
+  options: PropagateOptions,
+  ctx: RunContext,
+): { loss: number; g: Float64Array } {
+  const round = rounder(ctx.dtype);
+  const g = new Float64Array(out.length);
+  if ((options.loss ?? "sum-squares") === "mse") {
+    const y = drawInput(options.seed, ctx.batch, out.length / ctx.batch, 1, ctx.dtype, "target");
+    const d = new Float64Array(out.length);
+    for (let i = 0; i < out.length; i++) {
+      d[i] = round(out[i] - y[i]);
+      g[i] = round((2 * d[i]) / out.length);
+    }
+    const sq = d.map((v) => round(v * v));
+    return { loss: round(meanStd(sq, ctx.acc).mean), g };
+  }
+  for (let i = 0; i < out.length; i++) g[i] = out[i];
+  return { loss: round(0.5 * out.reduce((s, v) => s + v * v, 0)), g };
+}
+
+/** The backward pass from ∂L/∂out: each layer's gradient statistics written into `results`; the weight gradients if kept. */
+async function backwardPass(
+  net: BuiltNetwork,
+  tape: ForwardTape,
+  gOut: Float64Array,
+  results: LayerResult[],
+  options: PropagateOptions,
+  ctx: RunContext,
+): Promise<Float64Array[] | undefined> {
+  const { dtype, acc, backend, batch, level } = ctx;
+  const round = rounder(dtype);
+  const phi = net.activation;
+  const spec = net.spec;
+  const L = net.layers.length;
+  let g = gOut;
+  let skip: Float64Array | null = null;
+  const kept: Float64Array[] = [];
+  // ∂L/∂W of every layer goes through one buffer (only its statistics are kept, or a copy)
+  const largest = net.layers.reduce((m, layer) => Math.max(m, layer.weights.length), 0);
+  const gWBuffer = acc === "float32" ? new Float32Array(largest) : new Float64Array(largest);
+  // and its rounded copy, always a Float64Array: the statistics see one array type (no JIT deopts)
+  const gW64 = new Float64Array(largest);
+  for (let l = L - 1; l >= 0; l--) {
+    const layer = net.layers[l];
+    let gPost = g;
+    if (layer.blockEnd) {
+      skip = g;
+      gPost = g.map((v) => round(net.branchScale * v));
+    }
+    // ∂L/∂(normalised or pre) = ∂L/∂post ⊙ φ'
+    const u = tape.normalized[l] ?? tape.preacts[l];
+    let gPre: Float64Array = new Float64Array(gPost.length);
+    for (let i = 0; i < gPost.length; i++) gPre[i] = round(gPost[i] * phi.df(u[i]));
+    if (spec.norm) {
+      const [groups, size] = normShape(net, l, batch, spec.norm);
+      gPre = normalizeBackward(
+        gPre,
+        tape.normalized[l] as Float64Array,
+        tape.invStds[l] as Float64Array,
+        groups,
+        size,
+        spec.norm,
+      );
+      for (let i = 0; i < gPre.length; i++) gPre[i] = round(gPre[i]);
+    }
+    const { x: X, rows, k: K } = layerInputMatrix(net, l, tape.inputs[l], batch);
+    const product = await backend.gemm(
+      X,
+      gPre,
+      K,
+      rows,
+      layer.nOut,
+      true,
+      false,
+      acc,
+      gWBuffer.subarray(0, K * layer.nOut),
+    );
+    const gW = gW64.subarray(0, K * layer.nOut);
+    for (let i = 0; i < gW.length; i++) gW[i] = round(product[i]);
+    if (options.keepGradients) kept[l] = Float64Array.from(gW);
+    const gX = await backend.gemm(gPre, layer.weights, rows, layer.nOut, K, false, true, acc);
+    const gIn = layer.conv ? col2im(gX, batch, layer.nIn, layer.conv) : gX;
+    const gA = new Float64Array(gIn.length);
+    for (let i = 0; i < gIn.length; i++) gA[i] = round(gIn[i]);
+    const ms = meanStd(gPost, acc);
+    const ws = meanStd(gW, acc);
+    const wNorm = norm2(layer.weights);
+    const gwNorm = norm2(gW);
+    results[l].grad = {
+      activationNorm: norm2(gPost),
+      activationMean: ms.mean,
+      activationStd: ms.std,
+      weightNorm: gwNorm,
+      weightMean: ws.mean,
+      weightStd: ws.std,
+      weightRatio: wNorm === 0 ? Number.NaN : gwNorm / wNorm,
+      activation: level === "full" ? tensorStats(gPost, acc, dtype) : null,
+    };
+    g = gA;
+    if (layer.blockPosition === 0 && skip) {
+      for (let i = 0; i < g.length; i++) g[i] = round(g[i] + skip[i]);
+      skip = null;
+    }
+    options.onProgress?.({ step: "backward", done: 2 * L - l, total: ctx.total });
+  }
+  return options.keepGradients ? kept : undefined;
+}
+
+/** {@link propagate} on an already built network (its weights as given, e.g. perturbed for a gradient check): {@link forwardPass}, then with `backward` {@link lossGradient} and {@link backwardPass}. */
+export async function runNetwork(net: BuiltNetwork, options: PropagateOptions): Promise<PropagateResult> {
+  const ctx = runContext(net, options);
+  const { out, results, events, tape } = await forwardPass(net, options, ctx);
   let loss: number | null = null;
   let weightGradients: Float64Array[] | undefined;
   if (options.backward) {
-    let g: Float64Array = new Float64Array(a.length);
-    if ((options.loss ?? "sum-squares") === "mse") {
-      const y = drawInput(options.seed, batch, a.length / batch, 1, dtype, "target");
-      const d = new Float64Array(a.length);
-      for (let i = 0; i < a.length; i++) {
-        d[i] = round(a[i] - y[i]);
-        g[i] = round((2 * d[i]) / a.length);
-      }
-      const sq = d.map((v) => round(v * v));
-      loss = round(meanStd(sq, acc).mean);
-    } else {
-      for (let i = 0; i < a.length; i++) g[i] = a[i];
-      loss = round(0.5 * a.reduce((s, v) => s + v * v, 0));
-    }
-    let skip: Float64Array | null = null;
-    const kept: Float64Array[] = [];
-    // ∂L/∂W of every layer goes through one buffer (only its statistics are kept, or a copy)
-    const largest = net.layers.reduce((m, layer) => Math.max(m, layer.weights.length), 0);
-    const gWBuffer = acc === "float32" ? new Float32Array(largest) : new Float64Array(largest);
-    // and its rounded copy, always a Float64Array: the statistics see one array type (no JIT deopts)
-    const gW64 = new Float64Array(largest);
-    for (let l = L - 1; l >= 0; l--) {
-      const layer = net.layers[l];
-      let gPost = g;
-      if (layer.blockEnd) {
-        skip = g;
-        gPost = g.map((v) => round(net.branchScale * v));
-      }
-      // ∂L/∂(normalised or pre) = ∂L/∂post ⊙ φ'
-      const u = normalized[l] ?? preacts[l];
-      let gPre: Float64Array = new Float64Array(gPost.length);
-      for (let i = 0; i < gPost.length; i++) gPre[i] = round(gPost[i] * phi.df(u[i]));
-      if (spec.norm) {
-        const [groups, size] = normShape(net, l, batch, spec.norm);
-        gPre = normalizeBackward(
-          gPre,
-          normalized[l] as Float64Array,
-          invStds[l] as Float64Array,
-          groups,
-          size,
-          spec.norm,
-        );
-        for (let i = 0; i < gPre.length; i++) gPre[i] = round(gPre[i]);
-      }
-      const { x: X, rows, k: K } = layerInputMatrix(net, l, inputs[l], batch);
-      const product = await backend.gemm(
-        X,
-        gPre,
-        K,
-        rows,
-        layer.nOut,
-        true,
-        false,
-        acc,
-        gWBuffer.subarray(0, K * layer.nOut),
-      );
-      const gW = gW64.subarray(0, K * layer.nOut);
-      for (let i = 0; i < gW.length; i++) gW[i] = round(product[i]);
-      if (options.keepGradients) kept[l] = Float64Array.from(gW);
-      const gX = await backend.gemm(gPre, layer.weights, rows, layer.nOut, K, false, true, acc);
-      const gIn = layer.conv ? col2im(gX, batch, layer.nIn, layer.conv) : gX;
-      const gA = new Float64Array(gIn.length);
-      for (let i = 0; i < gIn.length; i++) gA[i] = round(gIn[i]);
-      const ms = meanStd(gPost, acc);
-      const ws = meanStd(gW, acc);
-      const wNorm = norm2(layer.weights);
-      const gwNorm = norm2(gW);
-      results[l].grad = {
-        activationNorm: norm2(gPost),
-        activationMean: ms.mean,
-        activationStd: ms.std,
-        weightNorm: gwNorm,
-        weightMean: ws.mean,
-        weightStd: ws.std,
-        weightRatio: wNorm === 0 ? Number.NaN : gwNorm / wNorm,
-        activation: level === "full" ? tensorStats(gPost, acc, dtype) : null,
-      };
-      g = gA;
-      if (layer.blockPosition === 0 && skip) {
-        for (let i = 0; i < g.length; i++) g[i] = round(g[i] + skip[i]);
-        skip = null;
-      }
-      options.onProgress?.({ step: "backward", done: 2 * L - l, total });
-    }
-    if (options.keepGradients) weightGradients = kept;
+    const lg = lossGradient(out, options, ctx);
+    loss = lg.loss;
+    weightGradients = await backwardPass(net, tape, lg.g, results, options, ctx);
   }
   return {
-    dtype,
-    accumulate: acc,
-    backend: backend.name,
-    batch,
-    activation: phi.name,
+    dtype: ctx.dtype,
+    accumulate: ctx.acc,
+    backend: ctx.backend.name,
+    batch: ctx.batch,
+    activation: net.activation.name,
     layers: results,
     events,
     loss,
