@@ -137,97 +137,104 @@ export function checkShardPath(path: unknown): string {
   return path;
 }
 
-/**
- * Reads a TF.js LayersModel: `model.json` ({modelTopology, weightsManifest: [{paths, weights:
- * [{name, shape, dtype, quantization?}]}], generatedBy?, convertedBy?}) and its shards. Each group's
- * shards are concatenated and must hold exactly the bytes its weights declare; quantized weights
- * (uint8/uint16 affine, float16) are dequantized as tfjs does. The topology's recorded
- * initializers are kept per layer: in tfjs semantics when tfjs-layers wrote the file, keras otherwise.
- * @param maxJsonBytes refuse a larger model.json (default 64 MB)
- */
-export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, maxJsonBytes = 64 * 2 ** 20): AuditModel {
-  if (modelJson.length > maxJsonBytes)
-    throw new ModelFileError(`model.json: ${modelJson.length} bytes exceeds the ${maxJsonBytes}-byte limit`);
-  let json: Record<string, unknown>;
+/** One weight's place in its group: encoding, quantization and byte range, checked before any shard is read. */
+interface WeightSlot {
+  name: string;
+  shape: number[];
+  encoding: TensorEncoding;
+  quant: { scale: number; min: number } | null;
+  start: number;
+  length: number;
+}
+
+/** A manifest weight entry as a slot starting at byte `start`. @throws ModelFileError naming the field and the allowed values. */
+function weightSlot(w: Record<string, unknown>, start: number): WeightSlot {
+  const label = `model.json weight ${JSON.stringify(w?.name)}`;
+  if (
+    typeof w !== "object" ||
+    w === null ||
+    typeof w.name !== "string" ||
+    !Array.isArray(w.shape) ||
+    typeof w.dtype !== "string"
+  )
+    throw new ModelFileError(`${label}: needs name, shape and dtype`);
+  let count: number;
   try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(modelJson)) as Record<string, unknown>;
-  } catch {
-    throw new ModelFileError("model.json: not valid UTF-8 JSON");
+    count = elementCount(w.shape as number[], label);
+  } catch (e) {
+    throw new ModelFileError((e as Error).message, { cause: e });
   }
-  if (typeof json !== "object" || json === null || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
+  const q = w.quantization as Record<string, unknown> | undefined;
+  if (!q) {
+    if (!(w.dtype in SIZES))
+      throw new ModelFileError(`${label}: dtype must be float32, int32 or bool, got ${JSON.stringify(w.dtype)}`);
+    return {
+      name: w.name,
+      shape: w.shape as number[],
+      encoding: WEIGHT_DTYPES[w.dtype] ?? "other",
+      quant: null,
+      start,
+      length: count * SIZES[w.dtype],
+    };
+  }
+  if (typeof q.dtype !== "string" || !(q.dtype in QUANT_DTYPES))
     throw new ModelFileError(
-      "model.json: a TF.js LayersModel needs modelTopology and weightsManifest (graph models are not supported)",
+      `${label}: quantization dtype must be uint8, uint16 or float16, got ${JSON.stringify(q.dtype)}`,
     );
+  const encoding = QUANT_DTYPES[q.dtype];
+  let quant: WeightSlot["quant"] = null;
+  if (encoding !== "float16") {
+    if (
+      typeof q.scale !== "number" ||
+      typeof q.min !== "number" ||
+      !Number.isFinite(q.scale) ||
+      !Number.isFinite(q.min)
+    )
+      throw new ModelFileError(`${label}: quantization needs finite scale and min`);
+    quant = { scale: q.scale, min: q.min };
   }
-  const generatedBy = typeof json.generatedBy === "string" ? json.generatedBy : null;
-  const convertedBy = typeof json.convertedBy === "string" ? json.convertedBy : null;
-  const topo = json.modelTopology as Record<string, unknown>;
-  const kerasVersion = typeof topo.keras_version === "string" ? topo.keras_version : null;
-  const fromTfjs = (generatedBy ?? "").includes("tfjs-layers") || (kerasVersion ?? "").startsWith("tfjs-layers");
-  const origin: Framework = fromTfjs ? "tfjs" : "keras";
+  return { name: w.name, shape: w.shape as number[], encoding, quant, start, length: count * SIZES[q.dtype] };
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/**
+ * Every weight group of the manifest: its slots laid out and checked, then its shards read (only
+ * relative paths inside the model's folder) and required to hold exactly the declared bytes.
+ */
+function readWeightGroups(
+  manifest: unknown[],
+  readShard: ShardReader,
+): {
+  tensors: Map<string, ModelTensor>;
+  order: string[];
+  weightSpecs: NonNullable<AuditModel["tfjs"]>["weightSpecs"];
+  weightData: Uint8Array;
+} {
   const tensors = new Map<string, ModelTensor>();
   const order: string[] = [];
   const groupData: Uint8Array[] = [];
   const weightSpecs: NonNullable<AuditModel["tfjs"]>["weightSpecs"] = [];
-  for (const [g, group] of (json.weightsManifest as unknown[]).entries()) {
+  for (const [g, group] of manifest.entries()) {
     const grp = group as { paths?: unknown; weights?: unknown };
     if (!Array.isArray(grp.paths) || !Array.isArray(grp.weights))
       throw new ModelFileError(`model.json: weightsManifest[${g}] needs paths and weights lists`);
     const specs = grp.weights as Record<string, unknown>[];
+    const slots: WeightSlot[] = [];
     let needed = 0;
-    const layout: {
-      name: string;
-      shape: number[];
-      encoding: TensorEncoding;
-      quant: { scale: number; min: number } | null;
-      start: number;
-      length: number;
-    }[] = [];
     for (const w of specs) {
-      const label = `model.json weight ${JSON.stringify(w?.name)}`;
-      if (
-        typeof w !== "object" ||
-        w === null ||
-        typeof w.name !== "string" ||
-        !Array.isArray(w.shape) ||
-        typeof w.dtype !== "string"
-      )
-        throw new ModelFileError(`${label}: needs name, shape and dtype`);
-      let count: number;
-      try {
-        count = elementCount(w.shape as number[], label);
-      } catch (e) {
-        throw new ModelFileError((e as Error).message);
-      }
-      const q = w.quantization as Record<string, unknown> | undefined;
-      let encoding: TensorEncoding;
-      let quant: { scale: number; min: number } | null = null;
-      let size: number;
-      if (q) {
-        if (typeof q.dtype !== "string" || !(q.dtype in QUANT_DTYPES))
-          throw new ModelFileError(
-            `${label}: quantization dtype must be uint8, uint16 or float16, got ${JSON.stringify(q.dtype)}`,
-          );
-        encoding = QUANT_DTYPES[q.dtype];
-        size = SIZES[q.dtype];
-        if (encoding !== "float16") {
-          if (
-            typeof q.scale !== "number" ||
-            typeof q.min !== "number" ||
-            !Number.isFinite(q.scale) ||
-            !Number.isFinite(q.min)
-          )
-            throw new ModelFileError(`${label}: quantization needs finite scale and min`);
-          quant = { scale: q.scale, min: q.min };
-        }
-      } else {
-        if (!(w.dtype in SIZES))
-          throw new ModelFileError(`${label}: dtype must be float32, int32 or bool, got ${JSON.stringify(w.dtype)}`);
-        encoding = WEIGHT_DTYPES[w.dtype] ?? "other";
-        size = SIZES[w.dtype];
-      }
-      layout.push({ name: w.name, shape: w.shape as number[], encoding, quant, start: needed, length: count * size });
-      needed += count * size;
+      const slot = weightSlot(w, needed);
+      slots.push(slot);
+      needed += slot.length;
     }
     const shards = grp.paths.map((p) => readShard(checkShardPath(p)));
     const total = shards.reduce((a, s) => a + s.length, 0);
@@ -235,17 +242,10 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
       throw new ModelFileError(
         `model.json: weightsManifest[${g}] declares ${needed} bytes of weights, its shards hold ${total}`,
       );
-    const data = shards.length === 1 ? shards[0] : new Uint8Array(total);
-    if (shards.length > 1) {
-      let o = 0;
-      for (const s of shards) {
-        data.set(s, o);
-        o += s.length;
-      }
-    }
+    const data = concat(shards);
     groupData.push(data);
     for (const w of specs) weightSpecs.push(w as (typeof weightSpecs)[number]);
-    for (const l of layout) {
+    for (const l of slots) {
       if (tensors.has(l.name)) throw new ModelFileError(`model.json: weight ${JSON.stringify(l.name)} appears twice`);
       tensors.set(l.name, {
         name: l.name,
@@ -259,7 +259,15 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
       order.push(l.name);
     }
   }
-  const kerasLayers = flattenLayers(topo);
+  return { tensors, order, weightSpecs, weightData: concat(groupData) };
+}
+
+/** The dense/conv/embedding layers of a Keras topology with their weights (by name), recorded initializers and following norms. */
+function kerasLayers(
+  kerasLayerList: readonly KerasLayer[],
+  order: readonly string[],
+  origin: Framework,
+): { layers: ModelLayer[]; used: Set<string> } {
   const layers: ModelLayer[] = [];
   const used = new Set<string>();
   const findWeight = (layerName: string, suffix: string) =>
@@ -270,7 +278,7 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
           n.endsWith(`/${layerName}/${suffix}`) ||
           (n.startsWith(`${layerName}/`) && n.endsWith(`/${suffix}`))),
     );
-  for (const kl of kerasLayers) {
+  for (const kl of kerasLayerList) {
     const name = typeof kl.config.name === "string" ? kl.config.name : kl.class_name;
     const kind = KERNEL_LAYERS[kl.class_name];
     if (!kind) {
@@ -316,27 +324,60 @@ export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, ma
       });
     }
   }
-  const loose = order.filter((n) => !used.has(n));
-  const notes: string[] = [];
-  if (loose.length > 0)
-    notes.push(
-      `${loose.length} weight(s) not attributed to a layer: ${loose.slice(0, 8).join(", ")}${loose.length > 8 ? ", …" : ""}`,
+  return { layers, used };
+}
+
+/** model.json's JSON object, size-limited. @throws ModelFileError */
+function parseModelJson(modelJson: Uint8Array, maxJsonBytes: number): Record<string, unknown> {
+  if (modelJson.length > maxJsonBytes)
+    throw new ModelFileError(`model.json: ${modelJson.length} bytes exceeds the ${maxJsonBytes}-byte limit`);
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(modelJson)) as Record<string, unknown>;
+  } catch {
+    throw new ModelFileError("model.json: not valid UTF-8 JSON");
+  }
+  if (typeof json !== "object" || json === null || !json.modelTopology || !Array.isArray(json.weightsManifest))
+    throw new ModelFileError(
+      "model.json: a TF.js LayersModel needs modelTopology and weightsManifest (graph models are not supported)",
     );
+  return json;
+}
+
+/**
+ * Reads a TF.js LayersModel: `model.json` ({modelTopology, weightsManifest: [{paths, weights:
+ * [{name, shape, dtype, quantization?}]}], generatedBy?, convertedBy?}) and its shards. Each group's
+ * shards are concatenated and must hold exactly the bytes its weights declare; quantized weights
+ * (uint8/uint16 affine, float16) are dequantized as tfjs does. The topology's recorded
+ * initializers are kept per layer: in tfjs semantics when tfjs-layers wrote the file, keras otherwise.
+ * @param maxJsonBytes refuse a larger model.json (default 64 MB)
+ */
+export function tfjsAuditModel(modelJson: Uint8Array, readShard: ShardReader, maxJsonBytes = 64 * 2 ** 20): AuditModel {
+  const json = parseModelJson(modelJson, maxJsonBytes);
+  const generatedBy = typeof json.generatedBy === "string" ? json.generatedBy : null;
+  const convertedBy = typeof json.convertedBy === "string" ? json.convertedBy : null;
+  const topo = json.modelTopology as Record<string, unknown>;
+  const kerasVersion = typeof topo.keras_version === "string" ? topo.keras_version : null;
+  const fromTfjs = (generatedBy ?? "").includes("tfjs-layers") || (kerasVersion ?? "").startsWith("tfjs-layers");
+  const origin: Framework = fromTfjs ? "tfjs" : "keras";
+  const { tensors, order, weightSpecs, weightData } = readWeightGroups(json.weightsManifest as unknown[], readShard);
+  const list = flattenLayers(topo);
+  const { layers, used } = kerasLayers(list, order, origin);
+  const loose = order.filter((n) => !used.has(n));
+  const notes =
+    loose.length > 0
+      ? [
+          `${loose.length} weight(s) not attributed to a layer: ${loose.slice(0, 8).join(", ")}${loose.length > 8 ? ", …" : ""}`,
+        ]
+      : [];
   const inputs: ModelInput[] = [];
-  const first = kerasLayers[0];
-  const bis = first?.config.batch_input_shape ?? first?.config.batchInputShape;
+  const bis = list[0]?.config.batch_input_shape ?? list[0]?.config.batchInputShape;
   if (Array.isArray(bis))
     inputs.push({
       name: "input",
       shape: bis.map((d) => (typeof d === "number" ? d : "batch")),
-      dtype: String(first.config.dtype ?? "float32"),
+      dtype: String(list[0].config.dtype ?? "float32"),
     });
-  const weightData = new Uint8Array(groupData.reduce((a, d) => a + d.length, 0));
-  let o = 0;
-  for (const d of groupData) {
-    weightData.set(d, o);
-    o += d.length;
-  }
   return {
     format: "tfjs-layers",
     producer: generatedBy ?? convertedBy ?? (kerasVersion ? `keras ${kerasVersion}` : null),
