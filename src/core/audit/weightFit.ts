@@ -147,18 +147,17 @@ export function fitWeights(
   options: FitOptions,
 ): WeightFit {
   const step = options.step ?? 0;
-  const n = sorted.length;
-  if (n === 0 || stats.nonFinite > 0) {
-    const fit = {
-      family: "unknown" as const,
+  if (sorted.length === 0 || stats.nonFinite > 0) {
+    return {
+      family: "unknown",
       mean: stats.mean,
       std: stats.std,
       ...nan,
       test: "none",
       statistic: NaN,
       pValue: NaN,
+      tried: [],
     };
-    return { ...fit, tried: [] };
   }
   if (stats.min === stats.max) {
     const fit: FamilyFit = {
@@ -173,53 +172,13 @@ export function fitWeights(
     };
     return { ...fit, tried: [fit] };
   }
+  const orthogonal = fitOrthogonal(values, sorted, stats, options);
+  if (orthogonal) return { ...orthogonal, tried: [orthogonal] };
   const tried: FamilyFit[] = [];
-  const m = options.matrix;
-  if (m && m.rows >= 2 && m.cols >= 2 && m.rows * m.cols === values.length) {
-    const probe = orthogonalityProbe(values, m.rows, m.cols, options.rng);
-    const quantTol =
-      step > 0 ? step / Math.sqrt(3) / Math.max(stats.std, 1e-300) / Math.sqrt(Math.min(m.rows, m.cols)) : 0;
-    if (probe.spread < 1e-3 + 4 * quantTol) {
-      const std = probe.gain / Math.sqrt(Math.max(m.rows, m.cols));
-      const t = ksTest(sorted, (x) => normalCdf((x - 0) / std), step);
-      const fit: FamilyFit = { family: "orthogonal", mean: 0, std, ...nan, gain: probe.gain, ...t };
-      return { ...fit, tried: [fit] };
-    }
-  }
-  if (stats.zeroFraction >= 0.05) {
-    let k = 0;
-    const nz = new Float64Array(n);
-    for (let i = 0; i < n; i++) if (sorted[i] !== 0) nz[k++] = sorted[i];
-    const nonZero = nz.subarray(0, k);
-    if (k >= 8) {
-      let ss = 0;
-      for (let i = 0; i < k; i++) ss += nonZero[i] * nonZero[i];
-      const std = Math.sqrt(ss / k);
-      const t = ksTest(nonZero, (x) => normalCdf(x / std), step);
-      const fit: FamilyFit = {
-        family: "sparse",
-        mean: 0,
-        std,
-        ...nan,
-        sparsity: stats.zeroFraction,
-        ...t,
-        test: "Kolmogorov-Smirnov (non-zero values)",
-      };
-      if (fit.pValue >= FIT_ALPHA) return { ...fit, tried: [fit] };
-      tried.push(fit);
-    }
-  }
-  const r = stats.max - stats.min;
-  const low = n > 1 ? stats.min - r / (n - 1) : stats.min;
-  const high = n > 1 ? stats.max + r / (n - 1) : stats.max;
-  const uniform: FamilyFit = {
-    family: "uniform",
-    mean: (low + high) / 2,
-    std: (high - low) / Math.sqrt(12),
-    ...nan,
-    bound: (high - low) / 2,
-    ...ksTest(sorted, (x) => (x <= low ? 0 : x >= high ? 1 : (x - low) / (high - low)), step),
-  };
+  const sparse = fitSparse(sorted, stats, step);
+  if (sparse && sparse.pValue >= FIT_ALPHA) return { ...sparse, tried: [sparse] };
+  if (sparse) tried.push(sparse);
+  const uniform = fitUniform(sorted, stats, step);
   const normal: FamilyFit = {
     family: "normal",
     mean: stats.mean,
@@ -227,34 +186,103 @@ export function fitWeights(
     ...nan,
     ...ksTest(sorted, (x) => normalCdf((x - stats.mean) / stats.std), step),
   };
-  tried.push(uniform, normal);
+  const truncated = fitTruncated(sorted, stats, step);
+  tried.push(uniform, normal, ...(truncated ? [truncated.fit] : []));
+  tried.sort((a, b) => a.statistic - b.statistic);
+  const passes = (f: FamilyFit | null | undefined): f is FamilyFit =>
+    f !== null && f !== undefined && f.pValue >= FIT_ALPHA;
+  const chosen = [
+    passes(uniform) ? uniform : null,
+    truncated?.evident && passes(truncated.fit) ? truncated.fit : null,
+    passes(normal) ? normal : null,
+    passes(truncated?.fit) ? truncated!.fit : null,
+  ].find((f) => f !== null);
+  return chosen ? { ...chosen, tried } : { ...tried[0], family: "unknown", tried };
+}
+
+/** Orthogonal when the 2-D view's singular values are all equal (probe spread < 10⁻³ plus the quantization error); entries tested against N(0, gain²/max(rows, cols)). */
+function fitOrthogonal(
+  values: ArrayLike<number>,
+  sorted: Float64Array,
+  stats: WeightStats,
+  options: FitOptions,
+): FamilyFit | null {
+  const m = options.matrix;
+  const step = options.step ?? 0;
+  if (!m || m.rows < 2 || m.cols < 2 || m.rows * m.cols !== values.length) return null;
+  const probe = orthogonalityProbe(values, m.rows, m.cols, options.rng);
+  const quantTol =
+    step > 0 ? step / Math.sqrt(3) / Math.max(stats.std, 1e-300) / Math.sqrt(Math.min(m.rows, m.cols)) : 0;
+  if (!(probe.spread < 1e-3 + 4 * quantTol)) return null;
+  const std = probe.gain / Math.sqrt(Math.max(m.rows, m.cols));
+  return {
+    family: "orthogonal",
+    mean: 0,
+    std,
+    ...nan,
+    gain: probe.gain,
+    ...ksTest(sorted, (x) => normalCdf(x / std), step),
+  };
+}
+
+/** Sparse when ≥ 5 % of the values are exactly 0: the non-zero values tested against N(0, their mean square). */
+function fitSparse(sorted: Float64Array, stats: WeightStats, step: number): FamilyFit | null {
+  if (stats.zeroFraction < 0.05) return null;
+  const nonZero = sorted.filter((v) => v !== 0);
+  if (nonZero.length < 8) return null;
+  const std = Math.sqrt(nonZero.reduce((a, v) => a + v * v, 0) / nonZero.length);
+  const t = ksTest(nonZero, (x) => normalCdf(x / std), step);
+  return {
+    family: "sparse",
+    mean: 0,
+    std,
+    ...nan,
+    sparsity: stats.zeroFraction,
+    ...t,
+    test: "Kolmogorov-Smirnov (non-zero values)",
+  };
+}
+
+/** Uniform on [min − r/(n−1), max + r/(n−1)], r = max − min (the unbiased endpoints). */
+function fitUniform(sorted: Float64Array, stats: WeightStats, step: number): FamilyFit {
+  const n = sorted.length;
+  const r = stats.max - stats.min;
+  const low = n > 1 ? stats.min - r / (n - 1) : stats.min;
+  const high = n > 1 ? stats.max + r / (n - 1) : stats.max;
+  const cdf = (x: number) => (x <= low ? 0 : x >= high ? 1 : (x - low) / (high - low));
+  return {
+    family: "uniform",
+    mean: (low + high) / 2,
+    std: (high - low) / Math.sqrt(12),
+    ...nan,
+    bound: (high - low) / 2,
+    ...ksTest(sorted, cdf, step),
+  };
+}
+
+/**
+ * A symmetric truncated normal: the cut c from bound/std = c/τ(c), σ = bound/c; `evident` when a
+ * normal could not have kept all values within the bound: (2Φ(bound/s) − 1)^count < 0.001.
+ */
+function fitTruncated(
+  sorted: Float64Array,
+  stats: WeightStats,
+  step: number,
+): { fit: FamilyFit; evident: boolean } | null {
   const reach = Math.max(stats.max - stats.mean, stats.mean - stats.min) + step / 2;
   const ratio = reach / stats.std;
-  let truncated: FamilyFit | null = null;
-  if (ratio > Math.sqrt(3) * 1.0001 && ratio < 12) {
-    const cut = brentRoot((c) => truncatedBoundRatio(c) - ratio, 1e-3, 40, 1e-12);
-    const std = reach / cut;
-    truncated = {
-      family: "truncated_normal",
-      mean: stats.mean,
-      std,
-      ...nan,
-      bound: reach,
-      cut,
-      ...ksTest(sorted, symmetricTruncatedCdf(stats.mean, std, cut), step),
-    };
-    tried.push(truncated);
-  }
-  tried.sort((a, b) => a.statistic - b.statistic);
-  // could a normal have kept all count values within ±reach? (2Φ(reach/s) − 1)^count
+  if (!(ratio > Math.sqrt(3) * 1.0001 && ratio < 12)) return null;
+  const cut = brentRoot((c) => truncatedBoundRatio(c) - ratio, 1e-3, 40, 1e-12);
+  const std = reach / cut;
+  const fit: FamilyFit = {
+    family: "truncated_normal",
+    mean: stats.mean,
+    std,
+    ...nan,
+    bound: reach,
+    cut,
+    ...ksTest(sorted, symmetricTruncatedCdf(stats.mean, std, cut), step),
+  };
   const logKeep = stats.count * Math.log1p(-2 * normalCdf(-ratio));
-  const truncationEvident = logKeep < Math.log(FIT_ALPHA);
-  let chosen: FamilyFit | null = null;
-  if (uniform.pValue >= FIT_ALPHA) chosen = uniform;
-  else if (truncated && truncationEvident && truncated.pValue >= FIT_ALPHA) chosen = truncated;
-  else if (normal.pValue >= FIT_ALPHA) chosen = normal;
-  else if (truncated && truncated.pValue >= FIT_ALPHA) chosen = truncated;
-  if (chosen) return { ...chosen, tried };
-  const best = tried[0];
-  return { ...best, family: "unknown", tried };
+  return { fit, evident: logKeep < Math.log(FIT_ALPHA) };
 }
