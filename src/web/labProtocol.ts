@@ -1,4 +1,4 @@
-import type { NetworkSpec } from "../core/index.js";
+import type { NetworkSpec, PhaseDiagram, SeedStudyResult } from "../core/index.js";
 import type { LabState } from "./labState.js";
 
 /** Messages between the page and the lab's Web Worker. */
@@ -8,6 +8,9 @@ export type LabRequest =
   | { id: number; kind: "study"; seed: number }
   /** hands each worker one end of a channel: the network worker asks the other to draw half the layers */
   | { id: number; kind: "connect"; port: MessagePort };
+
+/** A request as the page sends it (the id is added on the way): Omit distributed over the union's members. */
+export type LabQuery = LabRequest extends infer R ? (R extends LabRequest ? Omit<R, "id"> : never) : never;
 
 /** Over the workers' channel: draw these layers' standard draws (job ties the answers to the request). */
 export interface DrawJob {
@@ -62,11 +65,14 @@ export interface PropagateView {
 
 export type LabResponse =
   | { id: number; kind: "propagate"; result: PropagateView }
-  | { id: number; kind: "phase"; result: unknown }
-  | { id: number; kind: "study"; result: unknown }
+  | { id: number; kind: "phase"; result: PhaseDiagram }
+  | { id: number; kind: "study"; result: SeedStudyResult }
   | { id: number; kind: "error"; message: string }
   /** sent before slow work (drawing weights), while the request is still running */
   | { id: number; kind: "progress"; message: string };
 
 /** A request's final answer (everything but progress). */
 export type LabAnswer = Exclude<LabResponse, { kind: "progress" }>;
+
+/** The answer to a request of kind K: its result, or an error. */
+export type AnswerTo<K extends LabQuery["kind"]> = Extract<LabAnswer, { kind: K | "error" }>;

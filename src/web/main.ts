@@ -5,7 +5,6 @@ import type { LayerSeries } from "../charts/lineCharts.js";
 import { lineChart, logSignalChart } from "../charts/lineCharts.js";
 import { phaseChart } from "../charts/phaseChart.js";
 import { studyCharts } from "../charts/studyCharts.js";
-import type { PhaseDiagram, SeedStudyResult } from "../core/index.js";
 import {
   eventSentences,
   formatStat,
@@ -24,7 +23,7 @@ import {
   TREND_FACTOR,
 } from "../core/index.js";
 import { describeDistribution } from "../report/describeInit.js";
-import type { LabAnswer, LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
+import type { AnswerTo, LabAnswer, LabQuery, LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState, View } from "./labState.js";
 import { DEFAULT_STATE, LIMITS, parseKernel, parseLabState, PRESETS, serializeLabState, VIEWS } from "./labState.js";
 
@@ -69,10 +68,11 @@ for (const w of Object.values(workers)) {
     pending.delete(e.data.id);
   };
 }
-function ask(req: Omit<LabRequest, "id">, which: "fast" | "slow" = "slow"): Promise<LabAnswer> {
+/** Sends a request to a worker; the answer is typed by the request's kind (its result, or an error). */
+function ask<Q extends LabQuery>(req: Q, which: "fast" | "slow" = "slow"): Promise<AnswerTo<Q["kind"]>> {
   const id = nextId++;
   return new Promise((resolve) => {
-    pending.set(id, resolve);
+    pending.set(id, resolve as (r: LabAnswer) => void);
     workers[which].postMessage({ ...req, id } as LabRequest);
   });
 }
@@ -287,63 +287,126 @@ function eventWords(r: PropagateView): string {
 }
 
 let generation = 0;
+
+/** Redraws the current view: the inspector, the phase diagram, the seed study, or a network run (signal, distributions). */
 async function update(): Promise<void> {
   const my = ++generation;
-  const started = performance.now();
-  const summary = $("#summary");
   if (state.view !== "signal" && state.view !== "distributions") document.getElementById("grad-holder")?.remove();
   if (state.view === "inspector") return renderInspector();
-  if (state.view === "phase") {
-    summary.textContent = "Computing the phase diagram (mean-field theory on a 12 × 7 grid)…";
-    const act = state.activation;
-    const r = await ask({
-      kind: "phase",
-      activation: act,
-      sigmaW2: linspace(0.5, 4, 12),
-      sigmaB2: linspace(0, 0.3, 7),
-    } as Omit<LabRequest, "id">);
-    if (my !== generation) return;
-    if (r.kind === "error") return void (summary.textContent = r.message);
-    const d = r.result as PhaseDiagram;
-    summary.innerHTML = `Order/chaos phase diagram for <b>${esc(d.activation)}</b>: the depth scale ξ_c over (σ_w², σ_b²), with the critical line χ₁ = 1 in white. Click a cell to set the initializer to N(0, σ_w²/width) with bias N(0, σ_b²).`;
-    await showCharts([
-      {
-        spec: phaseChart(d),
-        caption:
-          "ξ_c (log colour): long near the critical line, short deep in the ordered (left) and chaotic (right) phases.",
-      },
-    ]);
-    // the clicked cell's own datum carries its (σ_w², σ_b²) range: set the init to its centre
-    const phaseView = live[0]?.view as unknown as
-      | {
-          addEventListener(
-            type: string,
-            h: (e: unknown, item: { datum?: { w0: number; w1: number; b0: number; b1: number } } | null) => void,
-          ): void;
-        }
-      | undefined;
-    phaseView?.addEventListener("click", (_e, item) => {
-      const d = item?.datum;
-      if (!d || d.w0 === undefined) return;
-      const w = (d.w0 + d.w1) / 2;
-      const b = Math.max(0, (d.b0 + d.b1) / 2);
-      // N(0, σ_w²/fan_in): a plain normal for equal widths, variance scaling when they differ
-      const init = state.widths
-        ? `variance_scaling(scale=${w.toPrecision(4)},mode=fan_in,distribution=untruncated_normal)`
-        : `normal(std=${Math.sqrt(w / state.width).toPrecision(4)})`;
-      setState({
-        ...state,
-        view: "signal",
-        init,
-        bias: b > 1e-6 ? `normal(std=${Math.sqrt(b).toPrecision(4)})` : "none",
-      });
-    });
-    return;
-  }
+  if (state.view === "phase") return renderPhase(my);
   if (state.view === "study") return renderStudy(my);
+  return renderNetwork(my);
+}
+
+/** The phase diagram view: ξ_c over a 12 × 7 grid; a click on a cell sets the initializer and bias from it. */
+async function renderPhase(my: number): Promise<void> {
+  const summary = $("#summary");
+  summary.textContent = "Computing the phase diagram (mean-field theory on a 12 × 7 grid)…";
+  const r = await ask({
+    kind: "phase",
+    activation: state.activation,
+    sigmaW2: linspace(0.5, 4, 12),
+    sigmaB2: linspace(0, 0.3, 7),
+  });
+  if (my !== generation) return;
+  if (r.kind === "error") return void (summary.textContent = r.message);
+  const d = r.result;
+  summary.innerHTML = `Order/chaos phase diagram for <b>${esc(d.activation)}</b>: the depth scale ξ_c over (σ_w², σ_b²), with the critical line χ₁ = 1 in white. Click a cell to set the initializer to N(0, σ_w²/width) with bias N(0, σ_b²).`;
+  await showCharts([
+    {
+      spec: phaseChart(d),
+      caption:
+        "ξ_c (log colour): long near the critical line, short deep in the ordered (left) and chaotic (right) phases.",
+    },
+  ]);
+  // the clicked cell's own datum carries its (σ_w², σ_b²) range: set the init to its centre
+  const phaseView = live[0]?.view as unknown as
+    | {
+        addEventListener(
+          type: string,
+          h: (e: unknown, item: { datum?: { w0: number; w1: number; b0: number; b1: number } } | null) => void,
+        ): void;
+      }
+    | undefined;
+  phaseView?.addEventListener("click", (_e, item) => {
+    const c = item?.datum;
+    if (!c || c.w0 === undefined) return;
+    const w = (c.w0 + c.w1) / 2;
+    const b = Math.max(0, (c.b0 + c.b1) / 2);
+    // N(0, σ_w²/fan_in): a plain normal for equal widths, variance scaling when they differ
+    const init = state.widths
+      ? `variance_scaling(scale=${w.toPrecision(4)},mode=fan_in,distribution=untruncated_normal)`
+      : `normal(std=${Math.sqrt(w / state.width).toPrecision(4)})`;
+    setState({
+      ...state,
+      view: "signal",
+      init,
+      bias: b > 1e-6 ? `normal(std=${Math.sqrt(b).toPrecision(4)})` : "none",
+    });
+  });
+}
+
+/** The verdict at the top of a network run: its events, else a finite trend that explodes or vanishes, else healthy. */
+function signalVerdict(p: PropagateView): string {
+  const words = eventWords(p);
+  if (words) return `<span class="event">${esc(words)}.</span>`;
+  const trend = signalTrend(p.layers.map((l) => l.std));
+  if (trend && trend.kind !== "stable")
+    return `<span class="event">The signal ${trend.kind} without leaving ${esc(p.dtype)}'s range: its std goes from ${g(trend.first)} to ${g(trend.last)}, ×${g(trend.perLayer)} a layer.</span>`;
+  return `<span class="healthy">Healthy: no layer's std became non-finite or exactly 0, nor grew or shrank ${TREND_FACTOR}-fold; the last layer's std is ${g(p.layers[p.layers.length - 1].std)}.</span>`;
+}
+
+/** The signal view's charts: std (log), q measured beside the mean-field theory, and the mean. */
+function signalCharts(p: PropagateView): { spec: TopLevelSpec; caption: string }[] {
+  const series: LayerSeries[] = [{ name: "q measured = E[pre²]", values: p.layers.map((l) => l.q) }];
+  if (p.theoryQ) series.push({ name: "q theory (mean field)", values: p.theoryQ, dashed: true });
+  return [
+    {
+      spec: logSignalChart("std per layer (forward)", "std (log scale)", [
+        { name: "forward std", values: p.layers.map((l) => l.std) },
+      ]),
+      caption: "std of each layer's output; where it becomes inf or exactly 0 is marked.",
+    },
+    {
+      spec: logSignalChart("q per layer: measured and mean-field theory", "q (log scale)", series),
+      caption: p.theoryNote ?? "q^{l+1} = σ_w²·E[φ(√q^l z)²] + σ_b², drawn beside the measurement.",
+    },
+    {
+      spec: lineChart("mean per layer (forward)", "layer", "mean", [
+        { name: "mean", values: p.layers.map((l) => (Number.isFinite(l.mean) ? l.mean : Number.NaN)) },
+      ]),
+      caption: "mean of each layer's output.",
+    },
+  ];
+}
+
+/** The distributions view's charts: |activation| by decade per layer, as a ridgeline and a heat map. */
+function distributionCharts(p: PropagateView): { spec: TopLevelSpec; caption: string }[] {
+  const step = Math.max(1, Math.ceil(p.layers.length / 50));
+  const hists = p.layers
+    .filter((l) => l.index % step === 0 && l.logHist)
+    .map((l) => ({ layer: l.index, ...(l.logHist as NonNullable<typeof l.logHist>) }));
+  const few = hists.filter((_, i) => i % Math.max(1, Math.ceil(hists.length / 25)) === 0);
+  return [
+    {
+      spec: histogramRidgeline("Distribution of |activation| per layer (ridgeline)", few),
+      caption:
+        "One row per layer (top = first): the fraction of its values in each decade of |x|, like TensorBoard's histogram view; 0 and inf/nan at the edges.",
+    },
+    {
+      spec: histogramHeatmap("Distribution of |activation| per layer", hists),
+      caption: "The same as a heat map over every layer: colour is the fraction of the layer's values in each decade.",
+    },
+  ];
+}
+
+/** A network run's views (signal, distributions): the forward pass first, then — once the controls rest — the backward pass. */
+async function renderNetwork(my: number): Promise<void> {
+  const started = performance.now();
+  const summary = $("#summary");
   summary.textContent = "Running…";
   // forward first (what a control change must update fast), then the backward pass for the gradient chart
-  const r = await ask({ kind: "propagate", state, backward: false } as Omit<LabRequest, "id">, "fast");
+  const r = await ask({ kind: "propagate", state, backward: false }, "fast");
   const answered = performance.now();
   if (my !== generation) return;
   if (r.kind === "error") {
@@ -352,55 +415,11 @@ async function update(): Promise<void> {
     $("#charts").innerHTML = "";
     return;
   }
-  const p = r.result as PropagateView;
-  const words = eventWords(p);
-  const last = p.layers[p.layers.length - 1];
-  const trend = words ? null : signalTrend(p.layers.map((l) => l.std));
-  const verdict = words
-    ? `<span class="event">${esc(words)}.</span>`
-    : trend && trend.kind !== "stable"
-      ? `<span class="event">The signal ${trend.kind} without leaving ${esc(p.dtype)}'s range: its std goes from ${g(trend.first)} to ${g(trend.last)}, ×${g(trend.perLayer)} a layer.</span>`
-      : `<span class="healthy">Healthy: no layer's std became non-finite or exactly 0, nor grew or shrank ${TREND_FACTOR}-fold; the last layer's std is ${g(last.std)}.</span>`;
-  summary.innerHTML = `${verdict}
+  const p = r.result;
+  summary.innerHTML = `${signalVerdict(p)}
     <div class="meta">${esc(state.init)} · ${esc(state.activation)} · ${state.widths ? `widths ${esc(state.widths)}` : `${state.depth} layers × ${state.width}`} · batch ${state.batch} · ${p.dtype} (accumulate ${p.accumulate}) · seed ${state.seed}${p.sigmaW2 !== null ? ` · σ_w² = ${g(p.sigmaW2)}` : ""}</div>`;
-  const charts: { spec: TopLevelSpec; caption: string }[] = [];
-  if (state.view === "signal") {
-    charts.push({
-      spec: logSignalChart("std per layer (forward)", "std (log scale)", [
-        { name: "forward std", values: p.layers.map((l) => l.std) },
-      ]),
-      caption: "std of each layer's output; where it becomes inf or exactly 0 is marked.",
-    });
-    const series: LayerSeries[] = [{ name: "q measured = E[pre²]", values: p.layers.map((l) => l.q) }];
-    if (p.theoryQ) series.push({ name: "q theory (mean field)", values: p.theoryQ, dashed: true });
-    charts.push({
-      spec: logSignalChart("q per layer: measured and mean-field theory", "q (log scale)", series),
-      caption: p.theoryNote ?? "q^{l+1} = σ_w²·E[φ(√q^l z)²] + σ_b², drawn beside the measurement.",
-    });
-    charts.push({
-      spec: lineChart("mean per layer (forward)", "layer", "mean", [
-        { name: "mean", values: p.layers.map((l) => (Number.isFinite(l.mean) ? l.mean : Number.NaN)) },
-      ]),
-      caption: "mean of each layer's output.",
-    });
-  } else {
-    const step = Math.max(1, Math.ceil(p.layers.length / 50));
-    const hists = p.layers
-      .filter((l) => l.index % step === 0 && l.logHist)
-      .map((l) => ({ layer: l.index, ...(l.logHist as NonNullable<typeof l.logHist>) }));
-    const few = hists.filter((_, i) => i % Math.max(1, Math.ceil(hists.length / 25)) === 0);
-    charts.push({
-      spec: histogramRidgeline("Distribution of |activation| per layer (ridgeline)", few),
-      caption:
-        "One row per layer (top = first): the fraction of its values in each decade of |x|, like TensorBoard's histogram view; 0 and inf/nan at the edges.",
-    });
-    charts.push({
-      spec: histogramHeatmap("Distribution of |activation| per layer", hists),
-      caption: "The same as a heat map over every layer: colour is the fraction of the layer's values in each decade.",
-    });
-  }
   const drawing = performance.now();
-  await showCharts(charts);
+  await showCharts(state.view === "signal" ? signalCharts(p) : distributionCharts(p));
   if (my !== generation) return;
   const ms = performance.now() - started;
   const phases = `answer ${(answered - started).toFixed(1)}, summary ${(drawing - answered).toFixed(1)}, charts ${(performance.now() - drawing).toFixed(1)}`;
@@ -411,13 +430,18 @@ async function update(): Promise<void> {
   console.log(
     `initlab-lab: update ${ms.toFixed(1)} ms, engine ${p.computeMs.toFixed(1)} ms (run ${p.runMs.toFixed(1)}, theory ${p.theoryMs.toFixed(1)}), weights ${p.weights}; ${phases}`,
   );
+  await renderBackward(my);
+}
+
+/** The gradient chart of the network views, after the controls have rested for half a second. */
+async function renderBackward(my: number): Promise<void> {
   if (state.view !== "signal" && state.view !== "distributions") return;
   // the backward pass waits until the controls rest for half a second, so it never competes for a
   // core with the forward runs of a user who is still moving a control
   await new Promise((r) => setTimeout(r, 500));
   if (my !== generation) return;
   // same worker as the forward run: it reuses the cached weights, and gives way to a newer request
-  const b = await ask({ kind: "propagate", state, backward: true } as Omit<LabRequest, "id">, "fast");
+  const b = await ask({ kind: "propagate", state, backward: true }, "fast");
   if (my !== generation || b.kind !== "propagate") return;
   const layers = b.result.layers;
   if (state.view === "distributions") {
@@ -529,10 +553,10 @@ async function renderStudy(my: number): Promise<void> {
     `Running the seed study's seven experiments in float32 (seed ${state.seed}, a few seconds)…`;
   live = [];
   $("#charts").innerHTML = "";
-  const r = await ask({ kind: "study", seed: state.seed } as Omit<LabRequest, "id">);
+  const r = await ask({ kind: "study", seed: state.seed });
   if (my !== generation) return;
   if (r.kind === "error") return void ($("#summary").textContent = r.message);
-  const s = r.result as SeedStudyResult;
+  const s = r.result;
   $("#summary").innerHTML =
     `<span class="event">Exploding: std becomes inf at layer ${s.exploding.stoppedAt}. Vanishing: std is exactly 0 at layer ${s.vanishing.stoppedAt}.</span> <span class="meta">Variance law: std ${formatFloat(s.varianceLaw.unscaled.std, "float32")} with N(0,1) weights (√625 = 25), ${formatFloat(s.varianceLaw.scaled.std, "float32")} with std 1/25.</span>`;
   const charts = studyCharts(s);
