@@ -1,4 +1,4 @@
-import { fillNormal, gemm, rngStream, WasmFloat32Gemm } from "../dist/core/index.js";
+import { fillNormal, gemm, rngStream, WasmFloat32Gemm } from "../dist/core/internal.js";
 import { bestOf } from "./best.js";
 import { runNumpy } from "./numpy.js";
 

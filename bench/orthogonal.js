@@ -1,4 +1,4 @@
-import { initialize, rngStream } from "../dist/core/index.js";
+import { initialize, rngStream } from "../dist/core/internal.js";
 import { runNumpy } from "./numpy.js";
 
 const SIZES = [256, 1024];

@@ -1,4 +1,4 @@
-import { fillNormal, fillUniform, rngStream } from "../dist/core/index.js";
+import { fillNormal, fillUniform, rngStream } from "../dist/core/internal.js";
 import { bestOf } from "./best.js";
 import { runNumpy } from "./numpy.js";
 

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { PhaseDiagram } from "../core/index.js";
+import type { PhaseDiagram } from "../core/internal.js";
 import { chartConfig } from "./theme.js";
 
 /** How a grid cell without a finite ξ_c is named: q^l grows without bound, or q* = 0. */

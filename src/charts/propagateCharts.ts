@@ -1,4 +1,4 @@
-import type { NetworkTheory, PropagateResult } from "../core/index.js";
+import type { NetworkTheory, PropagateResult } from "../core/internal.js";
 import type { NamedChart } from "./studyCharts.js";
 import type { LayerSeries } from "./lineCharts.js";
 import { lineChart, logSignalChart } from "./lineCharts.js";

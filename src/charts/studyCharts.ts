@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { SeedStudyResult } from "../core/index.js";
+import type { SeedStudyResult } from "../core/internal.js";
 import { lineChart, logSignalChart } from "./lineCharts.js";
 
 /** A chart of a report: a file-safe id, a caption and the Vega-Lite spec. */

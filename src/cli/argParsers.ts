@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "commander";
-import type { Dtype } from "../core/index.js";
-import { DTYPES } from "../core/index.js";
+import type { Dtype } from "../core/internal.js";
+import { DTYPES } from "../core/internal.js";
 
 /** Parses `--seed`: an integer from 0 to 2⁵³−1 (0 is a seed). */
 export function parseSeedArg(value: string): number {

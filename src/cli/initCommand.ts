@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { Dtype, Framework, Layout, ResolvedInitializer } from "../core/index.js";
+import type { Dtype, Framework, Layout, ResolvedInitializer } from "../core/internal.js";
 import {
   calculateGain,
   DTYPES,
@@ -18,7 +18,7 @@ import {
   sampleStats,
   toJson,
   translateShape,
-} from "../core/index.js";
+} from "../core/internal.js";
 import { describeDistribution } from "../report/describeInit.js";
 import { formatTable } from "../report/table.js";
 import { parseDtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";

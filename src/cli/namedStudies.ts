@@ -1,6 +1,6 @@
 import type { NamedChart } from "../charts/studyCharts.js";
 import { lineChart, logSignalChart } from "../charts/lineCharts.js";
-import { splitDataset, toJson } from "../core/index.js";
+import { splitDataset, toJson } from "../core/internal.js";
 import { he2015, schoenholz2017, selu2017 } from "../experiment/studies.js";
 import { loadMnist } from "../adapters/data/mnist.js";
 import type { CliIo } from "./io.js";

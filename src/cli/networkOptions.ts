@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { Dtype, Framework, NetworkSpec } from "../core/index.js";
+import type { Dtype, Framework, NetworkSpec } from "../core/internal.js";
 import {
   defaultAccumulate,
   DTYPES,
@@ -12,7 +12,7 @@ import {
   parseActivation,
   parseInitSpec,
   resolveInitializer,
-} from "../core/index.js";
+} from "../core/internal.js";
 import { dtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
 
 /** Refuse runs that would keep more than this alive (the machine has 24 GiB). */

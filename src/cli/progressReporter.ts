@@ -1,4 +1,4 @@
-import type { Progress, ProgressListener } from "../core/index.js";
+import type { Progress, ProgressListener } from "../core/internal.js";
 import type { CliIo } from "./io.js";
 
 /** Shows progress on stderr only once a step has run for more than this long. */

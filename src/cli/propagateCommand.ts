@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import type { PropagateOptions, PropagateResult } from "../core/index.js";
+import type { PropagateOptions, PropagateResult } from "../core/internal.js";
 import {
   defaultAccumulate,
   exactBackend,
@@ -13,7 +13,7 @@ import {
   NO_EVENTS,
   trendSentence,
   toJson,
-} from "../core/index.js";
+} from "../core/internal.js";
 import { formatTable } from "../report/table.js";
 import type { CliIo } from "./io.js";
 import type { NetworkFlags } from "./networkOptions.js";

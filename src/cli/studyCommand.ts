@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import type { Dtype } from "../core/index.js";
-import { seedStudy, toJson } from "../core/index.js";
+import type { Dtype } from "../core/internal.js";
+import { seedStudy, toJson } from "../core/internal.js";
 import { STUDIES } from "../experiment/studies.js";
 import { studyText } from "../report/studyText.js";
 import { dtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { MeanFieldSummary } from "../core/index.js";
+import type { MeanFieldSummary } from "../core/internal.js";
 import {
   criticalSigmaW2,
   jacobianSpectrumTheory,
@@ -8,7 +8,7 @@ import {
   parseActivation,
   phaseDiagram,
   toJson,
-} from "../core/index.js";
+} from "../core/internal.js";
 import { positiveIntArg } from "./argParsers.js";
 import type { CliIo } from "./io.js";
 import { progressReporter } from "./progressReporter.js";

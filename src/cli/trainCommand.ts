@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { loadMnist } from "../adapters/data/mnist.js";
-import { toJson } from "../core/index.js";
+import { toJson } from "../core/internal.js";
 import { DATASETS, OPTIMIZERS, TrainPointSchema } from "../experiment/experimentSpec.js";
 import type { TrainPoint } from "../experiment/experimentSpec.js";
 import { datasetFor } from "../experiment/runPoint.js";
@@ -56,7 +56,7 @@ export function trainCommand(io: CliIo): Command {
       const p: TrainPoint = parsed.data;
       const progress = progressReporter(io);
       const dataset = await datasetFor(p, loadMnist);
-      const { train } = await import("../core/index.js");
+      const { train } = await import("../core/internal.js");
       const r = await train({
         dataset,
         depth: p.depth,

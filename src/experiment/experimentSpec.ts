@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { DTYPES, parseActivation, parseInitSpec } from "../core/index.js";
+import { DTYPES, parseActivation, parseInitSpec } from "../core/internal.js";
 
 const initSpec = z.string().refine(
   (s) => {

@@ -1,4 +1,4 @@
-import type { Dataset, PropagateResult } from "../core/index.js";
+import type { Dataset, PropagateResult } from "../core/internal.js";
 import {
   defaultAccumulate,
   exactBackend,
@@ -9,7 +9,7 @@ import {
   spirals,
   teacher,
   train,
-} from "../core/index.js";
+} from "../core/internal.js";
 import type { Point, PropagatePoint, TrainPoint } from "./experimentSpec.js";
 
 /** What a sweep keeps of a propagate point: per-layer signal, gradient and theory, and the events. */
@@ -70,7 +70,7 @@ export async function datasetFor(p: TrainPoint, loadMnist: MnistLoader | null): 
   if (p.dataset === "spirals") return spirals(p.trainSize, testSize, p.seed);
   if (p.dataset === "teacher") return teacher(p.trainSize, testSize, p.seed);
   if (!loadMnist) throw new RangeError("dataset: mnist needs its files (available in Node, not here)");
-  const { splitDataset } = await import("../core/index.js");
+  const { splitDataset } = await import("../core/internal.js");
   const m = loadMnist();
   if (m.y.length - p.trainSize < 100)
     throw new RangeError(

@@ -1,6 +1,6 @@
-import type { Dataset, EpochRecord } from "../core/index.js";
-import { meanField, parseActivation, plainNetwork, propagate, teacher, train } from "../core/index.js";
-import type { ProgressListener } from "../core/index.js";
+import type { Dataset, EpochRecord } from "../core/internal.js";
+import { meanField, parseActivation, plainNetwork, propagate, teacher, train } from "../core/internal.js";
+import type { ProgressListener } from "../core/internal.js";
 
 export const STUDIES = ["seed", "he2015", "schoenholz2017", "selu2017"] as const;
 export type StudyName = (typeof STUDIES)[number];

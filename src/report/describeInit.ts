@@ -1,4 +1,4 @@
-import type { InitDistribution } from "../core/index.js";
+import type { InitDistribution } from "../core/internal.js";
 
 const f = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(6));
 

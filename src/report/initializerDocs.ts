@@ -1,5 +1,5 @@
-import type { Framework, ResolveOptions } from "../core/index.js";
-import { FRAMEWORKS, INITIALIZERS, resolveInitializer, translateShape, kernelContext } from "../core/index.js";
+import type { Framework, ResolveOptions } from "../core/internal.js";
+import { FRAMEWORKS, INITIALIZERS, resolveInitializer, translateShape, kernelContext } from "../core/internal.js";
 import { describeDistribution } from "./describeInit.js";
 
 const fmt = (x: number | null) => (x === null ? "—" : Number.isInteger(x) ? String(x) : x.toPrecision(4));

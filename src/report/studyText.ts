@@ -1,5 +1,5 @@
-import type { ChainResult, Dtype, SeedStudyResult } from "../core/index.js";
-import { formatFloat, SEED_FAN, SEED_WIDTH } from "../core/index.js";
+import type { ChainResult, Dtype, SeedStudyResult } from "../core/internal.js";
+import { formatFloat, SEED_FAN, SEED_WIDTH } from "../core/internal.js";
 
 function row(index: number, mean: number, std: number, dtype: Dtype): string {
   return `(${index}, ${formatFloat(mean, dtype)}, ${formatFloat(std, dtype)})`;

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SeedStudyResult } from "../core/index.js";
-import { formatFloat } from "../core/index.js";
+import type { SeedStudyResult } from "../core/internal.js";
+import { formatFloat } from "../core/internal.js";
 import { studyCharts } from "../charts/studyCharts.js";
 import { escapeHtml, htmlPage } from "./html.js";
 import { renderSvg, svgToPng } from "./renderChart.js";

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import type { Backend } from "../core/index.js";
+import type { Backend } from "../core/internal.js";
 
 const channel = new MessageChannel();
 const tick: (() => void)[] = [];

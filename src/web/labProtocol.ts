@@ -1,4 +1,4 @@
-import type { NetworkSpec, PhaseDiagram, SeedStudyResult } from "../core/index.js";
+import type { NetworkSpec, PhaseDiagram, SeedStudyResult } from "../core/internal.js";
 import type { LabState } from "./labState.js";
 
 /** Messages between the page and the lab's Web Worker. */

@@ -5,8 +5,8 @@ import {
   networkWeightCount,
   parseActivation,
   parseInitSpec,
-} from "../core/index.js";
-import type { Dtype, NetworkSpec } from "../core/index.js";
+} from "../core/internal.js";
+import type { Dtype, NetworkSpec } from "../core/internal.js";
 
 export const VIEWS = ["signal", "distributions", "phase", "inspector", "study"] as const;
 export type View = (typeof VIEWS)[number];

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import type { Backend, BuiltNetwork, DrawCache } from "../core/index.js";
+import type { Backend, BuiltNetwork, DrawCache } from "../core/internal.js";
 import {
   buildNetwork,
   layerDrawKey,
@@ -12,7 +12,7 @@ import {
   seedStudy,
   WasmFloat32Gemm,
   wasmFloat32Backend,
-} from "../core/index.js";
+} from "../core/internal.js";
 import { interruptible } from "./interruptible.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import { drawInParallel, serveDraws } from "./parallelDraws.js";

@@ -21,7 +21,7 @@ import {
   signalTrend,
   translateShape,
   TREND_FACTOR,
-} from "../core/index.js";
+} from "../core/internal.js";
 import { describeDistribution } from "../report/describeInit.js";
 import type { AnswerTo, LabAnswer, LabQuery, LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState, View } from "./labState.js";

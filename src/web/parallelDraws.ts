@@ -1,5 +1,5 @@
-import type { DrawCache, NetworkSpec } from "../core/index.js";
-import { kernelShape, layerDrawKey, layerStandardDraws } from "../core/index.js";
+import type { DrawCache, NetworkSpec } from "../core/internal.js";
+import { kernelShape, layerDrawKey, layerStandardDraws } from "../core/internal.js";
 import type { DrawJob, DrawnLayer } from "./labProtocol.js";
 
 /** Ties the other worker's answers to the request they belong to. */

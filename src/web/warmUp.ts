@@ -1,4 +1,4 @@
-import type { Backend, BuiltNetwork, Dtype, NetworkSpec } from "../core/index.js";
+import type { Backend, BuiltNetwork, Dtype, NetworkSpec } from "../core/internal.js";
 import {
   ACTIVATION_NAMES,
   buildNetwork,
@@ -6,7 +6,7 @@ import {
   parseActivation,
   plainNetwork,
   runNetwork,
-} from "../core/index.js";
+} from "../core/internal.js";
 
 /**
  * Right after drawing new weights (a request that takes seconds anyway): one forward run and the

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { onnxUnsupported, propagateOnnx } from "../../src/adapters/onnx/propagateOnnx.js";
 import { drawKernelsInParallel } from "../../src/adapters/sampling/parallelKernels.js";
-import type { NetworkSpec } from "../../src/core/index.js";
-import { buildNetwork, propagate } from "../../src/core/index.js";
+import type { NetworkSpec } from "../../src/core/internal.js";
+import { buildNetwork, propagate } from "../../src/core/internal.js";
 
 const spec = (activation: string): NetworkSpec => ({
   inputWidth: 96,

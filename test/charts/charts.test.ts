@@ -4,7 +4,7 @@ import { logSignalChart, MARKED_POINTS } from "../../src/charts/lineCharts.js";
 import { signalSeries } from "../../src/charts/signalSeries.js";
 import { NO_FIXED_POINT, phaseChart, ZERO_FIXED_POINT } from "../../src/charts/phaseChart.js";
 import { OKABE_ITO } from "../../src/charts/theme.js";
-import { parseActivation, phaseDiagram } from "../../src/core/index.js";
+import { parseActivation, phaseDiagram } from "../../src/core/internal.js";
 import { renderSvg } from "../../src/report/renderChart.js";
 
 describe("signalSeries", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng, checkSeed, rngStream } from "../../src/core/index.js";
+import { Rng, checkSeed, rngStream } from "../../src/core/internal.js";
 
 describe("Rng (xoshiro128**)", () => {
   it("produces the reference xoshiro128** sequence from state [1, 2, 3, 4]", () => {

@@ -10,7 +10,7 @@ import {
   sumInDtype,
   sumOfSquaresInDtype,
   toJson,
-} from "../../src/core/index.js";
+} from "../../src/core/internal.js";
 import { fillNormal } from "../../src/core/random/normal.js";
 
 const FLT_MAX = 3.4028234663852886e38;

@@ -15,7 +15,7 @@ describe("src/core", () => {
 
   it("imports nothing outside src/core (no Node, DOM, CLI or report modules)", () => {
     for (const file of sources) {
-      for (const [, spec] of readFileSync(file, "utf8").matchAll(/from\s+"([^"]+)"/g)) {
+      for (const [, spec] of readFileSync(file, "utf8").matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gm)) {
         expect(spec.startsWith("."), `${relative(CORE, file)} imports ${spec}`).toBe(true);
         expect(resolve(file, "..", spec).startsWith(CORE), `${relative(CORE, file)} imports ${spec}`).toBe(true);
       }
@@ -40,7 +40,7 @@ describe("src/model and src/audit (shared by the CLI and the lab)", () => {
   it("import only core, each other and the plain-text table: no Node, DOM, onnxruntime or tfjs", () => {
     expect(sources.length).toBeGreaterThan(5);
     for (const file of sources) {
-      for (const [, spec] of readFileSync(file, "utf8").matchAll(/from\s+"([^"]+)"/g)) {
+      for (const [, spec] of readFileSync(file, "utf8").matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gm)) {
         const target = resolve(file, "..", spec).replace(/\.js$/, ".ts");
         expect(
           spec.startsWith(".") && allowed.some((a) => target.startsWith(a)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fillNormal, fillUniform, rngStream, standardNormal } from "../../src/core/index.js";
+import { fillNormal, fillUniform, rngStream, standardNormal } from "../../src/core/internal.js";
 import { ksCritical001, ksStatistic, moments, normalCdf } from "./stats.js";
 
 const N = 1_000_000;

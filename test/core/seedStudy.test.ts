@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SeedStudyResult } from "../../src/core/index.js";
+import type { SeedStudyResult } from "../../src/core/internal.js";
 import {
   linearNetGradients,
   matmul,
@@ -10,7 +10,7 @@ import {
   symmetricUniform,
   toJson,
   varianceLaw,
-} from "../../src/core/index.js";
+} from "../../src/core/internal.js";
 
 const FLT_MAX = 3.4028234663852886e38;
 const SEEDS = [0, 1, 2];

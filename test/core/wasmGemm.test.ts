@@ -13,7 +13,7 @@ import {
   WASM_MAX_WEIGHT_BYTES,
   WasmFloat32Gemm,
   wasmFloat32Backend,
-} from "../../src/core/index.js";
+} from "../../src/core/internal.js";
 
 describe("WasmFloat32Gemm (WebAssembly SIMD)", () => {
   it("is bit-identical to the reference float32 matmul, remainders, overflow, subnormals and NaN included", () => {

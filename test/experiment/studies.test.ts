@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadMnist } from "../../src/adapters/data/mnist.js";
-import { splitDataset } from "../../src/core/index.js";
+import { splitDataset } from "../../src/core/internal.js";
 import { he2015, selu2017 } from "../../src/experiment/studies.js";
 
 describe("he2015 (He et al. 2015)", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { INITIALIZERS } from "../../src/core/index.js";
+import { INITIALIZERS } from "../../src/core/internal.js";
 import { initializerDocs } from "../../src/report/initializerDocs.js";
 
 describe("docs/initializers.md", () => {

@@ -1,5 +1,5 @@
-import type { LayerResult, PropagateOptions, PropagateResult, TensorStats } from "../../core/index.js";
-import { checkNetwork, drawInput, firstEvents, parseActivation } from "../../core/index.js";
+import type { LayerResult, PropagateOptions, PropagateResult, TensorStats } from "../../core/internal.js";
+import { checkNetwork, drawInput, firstEvents, parseActivation } from "../../core/internal.js";
 import { drawKernelsInParallel } from "../sampling/parallelKernels.js";
 import type { OnnxActivation } from "./mlpGraph.js";
 import { ONNX_ACTIVATIONS } from "./mlpGraph.js";

@@ -1,6 +1,6 @@
 import { Piscina } from "piscina";
-import { fillNormal, fillUniform, initialize, resolveInitializer, rngStream } from "../../core/index.js";
-import type { Framework } from "../../core/index.js";
+import { fillNormal, fillUniform, initialize, resolveInitializer, rngStream } from "../../core/internal.js";
+import type { Framework } from "../../core/internal.js";
 
 /** One layer's kernel to draw: the same call the reference engine makes, so values are identical. */
 export interface SampleTask {

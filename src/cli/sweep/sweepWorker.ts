@@ -1,5 +1,5 @@
 import { loadMnist } from "../../adapters/data/mnist.js";
-import { toJson } from "../../core/index.js";
+import { toJson } from "../../core/internal.js";
 import type { Point } from "../../experiment/experimentSpec.js";
 import { runPoint } from "../../experiment/runPoint.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { NetworkSpec } from "../../../src/core/index.js";
+import type { NetworkSpec } from "../../../src/core/internal.js";
 import {
   buildNetwork,
   col2im,
@@ -10,7 +10,7 @@ import {
   propagate,
   rngStream,
   runNetwork,
-} from "../../../src/core/index.js";
+} from "../../../src/core/internal.js";
 
 /** Direct NHWC convolution: out[b,y,x,o] = Σ_{ky,kx,c} in[b, y·s+ky−pt, x·s+kx−pl, c]·W[ky,kx,c,o], zero outside. */
 function directConv(

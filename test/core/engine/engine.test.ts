@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Dtype, NetworkSpec } from "../../../src/core/index.js";
+import type { Dtype, NetworkSpec } from "../../../src/core/internal.js";
 import {
   arena,
   buildNetwork,
@@ -13,7 +13,7 @@ import {
   signalTrend,
   toJson,
   TREND_FACTOR,
-} from "../../../src/core/index.js";
+} from "../../../src/core/internal.js";
 
 const net = (o: Partial<NetworkSpec> & { depth: number; width: number }): NetworkSpec => ({
   inputWidth: o.width,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FORMATS, roundToFormat, rounder, rngStream, fillNormal } from "../../../src/core/index.js";
+import { FORMATS, roundToFormat, rounder, rngStream, fillNormal } from "../../../src/core/internal.js";
 
 describe("FORMATS", () => {
   it("hold the IEEE/bfloat16 limits: max, smallest normal, smallest subnormal", () => {

@@ -5,7 +5,7 @@ import {
   kernelContext,
   resolveInitializer,
   translateShape,
-} from "../../../src/core/index.js";
+} from "../../../src/core/internal.js";
 
 const fans = (shape: number[], o: Parameters<typeof kernelContext>[1] = {}) => {
   const f = initlabFans(kernelContext(shape, o));

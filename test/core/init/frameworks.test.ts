@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveInitializer, TRUNCATED_NORMAL_STD_2SIGMA } from "../../../src/core/index.js";
+import { resolveInitializer, TRUNCATED_NORMAL_STD_2SIGMA } from "../../../src/core/internal.js";
 
 const R = resolveInitializer;
 const TRUNC_VAR = TRUNCATED_NORMAL_STD_2SIGMA ** 2; // 0.7737…: variance of N(0,1) cut at ±2

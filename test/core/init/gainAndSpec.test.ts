@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calculateGain, formatInitSpec, GAIN_NONLINEARITIES, parseInitSpec } from "../../../src/core/index.js";
+import { calculateGain, formatInitSpec, GAIN_NONLINEARITIES, parseInitSpec } from "../../../src/core/internal.js";
 
 describe("calculateGain (torch calculate_gain)", () => {
   it("is 1 for linear, conv and sigmoid; 5/3 for tanh; √2 for relu; 3/4 for selu", () => {

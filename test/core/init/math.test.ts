@@ -6,7 +6,7 @@ import {
   TRUNCATED_NORMAL_STD_2SIGMA,
   truncatedNormalCdf,
   truncatedNormalMoments,
-} from "../../../src/core/index.js";
+} from "../../../src/core/internal.js";
 
 describe("erf / erfc", () => {
   it("match reference values to 1e-15 relative", () => {

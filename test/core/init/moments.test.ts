@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Framework, ResolvedInitializer } from "../../../src/core/index.js";
-import { initialize, normalCdf, rngStream, truncatedNormalCdf } from "../../../src/core/index.js";
+import type { Framework, ResolvedInitializer } from "../../../src/core/internal.js";
+import { initialize, normalCdf, rngStream, truncatedNormalCdf } from "../../../src/core/internal.js";
 import { ksCritical001, ksStatistic } from "../stats.js";
 
 /**

@@ -6,7 +6,7 @@ import {
   orthogonalityError,
   orthogonalView,
   rngStream,
-} from "../../../src/core/index.js";
+} from "../../../src/core/internal.js";
 import { ksCritical001, ksStatistic } from "../stats.js";
 
 describe("orthogonal", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fillNormal, fixupPlan, lsuv, muPRule, rngStream } from "../../../src/core/index.js";
+import { fillNormal, fixupPlan, lsuv, muPRule, rngStream } from "../../../src/core/internal.js";
 
 /** A dense layer y = φ(x)·W on a batch, for LSUV. */
 function denseChain(widths: number[], batch: number, activation: (x: number) => number, seed: number) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DrawCache, Dtype, NetworkSpec } from "../../../src/core/index.js";
+import type { DrawCache, Dtype, NetworkSpec } from "../../../src/core/internal.js";
 import {
   buildNetwork,
   fromStandardDraws,
@@ -9,7 +9,7 @@ import {
   runNetwork,
   standardDraws,
   toJson,
-} from "../../../src/core/index.js";
+} from "../../../src/core/internal.js";
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) =>
   a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));

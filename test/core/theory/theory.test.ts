@@ -16,7 +16,7 @@ import {
   propagate,
   propagateCorrelation,
   qStar,
-} from "../../../src/core/index.js";
+} from "../../../src/core/internal.js";
 
 const act = parseActivation;
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
