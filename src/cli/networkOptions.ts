@@ -1,22 +1,9 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { Dtype, Framework, NetworkSpec } from "../core/internal.js";
-import {
-  defaultAccumulate,
-  DTYPES,
-  exactBackendBytes,
-  formatBytes,
-  FRAMEWORKS,
-  networkMemoryBytes,
-  networkWeightCount,
-  findInitializer,
-  parseActivation,
-  parseInitSpec,
-  resolveInitializer,
-} from "../core/internal.js";
+import { DTYPES, FRAMEWORKS, findInitializer, parseActivation, parseInitSpec } from "../core/internal.js";
+import type { NetworkDescription } from "../experiment/networkDescription.js";
+import { NetworkDescriptionSchema, networkSpecOf } from "../experiment/networkDescription.js";
 import { dtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
-
-/** Refuse runs that would keep more than this alive (the machine has 24 GiB). */
-export const MAX_RUN_BYTES = 8 * 1024 ** 3;
 
 export interface NetworkFlags {
   init: string;
@@ -110,10 +97,8 @@ function parseImage(value: string): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
-/** Builds the NetworkSpec from flags, checks it and refuses sizes that would exhaust memory. */
-export function networkFromFlags(f: NetworkFlags): NetworkSpec {
-  const widths = f.widths ?? new Array(f.depth + 1).fill(f.width);
-  if (widths.length < 2) throw new Error("widths: need the input width and at least one layer width");
+/** The flags as the one network description that sweeps use too, validated by its schema. */
+export function descriptionFromFlags(f: NetworkFlags): NetworkDescription {
   let branchScale: number | "fixup";
   if (f.branchScale === "fixup") branchScale = "fixup";
   else {
@@ -122,38 +107,36 @@ export function networkFromFlags(f: NetworkFlags): NetworkSpec {
       throw new Error(`branch-scale: must be a number >= 0 or fixup, got ${f.branchScale}`);
     branchScale = s;
   }
-  const network: NetworkSpec = {
-    inputWidth: widths[0],
-    widths: widths.slice(1),
+  const parsed = NetworkDescriptionSchema.safeParse({
     init: f.init,
-    biasInit: f.biasInit ?? null,
     activation: f.activation,
-    residual: f.residual ? { branchDepth: f.residual, branchScale } : null,
-    norm: f.norm ?? null,
+    depth: f.depth,
+    width: f.width,
+    widths: f.widths ?? null,
+    batch: f.batch,
+    dtype: f.dtype,
+    accumulate: f.accumulate ?? null,
+    seed: f.seed,
+    biasInit: f.biasInit ?? null,
+    inputScale: f.inputScale,
     framework: f.framework ?? null,
+    residual: f.residual ?? null,
+    branchScale,
+    norm: f.norm ?? null,
     parameterization: f.parameterization,
-    conv: f.conv
-      ? { kernel: f.conv, stride: f.stride, padding: f.padding, height: f.image[0], width: f.image[1] }
-      : null,
-  };
-  // resolve once so a bad initializer parameter fails before anything is allocated
-  const k = network.conv?.kernel;
-  const first = k
-    ? network.framework === "torch"
-      ? [network.widths[0], network.inputWidth, k, k]
-      : [k, k, network.inputWidth, network.widths[0]]
-    : network.framework === "torch"
-      ? [network.widths[0], network.inputWidth]
-      : [network.inputWidth, network.widths[0]];
-  resolveInitializer(network.init, { shape: first, framework: network.framework });
-  // and the float32 copies the exact WebAssembly matmul keeps (propagate, sweeps)
-  const bytes =
-    networkMemoryBytes(network, f.batch) +
-    exactBackendBytes(f.accumulate ?? defaultAccumulate(f.dtype), networkWeightCount(network));
-  if (bytes > MAX_RUN_BYTES) {
-    throw new Error(
-      `size: this network and batch would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_RUN_BYTES)}); reduce --depth, --width or --batch`,
-    );
+    conv: f.conv ?? null,
+    stride: f.stride,
+    padding: f.padding,
+    image: f.image,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue.path.join(".") || "network"}: ${issue.message}`);
   }
-  return network;
+  return parsed.data;
+}
+
+/** Builds the NetworkSpec from flags ({@link networkSpecOf}: checked, sizes that would exhaust memory refused). */
+export function networkFromFlags(f: NetworkFlags): NetworkSpec {
+  return networkSpecOf(descriptionFromFlags(f));
 }

@@ -1,48 +1,13 @@
 import * as z from "zod";
-import { DTYPES, parseActivation, parseInitSpec } from "../core/internal.js";
 
-const initSpec = z.string().refine(
-  (s) => {
-    try {
-      parseInitSpec(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be an initializer spec such as he_normal or normal(std=0.01)" },
-);
-const activationSpec = z.string().refine(
-  (s) => {
-    try {
-      parseActivation(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be an activation such as tanh, relu or leaky_relu(a=0.2)" },
-);
+import { activationSpec, initSpec, NetworkDescriptionSchema } from "./networkDescription.js";
+
 const posInt = z.number().int().min(1);
 
 /** One point of a propagate experiment: a network at initialization, measured forward and backward. */
-export const PropagatePointSchema = z
-  .object({
-    init: initSpec.describe("weight initializer spec"),
-    activation: activationSpec.describe("activation spec"),
-    depth: posInt.max(100000).describe("number of layers"),
-    width: posInt.max(1 << 20).describe("width of the input and every layer"),
-    batch: posInt
-      .max(1 << 20)
-      .default(64)
-      .describe("batch size"),
-    dtype: z.enum(DTYPES).default("float32").describe("storage dtype"),
-    seed: z.number().int().min(0).default(0).describe("random seed (0 is a seed)"),
-    biasInit: initSpec.nullable().default(null).describe("bias initializer spec, or null"),
-    inputScale: z.number().min(0).default(1).describe("x ~ N(0, inputScale²)"),
-    backward: z.boolean().default(true).describe("also propagate the gradient back"),
-  })
-  .strict();
+export const PropagatePointSchema = NetworkDescriptionSchema.extend({
+  backward: z.boolean().default(true).describe("also propagate the gradient back"),
+}).strict();
 
 export const DATASETS = ["mnist", "spirals", "teacher"] as const;
 export const OPTIMIZERS = ["sgd", "momentum", "adam"] as const;
@@ -66,19 +31,16 @@ export const TrainPointSchema = z
   })
   .strict();
 
+/** A point field's value: a number, string, boolean, null, or a list of numbers (widths, image). */
+const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.number())]);
+
 /** A sweep file: every combination of the grid's values, merged with the fixed values, is a point. */
 export const ExperimentSpecSchema = z
   .object({
     name: z.string().min(1).describe("shown in reports"),
     experiment: z.enum(["propagate", "train"]).describe("what each point runs"),
-    grid: z
-      .record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1))
-      .default({})
-      .describe("field → list of values"),
-    fixed: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
-      .default({})
-      .describe("field → value for every point"),
+    grid: z.record(z.string(), z.array(fieldValue).min(1)).default({}).describe("field → list of values"),
+    fixed: z.record(z.string(), fieldValue).default({}).describe("field → value for every point"),
   })
   .strict();
 

@@ -4,13 +4,13 @@ import {
   exactBackend,
   networkTheory,
   networkWeightCount,
-  plainNetwork,
   propagate,
   spirals,
   teacher,
   train,
 } from "../core/internal.js";
 import type { Point, PropagatePoint, TrainPoint } from "./experimentSpec.js";
+import { networkSpecOf } from "./networkDescription.js";
 
 /** What a sweep keeps of a propagate point: per-layer signal, gradient and theory, and the events. */
 export interface PropagateSummary {
@@ -33,13 +33,15 @@ export interface PropagateSummary {
 export type MnistLoader = () => { x: Float64Array; y: Int32Array; inputDim: number; classes: number };
 
 export async function runPropagatePoint(p: PropagatePoint): Promise<PropagateSummary> {
-  const network = plainNetwork(p);
+  const network = networkSpecOf(p);
   // a sweep keeps no quantiles or histograms: "basic" statistics; float32 matmuls on the exact WebAssembly path
-  const backend = exactBackend(defaultAccumulate(p.dtype), networkWeightCount(network));
+  const acc = p.accumulate ?? defaultAccumulate(p.dtype);
+  const backend = exactBackend(acc, networkWeightCount(network));
   const r = await propagate({
     network,
     batch: p.batch,
     dtype: p.dtype,
+    accumulate: acc,
     seed: p.seed,
     inputScale: p.inputScale,
     backward: p.backward,
