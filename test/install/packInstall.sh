@@ -11,8 +11,10 @@ npm pack --silent --pack-destination "$work" > /dev/null
 mkdir "$work/project"
 cd "$work/project"
 npm init -y > /dev/null
-# a user's install: no .npmrc of ours, scripts on
-npm install --no-audit --no-fund --loglevel=error "$work"/initlab-*.tgz
+# a user's install: none of this repository's npm settings (npm run exports them as npm_config_*, and
+# ours turns install scripts off), scripts on
+for v in $(env | grep -o '^npm_config_[^=]*' || true); do unset "$v"; done
+npm install --ignore-scripts=false --no-audit --no-fund --loglevel=error "$work"/initlab-*.tgz
 out="$(npx --no-install initlab study --json)"
 node -e 'const r = JSON.parse(process.argv[1]); if (r.exploding.stoppedAt !== 13) { console.error("study: exploding stopped at", r.exploding.stoppedAt); process.exit(1); }' "$out"
 node --input-type=module -e '
