@@ -93,6 +93,140 @@ function inspectJson(r: ResolvedInitializer, values: Float64Array, seed: number,
 
 const num = (x: number | null) => (x === null ? "—" : Number.isInteger(x) ? String(x) : x.toPrecision(6));
 
+/** `init list`: every initializer with its formula, frameworks and paper. */
+function printList(io: CliIo, flags: { json?: boolean }): void {
+  const rows = INITIALIZERS.map((d) => ({
+    name: d.name,
+    aliases: d.aliases,
+    formula: d.formula,
+    parameters: Object.fromEntries(Object.entries(d.params).map(([k, p]) => [k, p.default])),
+    frameworks: Object.fromEntries(Object.entries(d.frameworks).map(([fw, v]) => [fw, v?.name])),
+    paper: d.paper,
+  }));
+  if (flags.json) return io.stdout(`${toJson(rows)}\n`);
+  io.stdout(
+    `${formatTable(
+      ["name", "formula", "frameworks", "paper"],
+      rows.map((r) => [
+        [r.name, ...r.aliases].join(" / "),
+        r.formula,
+        Object.keys(r.frameworks).join(",") || "initlab",
+        r.paper,
+      ]),
+    )}\n`,
+  );
+}
+
+/** `init inspect SPEC`: fans, distribution, analytic variance, a sample and quirks for one kernel. */
+function printInspect(
+  io: CliIo,
+  spec: string,
+  flags: KernelFlags & { seed: number; dtype: Dtype; json?: boolean },
+): void {
+  const opts = {
+    shape: flags.shape,
+    framework: flags.framework ?? null,
+    layout: flags.layout,
+    groups: flags.groups,
+    transposed: flags.transposed,
+    depthwise: flags.depthwise,
+  };
+  const resolved = resolveInitializer(spec, opts);
+  const bytes = initMemoryBytes(resolved);
+  if (bytes > MAX_INIT_BYTES) {
+    throw new Error(
+      `shape: [${flags.shape.join(",")}] would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_INIT_BYTES)}); use a smaller shape`,
+    );
+  }
+  const { values } = initialize(spec, opts, rngStream(flags.seed, "init", resolved.initializer), flags.dtype);
+  const doc = inspectJson(resolved, values, flags.seed, flags.dtype);
+  if (flags.json) return io.stdout(`${toJson(doc)}\n`);
+  const lines = [
+    `${resolved.spec}${resolved.framework ? ` — ${resolved.framework} ${resolved.frameworkName}` : " — initlab semantics"}`,
+    `shape [${doc.shape.join(",")}] (${doc.layout} layout${doc.groups > 1 ? `, groups ${doc.groups}` : ""}${flags.transposed ? ", transposed" : ""}${flags.depthwise ? ", depthwise" : ""})`,
+    `fans: fan_in ${num(doc.fanIn)}, fan_out ${num(doc.fanOut)}   (${doc.fanRule})`,
+    `distribution: ${describeDistribution(resolved.params)}`,
+    `variance: ${num(doc.variance)} analytic${doc.targetVariance !== null ? `; intended ${num(doc.targetVariance)}` : ""}${doc.bound !== null ? `; bound ${num(doc.bound)}` : ""}`,
+    `sample (seed ${doc.sample.seed}, ${doc.sample.dtype}, ${doc.sample.count} values): mean ${num(doc.sample.mean)}, std ${num(doc.sample.std)}, variance ${num(doc.sample.variance)}, min ${num(doc.sample.min)}, max ${num(doc.sample.max)}`,
+  ];
+  if (doc.orthogonalityError !== null)
+    lines.push(`orthogonality error max|QᵀQ − I|: ${doc.orthogonalityError.toExponential(2)}`);
+  if (doc.bias) lines.push(`layer bias: ${doc.bias}`);
+  lines.push(doc.quirks.length ? `quirks:\n${doc.quirks.map((q) => `  - ${q}`).join("\n")}` : "quirks: none");
+  io.stdout(`${lines.join("\n")}\n`);
+}
+
+/** `init compare SPEC`: the same initializer for the same layer in initlab and every framework. */
+function printCompare(io: CliIo, spec: string, flags: KernelFlags & { json?: boolean }): void {
+  const ctx = kernelContext(flags.shape, {
+    layout: flags.layout ?? "keras",
+    groups: flags.groups,
+    transposed: flags.transposed,
+    depthwise: flags.depthwise,
+  });
+  const rows = [null, ...FRAMEWORKS].map((fw) => {
+    const layout = fw === "torch" ? "torch" : "keras";
+    const t =
+      fw === null
+        ? { shape: [...ctx.shape], groups: ctx.groups, depthwise: ctx.depthwise }
+        : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
+    try {
+      const r = resolveInitializer(spec, {
+        shape: t.shape,
+        framework: fw,
+        layout: fw === null ? ctx.layout : layout,
+        groups: t.groups,
+        transposed: ctx.transposed,
+        depthwise: t.depthwise,
+      });
+      return {
+        framework: fw ?? "initlab",
+        name: r.frameworkName ?? r.spec,
+        shape: t.shape,
+        fanIn: r.fanIn,
+        fanOut: r.fanOut,
+        distribution: describeDistribution(r.params),
+        variance: r.variance,
+        targetVariance: r.targetVariance,
+        quirks: r.quirks,
+        error: null,
+      };
+    } catch (e) {
+      return {
+        framework: fw ?? "initlab",
+        name: null,
+        shape: t.shape,
+        fanIn: null,
+        fanOut: null,
+        distribution: null,
+        variance: null,
+        targetVariance: null,
+        quirks: [],
+        error: (e as Error).message,
+      };
+    }
+  });
+  if (flags.json) return io.stdout(`${toJson(rows)}\n`);
+  const table = formatTable(
+    ["framework", "name", "shape", "fan_in", "fan_out", "distribution", "variance", "intended"],
+    rows.map((r) => [
+      r.framework,
+      r.name ?? "—",
+      `[${r.shape.join(",")}]`,
+      num(r.fanIn),
+      num(r.fanOut),
+      r.distribution ?? (r.error ? "n/a" : "—"),
+      num(r.variance),
+      num(r.targetVariance),
+    ]),
+  );
+  const notes = rows.flatMap((r) => [
+    ...r.quirks.map((q) => `${r.framework}: ${q}`),
+    ...(r.error ? [`${r.framework}: ${r.error}`] : []),
+  ]);
+  io.stdout(`${table}\n${notes.length ? `\n${notes.map((n) => `- ${n}`).join("\n")}\n` : ""}`);
+}
+
 /** `initlab init …`: the initializer catalog. */
 export function initCommand(io: CliIo): Command {
   const init = new Command("init").description(
@@ -103,28 +237,7 @@ export function initCommand(io: CliIo): Command {
     .command("list")
     .description("every initializer: name, formula, frameworks, paper")
     .option("--json", "print JSON")
-    .action((flags: { json?: boolean }) => {
-      const rows = INITIALIZERS.map((d) => ({
-        name: d.name,
-        aliases: d.aliases,
-        formula: d.formula,
-        parameters: Object.fromEntries(Object.entries(d.params).map(([k, p]) => [k, p.default])),
-        frameworks: Object.fromEntries(Object.entries(d.frameworks).map(([fw, v]) => [fw, v?.name])),
-        paper: d.paper,
-      }));
-      if (flags.json) return io.stdout(`${toJson(rows)}\n`);
-      io.stdout(
-        `${formatTable(
-          ["name", "formula", "frameworks", "paper"],
-          rows.map((r) => [
-            [r.name, ...r.aliases].join(" / "),
-            r.formula,
-            Object.keys(r.frameworks).join(",") || "initlab",
-            r.paper,
-          ]),
-        )}\n`,
-      );
-    });
+    .action((flags: { json?: boolean }) => printList(io, flags));
 
   kernelOptions(
     init
@@ -141,39 +254,9 @@ export function initCommand(io: CliIo): Command {
         .argParser(parseDtypeArg),
     )
     .option("--json", "print one JSON document")
-    .action((spec: string, flags: KernelFlags & { seed: number; dtype: Dtype; json?: boolean }) => {
-      const opts = {
-        shape: flags.shape,
-        framework: flags.framework ?? null,
-        layout: flags.layout,
-        groups: flags.groups,
-        transposed: flags.transposed,
-        depthwise: flags.depthwise,
-      };
-      const resolved = resolveInitializer(spec, opts);
-      const bytes = initMemoryBytes(resolved);
-      if (bytes > MAX_INIT_BYTES) {
-        throw new Error(
-          `shape: [${flags.shape.join(",")}] would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_INIT_BYTES)}); use a smaller shape`,
-        );
-      }
-      const { values } = initialize(spec, opts, rngStream(flags.seed, "init", resolved.initializer), flags.dtype);
-      const doc = inspectJson(resolved, values, flags.seed, flags.dtype);
-      if (flags.json) return io.stdout(`${toJson(doc)}\n`);
-      const lines = [
-        `${resolved.spec}${resolved.framework ? ` — ${resolved.framework} ${resolved.frameworkName}` : " — initlab semantics"}`,
-        `shape [${doc.shape.join(",")}] (${doc.layout} layout${doc.groups > 1 ? `, groups ${doc.groups}` : ""}${flags.transposed ? ", transposed" : ""}${flags.depthwise ? ", depthwise" : ""})`,
-        `fans: fan_in ${num(doc.fanIn)}, fan_out ${num(doc.fanOut)}   (${doc.fanRule})`,
-        `distribution: ${describeDistribution(resolved.params)}`,
-        `variance: ${num(doc.variance)} analytic${doc.targetVariance !== null ? `; intended ${num(doc.targetVariance)}` : ""}${doc.bound !== null ? `; bound ${num(doc.bound)}` : ""}`,
-        `sample (seed ${doc.sample.seed}, ${doc.sample.dtype}, ${doc.sample.count} values): mean ${num(doc.sample.mean)}, std ${num(doc.sample.std)}, variance ${num(doc.sample.variance)}, min ${num(doc.sample.min)}, max ${num(doc.sample.max)}`,
-      ];
-      if (doc.orthogonalityError !== null)
-        lines.push(`orthogonality error max|QᵀQ − I|: ${doc.orthogonalityError.toExponential(2)}`);
-      if (doc.bias) lines.push(`layer bias: ${doc.bias}`);
-      lines.push(doc.quirks.length ? `quirks:\n${doc.quirks.map((q) => `  - ${q}`).join("\n")}` : "quirks: none");
-      io.stdout(`${lines.join("\n")}\n`);
-    });
+    .action((spec: string, flags: KernelFlags & { seed: number; dtype: Dtype; json?: boolean }) =>
+      printInspect(io, spec, flags),
+    );
 
   kernelOptions(
     init
@@ -182,75 +265,7 @@ export function initCommand(io: CliIo): Command {
       .argument("<spec>", "initializer spec"),
   )
     .option("--json", "print JSON")
-    .action((spec: string, flags: KernelFlags & { json?: boolean }) => {
-      const ctx = kernelContext(flags.shape, {
-        layout: flags.layout ?? "keras",
-        groups: flags.groups,
-        transposed: flags.transposed,
-        depthwise: flags.depthwise,
-      });
-      const rows = [null, ...FRAMEWORKS].map((fw) => {
-        const layout = fw === "torch" ? "torch" : "keras";
-        const t =
-          fw === null
-            ? { shape: [...ctx.shape], groups: ctx.groups, depthwise: ctx.depthwise }
-            : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
-        try {
-          const r = resolveInitializer(spec, {
-            shape: t.shape,
-            framework: fw,
-            layout: fw === null ? ctx.layout : layout,
-            groups: t.groups,
-            transposed: ctx.transposed,
-            depthwise: t.depthwise,
-          });
-          return {
-            framework: fw ?? "initlab",
-            name: r.frameworkName ?? r.spec,
-            shape: t.shape,
-            fanIn: r.fanIn,
-            fanOut: r.fanOut,
-            distribution: describeDistribution(r.params),
-            variance: r.variance,
-            targetVariance: r.targetVariance,
-            quirks: r.quirks,
-            error: null,
-          };
-        } catch (e) {
-          return {
-            framework: fw ?? "initlab",
-            name: null,
-            shape: t.shape,
-            fanIn: null,
-            fanOut: null,
-            distribution: null,
-            variance: null,
-            targetVariance: null,
-            quirks: [],
-            error: (e as Error).message,
-          };
-        }
-      });
-      if (flags.json) return io.stdout(`${toJson(rows)}\n`);
-      const table = formatTable(
-        ["framework", "name", "shape", "fan_in", "fan_out", "distribution", "variance", "intended"],
-        rows.map((r) => [
-          r.framework,
-          r.name ?? "—",
-          `[${r.shape.join(",")}]`,
-          num(r.fanIn),
-          num(r.fanOut),
-          r.distribution ?? (r.error ? "n/a" : "—"),
-          num(r.variance),
-          num(r.targetVariance),
-        ]),
-      );
-      const notes = rows.flatMap((r) => [
-        ...r.quirks.map((q) => `${r.framework}: ${q}`),
-        ...(r.error ? [`${r.framework}: ${r.error}`] : []),
-      ]);
-      io.stdout(`${table}\n${notes.length ? `\n${notes.map((n) => `- ${n}`).join("\n")}\n` : ""}`);
-    });
+    .action((spec: string, flags: KernelFlags & { json?: boolean }) => printCompare(io, spec, flags));
 
   init
     .command("gain")
