@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import type { PropagateOptions, PropagateResult } from "../core/internal.js";
+import type { NetworkSpec, NetworkTheory, PropagateOptions, PropagateResult } from "../core/internal.js";
 import {
   defaultAccumulate,
   exactBackend,
@@ -62,6 +62,214 @@ async function runOnnx(o: PropagateOptions): Promise<PropagateResult> {
   return result;
 }
 
+type PropagateFlags = NetworkFlags & {
+  out?: string;
+  backward?: boolean;
+  loss: "sum-squares" | "mse";
+  correlation?: string;
+  json?: boolean;
+  backend: "auto" | "reference" | "onnx";
+  lsuv?: boolean;
+  lsuvTol: string;
+  lsuvIterations: string;
+};
+
+type Correlation = Awaited<ReturnType<typeof propagateCorrelation>> | null;
+
+/** LSUV's options from the flags, or null. @throws one-line errors for bad values. */
+function lsuvOptions(flags: PropagateFlags): { tol: number; maxIterations: number } | null {
+  if (!flags.lsuv) return null;
+  const lsuv = { tol: Number(flags.lsuvTol), maxIterations: Number(flags.lsuvIterations) };
+  if (!(lsuv.tol > 0)) throw new Error(`lsuv-tol: must be a number > 0, got ${flags.lsuvTol}`);
+  if (!(Number.isInteger(lsuv.maxIterations) && lsuv.maxIterations >= 0))
+    throw new Error(`lsuv-iterations: must be an integer >= 0, got ${flags.lsuvIterations}`);
+  if (flags.backend === "onnx") throw new Error("backend: LSUV runs on the reference backend; drop --backend onnx");
+  return lsuv;
+}
+
+/** The per-layer table: signal, theory, block statistics, gradients and correlation, as the flags ask. */
+function propagateTable(
+  result: PropagateResult,
+  theory: NetworkTheory,
+  correlation: Correlation,
+  flags: PropagateFlags,
+  residual: boolean,
+): string {
+  const th = theory.unsupported === null;
+  const L = result.layers.length;
+  const step = L <= 60 ? 1 : Math.ceil(L / 50);
+  const ev = result.events;
+  const marks = new Set(
+    [ev.stdNonFinite, ev.valueNonFinite, ev.stdZero, ev.allZero, L - 1].filter((x): x is number => x !== null),
+  );
+  const fast = result.backend !== "reference";
+  const rows = result.layers
+    .filter((l) => l.index % step === 0 || marks.has(l.index))
+    .map((l) => {
+      // mean, std and zero fraction describe the signal passed on: the block output h + scale·branch at a
+      // block's end (no activation there, so no saturation), else the activation's output
+      const sig = l.block ?? l.post;
+      const block = l.block
+        ? [
+            formatStat(l.block.averageChannelSquaredMean),
+            formatStat(l.block.averageChannelVariance),
+            formatStat(l.block.residualBranchVariance),
+          ]
+        : ["", "", ""];
+      return [
+        String(l.index),
+        String(l.width),
+        formatStat(l.pre.rms ** 2),
+        ...(th ? [formatStat(theory.q[l.index])] : []),
+        formatStat(sig.mean),
+        formatStat(sig.std),
+        ...(fast ? [] : [formatStat(sig.zeroFraction), l.block ? "—" : formatStat(l.post.saturatedFraction)]),
+        ...(residual ? block : []),
+        ...(flags.backward
+          ? [formatStat(l.grad?.activationNorm), formatStat(l.grad?.weightNorm), formatStat(l.grad?.weightRatio)]
+          : []),
+        ...(correlation
+          ? [formatStat(correlation.layers[l.index].c), ...(th && theory.c ? [formatStat(theory.c[l.index])] : [])]
+          : []),
+      ];
+    });
+  const header = [
+    "layer",
+    "width",
+    "q = E[pre²]",
+    ...(th ? ["q theory"] : []),
+    "mean",
+    "std",
+    ...(fast ? [] : ["zero frac", "saturated"]),
+    ...(residual ? ["block: chan mean²", "chan var", "branch var"] : []),
+    ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []),
+    ...(correlation ? ["c", ...(th ? ["c theory"] : [])] : []),
+  ];
+  return formatTable(header, rows);
+}
+
+/** The run in words after the table: events, trend, theory, loss and what the backend left out. */
+function propagateSentences(
+  result: PropagateResult,
+  theory: NetworkTheory,
+  flags: PropagateFlags,
+  residual: boolean,
+): string[] {
+  const events = eventSentences(result.events);
+  const trend = trendSentence(result.layers.map((l) => (l.block ?? l.post).std));
+  return [
+    ...(events.length > 0 ? events : [NO_EVENTS]).map((s) => `→ ${s}`),
+    ...(trend ? [`→ ${trend}`] : []),
+    theory.unsupported === null
+      ? `theory: mean-field q^l (Poole et al. 2016) from σ_w² = ${formatStat(theory.sigmaW2[0])}, σ_b² = ${formatStat(theory.sigmaB2[0])} at layer 0`
+      : `theory: ${theory.unsupported}`,
+    ...(result.loss !== null ? [`loss ${formatStat(result.loss)} (${flags.loss})`] : []),
+    ...(result.backend !== "reference"
+      ? [
+          `backend ${result.backend}: zero fraction, saturation, quantiles and histograms are not computed (use --backend reference)`,
+        ]
+      : []),
+    ...(residual
+      ? [
+          "block columns (Brock, De & Smith 2021): average over channels of the squared batch mean and of the batch variance of the block output, and the residual branch's variance",
+        ]
+      : []),
+    ...(result.lsuv
+      ? [
+          `LSUV: ${result.lsuv.filter((r) => r.converged).length}/${result.lsuv.length} layers converged, ${result.lsuv.reduce((s, r) => s + r.iterations, 0)} rescalings`,
+        ]
+      : []),
+  ];
+}
+
+/** `--out DIR`: the charts report (signal, q against theory, gradients, correlation) with the printed text. */
+async function writePropagateReport(
+  io: CliIo,
+  flags: PropagateFlags,
+  network: NetworkSpec,
+  result: PropagateResult,
+  theory: NetworkTheory,
+  correlation: Correlation,
+  text: string,
+): Promise<void> {
+  if (flags.out === undefined) return;
+  const [{ propagateCharts }, { writeChartsReport }] = await Promise.all([
+    import("../charts/propagateCharts.js"),
+    import("../report/writeChartsReport.js"),
+  ]);
+  const title = `${network.init}, ${result.activation}, ${network.widths.length} layers`;
+  const events = eventSentences(result.events);
+  const intro = `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, batch ${flags.batch}, seed ${flags.seed}. ${(events.length > 0 ? events : [NO_EVENTS]).join("; ")}.`;
+  const html = await writeChartsReport(
+    flags.out,
+    `initlab propagate — ${title}`,
+    intro,
+    propagateCharts(result, theory, title, correlation),
+    text,
+  );
+  io.stderr(`initlab: wrote ${html}\n`);
+}
+
+/** `initlab propagate`: build the network, run it (LSUV first if asked) on the chosen backend, with theory beside it, then print or write. */
+async function runPropagate(io: CliIo, flags: PropagateFlags): Promise<void> {
+  const network = networkFromFlags(flags);
+  const c0 = flags.correlation === undefined ? null : parseCorrelation(flags.correlation);
+  const run = {
+    network,
+    batch: flags.batch,
+    inputScale: flags.inputScale,
+    dtype: flags.dtype,
+    accumulate: flags.accumulate,
+    seed: flags.seed,
+  };
+  const lsuv = lsuvOptions(flags);
+  const progress = progressReporter(io);
+  const acc = run.accumulate ?? defaultAccumulate(run.dtype);
+  const popts = {
+    ...run,
+    backward: flags.backward ?? false,
+    loss: flags.loss,
+    backend: exactBackend(acc, networkWeightCount(network)),
+    onProgress: progress.listener,
+    lsuv,
+  };
+  const result =
+    (await chooseBackend(popts, flags.backend, io)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
+  const correlation = c0 === null ? null : await propagateCorrelation(run, c0);
+  // after LSUV the weights are rescaled: the theory follows the rescaled σ_w²
+  const theory = networkTheory(
+    network,
+    flags.inputScale,
+    c0,
+    result.lsuv ? result.lsuv.map((r) => r.totalScale) : null,
+  );
+  progress.done();
+  if (flags.json) {
+    io.stdout(`${toJson({ ...result, seed: flags.seed, network, correlation, theory })}\n`);
+    return writePropagateReport(
+      io,
+      flags,
+      network,
+      result,
+      theory,
+      correlation,
+      toJson({ ...result, seed: flags.seed, network, theory }, 1),
+    );
+  }
+  const residual = network.residual !== null;
+  const text =
+    [
+      `propagate: ${network.init} weights, ${result.activation}, ${result.layers.length} layers, widths ${network.inputWidth}→${network.widths.join("→").slice(0, 60)}${network.widths.length > 10 ? "…" : ""}, batch ${flags.batch}`,
+      `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, seed ${flags.seed}${network.norm ? `, ${network.norm} norm` : ""}${network.residual ? `, residual blocks of ${network.residual.branchDepth} (scale ${network.residual.branchScale})` : ""}`,
+      "",
+      propagateTable(result, theory, correlation, flags, residual),
+      "",
+      ...propagateSentences(result, theory, flags, residual),
+    ].join("\n") + "\n";
+  io.stdout(text);
+  await writePropagateReport(io, flags, network, result, theory, correlation, text);
+}
+
 /** `initlab propagate` and `initlab jacobian`. */
 export function propagateCommands(io: CliIo): Command[] {
   const prop = addNetworkOptions(
@@ -88,167 +296,7 @@ export function propagateCommands(io: CliIo): Command[] {
     )
     .option("--json", "print one JSON document")
     .option("--out <dir>", "also write index.html with SVG/PNG charts (signal, q measured vs theory, gradients)")
-    .action(
-      async (
-        flags: NetworkFlags & {
-          out?: string;
-          backward?: boolean;
-          loss: "sum-squares" | "mse";
-          correlation?: string;
-          json?: boolean;
-          backend: "auto" | "reference" | "onnx";
-          lsuv?: boolean;
-          lsuvTol: string;
-          lsuvIterations: string;
-        },
-      ) => {
-        const network = networkFromFlags(flags);
-        const c0 = flags.correlation === undefined ? null : parseCorrelation(flags.correlation);
-        const run = {
-          network,
-          batch: flags.batch,
-          inputScale: flags.inputScale,
-          dtype: flags.dtype,
-          accumulate: flags.accumulate,
-          seed: flags.seed,
-        };
-        const progress = progressReporter(io);
-        const lsuv = flags.lsuv ? { tol: Number(flags.lsuvTol), maxIterations: Number(flags.lsuvIterations) } : null;
-        if (lsuv && !(lsuv.tol > 0)) throw new Error(`lsuv-tol: must be a number > 0, got ${flags.lsuvTol}`);
-        if (lsuv && !(Number.isInteger(lsuv.maxIterations) && lsuv.maxIterations >= 0))
-          throw new Error(`lsuv-iterations: must be an integer >= 0, got ${flags.lsuvIterations}`);
-        const acc = run.accumulate ?? defaultAccumulate(run.dtype);
-        const popts = {
-          ...run,
-          backward: flags.backward ?? false,
-          loss: flags.loss,
-          backend: exactBackend(acc, networkWeightCount(network)),
-          onProgress: progress.listener,
-          lsuv,
-        };
-        if (lsuv && flags.backend === "onnx")
-          throw new Error("backend: LSUV runs on the reference backend; drop --backend onnx");
-        const result =
-          (await chooseBackend(popts, flags.backend, io)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
-        const correlation = c0 === null ? null : await propagateCorrelation(run, c0);
-        // after LSUV the weights are rescaled: the theory follows the rescaled σ_w²
-        const theory = networkTheory(
-          network,
-          flags.inputScale,
-          c0,
-          result.lsuv ? result.lsuv.map((r) => r.totalScale) : null,
-        );
-        progress.done();
-        const writeReport = async (text: string) => {
-          if (flags.out === undefined) return;
-          const [{ propagateCharts }, { writeChartsReport }] = await Promise.all([
-            import("../charts/propagateCharts.js"),
-            import("../report/writeChartsReport.js"),
-          ]);
-          const title = `${network.init}, ${result.activation}, ${network.widths.length} layers`;
-          const html = await writeChartsReport(
-            flags.out,
-            `initlab propagate — ${title}`,
-            `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, batch ${flags.batch}, seed ${flags.seed}. ${(eventSentences(result.events).length > 0 ? eventSentences(result.events) : [NO_EVENTS]).join("; ")}.`,
-            propagateCharts(result, theory, title, correlation),
-            text,
-          );
-          io.stderr(`initlab: wrote ${html}\n`);
-        };
-        if (flags.json) {
-          io.stdout(`${toJson({ ...result, seed: flags.seed, network, correlation, theory })}\n`);
-          return writeReport(toJson({ ...result, seed: flags.seed, network, theory }, 1));
-        }
-        const th = theory.unsupported === null;
-        const L = result.layers.length;
-        const step = L <= 60 ? 1 : Math.ceil(L / 50);
-        const ev = result.events;
-        const marks = new Set(
-          [ev.stdNonFinite, ev.valueNonFinite, ev.stdZero, ev.allZero, L - 1].filter((x): x is number => x !== null),
-        );
-        const fast = result.backend !== "reference";
-        const residual = network.residual !== null;
-        const rows = result.layers
-          .filter((l) => l.index % step === 0 || marks.has(l.index))
-          .map((l) => {
-            // mean, std and zero fraction describe the signal passed on: the block output h + scale·branch at a
-            // block's end (no activation there, so no saturation), else the activation's output
-            const sig = l.block ?? l.post;
-            return [
-              String(l.index),
-              String(l.width),
-              formatStat(l.pre.rms ** 2),
-              ...(th ? [formatStat(theory.q[l.index])] : []),
-              formatStat(sig.mean),
-              formatStat(sig.std),
-              ...(fast ? [] : [formatStat(sig.zeroFraction), l.block ? "—" : formatStat(l.post.saturatedFraction)]),
-              ...(residual
-                ? l.block
-                  ? [
-                      formatStat(l.block.averageChannelSquaredMean),
-                      formatStat(l.block.averageChannelVariance),
-                      formatStat(l.block.residualBranchVariance),
-                    ]
-                  : ["", "", ""]
-                : []),
-              ...(flags.backward
-                ? [formatStat(l.grad?.activationNorm), formatStat(l.grad?.weightNorm), formatStat(l.grad?.weightRatio)]
-                : []),
-              ...(correlation
-                ? [
-                    formatStat(correlation.layers[l.index].c),
-                    ...(th && theory.c ? [formatStat(theory.c[l.index])] : []),
-                  ]
-                : []),
-            ];
-          });
-        const header = [
-          "layer",
-          "width",
-          "q = E[pre²]",
-          ...(th ? ["q theory"] : []),
-          "mean",
-          "std",
-          ...(fast ? [] : ["zero frac", "saturated"]),
-          ...(residual ? ["block: chan mean²", "chan var", "branch var"] : []),
-          ...(flags.backward ? ["‖∂L/∂a‖", "‖∂L/∂W‖", "‖∂L/∂W‖/‖W‖"] : []),
-          ...(correlation ? ["c", ...(th ? ["c theory"] : [])] : []),
-        ];
-        const text =
-          [
-            `propagate: ${network.init} weights, ${result.activation}, ${L} layers, widths ${network.inputWidth}→${network.widths.join("→").slice(0, 60)}${network.widths.length > 10 ? "…" : ""}, batch ${flags.batch}`,
-            `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, seed ${flags.seed}${network.norm ? `, ${network.norm} norm` : ""}${network.residual ? `, residual blocks of ${network.residual.branchDepth} (scale ${network.residual.branchScale})` : ""}`,
-            "",
-            formatTable(header, rows),
-            "",
-            ...(eventSentences(ev).length > 0 ? eventSentences(ev) : [NO_EVENTS]).map((s) => `→ ${s}`),
-            ...[trendSentence(result.layers.map((l) => (l.block ?? l.post).std))]
-              .filter((s): s is string => s !== null)
-              .map((s) => `→ ${s}`),
-            th
-              ? `theory: mean-field q^l (Poole et al. 2016) from σ_w² = ${formatStat(theory.sigmaW2[0])}, σ_b² = ${formatStat(theory.sigmaB2[0])} at layer 0`
-              : `theory: ${theory.unsupported}`,
-            ...(result.loss !== null ? [`loss ${formatStat(result.loss)} (${flags.loss})`] : []),
-            ...(fast
-              ? [
-                  `backend ${result.backend}: zero fraction, saturation, quantiles and histograms are not computed (use --backend reference)`,
-                ]
-              : []),
-            ...(residual
-              ? [
-                  "block columns (Brock, De & Smith 2021): average over channels of the squared batch mean and of the batch variance of the block output, and the residual branch's variance",
-                ]
-              : []),
-            ...(result.lsuv
-              ? [
-                  `LSUV: ${result.lsuv.filter((r) => r.converged).length}/${result.lsuv.length} layers converged, ${result.lsuv.reduce((s, r) => s + r.iterations, 0)} rescalings`,
-                ]
-              : []),
-          ].join("\n") + "\n";
-        io.stdout(text);
-        await writeReport(text);
-      },
-    );
+    .action((flags: PropagateFlags) => runPropagate(io, flags));
 
   const jac = addNetworkOptions(
     new Command("jacobian").description(
