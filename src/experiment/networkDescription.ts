@@ -92,12 +92,10 @@ export const NetworkDescriptionSchema = z
 export type NetworkDescription = z.infer<typeof NetworkDescriptionSchema>;
 
 /**
- * The engine's NetworkSpec for a description; the initializer is resolved once for the first layer
- * (so a bad parameter fails before anything is allocated) and the run's memory — activations plus
- * the float32 weight copies of the exact WebAssembly matmul — is refused above {@link MAX_RUN_BYTES}.
- * @throws one-line errors naming the field.
+ * The engine's NetworkSpec for a description; the initializer is resolved once for the first layer,
+ * so a bad parameter fails before anything is allocated. @throws one-line errors naming the field.
  */
-export function networkSpecOf(d: NetworkDescription): NetworkSpec {
+export function networkSpecFrom(d: NetworkDescription): NetworkSpec {
   const widths = d.widths ?? new Array(d.depth + 1).fill(d.width);
   if (widths.length < 2) throw new Error("widths: need the input width and at least one layer width");
   const network: NetworkSpec = {
@@ -124,6 +122,16 @@ export function networkSpecOf(d: NetworkDescription): NetworkSpec {
       ? [network.widths[0], network.inputWidth]
       : [network.inputWidth, network.widths[0]];
   resolveInitializer(network.init, { shape: first, framework: network.framework });
+  return network;
+}
+
+/**
+ * {@link networkSpecFrom}, with the run's memory — activations plus the float32 weight copies of
+ * the exact WebAssembly matmul — refused above {@link MAX_RUN_BYTES} (the CLI and sweeps; the lab
+ * has its own, smaller budget). @throws one-line errors naming the field.
+ */
+export function networkSpecOf(d: NetworkDescription): NetworkSpec {
+  const network = networkSpecFrom(d);
   const bytes =
     networkMemoryBytes(network, d.batch) +
     exactBackendBytes(d.accumulate ?? defaultAccumulate(d.dtype), networkWeightCount(network));

@@ -1,5 +1,6 @@
 import {
   DTYPES,
+  findInitializer,
   formatBytes,
   networkMemoryBytes,
   networkWeightCount,
@@ -7,6 +8,8 @@ import {
   parseInitSpec,
 } from "../core/internal.js";
 import type { Dtype, NetworkSpec } from "../core/internal.js";
+import type { NetworkDescription } from "../experiment/networkDescription.js";
+import { NetworkDescriptionSchema, networkSpecFrom } from "../experiment/networkDescription.js";
 
 export const VIEWS = ["signal", "distributions", "phase", "inspector", "study"] as const;
 export type View = (typeof VIEWS)[number];
@@ -23,8 +26,8 @@ export interface LabState {
   batch: number;
   dtype: Dtype;
   seed: number;
-  /** bias initializer spec, or "none" */
-  bias: string;
+  /** bias initializer spec, or "none" (the name `initlab propagate --bias-init` and sweep points use: biasInit) */
+  biasInit: string;
   norm: "none" | "layer" | "batch";
   /** residual branch depth, 0 = none */
   residual: number;
@@ -42,7 +45,7 @@ export const DEFAULT_STATE: LabState = {
   batch: 1,
   dtype: "float32",
   seed: 0,
-  bias: "none",
+  biasInit: "none",
   norm: "none",
   residual: 0,
   kernel: "",
@@ -69,8 +72,9 @@ const oneOf =
   };
 const CHECKS: Record<keyof LabState, Checker> = {
   view: oneOf("view", VIEWS),
+  // the same checks, and so the same messages, as `initlab propagate --init` and a sweep's init
   init: (v) => {
-    parseInitSpec(v);
+    findInitializer(parseInitSpec(v).name);
     return v;
   },
   activation: (v) => {
@@ -86,8 +90,8 @@ const CHECKS: Record<keyof LabState, Checker> = {
   batch: int("batch", 1, LIMITS.batch),
   dtype: oneOf("dtype", DTYPES),
   seed: int("seed", 0, Number.MAX_SAFE_INTEGER),
-  bias: (v) => {
-    if (v !== "none") parseInitSpec(v);
+  biasInit: (v) => {
+    if (v !== "none") findInitializer(parseInitSpec(v).name);
     return v;
   },
   norm: oneOf("norm", ["none", "layer", "batch"]),
@@ -120,19 +124,26 @@ export function parseWidths(v: string): number[] | null {
  */
 export const LAB_MAX_BYTES = 1024 ** 3;
 
-/** The dense network a lab state describes. */
-export function labNetwork(st: LabState): NetworkSpec {
-  const w = parseWidths(st.widths) ?? new Array(st.depth + 1).fill(st.width);
-  return {
-    inputWidth: w[0],
-    widths: w.slice(1),
+/** A lab state as the network description `initlab propagate` and sweeps use ("none" and 0 become null). */
+export function labDescription(st: LabState): NetworkDescription {
+  return NetworkDescriptionSchema.parse({
     init: st.init,
-    biasInit: st.bias === "none" ? null : st.bias,
     activation: st.activation,
-    residual: st.residual > 0 ? { branchDepth: st.residual, branchScale: 1 } : null,
+    depth: st.depth,
+    width: st.width,
+    widths: parseWidths(st.widths),
+    batch: st.batch,
+    dtype: st.dtype,
+    seed: st.seed,
+    biasInit: st.biasInit === "none" ? null : st.biasInit,
     norm: st.norm === "none" ? null : st.norm,
-    framework: null,
-  };
+    residual: st.residual > 0 ? st.residual : null,
+  });
+}
+
+/** The dense network a lab state describes, built as the CLI and sweeps build theirs ({@link networkSpecFrom}; the lab checks its own memory budget). */
+export function labNetwork(st: LabState): NetworkSpec {
+  return networkSpecFrom(labDescription(st));
 }
 
 /** Refuses, before anything is allocated, a network the browser should not hold. @throws a one-line error with the estimate. */
@@ -182,7 +193,17 @@ export function parseLabState(query: string): { state: LabState; errors: string[
       );
     }
   }
-  for (const key of params.keys()) if (!(key in CHECKS)) errors.push(`unknown parameter ${key} ignored`);
+  // links made before the rename: bias= is biasInit=
+  const legacyBias = params.get("bias");
+  if (legacyBias !== null && params.get("biasInit") === null) {
+    try {
+      state.biasInit = CHECKS.biasInit(legacyBias.trim()) as string;
+    } catch (e) {
+      errors.push(`bias=${JSON.stringify(legacyBias)} ignored: ${(e as Error).message}; using none`);
+    }
+  }
+  for (const key of params.keys())
+    if (!(key in CHECKS) && key !== "bias") errors.push(`unknown parameter ${key} ignored`);
   return { state, errors };
 }
 
@@ -206,7 +227,7 @@ export const PRESETS: { id: string; label: string; state: Partial<LabState> }[] 
       widths: "",
       batch: 1,
       dtype: "float32",
-      bias: "none",
+      biasInit: "none",
       norm: "none",
       residual: 0,
     },
@@ -222,7 +243,7 @@ export const PRESETS: { id: string; label: string; state: Partial<LabState> }[] 
       widths: "",
       batch: 1,
       dtype: "float32",
-      bias: "none",
+      biasInit: "none",
       norm: "none",
       residual: 0,
     },
@@ -237,7 +258,7 @@ export const PRESETS: { id: string; label: string; state: Partial<LabState> }[] 
       width: 256,
       widths: "",
       batch: 16,
-      bias: "none",
+      biasInit: "none",
       norm: "none",
       residual: 0,
     },
@@ -252,7 +273,7 @@ export const PRESETS: { id: string; label: string; state: Partial<LabState> }[] 
       width: 256,
       widths: "",
       batch: 16,
-      bias: "normal(std=0.2236)",
+      biasInit: "normal(std=0.2236)",
       norm: "none",
       residual: 0,
     },
@@ -267,7 +288,7 @@ export const PRESETS: { id: string; label: string; state: Partial<LabState> }[] 
       width: 256,
       widths: "",
       batch: 16,
-      bias: "none",
+      biasInit: "none",
       norm: "none",
       residual: 0,
     },

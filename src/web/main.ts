@@ -102,7 +102,7 @@ function renderControls(): void {
     ${field("Batch", `<input id="batch" name="batch" type="number" min="1" max="${LIMITS.batch}" value="${state.batch}">`)}
     ${field("dtype", `<select id="dtype" name="dtype">${options(DTYPES, state.dtype)}</select>`)}
     ${field("Seed", `<input id="seed" name="seed" type="number" min="0" value="${state.seed}">`)}
-    ${field("Bias init", `<input id="bias" name="bias" value="${esc(state.bias)}" spellcheck="false">`, "none or a spec")}
+    ${field("Bias init", `<input id="biasInit" name="biasInit" value="${esc(state.biasInit)}" spellcheck="false">`, "none or a spec")}
     ${field("Normalization", `<select id="norm" name="norm">${options(["none", "layer", "batch"], state.norm)}</select>`)}
     ${field("Residual branch depth", `<input id="residual" name="residual" type="number" min="0" max="100" value="${state.residual}">`, "0 = no residual blocks")}`;
   for (const b of document.querySelectorAll<HTMLButtonElement>("[data-preset]")) {
@@ -126,7 +126,7 @@ function renderControls(): void {
     "batch",
     "dtype",
     "seed",
-    "bias",
+    "biasInit",
     "norm",
     "residual",
   ]) {
@@ -341,7 +341,7 @@ async function renderPhase(my: number): Promise<void> {
       ...state,
       view: "signal",
       init,
-      bias: b > 1e-6 ? `normal(std=${Math.sqrt(b).toPrecision(4)})` : "none",
+      biasInit: b > 1e-6 ? `normal(std=${Math.sqrt(b).toPrecision(4)})` : "none",
     });
   });
 }

@@ -255,7 +255,7 @@ describe("initlab lab in headless Chromium", () => {
     const url = new URL(page.url());
     const width = Number(url.searchParams.get("width") ?? 512);
     const initStd = Number(/^normal\(std=([0-9.e-]+)\)$/.exec(url.searchParams.get("init") ?? "")?.[1]);
-    const biasStd = Number(/^normal\(std=([0-9.e-]+)\)$/.exec(url.searchParams.get("bias") ?? "")?.[1]);
+    const biasStd = Number(/^normal\(std=([0-9.e-]+)\)$/.exec(url.searchParams.get("biasInit") ?? "")?.[1]);
     expect(initStd ** 2 * width).toBeGreaterThanOrEqual(0.5 - 1e-3);
     expect(initStd ** 2 * width).toBeLessThanOrEqual(4 + 1e-3);
     expect(biasStd ** 2).toBeGreaterThan(0);

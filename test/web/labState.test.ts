@@ -31,7 +31,7 @@ describe("lab URL state", () => {
       ...DEFAULT_STATE,
       view: "phase" as const,
       init: "orthogonal(gain=2)",
-      bias: "normal(std=0.1)",
+      biasInit: "normal(std=0.1)",
       norm: "layer" as const,
       residual: 2,
       seed: 7,
@@ -76,5 +76,46 @@ describe("lab URL state", () => {
     // just over the limit: weights alone at 24 bytes each
     const n = Math.ceil(Math.sqrt(LAB_MAX_BYTES / 24));
     expect(() => checkLabSize({ ...labNetwork(DEFAULT_STATE), inputWidth: n, widths: [n] }, 1)).toThrow("size:");
+  });
+});
+
+describe("the lab speaks the CLI's and the sweeps' network vocabulary", () => {
+  it("biasInit is the bias parameter's name (old links with bias= still work), and the network is built as the CLI builds it", async () => {
+    const { parseLabState, labNetwork, serializeLabState } = await import("../../src/web/labState.js");
+    const { networkFromFlags } = await import("../../src/cli/networkOptions.js");
+    const a = parseLabState("biasInit=normal(std%3D0.1)&norm=layer&residual=2&depth=4&width=8");
+    expect(a.errors).toEqual([]);
+    expect(a.state.biasInit).toBe("normal(std=0.1)");
+    expect(serializeLabState(a.state)).toContain("biasInit=");
+    expect(parseLabState("bias=normal(std%3D0.2)").state.biasInit).toBe("normal(std=0.2)");
+    const cli = networkFromFlags({
+      init: a.state.init,
+      activation: a.state.activation,
+      depth: 4,
+      width: 8,
+      batch: a.state.batch,
+      biasInit: "normal(std=0.1)",
+      norm: "layer",
+      residual: 2,
+      branchScale: "1",
+      inputScale: 1,
+      dtype: "float32",
+      seed: 0,
+      parameterization: "standard",
+      stride: 1,
+      padding: "same",
+      image: [16, 16],
+    });
+    expect(labNetwork(a.state)).toEqual(cli);
+  });
+
+  it("the same bad initializer gets the same message in the lab URL as on the command line", async () => {
+    const { parseLabState } = await import("../../src/web/labState.js");
+    const { runCli } = await import("../cli/helpers.js");
+    const lab = parseLabState("init=he_normall").errors.join(" ");
+    const cli = (await runCli(["propagate", "--init", "he_normall", "--depth", "2"])).stderr;
+    const message = 'init: unknown initializer "he_normall"';
+    expect(lab).toContain(message);
+    expect(cli).toContain(message);
   });
 });
