@@ -1,6 +1,8 @@
+import type { Activation } from "../engine/activations.js";
 import { parseActivation } from "../engine/activations.js";
 import type { Backend } from "../engine/backend.js";
 import { referenceBackend } from "../engine/backend.js";
+import type { BuiltNetwork } from "../engine/buildNetwork.js";
 import { buildNetwork } from "../engine/buildNetwork.js";
 import type { Framework } from "../init/kernel.js";
 import type { Dtype } from "../numeric/dtype.js";
@@ -52,11 +54,146 @@ export interface TrainResult {
  * momentum (v ← 0.9v + g, W ← W − lr·v; Sutskever et al. 2013), adam (β₁ 0.9, β₂ 0.999, ε 1e−8;
  * Kingma & Ba 2015). Non-finite losses are recorded, not thrown.
  */
+/** The trainable state: weights and biases in float64, the optimizer's moments, and the step count. */
+interface TrainState {
+  net: BuiltNetwork;
+  phi: Activation;
+  W: Float64Array[];
+  b: Float64Array[];
+  m1: Float64Array[];
+  m2: Float64Array[];
+  mb1: Float64Array[];
+  mb2: Float64Array[];
+  step: number;
+}
+
+/** One pass's outcome: mean loss, correct predictions, and the gradients when asked for. */
+interface PassResult {
+  loss: number;
+  correct: number;
+  gW: Float64Array[];
+  gb: Float64Array[];
+}
+
+/** Forward through the MLP: pre-activations and activations of every layer (the last layer is linear). */
+async function trainForward(
+  st: TrainState,
+  x: Float64Array,
+  n: number,
+  backend: Backend,
+  dtype: Dtype,
+): Promise<{ acts: Float64Array[]; pres: Float64Array[] }> {
+  const acts: Float64Array[] = [x];
+  const pres: Float64Array[] = [];
+  let a = x;
+  const L = st.net.layers.length;
+  for (let l = 0; l < L; l++) {
+    const layer = st.net.layers[l];
+    const z = (await backend.gemm(a, st.W[l], n, layer.nIn, layer.nOut, false, false, dtype)) as Float64Array;
+    const pre = new Float64Array(z.length);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < layer.nOut; j++) pre[i * layer.nOut + j] = z[i * layer.nOut + j] + st.b[l][j];
+    pres.push(pre);
+    a = l === L - 1 ? pre : pre.map(st.phi.f);
+    acts.push(a);
+  }
+  return { acts, pres };
+}
+
+/** Mean softmax cross-entropy of logits against labels, the correct count, and ∂L/∂logits (numerically stable: max subtracted). */
+function softmaxCrossEntropy(
+  a: Float64Array,
+  y: Int32Array,
+  n: number,
+  k: number,
+): { loss: number; correct: number; g: Float64Array } {
+  const g = new Float64Array(n * k);
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    let max = -Infinity;
+    let arg = 0;
+    for (let c = 0; c < k; c++) if (a[i * k + c] > max) [max, arg] = [a[i * k + c], c];
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += Math.exp(a[i * k + c] - max);
+    loss += Math.log(sum) + max - a[i * k + y[i]];
+    if (arg === y[i]) correct++;
+    for (let c = 0; c < k; c++) g[i * k + c] = (Math.exp(a[i * k + c] - max) / sum - (c === y[i] ? 1 : 0)) / n;
+  }
+  return { loss: loss / n, correct, g };
+}
+
+/** Backward from ∂L/∂logits: ∂L/∂W_l = a_{l−1}ᵀ·δ_l, ∂L/∂b_l = Σ_rows δ_l, δ_{l−1} = (δ_l·W_lᵀ) ⊙ φ'(pre_{l−1}). */
+async function trainBackward(
+  st: TrainState,
+  acts: Float64Array[],
+  pres: Float64Array[],
+  g: Float64Array,
+  n: number,
+  backend: Backend,
+  dtype: Dtype,
+): Promise<{ gW: Float64Array[]; gb: Float64Array[] }> {
+  const L = st.net.layers.length;
+  const gW: Float64Array[] = new Array(L);
+  const gb: Float64Array[] = new Array(L);
+  let gPre: Float64Array = g;
+  for (let l = L - 1; l >= 0; l--) {
+    const layer = st.net.layers[l];
+    gW[l] = (await backend.gemm(acts[l], gPre, layer.nIn, n, layer.nOut, true, false, dtype)) as Float64Array;
+    gb[l] = new Float64Array(layer.nOut);
+    for (let i = 0; i < n; i++) for (let j = 0; j < layer.nOut; j++) gb[l][j] += gPre[i * layer.nOut + j];
+    if (l > 0) {
+      const gA = (await backend.gemm(gPre, st.W[l], n, layer.nOut, layer.nIn, false, true, dtype)) as Float64Array;
+      const pre = pres[l - 1];
+      for (let i = 0; i < gA.length; i++) gA[i] *= st.phi.df(pre[i]);
+      gPre = gA;
+    }
+  }
+  return { gW, gb };
+}
+
+/** One optimizer step on a parameter array: sgd, momentum (v ← 0.9v + g) or adam (bias-corrected moments, ε 1e−8). */
+function optimizerStep(
+  o: TrainOptions,
+  step: number,
+  p: Float64Array,
+  g: Float64Array,
+  v: Float64Array,
+  s: Float64Array,
+): void {
+  if (o.optimizer === "sgd") {
+    for (let i = 0; i < p.length; i++) p[i] -= o.lr * g[i];
+  } else if (o.optimizer === "momentum") {
+    for (let i = 0; i < p.length; i++) {
+      v[i] = 0.9 * v[i] + g[i];
+      p[i] -= o.lr * v[i];
+    }
+  } else {
+    const c1 = 1 - 0.9 ** step;
+    const c2 = 1 - 0.999 ** step;
+    for (let i = 0; i < p.length; i++) {
+      v[i] = 0.9 * v[i] + 0.1 * g[i];
+      s[i] = 0.999 * s[i] + 0.001 * g[i] * g[i];
+      p[i] -= (o.lr * (v[i] / c1)) / (Math.sqrt(s[i] / c2) + 1e-8);
+    }
+  }
+}
+
+/** A seeded Fisher–Yates shuffle of 0…N−1 for one epoch (stream (seed, "shuffle", epoch)). */
+function shuffledOrder(seed: number, epoch: number, N: number): number[] {
+  const order = Array.from({ length: N }, (_, i) => i);
+  const rng = rngStream(seed, "shuffle", epoch);
+  for (let i = N - 1; i > 0; i--) {
+    const j = Math.floor(rng.nextDouble() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const d = o.dataset;
   const dtype = o.dtype ?? "float64";
   const backend = o.backend ?? referenceBackend;
-  const phi = parseActivation(o.activation);
   const net = buildNetwork(
     {
       inputWidth: d.inputDim,
@@ -71,64 +208,27 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     o.seed,
     dtype,
   );
-  const L = net.layers.length;
   // trained in place in float64 storage (buildNetwork's default)
   const W = net.layers.map((l) => (l.weights instanceof Float64Array ? l.weights : Float64Array.from(l.weights)));
   const b = net.layers.map((l) => (l.bias ? Float64Array.from(l.bias) : new Float64Array(l.nOut)));
-  const m1 = W.map((w) => new Float64Array(w.length));
-  const m2 = W.map((w) => new Float64Array(w.length));
-  const mb1 = b.map((v) => new Float64Array(v.length));
-  const mb2 = b.map((v) => new Float64Array(v.length));
-  let step = 0;
-
-  /** forward + backward on rows [x, y]; returns loss, correct count and gradients */
-  const pass = async (x: Float64Array, y: Int32Array, n: number, wantGrad: boolean) => {
-    const acts: Float64Array[] = [x];
-    const pres: Float64Array[] = [];
-    let a = x;
-    for (let l = 0; l < L; l++) {
-      const layer = net.layers[l];
-      const z = (await backend.gemm(a, W[l], n, layer.nIn, layer.nOut, false, false, dtype)) as Float64Array;
-      const pre = new Float64Array(z.length);
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < layer.nOut; j++) pre[i * layer.nOut + j] = z[i * layer.nOut + j] + b[l][j];
-      pres.push(pre);
-      a = l === L - 1 ? pre : pre.map(phi.f);
-      acts.push(a);
-    }
-    const k = d.classes;
-    const g = new Float64Array(n * k);
-    let loss = 0;
-    let correct = 0;
-    for (let i = 0; i < n; i++) {
-      let max = -Infinity;
-      let arg = 0;
-      for (let c = 0; c < k; c++) if (a[i * k + c] > max) [max, arg] = [a[i * k + c], c];
-      let sum = 0;
-      for (let c = 0; c < k; c++) sum += Math.exp(a[i * k + c] - max);
-      loss += Math.log(sum) + max - a[i * k + y[i]];
-      if (arg === y[i]) correct++;
-      for (let c = 0; c < k; c++) g[i * k + c] = (Math.exp(a[i * k + c] - max) / sum - (c === y[i] ? 1 : 0)) / n;
-    }
-    if (!wantGrad) return { loss: loss / n, correct, gW: [] as Float64Array[], gb: [] as Float64Array[] };
-    const gW: Float64Array[] = new Array(L);
-    const gb: Float64Array[] = new Array(L);
-    let gPre: Float64Array = g;
-    for (let l = L - 1; l >= 0; l--) {
-      const layer = net.layers[l];
-      gW[l] = (await backend.gemm(acts[l], gPre, layer.nIn, n, layer.nOut, true, false, dtype)) as Float64Array;
-      gb[l] = new Float64Array(layer.nOut);
-      for (let i = 0; i < n; i++) for (let j = 0; j < layer.nOut; j++) gb[l][j] += gPre[i * layer.nOut + j];
-      if (l > 0) {
-        const gA = (await backend.gemm(gPre, W[l], n, layer.nOut, layer.nIn, false, true, dtype)) as Float64Array;
-        const pre = pres[l - 1];
-        for (let i = 0; i < gA.length; i++) gA[i] *= phi.df(pre[i]);
-        gPre = gA;
-      }
-    }
-    return { loss: loss / n, correct, gW, gb };
+  const st: TrainState = {
+    net,
+    phi: parseActivation(o.activation),
+    W,
+    b,
+    m1: W.map((w) => new Float64Array(w.length)),
+    m2: W.map((w) => new Float64Array(w.length)),
+    mb1: b.map((v) => new Float64Array(v.length)),
+    mb2: b.map((v) => new Float64Array(v.length)),
+    step: 0,
   };
 
+  const pass = async (x: Float64Array, y: Int32Array, n: number, wantGrad: boolean): Promise<PassResult> => {
+    const { acts, pres } = await trainForward(st, x, n, backend, dtype);
+    const ce = softmaxCrossEntropy(acts[acts.length - 1], y, n, d.classes);
+    if (!wantGrad) return { loss: ce.loss, correct: ce.correct, gW: [], gb: [] };
+    return { loss: ce.loss, correct: ce.correct, ...(await trainBackward(st, acts, pres, ce.g, n, backend, dtype)) };
+  };
   const evaluate = async (x: Float64Array, y: Int32Array) => {
     const n = y.length;
     let loss = 0;
@@ -162,12 +262,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const xb = new Float64Array(o.batchSize * d.inputDim);
   const yb = new Int32Array(o.batchSize);
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    const order = Array.from({ length: N }, (_, i) => i);
-    const rng = rngStream(o.seed, "shuffle", epoch);
-    for (let i = N - 1; i > 0; i--) {
-      const j = Math.floor(rng.nextDouble() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    const order = shuffledOrder(o.seed, epoch, N);
     for (let s = 0; s < N; s += o.batchSize) {
       const n = Math.min(o.batchSize, N - s);
       for (let i = 0; i < n; i++) {
@@ -175,33 +270,14 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         yb[i] = d.yTrain[order[s + i]];
       }
       const r = await pass(xb.subarray(0, n * d.inputDim), yb.subarray(0, n), n, true);
-      step++;
-      for (let l = 0; l < L; l++) {
-        update(W[l], r.gW[l], m1[l], m2[l]);
-        update(b[l], r.gb[l], mb1[l], mb2[l]);
+      st.step++;
+      for (let l = 0; l < net.layers.length; l++) {
+        optimizerStep(o, st.step, W[l], r.gW[l], st.m1[l], st.m2[l]);
+        optimizerStep(o, st.step, b[l], r.gb[l], st.mb1[l], st.mb2[l]);
       }
     }
     history.push(await record(epoch));
     o.onProgress?.({ step: "train", done: epoch, total: o.epochs });
   }
   return { dtype, history };
-
-  function update(p: Float64Array, g: Float64Array, v: Float64Array, s: Float64Array): void {
-    if (o.optimizer === "sgd") {
-      for (let i = 0; i < p.length; i++) p[i] -= o.lr * g[i];
-    } else if (o.optimizer === "momentum") {
-      for (let i = 0; i < p.length; i++) {
-        v[i] = 0.9 * v[i] + g[i];
-        p[i] -= o.lr * v[i];
-      }
-    } else {
-      const c1 = 1 - 0.9 ** step;
-      const c2 = 1 - 0.999 ** step;
-      for (let i = 0; i < p.length; i++) {
-        v[i] = 0.9 * v[i] + 0.1 * g[i];
-        s[i] = 0.999 * s[i] + 0.001 * g[i] * g[i];
-        p[i] -= (o.lr * (v[i] / c1)) / (Math.sqrt(s[i] / c2) + 1e-8);
-      }
-    }
-  }
 }
