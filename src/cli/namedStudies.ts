@@ -3,10 +3,114 @@ import { lineChart, logSignalChart } from "../charts/lineCharts.js";
 import { splitDataset, toJson } from "../core/internal.js";
 import { he2015, schoenholz2017, selu2017 } from "../experiment/studies.js";
 import { loadMnist } from "../adapters/data/mnist.js";
+import type { ProgressListener } from "../core/internal.js";
 import type { CliIo } from "./io.js";
 import { progressReporter } from "./progressReporter.js";
 
 const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+interface StudyOutput {
+  doc: unknown;
+  text: string[];
+  charts: NamedChart[];
+}
+
+/** He et al. (2015) on MNIST: He against Glorot for a 30-layer ReLU MLP. */
+async function he2015Output(o: { seed: number; epochs?: number }, onProgress: ProgressListener): Promise<StudyOutput> {
+  const m = loadMnist();
+  const dataset = splitDataset("mnist", m.x, m.y, m.inputDim, m.classes, 2000, 1000, o.seed);
+  const r = await he2015({ dataset, epochs: o.epochs, seed: o.seed, onProgress });
+  const s = r.settings;
+  const text = [
+    `he2015 — He et al. (2015): a ${s.depth}-layer plain ReLU MLP (width ${s.width}) on MNIST (${s.trainSize} training digits, 1000 test), SGD lr ${s.lr}, batch ${s.batchSize}, ${s.epochs} epochs, seed ${s.seed}`,
+    ...r.runs.map((run) => {
+      const h = run.history;
+      return `${run.init.padEnd(14)} train loss ${h.map((e) => f(e.trainLoss)).join(" → ")}; test accuracy ${f(h[0].testAccuracy)} → ${f(h[h.length - 1].testAccuracy)}; ‖∂L/∂W₁‖ at start ${h[0].gradNorms[0].toExponential(2)}`;
+    }),
+    `→ He's Var = 2/fan_in keeps the ReLU signal's second moment, so the loss falls from ${f(r.runs[0].history[0].trainLoss)} to ${f(r.runs[0].history.at(-1)!.trainLoss)}; Glorot's 1/n halves it every layer (2⁻³⁰ after 30), the first layers get gradients of ~${r.runs[1].history[0].gradNorms[0].toExponential(0)}, and the loss stays at ${f(r.runs[1].history.at(-1)!.trainLoss)} ≈ ln 10 = 2.303.`,
+  ];
+  const charts: NamedChart[] = [
+    {
+      id: "he2015-loss",
+      caption: "Training loss per epoch (0 = before training).",
+      spec: lineChart(
+        "he2015: training loss, 30-layer ReLU on MNIST",
+        "epoch",
+        "train loss",
+        r.runs.map((run) => ({ name: run.init, values: run.history.map((h) => h.trainLoss) })),
+      ),
+    },
+    {
+      id: "he2015-gradients",
+      caption: "‖∂L/∂W‖ per layer before training.",
+      spec: logSignalChart(
+        "he2015: gradient norm per layer at init",
+        "‖∂L/∂W‖ (log)",
+        r.runs.map((run) => ({ name: run.init, values: run.history[0].gradNorms })),
+      ),
+    },
+  ];
+  return { doc: r, text, charts };
+}
+
+/** Schoenholz et al. (2017): trainable depth against σ_w² for tanh. */
+async function schoenholzOutput(
+  o: { seed: number; epochs?: number },
+  onProgress: ProgressListener,
+): Promise<StudyOutput> {
+  const r = await schoenholz2017({ seed: o.seed, epochs: o.epochs, onProgress });
+  const ws = r.settings.sigmaW2;
+  const text = [
+    `schoenholz2017 — Schoenholz et al. (2017): tanh, σ_b² = 0.05, width ${r.settings.width}, teacher task, short SGD runs; trained = test accuracy ≥ 0.5 (chance 0.25)`,
+    "σ_w²    6ξ_c      " + r.settings.depths.map((d) => `L=${d}`.padEnd(12)).join(""),
+    ...ws.map((w) => {
+      const row = r.cells.filter((c) => c.sigmaW2 === w);
+      return `${String(w).padEnd(7)} ${f(6 * row[0].xiC, 1).padEnd(9)} ${row.map((c) => `${f(c.testAccuracy, 2)} ${c.trained ? "✓" : "✗"}`.padEnd(12)).join("")}`;
+    }),
+    `→ deepest trained net per σ_w²: ${ws.map((w) => `${w}: ${Math.max(0, ...r.cells.filter((c) => c.sigmaW2 === w && c.trained).map((c) => c.depth))}`).join(", ")}; the critical σ_w² = 1.76 (ξ_c → ∞) trains deepest. Cells where "trained" matches depth ≤ 6ξ_c: ${(100 * r.agreement).toFixed(0)}% — with this short budget deep nets also stall for lack of steps, so the trend (deepest at criticality, shallowest deep in chaos) is the claim shown, not the exact boundary.`,
+  ];
+  const charts: NamedChart[] = [
+    {
+      id: "schoenholz2017",
+      caption: "Test accuracy against depth for each σ_w² (chance = 0.25).",
+      spec: lineChart(
+        "schoenholz2017: test accuracy vs depth (tanh)",
+        "depth index",
+        "test accuracy",
+        ws.map((w) => ({
+          name: `σ_w² = ${w} (6ξ_c = ${f(6 * r.cells.find((c) => c.sigmaW2 === w)!.xiC, 0)})`,
+          values: r.cells.filter((c) => c.sigmaW2 === w).map((c) => c.testAccuracy),
+        })),
+      ),
+    },
+  ];
+  return { doc: r, text, charts };
+}
+
+/** Klambauer et al. (2017): SELU's self-normalisation against ReLU and tanh. */
+async function seluOutput(o: { seed: number }): Promise<StudyOutput> {
+  const r = await selu2017({ seed: o.seed });
+  const text = [
+    `selu2017 — Klambauer et al. (2017): ${r.settings.depth} layers of width ${r.settings.width}, batch ${r.settings.batch}, float32; theory for SELU at σ_w² = 1: q* = ${f(r.theory.qStar, 6)}, χ₁ = ${f(r.theory.chi1, 4)}`,
+    ...r.runs.map(
+      (run) =>
+        `${`${run.activation} + ${run.init}`.padEnd(22)} mean ${f(run.mean[0])} → ${f(run.mean.at(-1)!)}; variance ${run.variance[0].toPrecision(3)} → ${run.variance.at(-1)!.toPrecision(3)}`,
+    ),
+    "→ SELU with LeCun-normal weights holds mean 0 and variance 1 through depth (its fixed point); ReLU with Glorot halves the variance per layer; tanh with Glorot lets it fade.",
+  ];
+  const charts: NamedChart[] = [
+    {
+      id: "selu2017",
+      caption: "Post-activation variance per layer.",
+      spec: logSignalChart(
+        "selu2017: variance per layer",
+        "variance (log)",
+        r.runs.map((run) => ({ name: `${run.activation} + ${run.init}`, values: run.variance })),
+      ),
+    },
+  ];
+  return { doc: r, text, charts };
+}
 
 /** Runs `initlab study he2015|schoenholz2017|selu2017`: text (or JSON) and, with an out folder, a report with charts. */
 export async function runNamedStudy(
@@ -15,95 +119,13 @@ export async function runNamedStudy(
   io: CliIo,
 ): Promise<void> {
   const progress = progressReporter(io);
-  let doc: unknown;
-  let text: string[];
-  let charts: NamedChart[];
-  if (name === "he2015") {
-    const m = loadMnist();
-    const dataset = splitDataset("mnist", m.x, m.y, m.inputDim, m.classes, 2000, 1000, o.seed);
-    const r = await he2015({ dataset, epochs: o.epochs, seed: o.seed, onProgress: progress.listener });
-    doc = r;
-    const s = r.settings;
-    text = [
-      `he2015 — He et al. (2015): a ${s.depth}-layer plain ReLU MLP (width ${s.width}) on MNIST (${s.trainSize} training digits, 1000 test), SGD lr ${s.lr}, batch ${s.batchSize}, ${s.epochs} epochs, seed ${s.seed}`,
-      ...r.runs.map((run) => {
-        const h = run.history;
-        return `${run.init.padEnd(14)} train loss ${h.map((e) => f(e.trainLoss)).join(" → ")}; test accuracy ${f(h[0].testAccuracy)} → ${f(h[h.length - 1].testAccuracy)}; ‖∂L/∂W₁‖ at start ${h[0].gradNorms[0].toExponential(2)}`;
-      }),
-      `→ He's Var = 2/fan_in keeps the ReLU signal's second moment, so the loss falls from ${f(r.runs[0].history[0].trainLoss)} to ${f(r.runs[0].history.at(-1)!.trainLoss)}; Glorot's 1/n halves it every layer (2⁻³⁰ after 30), the first layers get gradients of ~${r.runs[1].history[0].gradNorms[0].toExponential(0)}, and the loss stays at ${f(r.runs[1].history.at(-1)!.trainLoss)} ≈ ln 10 = 2.303.`,
-    ];
-    charts = [
-      {
-        id: "he2015-loss",
-        caption: "Training loss per epoch (0 = before training).",
-        spec: lineChart(
-          "he2015: training loss, 30-layer ReLU on MNIST",
-          "epoch",
-          "train loss",
-          r.runs.map((run) => ({ name: run.init, values: run.history.map((h) => h.trainLoss) })),
-        ),
-      },
-      {
-        id: "he2015-gradients",
-        caption: "‖∂L/∂W‖ per layer before training.",
-        spec: logSignalChart(
-          "he2015: gradient norm per layer at init",
-          "‖∂L/∂W‖ (log)",
-          r.runs.map((run) => ({ name: run.init, values: run.history[0].gradNorms })),
-        ),
-      },
-    ];
-  } else if (name === "schoenholz2017") {
-    const r = await schoenholz2017({ seed: o.seed, epochs: o.epochs, onProgress: progress.listener });
-    doc = r;
-    const ws = r.settings.sigmaW2;
-    text = [
-      `schoenholz2017 — Schoenholz et al. (2017): tanh, σ_b² = 0.05, width ${r.settings.width}, teacher task, short SGD runs; trained = test accuracy ≥ 0.5 (chance 0.25)`,
-      "σ_w²    6ξ_c      " + r.settings.depths.map((d) => `L=${d}`.padEnd(12)).join(""),
-      ...ws.map((w) => {
-        const row = r.cells.filter((c) => c.sigmaW2 === w);
-        return `${String(w).padEnd(7)} ${f(6 * row[0].xiC, 1).padEnd(9)} ${row.map((c) => `${f(c.testAccuracy, 2)} ${c.trained ? "✓" : "✗"}`.padEnd(12)).join("")}`;
-      }),
-      `→ deepest trained net per σ_w²: ${ws.map((w) => `${w}: ${Math.max(0, ...r.cells.filter((c) => c.sigmaW2 === w && c.trained).map((c) => c.depth))}`).join(", ")}; the critical σ_w² = 1.76 (ξ_c → ∞) trains deepest. Cells where "trained" matches depth ≤ 6ξ_c: ${(100 * r.agreement).toFixed(0)}% — with this short budget deep nets also stall for lack of steps, so the trend (deepest at criticality, shallowest deep in chaos) is the claim shown, not the exact boundary.`,
-    ];
-    charts = [
-      {
-        id: "schoenholz2017",
-        caption: "Test accuracy against depth for each σ_w² (chance = 0.25).",
-        spec: lineChart(
-          "schoenholz2017: test accuracy vs depth (tanh)",
-          "depth index",
-          "test accuracy",
-          ws.map((w) => ({
-            name: `σ_w² = ${w} (6ξ_c = ${f(6 * r.cells.find((c) => c.sigmaW2 === w)!.xiC, 0)})`,
-            values: r.cells.filter((c) => c.sigmaW2 === w).map((c) => c.testAccuracy),
-          })),
-        ),
-      },
-    ];
-  } else {
-    const r = await selu2017({ seed: o.seed });
-    doc = r;
-    text = [
-      `selu2017 — Klambauer et al. (2017): ${r.settings.depth} layers of width ${r.settings.width}, batch ${r.settings.batch}, float32; theory for SELU at σ_w² = 1: q* = ${f(r.theory.qStar, 6)}, χ₁ = ${f(r.theory.chi1, 4)}`,
-      ...r.runs.map(
-        (run) =>
-          `${`${run.activation} + ${run.init}`.padEnd(22)} mean ${f(run.mean[0])} → ${f(run.mean.at(-1)!)}; variance ${run.variance[0].toPrecision(3)} → ${run.variance.at(-1)!.toPrecision(3)}`,
-      ),
-      "→ SELU with LeCun-normal weights holds mean 0 and variance 1 through depth (its fixed point); ReLU with Glorot halves the variance per layer; tanh with Glorot lets it fade.",
-    ];
-    charts = [
-      {
-        id: "selu2017",
-        caption: "Post-activation variance per layer.",
-        spec: logSignalChart(
-          "selu2017: variance per layer",
-          "variance (log)",
-          r.runs.map((run) => ({ name: `${run.activation} + ${run.init}`, values: run.variance })),
-        ),
-      },
-    ];
-  }
+  const out =
+    name === "he2015"
+      ? await he2015Output(o, progress.listener)
+      : name === "schoenholz2017"
+        ? await schoenholzOutput(o, progress.listener)
+        : await seluOutput(o);
+  const { doc, text, charts } = out;
   progress.done();
   io.stdout(o.json ? `${toJson(doc)}\n` : `${text.join("\n")}\n`);
   if (o.out) {
