@@ -24,15 +24,8 @@ function u64(bytes: Uint8Array, pos: number): number {
   return hi * 2 ** 32 + lo;
 }
 
-/**
- * Reads a safetensors file: an 8-byte little-endian header length N, N bytes of JSON
- * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__"?: {…}}`, then the data, each
- * tensor at data_offsets relative to byte 8 + N. Every length and offset is checked against the
- * file before anything is read. Weights only: layers are the tensors of 2 or more dims, in file
- * order, each with the 1-D tensors that share its prefix (`x.weight` with `x.bias`).
- * @param layout how kernels store their axes: torch [out, in, k…] (default) or keras [in, out], [k…, in, out]
- */
-export function safetensorsAuditModel(bytes: Uint8Array, layout: "torch" | "keras" = "torch"): AuditModel {
+/** The JSON header (length checked against the file and the 100 MB limit) and where the data starts. @throws ModelFileError */
+function readHeader(bytes: Uint8Array): { header: Record<string, unknown>; dataStart: number } {
   if (bytes.length < 8)
     throw new ModelFileError(`safetensors: file of ${bytes.length} bytes is shorter than its 8-byte header length`);
   const n = u64(bytes, 0);
@@ -50,57 +43,55 @@ export function safetensorsAuditModel(bytes: Uint8Array, layout: "torch" | "kera
   }
   if (typeof header !== "object" || header === null || Array.isArray(header))
     throw new ModelFileError("safetensors: header must be a JSON object");
-  const dataStart = 8 + n;
+  return { header: header as Record<string, unknown>, dataStart: 8 + n };
+}
+
+/** One header entry as a tensor: dtype, shape and data_offsets checked against each other and the file. @throws ModelFileError naming the tensor and field */
+function tensorEntry(name: string, entry: unknown, bytes: Uint8Array, dataStart: number): ModelTensor {
   const dataLength = bytes.length - dataStart;
-  const tensors = new Map<string, ModelTensor>();
-  const notes: string[] = [];
-  let metadataProducer: string | null = null;
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
-    if (name === "__metadata__") {
-      const fmt = (entry as Record<string, unknown> | null)?.format;
-      if (typeof fmt === "string") metadataProducer = fmt;
-      continue;
-    }
-    const label = `safetensors tensor ${JSON.stringify(name)}`;
-    if (typeof entry !== "object" || entry === null)
-      throw new ModelFileError(`${label}: entry must be an object with dtype, shape, data_offsets`);
-    const e = entry as Record<string, unknown>;
-    const dtype = e.dtype;
-    if (typeof dtype !== "string" || !(dtype in DTYPES || dtype in OTHER_SIZES))
-      throw new ModelFileError(
-        `${label}: dtype must be one of ${[...Object.keys(DTYPES), ...Object.keys(OTHER_SIZES)].join(", ")}, got ${JSON.stringify(dtype)}`,
-      );
-    const shape = e.shape;
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0))
-      throw new ModelFileError(`${label}: shape must be a list of non-negative integers`);
-    const offsets = e.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((d) => !Number.isSafeInteger(d) || d < 0))
-      throw new ModelFileError(`${label}: data_offsets must be [begin, end] non-negative integers`);
-    const [begin, end] = offsets as number[];
-    if (begin > end || end > dataLength)
-      throw new ModelFileError(`${label}: data_offsets [${begin}, ${end}] lie outside the ${dataLength} data bytes`);
-    const encoding = DTYPES[dtype] ?? "other";
-    const size = encodingSize(encoding) || OTHER_SIZES[dtype];
-    let count: number;
-    try {
-      count = elementCount(shape as number[], label);
-    } catch (err) {
-      throw new ModelFileError((err as Error).message);
-    }
-    if (count * size !== end - begin)
-      throw new ModelFileError(
-        `${label}: shape [${shape.join(",")}] of ${dtype} needs ${count * size} bytes, data_offsets give ${end - begin}`,
-      );
-    tensors.set(name, {
-      name,
-      shape: shape as number[],
-      encoding,
-      bytes: bytes.subarray(dataStart + begin, dataStart + end),
-      quantization: null,
-      file: null,
-      offset: dataStart + begin,
-    });
+  const label = `safetensors tensor ${JSON.stringify(name)}`;
+  if (typeof entry !== "object" || entry === null)
+    throw new ModelFileError(`${label}: entry must be an object with dtype, shape, data_offsets`);
+  const e = entry as Record<string, unknown>;
+  const dtype = e.dtype;
+  if (typeof dtype !== "string" || !(dtype in DTYPES || dtype in OTHER_SIZES))
+    throw new ModelFileError(
+      `${label}: dtype must be one of ${[...Object.keys(DTYPES), ...Object.keys(OTHER_SIZES)].join(", ")}, got ${JSON.stringify(dtype)}`,
+    );
+  const shape = e.shape;
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0))
+    throw new ModelFileError(`${label}: shape must be a list of non-negative integers`);
+  const offsets = e.data_offsets;
+  if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((d) => !Number.isSafeInteger(d) || d < 0))
+    throw new ModelFileError(`${label}: data_offsets must be [begin, end] non-negative integers`);
+  const [begin, end] = offsets as number[];
+  if (begin > end || end > dataLength)
+    throw new ModelFileError(`${label}: data_offsets [${begin}, ${end}] lie outside the ${dataLength} data bytes`);
+  const encoding = DTYPES[dtype] ?? "other";
+  const size = encodingSize(encoding) || OTHER_SIZES[dtype];
+  let count: number;
+  try {
+    count = elementCount(shape as number[], label);
+  } catch (err) {
+    throw new ModelFileError((err as Error).message, { cause: err });
   }
+  if (count * size !== end - begin)
+    throw new ModelFileError(
+      `${label}: shape [${shape.join(",")}] of ${dtype} needs ${count * size} bytes, data_offsets give ${end - begin}`,
+    );
+  return {
+    name,
+    shape: shape as number[],
+    encoding,
+    bytes: bytes.subarray(dataStart + begin, dataStart + end),
+    quantization: null,
+    file: null,
+    offset: dataStart + begin,
+  };
+}
+
+/** The layers of a weights-only file: every float tensor of 2 or more dims, with the 1-D tensors sharing its prefix (`x.weight` with `x.bias`). */
+function safetensorsLayers(tensors: ReadonlyMap<string, ModelTensor>, layout: "torch" | "keras"): ModelLayer[] {
   const layers: ModelLayer[] = [];
   const prefix = (s: string) => (s.includes(".") ? s.slice(0, s.lastIndexOf(".")) : s);
   for (const t of tensors.values()) {
@@ -128,6 +119,29 @@ export function safetensorsAuditModel(bytes: Uint8Array, layout: "torch" | "kera
       recorded: null,
     });
   }
+  return layers;
+}
+
+/**
+ * Reads a safetensors file: an 8-byte little-endian header length N, N bytes of JSON
+ * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__"?: {…}}`, then the data, each
+ * tensor at data_offsets relative to byte 8 + N. Every length and offset is checked against the
+ * file before anything is read. Weights only: layers are the tensors of 2 or more dims, in file
+ * order, each with the 1-D tensors that share its prefix (`x.weight` with `x.bias`).
+ * @param layout how kernels store their axes: torch [out, in, k…] (default) or keras [in, out], [k…, in, out]
+ */
+export function safetensorsAuditModel(bytes: Uint8Array, layout: "torch" | "keras" = "torch"): AuditModel {
+  const { header, dataStart } = readHeader(bytes);
+  const tensors = new Map<string, ModelTensor>();
+  let metadataProducer: string | null = null;
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === "__metadata__") {
+      const fmt = (entry as Record<string, unknown> | null)?.format;
+      if (typeof fmt === "string") metadataProducer = fmt;
+    } else tensors.set(name, tensorEntry(name, entry, bytes, dataStart));
+  }
+  const layers = safetensorsLayers(tensors, layout);
+  const notes: string[] = [];
   const skipped = [...tensors.values()].filter((t) => t.shape.length >= 2 && !layers.some((l) => l.weight === t.name));
   if (skipped.length > 0) notes.push(`${skipped.length} non-float tensor(s) of 2 or more dims skipped`);
   notes.push(
