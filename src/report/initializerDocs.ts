@@ -43,6 +43,24 @@ function compareRow(
   }
 }
 
+/** A catalog entry's worked example with its numbers: the command, the distribution and the variance for that layer. */
+export function exampleLine(ex: {
+  spec: string;
+  shape: number[];
+  framework?: Framework;
+  groups?: number;
+  depthwise?: boolean;
+}): string {
+  const r = resolveInitializer(ex.spec, {
+    shape: ex.shape,
+    framework: ex.framework ?? null,
+    groups: ex.groups,
+    depthwise: ex.depthwise,
+  });
+  const cmd = `initlab init inspect "${ex.spec}" --shape ${ex.shape.join(",")}${ex.framework ? ` --framework ${ex.framework}` : ""}`;
+  return `\`${cmd}\` → fans ${fmt(r.fanIn)}/${fmt(r.fanOut)}, ${describeDistribution(r.params)}, variance ${fmt(r.variance)}${r.targetVariance !== null ? ` (intended ${fmt(r.targetVariance)})` : ""}`;
+}
+
 /**
  * docs/initializers.md, generated from the catalog's own metadata and formulas (so it cannot
  * drift from the code): every initializer with its formula, parameters, paper and framework names,
@@ -74,6 +92,7 @@ export function initializerDocs(): string {
     out.push(
       `- parameters: ${params.length ? params.map(([k, p]) => `\`${k}\` = ${p.default === null ? "(required)" : p.default} — ${p.doc}${p.kind === "word" ? ` (${p.values.join(" \\| ")})` : ""}`).join("; ") : "none"}`,
     );
+    out.push(`- example: ${exampleLine(d.example)}`);
     const fws = FRAMEWORKS.filter((f) => d.frameworks[f]);
     out.push(
       `- frameworks: ${

@@ -27,3 +27,27 @@ describe("docs/experiment.schema.json", () => {
     );
   });
 });
+
+describe("every catalog entry has a worked example", () => {
+  it("that names the entry itself and runs as the command the docs print", async () => {
+    const { INITIALIZERS } = await import("../../src/core/init/catalog.js");
+    const { findInitializer } = await import("../../src/core/init/resolveInitializer.js");
+    const { parseInitSpec } = await import("../../src/core/init/initSpec.js");
+    const { runCli } = await import("../cli/helpers.js");
+    for (const d of INITIALIZERS) {
+      expect(findInitializer(parseInitSpec(d.example.spec).name).name).toBe(d.name);
+      const args = [
+        "init",
+        "inspect",
+        d.example.spec,
+        "--shape",
+        d.example.shape.join(","),
+        ...(d.example.framework ? ["--framework", d.example.framework] : []),
+        "--json",
+      ];
+      const r = await runCli(args);
+      expect(r.code, `${d.name}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout).initializer).toBe(d.name);
+    }
+  });
+});

@@ -37,6 +37,8 @@ export interface InitializerDef {
   paper: string;
   params: ParamDefs;
   frameworks: Partial<Record<Framework, FrameworkVariant>>;
+  /** a worked example, as PyTorch's init docstrings give one: a spec on a layer (keras layout unless the framework is torch), rendered with its numbers in docs/initializers.md */
+  example: { spec: string; shape: number[]; framework?: Framework; groups?: number; depthwise?: boolean };
   /** shapes it accepts, in words, checked in build */
   build(p: ParamValues, env: BuildEnv): Built;
 }
@@ -232,6 +234,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: [],
     formula: "w = 0",
     paper: "—",
+    example: { spec: "zeros", shape: [64, 10] },
     params: {},
     frameworks: variants({
       torch: "nn.init.zeros_",
@@ -247,6 +250,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: [],
     formula: "w = 1",
     paper: "—",
+    example: { spec: "ones", shape: [128] },
     params: {},
     frameworks: variants({
       torch: "nn.init.ones_",
@@ -262,6 +266,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: [],
     formula: "w = value",
     paper: "—",
+    example: { spec: "constant(value=0.1)", shape: [128] },
     params: { value: { kind: "number", default: 0, doc: "the constant" } },
     frameworks: variants({
       torch: "nn.init.constant_",
@@ -277,6 +282,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: ["random_normal"],
     formula: "w ~ N(mean, std²)",
     paper: "—",
+    example: { spec: "normal(std=0.02)", shape: [768, 768] },
     params: {
       mean: { kind: "number", default: 0, doc: "mean" },
       std: { kind: "number", default: 1, min: 0, doc: "standard deviation" },
@@ -308,6 +314,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: ["random_uniform"],
     formula: "w ~ U(low, high)",
     paper: "—",
+    example: { spec: "uniform", shape: [64, 32], framework: "keras" },
     params: {
       low: { kind: "number", default: 0, doc: "lower bound" },
       high: { kind: "number", default: 1, doc: "upper bound" },
@@ -346,6 +353,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: ["trunc_normal"],
     formula: "w ~ N(mean, std²) restricted to [mean + a·std, mean + b·std] (torch: [a, b] absolute)",
     paper: "—",
+    example: { spec: "trunc_normal(std=0.02)", shape: [768, 768], framework: "torch" },
     params: {
       mean: { kind: "number", default: 0, doc: "mean of the underlying normal" },
       std: {
@@ -416,6 +424,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula:
       "Var(w) = scale/n, n = fan_in | fan_out | (fan_in+fan_out)/2; uniform bound √(3·scale/n); truncated std √(scale/n)/0.8796",
     paper: "Keras VarianceScaling; Klambauer et al. (2017) and He et al. (2015) as special cases",
+    example: { spec: "variance_scaling(scale=2,mode=fan_in,distribution=truncated_normal)", shape: [3, 3, 64, 128] },
     params: {
       scale: { kind: "number", default: 1, min: 0, exclusiveMin: true, doc: "variance multiplier" },
       mode: { kind: "word", default: "fan_in", values: MODES, doc: "which fan n is" },
@@ -454,6 +463,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: ["xavier_uniform"],
     formula: "U(±gain·√(6/(fan_in+fan_out))), Var = 2·gain²/(fan_in+fan_out)",
     paper: 'Glorot & Bengio (2010), "Understanding the difficulty of training deep feedforward neural networks"',
+    example: { spec: "glorot_uniform", shape: [256, 128], framework: "keras" },
     params: { gain: GAIN },
     frameworks: variants({
       torch: "nn.init.xavier_uniform_",
@@ -469,6 +479,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: ["xavier_normal"],
     formula: "N(0, 2·gain²/(fan_in+fan_out)); keras/jax: truncated ±2σ, corrected; tfjs: truncated, uncorrected",
     paper: 'Glorot & Bengio (2010), "Understanding the difficulty of training deep feedforward neural networks"',
+    example: { spec: "glorot_normal", shape: [256, 128], framework: "tfjs" },
     params: { gain: GAIN },
     frameworks: variants({
       torch: "nn.init.xavier_normal_",
@@ -484,6 +495,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: ["kaiming_uniform"],
     formula: "U(±gain·√(3/fan)), gain = calculate_gain(nonlinearity, a), Var = gain²/fan",
     paper: 'He, Zhang, Ren & Sun (2015), "Delving Deep into Rectifiers"',
+    example: { spec: "kaiming_uniform(mode=fan_in,nonlinearity=relu)", shape: [128, 256], framework: "torch" },
     params: { a: SLOPE, mode: MODE_KAIMING, nonlinearity: NONLINEARITY },
     frameworks: variants(
       {
@@ -503,6 +515,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula:
       "N(0, gain²/fan), gain = calculate_gain(nonlinearity, a); keras/jax: truncated ±2σ, corrected; tfjs: uncorrected",
     paper: 'He, Zhang, Ren & Sun (2015), "Delving Deep into Rectifiers"',
+    example: { spec: "he_normal", shape: [3, 3, 64, 128] },
     params: { a: SLOPE, mode: MODE_KAIMING, nonlinearity: NONLINEARITY },
     frameworks: variants(
       {
@@ -521,6 +534,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: [],
     formula: "U(±√(3/fan_in)), Var = 1/fan_in",
     paper: 'LeCun, Bottou, Orr & Müller (1998), "Efficient BackProp"',
+    example: { spec: "lecun_uniform", shape: [256, 128] },
     params: {},
     frameworks: variants({
       torch: "nn.init.kaiming_uniform_(nonlinearity='linear')",
@@ -536,6 +550,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: [],
     formula: "N(0, 1/fan_in); keras/jax: truncated ±2σ, corrected; tfjs: uncorrected",
     paper: 'LeCun et al. (1998), "Efficient BackProp"; Klambauer et al. (2017), "Self-Normalizing Neural Networks"',
+    example: { spec: "lecun_normal", shape: [256, 128], framework: "flax" },
     params: {},
     frameworks: variants({
       torch: "nn.init.kaiming_normal_(nonlinearity='linear')",
@@ -552,6 +567,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "gain·Q, Q Haar orthogonal (QR of a Gaussian, Q·sign(diag R)) over the kernel flattened to [out, fan_in]",
     paper:
       'Saxe, McClelland & Ganguli (2014), "Exact solutions to the nonlinear dynamics of learning in deep linear neural networks"',
+    example: { spec: "orthogonal(gain=1.4142135623730951)", shape: [256, 256] },
     params: { gain: GAIN },
     frameworks: variants({
       torch: "nn.init.orthogonal_",
@@ -580,6 +596,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: ["eye"],
     formula: "gain on the diagonal of a 2-D kernel (non-square: the leading square block), 0 elsewhere",
     paper: 'Le, Jaitly & Hinton (2015), "A Simple Way to Initialize Recurrent Networks of Rectified Linear Units"',
+    example: { spec: "identity", shape: [64, 64] },
     params: { gain: GAIN },
     frameworks: variants({ torch: "nn.init.eye_", keras: "Identity", tfjs: "identity" }),
     build: (p, env) => {
@@ -597,6 +614,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula:
       "1 at the centre tap of input channel d → output channel d (per group), 0 elsewhere: the conv is the identity",
     paper: "PyTorch nn.init.dirac_",
+    example: { spec: "dirac", shape: [64, 64, 3, 3], framework: "torch" },
     params: {
       groups: {
         kind: "number",
@@ -624,6 +642,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula: "centre tap = gain·Q (Q Haar orthogonal [in, out], in ≤ out), other taps 0",
     paper:
       'Xiao, Bahri, Sohl-Dickstein, Schoenholz & Pennington (2018), "Dynamical Isometry and a Mean Field Theory of CNNs"',
+    example: { spec: "delta_orthogonal", shape: [3, 3, 64, 64] },
     params: { gain: GAIN },
     frameworks: variants({ jax: "delta_orthogonal", flax: "initializers.delta_orthogonal" }),
     build: (p, env) => {
@@ -643,6 +662,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     formula:
       "N(0, std²) with ⌈sparsity·fan_in⌉ of each unit's incoming weights set to 0 (torch: per column of the stored tensor)",
     paper: 'Martens (2010), "Deep learning via Hessian-free optimization"',
+    example: { spec: "sparse(sparsity=0.9)", shape: [128, 64], framework: "torch" },
     params: {
       sparsity: { kind: "number", default: null, min: 0, max: 1, doc: "fraction of zeros (required)" },
       std: { kind: "number", default: 0.01, min: 0, doc: "std of the non-zero entries" },
@@ -674,6 +694,7 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     aliases: ["default"],
     formula: "what a framework's Dense/Linear/Conv layer does when you pass nothing",
     paper: "framework sources",
+    example: { spec: "layer_default", shape: [128, 256], framework: "torch" },
     params: {},
     frameworks: variants({
       torch: "Linear/Conv reset_parameters: kaiming_uniform_(a=√5)",
