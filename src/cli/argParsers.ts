@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "commander";
 import type { Dtype } from "../core/internal.js";
-import { DTYPES } from "../core/internal.js";
+import { DTYPES, oneOfMessage } from "../core/internal.js";
 
 /** Parses `--seed`: an integer from 0 to 2⁵³−1 (0 is a seed). */
 export function parseSeedArg(value: string): number {
@@ -24,9 +24,17 @@ export function positiveIntArg(name: string, max: number): (value: string) => nu
 export function dtypeArg(allowed: readonly Dtype[] = DTYPES): (value: string) => Dtype {
   return (value) => {
     if ((allowed as readonly string[]).includes(value)) return value as Dtype;
-    throw new InvalidArgumentError(`must be one of: ${allowed.join(", ")}.`);
+    throw new InvalidArgumentError(oneOfMessage("dtype", allowed, value));
   };
 }
 
 /** Parses `--dtype` (any dtype). */
 export const parseDtypeArg = dtypeArg();
+
+/** A parser for an option with a fixed set of values, erring in the same words as the lab and sweep files ({@link oneOfMessage}). */
+export function choiceArg<T extends string>(field: string, allowed: readonly T[]): (value: string) => T {
+  return (value) => {
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    throw new InvalidArgumentError(oneOfMessage(field, allowed, value));
+  };
+}

@@ -3,7 +3,7 @@ import type { Dtype, Framework, NetworkSpec } from "../core/internal.js";
 import { DTYPES, FRAMEWORKS, findInitializer, parseActivation, parseInitSpec } from "../core/internal.js";
 import type { NetworkDescription } from "../experiment/networkDescription.js";
 import { NetworkDescriptionSchema, networkSpecOf } from "../experiment/networkDescription.js";
-import { dtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
+import { choiceArg, dtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
 
 export interface NetworkFlags {
   init: string;
@@ -15,7 +15,7 @@ export interface NetworkFlags {
   biasInit?: string;
   residual?: number;
   branchScale: string;
-  norm?: "layer" | "batch";
+  norm?: "none" | "layer" | "batch";
   inputScale: number;
   dtype: Dtype;
   accumulate?: Dtype;
@@ -66,7 +66,11 @@ export function addNetworkOptions(cmd: Command, defaults: { batch: number }): Co
     .option("--bias-init <spec>", "bias initializer spec (default: no bias)", checkSpec("init"))
     .option("--residual <m>", "residual blocks of m layers: h ← h + scale·branch(h)", positiveIntArg("residual", 1000))
     .option("--branch-scale <s>", "residual branch multiplier, or fixup", "1")
-    .addOption(new Option("--norm <kind>", "normalise every pre-activation").choices(["layer", "batch"]))
+    .addOption(
+      new Option("--norm <kind>", "normalise every pre-activation: none, layer or batch").argParser(
+        choiceArg("norm", ["none", "layer", "batch"] as const),
+      ),
+    )
     .option("--input-scale <s>", "x ~ N(0, s²)", parsePositive, 1)
     .addOption(new Option("--dtype <dtype>", "storage dtype").choices(DTYPES).default("float32").argParser(dtypeArg()))
     .addOption(
@@ -122,7 +126,7 @@ export function descriptionFromFlags(f: NetworkFlags): NetworkDescription {
     framework: f.framework ?? null,
     residual: f.residual ?? null,
     branchScale,
-    norm: f.norm ?? null,
+    norm: f.norm === undefined || f.norm === "none" ? null : f.norm,
     parameterization: f.parameterization,
     conv: f.conv ?? null,
     stride: f.stride,

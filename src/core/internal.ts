@@ -141,3 +141,4 @@ export { formatPValue, formatStat } from "./text/formatStat.js";
 export { eventSentences, trendSentence, NO_EVENTS } from "./text/signalSentences.js";
 export type { ForwardEvents } from "./text/signalSentences.js";
 export * from "./index.js";
+export { oneOfMessage } from "./text/formatStat.js";

@@ -1,6 +1,7 @@
 import {
   DTYPES,
   findInitializer,
+  oneOfMessage,
   formatBytes,
   networkMemoryBytes,
   networkWeightCount,
@@ -67,7 +68,7 @@ const int =
 const oneOf =
   (name: string, values: readonly string[]): Checker =>
   (v) => {
-    if (!values.includes(v)) throw new Error(`${name} must be one of ${values.join(", ")}`);
+    if (!values.includes(v)) throw new Error(oneOfMessage(name, values, v));
     return v;
   };
 const CHECKS: Record<keyof LabState, Checker> = {

@@ -130,7 +130,7 @@ describe("initlab propagate", () => {
     [["propagate", "--depth", "0"], /depth must be an integer from 1/],
     [["propagate", "--activation", "swishy"], /activation: unknown "swishy"/],
     [["propagate", "--init", "normal(std=-1)"], /std must be >= 0/],
-    [["propagate", "--dtype", "int8"], /must be one of: float64, float32, bfloat16, float16/],
+    [["propagate", "--dtype", "int8"], /dtype must be one of float64, float32, bfloat16, float16, got "int8"/],
     [
       ["propagate", "--depth", "1000", "--width", "4096", "--batch", "4096"],
       /would need about \d+ GiB \(limit 8\.0 GiB\)/,

@@ -119,3 +119,21 @@ describe("the lab speaks the CLI's and the sweeps' network vocabulary", () => {
     expect(cli).toContain(message);
   });
 });
+
+describe("the lab and the CLI err in the same words for the same bad value", () => {
+  it("norm=group and dtype=float8", async () => {
+    const { parseLabState } = await import("../../src/web/labState.js");
+    const { runCli } = await import("../cli/helpers.js");
+    for (const [field, bad, message] of [
+      ["norm", "group", 'norm must be one of none, layer, batch, got "group"'],
+      ["dtype", "float8", 'dtype must be one of float64, float32, bfloat16, float16, got "float8"'],
+    ] as const) {
+      expect(parseLabState(`${field}=${bad}`).errors.join(" ")).toContain(message);
+      const cli = await runCli(["propagate", `--${field}`, bad, "--depth", "2"]);
+      expect(cli.code).toBe(2);
+      expect(cli.stderr).toContain(message);
+    }
+    // and none means no norm on the command line too
+    expect((await runCli(["propagate", "--norm", "none", "--depth", "2", "--width", "8", "--json"])).code).toBe(0);
+  });
+});

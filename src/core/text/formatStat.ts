@@ -20,3 +20,8 @@ export function formatPValue(p: number): string {
   if (p < 1e-300) return "< 1e-300";
   return p < 1e-3 ? p.toExponential(1) : p.toFixed(3);
 }
+
+/** The one wording of "not an allowed value", for the CLI, sweep files and the lab: `norm must be one of none, layer, batch, got "group"`. */
+export function oneOfMessage(field: string, allowed: readonly string[], got: string): string {
+  return `${field} must be one of ${allowed.join(", ")}, got ${JSON.stringify(got)}`;
+}
