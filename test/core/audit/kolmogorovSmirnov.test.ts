@@ -45,3 +45,26 @@ describe("Kolmogorov–Smirnov", () => {
     expect(below).toBeLessThan(20 + 4 * 4.4);
   });
 });
+
+describe("the fit sample of a large tensor", () => {
+  it("takes exactly maxCount distinct values (without replacement), sorted", async () => {
+    const { sortedSample } = await import("../../../src/core/audit/weightStats.js");
+    const values = Float64Array.from({ length: 10_000 }, (_, i) => i);
+    const s = sortedSample(values, 3000, rngStream(0, "s"));
+    expect(s.length).toBe(3000);
+    expect(new Set(s).size).toBe(3000);
+    for (let i = 1; i < s.length; i++) expect(s[i]).toBeGreaterThan(s[i - 1]);
+  });
+
+  it("keeps the KS test exact: subsamples of normal tensors reject at ≈ 5 % (drawing with replacement would give ≈ 12 %)", async () => {
+    const { sortedSample } = await import("../../../src/core/audit/weightStats.js");
+    // 200 tensors of 5000 N(0,1) values, 2000 sampled from each: rejections at 0.05 are Binomial(200, 0.05),
+    // mean 10, sd 3.1 — allow 4 sd; with replacement the statistic is inflated by √(1 + 2000/5000)
+    let below = 0;
+    for (let t = 0; t < 200; t++) {
+      const v = fillNormal(rngStream(t, "tensor"), new Float64Array(5000));
+      if (ksTest(sortedSample(v, 2000, rngStream(t, "sample")), normalCdf).pValue < 0.05) below++;
+    }
+    expect(below).toBeLessThan(10 + 4 * 3.1);
+  });
+});
