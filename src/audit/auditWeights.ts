@@ -1,4 +1,5 @@
 import type { TensorAudit } from "../core/audit/auditTensor.js";
+import type { WeightFit } from "../core/audit/weightFit.js";
 import { auditTensor } from "../core/audit/auditTensor.js";
 import { weightStats } from "../core/audit/weightStats.js";
 import type { KernelContext } from "../core/init/kernel.js";
@@ -21,19 +22,8 @@ export interface LayerReport {
   groups: number;
   frameworkFans: TensorAudit["frameworkFans"];
   stats: { mean: number; std: number; min: number; max: number; kurtosis: number; zeroFraction: number };
-  fit: {
-    family: string;
-    mean: number;
-    std: number;
-    bound: number | null;
-    cut: number | null;
-    gain: number | null;
-    value: number | null;
-    sparsity: number | null;
-    test: string;
-    statistic: number;
-    pValue: number;
-  };
+  /** the fitted law, without the families tried (see {@link WeightFit}) */
+  fit: Omit<WeightFit, "tried">;
   matches: { spec: string; framework: string; note: string; pValue: number }[];
   recorded: { spec: string; framework: string } | null;
   recordedCheck: { consistent: boolean; stdRatio: number; statistic: number; pValue: number } | null;
@@ -165,6 +155,7 @@ function layerReport(model: AuditModel, layer: ModelLayer, a: TensorAudit): Laye
   }
   const b = layer.bias ? brief(model, layer.bias) : null;
   const findings = [...a.findings];
+  const { tried: _tried, ...fit } = a.fit;
   if (b && b.std === 0 && b.mean === 0 && a.fit.family !== "unknown") findings.push("bias = 0");
   return {
     name: layer.name,
@@ -185,19 +176,7 @@ function layerReport(model: AuditModel, layer: ModelLayer, a: TensorAudit): Laye
       kurtosis: a.stats.kurtosis,
       zeroFraction: a.stats.zeroFraction,
     },
-    fit: {
-      family: a.fit.family,
-      mean: a.fit.mean,
-      std: a.fit.std,
-      bound: a.fit.bound,
-      cut: a.fit.cut,
-      gain: a.fit.gain,
-      value: a.fit.value,
-      sparsity: a.fit.sparsity,
-      test: a.fit.test,
-      statistic: a.fit.statistic,
-      pValue: a.fit.pValue,
-    },
+    fit,
     matches: a.matches.map((m) => ({ spec: m.spec, framework: m.framework, note: m.note, pValue: m.pValue })),
     recorded: layer.recorded ? { spec: layer.recorded.spec, framework: layer.recorded.framework } : null,
     recordedCheck: a.recorded

@@ -1,7 +1,7 @@
 import type { LsuvLayerReport } from "../../core/init/lsuv.js";
 import { lsuv } from "../../core/init/lsuv.js";
 import type { AuditModel } from "../../model/modelTypes.js";
-import { encodeValues, tensorValues } from "../../model/tensorValues.js";
+import { encodeValues } from "../../model/tensorValues.js";
 import type { OnnxPropagationOptions } from "./onnxPropagation.js";
 import { onnxSession, randomFeeds, withOutputs } from "./onnxPropagation.js";
 
@@ -42,7 +42,6 @@ export async function lsuvOnnx(
     .filter(({ l }) => l.output !== null && !l.embedding && weights.has(l.weight));
   const reports: { layer: number; name: string; report: LsuvLayerReport }[] = [];
   for (const [k, { l, i }] of targets.entries()) {
-    if (!weights.has(l.weight)) weights.set(l.weight, Float64Array.from(tensorValues(model.tensors.get(l.weight)!)));
     const [report] = await lsuv(
       [
         {
