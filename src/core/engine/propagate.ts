@@ -11,12 +11,13 @@ import { buildNetwork } from "./buildNetwork.js";
 import type { TensorStats } from "./layerStats.js";
 import { tensorStats } from "./layerStats.js";
 import type { RunOptions } from "./networkSpec.js";
-import { normalizeBackward } from "./normalization.js";
 import type { LsuvLayerReport, LsuvOptions } from "../init/lsuv.js";
 import { lsuvNetwork } from "./lsuvNetwork.js";
-import { col2im } from "./conv2d.js";
 import { arena } from "./arena.js";
-import { denseForward, layerInputMatrix, layerOutput, normShape } from "./denseForward.js";
+import type { DenseForward } from "./denseForward.js";
+import { denseForward, layerOutput } from "./denseForward.js";
+import type { WeightGradientBuffers } from "./denseBackward.js";
+import { activationBackward, linearBackward } from "./denseBackward.js";
 
 /** Brock, De & Smith (2021) signal-propagation statistics of a residual block's output (N(0,1) input). */
 export interface BlockSignal {
@@ -160,9 +161,7 @@ export async function propagate(options: PropagateOptions): Promise<PropagateRes
 /** What the forward pass keeps for the backward pass: each layer's input, pre-activation and norm state. */
 interface ForwardTape {
   inputs: Float64Array[];
-  preacts: Float64Array[];
-  normalized: (Float64Array | null)[];
-  invStds: (Float64Array | null)[];
+  layers: Pick<DenseForward, "pre" | "z" | "invStd">[];
 }
 
 /** Everything one run shares: dtype, accumulation, backend, statistics level and the progress total. */
@@ -242,7 +241,7 @@ async function forwardPass(
     0,
   );
   const arrays = arena(Math.min(values, ARENA_MAX));
-  const tape: ForwardTape = { inputs: [], preacts: [], normalized: [], invStds: [] };
+  const tape: ForwardTape = { inputs: [], layers: [] };
   const results: LayerResult[] = [];
   const events: PropagationEvents = { stdNonFinite: null, valueNonFinite: null, stdZero: null, allZero: null };
   let a = x0;
@@ -262,9 +261,7 @@ async function forwardPass(
       level === "full",
       arrays,
     );
-    tape.preacts.push(pre);
-    tape.normalized.push(z);
-    tape.invStds.push(invStd);
+    tape.layers.push({ pre, z, invStd });
     const { out, branch } = layerOutput(net, l, post, blockInput, dtype);
     const block = branch ? blockSignal(out, branch, layer.nOut, ctx) : null;
     const postStats = tensorStats(post, acc, dtype, deriv ?? undefined, level);
@@ -309,6 +306,29 @@ function lossGradient(
   return { loss: round(0.5 * out.reduce((s, v) => s + v * v, 0)), g };
 }
 
+/** A layer's gradient statistics: ∂L/∂post (norm, mean, std, full statistics at level "full") and ∂L/∂W against W. */
+function layerGradient(
+  gPost: Float64Array,
+  gW: Float64Array,
+  weights: ArrayLike<number>,
+  ctx: RunContext,
+): LayerGradient {
+  const ms = meanStd(gPost, ctx.acc);
+  const ws = meanStd(gW, ctx.acc);
+  const wNorm = norm2(weights);
+  const gwNorm = norm2(gW);
+  return {
+    activationNorm: norm2(gPost),
+    activationMean: ms.mean,
+    activationStd: ms.std,
+    weightNorm: gwNorm,
+    weightMean: ws.mean,
+    weightStd: ws.std,
+    weightRatio: wNorm === 0 ? Number.NaN : gwNorm / wNorm,
+    activation: ctx.level === "full" ? tensorStats(gPost, ctx.acc, ctx.dtype) : null,
+  };
+}
+
 /** The backward pass from ∂L/∂out: each layer's gradient statistics written into `results`; the weight gradients if kept. */
 async function backwardPass(
   net: BuiltNetwork,
@@ -318,19 +338,19 @@ async function backwardPass(
   options: PropagateOptions,
   ctx: RunContext,
 ): Promise<Float64Array[] | undefined> {
-  const { dtype, acc, backend, batch, level } = ctx;
+  const { dtype, acc, backend, batch } = ctx;
   const round = rounder(dtype);
-  const phi = net.activation;
-  const spec = net.spec;
   const L = net.layers.length;
   let g = gOut;
   let skip: Float64Array | null = null;
   const kept: Float64Array[] = [];
   // ∂L/∂W of every layer goes through one buffer (only its statistics are kept, or a copy)
   const largest = net.layers.reduce((m, layer) => Math.max(m, layer.weights.length), 0);
-  const gWBuffer = acc === "float32" ? new Float32Array(largest) : new Float64Array(largest);
   // and its rounded copy, always a Float64Array: the statistics see one array type (no JIT deopts)
-  const gW64 = new Float64Array(largest);
+  const buffers: WeightGradientBuffers = {
+    product: acc === "float32" ? new Float32Array(largest) : new Float64Array(largest),
+    rounded: new Float64Array(largest),
+  };
   for (let l = L - 1; l >= 0; l--) {
     const layer = net.layers[l];
     let gPost = g;
@@ -338,56 +358,11 @@ async function backwardPass(
       skip = g;
       gPost = g.map((v) => round(net.branchScale * v));
     }
-    // ∂L/∂(normalised or pre) = ∂L/∂post ⊙ φ'
-    const u = tape.normalized[l] ?? tape.preacts[l];
-    let gPre: Float64Array = new Float64Array(gPost.length);
-    for (let i = 0; i < gPost.length; i++) gPre[i] = round(gPost[i] * phi.df(u[i]));
-    if (spec.norm) {
-      const [groups, size] = normShape(net, l, batch, spec.norm);
-      gPre = normalizeBackward(
-        gPre,
-        tape.normalized[l] as Float64Array,
-        tape.invStds[l] as Float64Array,
-        groups,
-        size,
-        spec.norm,
-      );
-      for (let i = 0; i < gPre.length; i++) gPre[i] = round(gPre[i]);
-    }
-    const { x: X, rows, k: K } = layerInputMatrix(net, l, tape.inputs[l], batch);
-    const product = await backend.gemm(
-      X,
-      gPre,
-      K,
-      rows,
-      layer.nOut,
-      true,
-      false,
-      acc,
-      gWBuffer.subarray(0, K * layer.nOut),
-    );
-    const gW = gW64.subarray(0, K * layer.nOut);
-    for (let i = 0; i < gW.length; i++) gW[i] = round(product[i]);
+    const gPre = activationBackward(net, l, tape.layers[l], gPost, batch, dtype);
+    const { gW, gA } = await linearBackward(net, l, tape.inputs[l], gPre, batch, dtype, acc, backend, true, buffers);
     if (options.keepGradients) kept[l] = Float64Array.from(gW);
-    const gX = await backend.gemm(gPre, layer.weights, rows, layer.nOut, K, false, true, acc);
-    const gIn = layer.conv ? col2im(gX, batch, layer.nIn, layer.conv) : gX;
-    const gA = new Float64Array(gIn.length);
-    for (let i = 0; i < gIn.length; i++) gA[i] = round(gIn[i]);
-    const ms = meanStd(gPost, acc);
-    const ws = meanStd(gW, acc);
-    const wNorm = norm2(layer.weights);
-    const gwNorm = norm2(gW);
-    results[l].grad = {
-      activationNorm: norm2(gPost),
-      activationMean: ms.mean,
-      activationStd: ms.std,
-      weightNorm: gwNorm,
-      weightMean: ws.mean,
-      weightStd: ws.std,
-      weightRatio: wNorm === 0 ? Number.NaN : gwNorm / wNorm,
-      activation: level === "full" ? tensorStats(gPost, acc, dtype) : null,
-    };
-    g = gA;
+    results[l].grad = layerGradient(gPost, gW, layer.weights, ctx);
+    g = gA as Float64Array;
     if (layer.blockPosition === 0 && skip) {
       for (let i = 0; i < g.length; i++) g[i] = round(g[i] + skip[i]);
       skip = null;

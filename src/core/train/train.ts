@@ -1,9 +1,10 @@
-import type { Activation } from "../engine/activations.js";
-import { parseActivation } from "../engine/activations.js";
 import type { Backend } from "../engine/backend.js";
 import { referenceBackend } from "../engine/backend.js";
 import type { BuiltNetwork } from "../engine/buildNetwork.js";
 import { buildNetwork } from "../engine/buildNetwork.js";
+import { activationBackward, linearBackward } from "../engine/denseBackward.js";
+import type { DenseForward } from "../engine/denseForward.js";
+import { denseForward } from "../engine/denseForward.js";
 import type { Framework } from "../init/kernel.js";
 import type { Dtype } from "../numeric/dtype.js";
 import { rngStream } from "../random/Rng.js";
@@ -46,20 +47,9 @@ export interface TrainResult {
   history: EpochRecord[];
 }
 
-/**
- * Trains an MLP classifier — depth hidden layers of `width` with φ, then a linear layer to the
- * classes; biases from `biasInit` (zero by default) — by minibatch gradient descent on the mean softmax cross-entropy.
- * Weights come from the engine's {@link buildNetwork} (same streams as `propagate`), minibatches
- * from a seeded shuffle (stream (seed, "shuffle", epoch)). Optimizers: sgd (W ← W − lr·g),
- * momentum (v ← 0.9v + g, W ← W − lr·v; Sutskever et al. 2013), adam (β₁ 0.9, β₂ 0.999, ε 1e−8;
- * Kingma & Ba 2015). Non-finite losses are recorded, not thrown.
- */
-/** The trainable state: weights and biases in float64, the optimizer's moments, and the step count. */
+/** The trainable state: the network (its weights and biases trained in place, float64), the optimizer's moments, and the step count. */
 interface TrainState {
   net: BuiltNetwork;
-  phi: Activation;
-  W: Float64Array[];
-  b: Float64Array[];
   m1: Float64Array[];
   m2: Float64Array[];
   mb1: Float64Array[];
@@ -75,29 +65,31 @@ interface PassResult {
   gb: Float64Array[];
 }
 
-/** Forward through the MLP: pre-activations and activations of every layer (the last layer is linear). */
+/** What the forward pass keeps: each layer's input and its {@link denseForward} result; the logits are the last layer's pre. */
+interface TrainTape {
+  inputs: Float64Array[];
+  layers: DenseForward[];
+  logits: Float64Array;
+}
+
+/** The engine's forward pass ({@link denseForward}) layer by layer; the last layer is linear (its pre are the logits). */
 async function trainForward(
   st: TrainState,
   x: Float64Array,
   n: number,
   backend: Backend,
   dtype: Dtype,
-): Promise<{ acts: Float64Array[]; pres: Float64Array[] }> {
-  const acts: Float64Array[] = [x];
-  const pres: Float64Array[] = [];
+): Promise<TrainTape> {
+  const tape: TrainTape = { inputs: [], layers: [], logits: x };
   let a = x;
-  const L = st.net.layers.length;
-  for (let l = 0; l < L; l++) {
-    const layer = st.net.layers[l];
-    const z = (await backend.gemm(a, st.W[l], n, layer.nIn, layer.nOut, false, false, dtype)) as Float64Array;
-    const pre = new Float64Array(z.length);
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < layer.nOut; j++) pre[i * layer.nOut + j] = z[i * layer.nOut + j] + st.b[l][j];
-    pres.push(pre);
-    a = l === L - 1 ? pre : pre.map(st.phi.f);
-    acts.push(a);
+  for (let l = 0; l < st.net.layers.length; l++) {
+    tape.inputs.push(a);
+    const f = await denseForward(st.net, l, a, n, dtype, dtype, backend, false);
+    tape.layers.push(f);
+    a = f.post;
+    tape.logits = f.pre;
   }
-  return { acts, pres };
+  return tape;
 }
 
 /** Mean softmax cross-entropy of logits against labels, the correct count, and ∂L/∂logits (numerically stable: max subtracted). */
@@ -123,11 +115,21 @@ function softmaxCrossEntropy(
   return { loss: loss / n, correct, g };
 }
 
-/** Backward from ∂L/∂logits: ∂L/∂W_l = a_{l−1}ᵀ·δ_l, ∂L/∂b_l = Σ_rows δ_l, δ_{l−1} = (δ_l·W_lᵀ) ⊙ φ'(pre_{l−1}). */
+/** Σ over the rows of an [n, cols] matrix: ∂L/∂b = Σ_rows ∂L/∂pre. */
+function columnSums(m: Float64Array, n: number, cols: number): Float64Array {
+  const s = new Float64Array(cols);
+  for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++) s[j] += m[i * cols + j];
+  return s;
+}
+
+/**
+ * The engine's backward pass from ∂L/∂logits: per layer {@link linearBackward} (∂L/∂W_l = a_{l−1}ᵀ·δ_l,
+ * ∂L/∂a_{l−1} = δ_l·W_lᵀ), ∂L/∂b_l = Σ_rows δ_l, and δ_{l−1} = ∂L/∂a_{l−1} ⊙ φ'(pre_{l−1})
+ * ({@link activationBackward}).
+ */
 async function trainBackward(
   st: TrainState,
-  acts: Float64Array[],
-  pres: Float64Array[],
+  tape: TrainTape,
   g: Float64Array,
   n: number,
   backend: Backend,
@@ -138,16 +140,10 @@ async function trainBackward(
   const gb: Float64Array[] = new Array(L);
   let gPre: Float64Array = g;
   for (let l = L - 1; l >= 0; l--) {
-    const layer = st.net.layers[l];
-    gW[l] = (await backend.gemm(acts[l], gPre, layer.nIn, n, layer.nOut, true, false, dtype)) as Float64Array;
-    gb[l] = new Float64Array(layer.nOut);
-    for (let i = 0; i < n; i++) for (let j = 0; j < layer.nOut; j++) gb[l][j] += gPre[i * layer.nOut + j];
-    if (l > 0) {
-      const gA = (await backend.gemm(gPre, st.W[l], n, layer.nOut, layer.nIn, false, true, dtype)) as Float64Array;
-      const pre = pres[l - 1];
-      for (let i = 0; i < gA.length; i++) gA[i] *= st.phi.df(pre[i]);
-      gPre = gA;
-    }
+    const step = await linearBackward(st.net, l, tape.inputs[l], gPre, n, dtype, dtype, backend, l > 0);
+    gW[l] = step.gW;
+    gb[l] = columnSums(gPre, n, st.net.layers[l].nOut);
+    if (step.gA) gPre = activationBackward(st.net, l - 1, tape.layers[l - 1], step.gA, n, dtype);
   }
   return { gW, gb };
 }
@@ -190,6 +186,14 @@ function shuffledOrder(seed: number, epoch: number, N: number): number[] {
   return order;
 }
 
+/**
+ * Trains an MLP classifier — depth hidden layers of `width` with φ, then a linear layer to the
+ * classes; biases from `biasInit` (zero by default) — by minibatch gradient descent on the mean softmax cross-entropy.
+ * Weights come from the engine's {@link buildNetwork} (same streams as `propagate`), minibatches
+ * from a seeded shuffle (stream (seed, "shuffle", epoch)). Optimizers: sgd (W ← W − lr·g),
+ * momentum (v ← 0.9v + g, W ← W − lr·v; Sutskever et al. 2013), adam (β₁ 0.9, β₂ 0.999, ε 1e−8;
+ * Kingma & Ba 2015). Non-finite losses are recorded, not thrown.
+ */
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const d = o.dataset;
   const dtype = o.dtype ?? "float64";
@@ -208,14 +212,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     o.seed,
     dtype,
   );
-  // trained in place in float64 storage (buildNetwork's default)
-  const W = net.layers.map((l) => (l.weights instanceof Float64Array ? l.weights : Float64Array.from(l.weights)));
-  const b = net.layers.map((l) => (l.bias ? Float64Array.from(l.bias) : new Float64Array(l.nOut)));
+  // trained in place in float64 storage (buildNetwork's default); a missing bias starts at zero
+  for (const layer of net.layers) layer.bias ??= new Float64Array(layer.nOut);
+  const W = net.layers.map((l) => l.weights as Float64Array);
+  const b = net.layers.map((l) => l.bias as Float64Array);
   const st: TrainState = {
     net,
-    phi: parseActivation(o.activation),
-    W,
-    b,
     m1: W.map((w) => new Float64Array(w.length)),
     m2: W.map((w) => new Float64Array(w.length)),
     mb1: b.map((v) => new Float64Array(v.length)),
@@ -224,10 +226,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   };
 
   const pass = async (x: Float64Array, y: Int32Array, n: number, wantGrad: boolean): Promise<PassResult> => {
-    const { acts, pres } = await trainForward(st, x, n, backend, dtype);
-    const ce = softmaxCrossEntropy(acts[acts.length - 1], y, n, d.classes);
+    const tape = await trainForward(st, x, n, backend, dtype);
+    const ce = softmaxCrossEntropy(tape.logits, y, n, d.classes);
     if (!wantGrad) return { loss: ce.loss, correct: ce.correct, gW: [], gb: [] };
-    return { loss: ce.loss, correct: ce.correct, ...(await trainBackward(st, acts, pres, ce.g, n, backend, dtype)) };
+    return { loss: ce.loss, correct: ce.correct, ...(await trainBackward(st, tape, ce.g, n, backend, dtype)) };
   };
   const evaluate = async (x: Float64Array, y: Int32Array) => {
     const n = y.length;
