@@ -1,12 +1,12 @@
 import { InvalidArgumentError } from "commander";
 import type { Dtype } from "../core/internal.js";
-import { DTYPES, oneOfMessage } from "../core/internal.js";
+import { DTYPES, integerMessage, oneOfMessage } from "../core/internal.js";
 
 /** Parses `--seed`: an integer from 0 to 2⁵³−1 (0 is a seed). */
 export function parseSeedArg(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n))
-    throw new InvalidArgumentError(`seed must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}.`);
+    throw new InvalidArgumentError(`${integerMessage("seed", 0, Number.MAX_SAFE_INTEGER)}.`);
   return n;
 }
 
@@ -15,7 +15,7 @@ export function positiveIntArg(name: string, max: number): (value: string) => nu
   return (value) => {
     const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isSafeInteger(n) || n < 1 || n > max)
-      throw new InvalidArgumentError(`${name} must be an integer from 1 to ${max}.`);
+      throw new InvalidArgumentError(`${integerMessage(name, 1, max)}.`);
     return n;
   };
 }

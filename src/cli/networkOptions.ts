@@ -2,7 +2,12 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import type { Dtype, Framework, NetworkSpec } from "../core/internal.js";
 import { DTYPES, FRAMEWORKS, findInitializer, parseActivation, parseInitSpec } from "../core/internal.js";
 import type { NetworkDescription } from "../experiment/networkDescription.js";
-import { NetworkDescriptionSchema, networkSpecOf } from "../experiment/networkDescription.js";
+import {
+  NETWORK_LIMITS,
+  NetworkDescriptionSchema,
+  networkSpecOf,
+  parseWidthList,
+} from "../experiment/networkDescription.js";
 import { choiceArg, dtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
 
 export interface NetworkFlags {
@@ -28,11 +33,13 @@ export interface NetworkFlags {
   image: [number, number];
 }
 
+/** --widths: {@link parseWidthList}, erring as commander expects. */
 function parseWidths(value: string): number[] {
-  const w = value.split(",").map((p) => (/^\d+$/.test(p.trim()) ? Number(p) : Number.NaN));
-  if (w.some((x) => !Number.isSafeInteger(x) || x < 1))
-    throw new InvalidArgumentError("widths must be positive integers separated by commas, e.g. 784,256,256,10.");
-  return w;
+  try {
+    return parseWidthList(value);
+  } catch (e) {
+    throw new InvalidArgumentError(`${(e as Error).message}.`);
+  }
 }
 
 function parsePositive(value: string): number {
@@ -59,12 +66,16 @@ export function addNetworkOptions(cmd: Command, defaults: { batch: number }): Co
   return cmd
     .option("--init <spec>", "weight initializer spec", checkSpec("init"), "lecun_normal")
     .option("--activation <spec>", "activation, e.g. tanh, relu, leaky_relu(a=0.2)", checkSpec("activation"), "tanh")
-    .option("--depth <L>", "number of layers", positiveIntArg("depth", 100000), 20)
-    .option("--width <n>", "width of the input and every layer", positiveIntArg("width", 1 << 20), 256)
+    .option("--depth <L>", "number of layers", positiveIntArg("depth", NETWORK_LIMITS.depth), 20)
+    .option("--width <n>", "width of the input and every layer", positiveIntArg("width", NETWORK_LIMITS.width), 256)
     .option("--widths <list>", "input and layer widths a,b,… (overrides --width and --depth)", parseWidths)
-    .option("--batch <B>", "batch size", positiveIntArg("batch", 1 << 20), defaults.batch)
+    .option("--batch <B>", "batch size", positiveIntArg("batch", NETWORK_LIMITS.batch), defaults.batch)
     .option("--bias-init <spec>", "bias initializer spec (default: no bias)", checkSpec("init"))
-    .option("--residual <m>", "residual blocks of m layers: h ← h + scale·branch(h)", positiveIntArg("residual", 1000))
+    .option(
+      "--residual <m>",
+      "residual blocks of m layers: h ← h + scale·branch(h)",
+      positiveIntArg("residual", NETWORK_LIMITS.residual),
+    )
     .option("--branch-scale <s>", "residual branch multiplier, or fixup", "1")
     .addOption(
       new Option("--norm <kind>", "normalise every pre-activation: none, layer or batch").argParser(
@@ -88,8 +99,12 @@ export function addNetworkOptions(cmd: Command, defaults: { batch: number }): Co
         .choices(["standard", "mup"])
         .default("standard"),
     )
-    .option("--conv <k>", "Conv2D layers with k×k kernels (widths are then channels)", positiveIntArg("conv", 99))
-    .option("--stride <s>", "conv stride", positiveIntArg("stride", 99), 1)
+    .option(
+      "--conv <k>",
+      "Conv2D layers with k×k kernels (widths are then channels)",
+      positiveIntArg("conv", NETWORK_LIMITS.conv),
+    )
+    .option("--stride <s>", "conv stride", positiveIntArg("stride", NETWORK_LIMITS.stride), 1)
     .addOption(new Option("--padding <p>", "conv padding").choices(["same", "valid"]).default("same"))
     .option("--image <HxW>", "conv input image size, e.g. 32x32", parseImage, [16, 16]);
 }

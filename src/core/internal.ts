@@ -80,4 +80,4 @@ export { WasmFloat32Gemm, wasmFloat32Backend } from "./numeric/wasmGemm.js";
 export { NO_EVENTS } from "./text/signalSentences.js";
 export type { ForwardEvents } from "./text/signalSentences.js";
 export * from "./index.js";
-export { oneOfMessage } from "./text/formatStat.js";
+export { integerMessage, oneOfMessage, widthsMessage } from "./text/formatStat.js";

@@ -6,11 +6,13 @@ import {
   exactBackendBytes,
   formatBytes,
   FRAMEWORKS,
+  integerMessage,
   networkMemoryBytes,
   networkWeightCount,
   parseActivation,
   parseInitSpec,
   resolveInitializer,
+  widthsMessage,
 } from "../core/internal.js";
 
 const valid = (check: (s: string) => unknown) => (s: string) => {
@@ -27,7 +29,34 @@ export const initSpec = z
 export const activationSpec = z
   .string()
   .refine(valid(parseActivation), { message: "must be an activation such as tanh, relu or leaky_relu(a=0.2)" });
-const posInt = z.number().int().min(1);
+
+/** The bounds every surface (CLI flags, sweep points, the lab's URL) puts on a network's integers. */
+export const NETWORK_LIMITS = {
+  depth: 100000,
+  width: 1 << 20,
+  batch: 1 << 20,
+  residual: 1000,
+  conv: 99,
+  stride: 99,
+} as const;
+
+/** An integer field in [min, max] whose every error reads {@link integerMessage}. */
+function boundedInt(field: string, min: number, max: number) {
+  const message = integerMessage(field, min, max);
+  return z.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+}
+
+/**
+ * The input and layer widths of a "784,256,10" list: at least two integers, each from 1 to
+ * NETWORK_LIMITS.width. The CLI's --widths and the lab's widths box read lists with it.
+ * @throws a one-line error ({@link widthsMessage}).
+ */
+export function parseWidthList(text: string): number[] {
+  const w = text.split(",").map((p) => (/^\d+$/.test(p.trim()) ? Number(p) : Number.NaN));
+  if (w.length < 2 || w.some((x) => !(Number.isSafeInteger(x) && x >= 1 && x <= NETWORK_LIMITS.width)))
+    throw new Error(widthsMessage(NETWORK_LIMITS.width));
+  return w;
+}
 
 /** Refuse runs that would keep more than this alive (the machine has 24 GiB). */
 export const MAX_RUN_BYTES = 8 * 1024 ** 3;
@@ -42,25 +71,22 @@ export const NetworkDescriptionSchema = z
   .object({
     init: initSpec.describe("weight initializer spec"),
     activation: activationSpec.describe("activation spec"),
-    depth: posInt.max(100000).describe("number of layers"),
-    width: posInt.max(1 << 20).describe("width of the input and every layer"),
+    depth: boundedInt("depth", 1, NETWORK_LIMITS.depth).describe("number of layers"),
+    width: boundedInt("width", 1, NETWORK_LIMITS.width).describe("width of the input and every layer"),
     widths: z
-      .array(posInt.max(1 << 20))
-      .min(2)
+      .array(boundedInt("widths", 1, NETWORK_LIMITS.width), { message: widthsMessage(NETWORK_LIMITS.width) })
+      .min(2, { message: widthsMessage(NETWORK_LIMITS.width) })
       .nullable()
       .default(null)
       .describe("input and layer widths [a, b, …] (overrides width and depth)"),
-    batch: posInt
-      .max(1 << 20)
-      .default(64)
-      .describe("batch size"),
+    batch: boundedInt("batch", 1, NETWORK_LIMITS.batch).default(64).describe("batch size"),
     dtype: z.enum(DTYPES).default("float32").describe("storage dtype"),
     accumulate: z
       .enum(DTYPES)
       .nullable()
       .default(null)
       .describe("matmul/reduction dtype (null: float32 for 16-bit dtypes, else the dtype)"),
-    seed: z.number().int().min(0).default(0).describe("random seed (0 is a seed)"),
+    seed: boundedInt("seed", 0, Number.MAX_SAFE_INTEGER).default(0).describe("random seed (0 is a seed)"),
     biasInit: initSpec.nullable().default(null).describe("bias initializer spec, or null"),
     inputScale: z.number().min(0).default(1).describe("x ~ N(0, inputScale²)"),
     framework: z
@@ -68,7 +94,10 @@ export const NetworkDescriptionSchema = z
       .nullable()
       .default(null)
       .describe("initializer semantics of a framework, or null for initlab's"),
-    residual: posInt.max(1000).nullable().default(null).describe("residual blocks of this many layers, or null"),
+    residual: boundedInt("residual", 1, NETWORK_LIMITS.residual)
+      .nullable()
+      .default(null)
+      .describe("residual blocks of this many layers, or null"),
     branchScale: z
       .union([z.number().min(0), z.literal("fixup")])
       .default(1)
@@ -78,14 +107,16 @@ export const NetworkDescriptionSchema = z
       .enum(["standard", "mup"])
       .default("standard")
       .describe("standard, or mup (output layer scaled by 1/√fan_in)"),
-    conv: posInt
-      .max(99)
+    conv: boundedInt("conv", 1, NETWORK_LIMITS.conv)
       .nullable()
       .default(null)
       .describe("Conv2D layers with k×k kernels (widths are then channels), or null"),
-    stride: posInt.max(99).default(1).describe("conv stride"),
+    stride: boundedInt("stride", 1, NETWORK_LIMITS.stride).default(1).describe("conv stride"),
     padding: z.enum(["same", "valid"]).default("same").describe("conv padding"),
-    image: z.tuple([posInt, posInt]).default([16, 16]).describe("conv input image [height, width]"),
+    image: z
+      .tuple([boundedInt("image", 1, 1 << 16), boundedInt("image", 1, 1 << 16)])
+      .default([16, 16])
+      .describe("conv input image [height, width]"),
   })
   .strict();
 

@@ -3,6 +3,7 @@ import {
   findInitializer,
   oneOfMessage,
   formatBytes,
+  integerMessage,
   networkMemoryBytes,
   networkWeightCount,
   parseActivation,
@@ -10,7 +11,12 @@ import {
 } from "../core/internal.js";
 import type { Dtype, NetworkSpec } from "../core/internal.js";
 import type { NetworkDescription } from "../experiment/networkDescription.js";
-import { NetworkDescriptionSchema, networkSpecFrom } from "../experiment/networkDescription.js";
+import {
+  NETWORK_LIMITS,
+  NetworkDescriptionSchema,
+  networkSpecFrom,
+  parseWidthList,
+} from "../experiment/networkDescription.js";
 
 export const VIEWS = ["signal", "distributions", "phase", "inspector", "study"] as const;
 export type View = (typeof VIEWS)[number];
@@ -52,8 +58,12 @@ export const DEFAULT_STATE: LabState = {
   kernel: "",
 };
 
-/** Limits that keep one run in the browser around a second at most. */
-export const LIMITS = { depth: 500, width: 2048, batch: 512 };
+/**
+ * The ranges of the lab's depth slider and width and batch boxes, which keep one run around a
+ * second. A URL may ask for more (it is read with the CLI's bounds, {@link NETWORK_LIMITS}); the
+ * lab's memory budget ({@link checkLabSize}) refuses what the browser should not hold.
+ */
+export const CONTROL_MAX = { depth: 500, width: 2048, batch: 512 };
 
 type Checker = (v: string) => unknown;
 
@@ -61,8 +71,7 @@ const int =
   (name: string, min: number, max: number): Checker =>
   (v) => {
     const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
-    if (!(Number.isSafeInteger(n) && n >= min && n <= max))
-      throw new Error(`${name} must be an integer from ${min} to ${max}`);
+    if (!(Number.isSafeInteger(n) && n >= min && n <= max)) throw new Error(integerMessage(name, min, max));
     return n;
   };
 const oneOf =
@@ -82,13 +91,14 @@ const CHECKS: Record<keyof LabState, Checker> = {
     parseActivation(v);
     return v;
   },
-  depth: int("depth", 1, LIMITS.depth),
-  width: int("width", 1, LIMITS.width),
+  // the same bounds, and so the same messages, as the CLI's flags and sweep points
+  depth: int("depth", 1, NETWORK_LIMITS.depth),
+  width: int("width", 1, NETWORK_LIMITS.width),
   widths: (v) => {
     parseWidths(v);
     return v.replace(/\s+/g, "");
   },
-  batch: int("batch", 1, LIMITS.batch),
+  batch: int("batch", 1, NETWORK_LIMITS.batch),
   dtype: oneOf("dtype", DTYPES),
   seed: int("seed", 0, Number.MAX_SAFE_INTEGER),
   biasInit: (v) => {
@@ -96,26 +106,17 @@ const CHECKS: Record<keyof LabState, Checker> = {
     return v;
   },
   norm: oneOf("norm", ["none", "layer", "batch"]),
-  residual: int("residual", 0, 100),
+  // 0 is the lab's "no residual blocks" (the CLI leaves --residual out)
+  residual: int("residual", 0, NETWORK_LIMITS.residual),
   kernel: (v) => {
     parseKernel(v);
     return v;
   },
 };
 
-/**
- * The input and layer widths of a "784,256,10"-style list (at least two, each 1…LIMITS.width,
- * at most LIMITS.depth layers), or null for "". @throws a one-line error.
- */
+/** The widths box: null for "", else {@link parseWidthList} (the CLI's --widths). @throws a one-line error. */
 export function parseWidths(v: string): number[] | null {
-  if (v.trim() === "") return null;
-  const w = v.split(",").map((d) => (/^\d+$/.test(d.trim()) ? Number(d) : Number.NaN));
-  if (w.length < 2 || w.length > LIMITS.depth + 1 || w.some((d) => !(d >= 1 && d <= LIMITS.width))) {
-    throw new Error(
-      `widths must be the input width and 1 to ${LIMITS.depth} layer widths, each from 1 to ${LIMITS.width}, separated by commas (e.g. 784,256,256,10), or empty`,
-    );
-  }
-  return w;
+  return v.trim() === "" ? null : parseWidthList(v);
 }
 
 /**

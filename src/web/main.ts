@@ -25,7 +25,15 @@ import {
 import { describeDistribution } from "../report/describeInit.js";
 import type { AnswerTo, LabAnswer, LabQuery, LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState, View } from "./labState.js";
-import { DEFAULT_STATE, LIMITS, parseKernel, parseLabState, PRESETS, serializeLabState, VIEWS } from "./labState.js";
+import {
+  DEFAULT_STATE,
+  CONTROL_MAX,
+  parseKernel,
+  parseLabState,
+  PRESETS,
+  serializeLabState,
+  VIEWS,
+} from "./labState.js";
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const esc = (s: string) =>
@@ -96,10 +104,10 @@ function renderControls(): void {
     <fieldset id="init-params" class="params"></fieldset>
     ${field("Activation", `<input id="activation" name="activation" list="act-names" value="${esc(state.activation)}" autocomplete="off" spellcheck="false">`)}
     <datalist id="act-names">${ACTIVATION_NAMES.map((n) => `<option value="${n}">`).join("")}</datalist>
-    ${field(`Depth <output id="depth-out">${state.depth}</output>`, `<input id="depth" name="depth" type="range" min="1" max="${LIMITS.depth}" value="${state.depth}"${state.widths ? " disabled" : ""}>`)}
-    ${field("Width", `<input id="width" name="width" type="number" min="1" max="${LIMITS.width}" value="${state.width}"${state.widths ? " disabled" : ""}>`)}
+    ${field(`Depth <output id="depth-out">${state.depth}</output>`, `<input id="depth" name="depth" type="range" min="1" max="${CONTROL_MAX.depth}" value="${state.depth}"${state.widths ? " disabled" : ""}>`)}
+    ${field("Width", `<input id="width" name="width" type="number" min="1" max="${CONTROL_MAX.width}" value="${state.width}"${state.widths ? " disabled" : ""}>`)}
     ${field("Widths (optional)", `<input id="widths" name="widths" value="${esc(state.widths)}" placeholder="e.g. 784,512,256,128,10" spellcheck="false">`, "input and layer widths; overrides depth and width")}
-    ${field("Batch", `<input id="batch" name="batch" type="number" min="1" max="${LIMITS.batch}" value="${state.batch}">`)}
+    ${field("Batch", `<input id="batch" name="batch" type="number" min="1" max="${CONTROL_MAX.batch}" value="${state.batch}">`)}
     ${field("dtype", `<select id="dtype" name="dtype">${options(DTYPES, state.dtype)}</select>`)}
     ${field("Seed", `<input id="seed" name="seed" type="number" min="0" value="${state.seed}">`)}
     ${field("Bias init", `<input id="biasInit" name="biasInit" value="${esc(state.biasInit)}" spellcheck="false">`, "none or a spec")}

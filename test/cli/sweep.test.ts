@@ -110,7 +110,7 @@ describe("initlab sweep", () => {
     const bad = join(root, "bad.yaml");
     writeFileSync(bad, "name: x\nexperiment: propagate\ngrid:\n  depth: [0]\n");
     const b = await runCli(["sweep", bad, "--out", join(root, "bad")]);
-    expect(b.stderr).toMatch(/^initlab: error: grid\.depth\[0\]: Too small/);
+    expect(b.stderr).toMatch(/^initlab: error: grid\.depth\[0\]: depth must be an integer from 1 to 100000$/m);
     expect(b.stderr.trim().split("\n")).toHaveLength(1);
   });
 });

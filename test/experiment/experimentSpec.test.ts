@@ -38,7 +38,7 @@ describe("ExperimentSpec", () => {
         grid: { depth: [4, -3] },
         fixed: { init: "he_normal", activation: "relu", width: 8 },
       },
-      /^grid\.depth\[1\]: Too small: expected number to be >=1/,
+      /^grid\.depth\[1\]: depth must be an integer from 1 to 100000$/,
     ],
     [
       { name: "x", experiment: "propagate", grid: { dtype: ["float8"] }, fixed: {} },

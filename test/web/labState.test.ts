@@ -9,6 +9,9 @@ import {
   PRESETS,
   serializeLabState,
 } from "../../src/web/labState.js";
+import { runCli } from "../cli/helpers.js";
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("lab URL state", () => {
   it("reads the must-show query", () => {
@@ -46,8 +49,34 @@ describe("lab URL state", () => {
     expect(state).toEqual(DEFAULT_STATE);
     expect(errors).toHaveLength(5);
     expect(errors[0]).toBe('init="he_normal((" ignored: init: missing ")" in "he_normal(("; using lecun_normal');
-    expect(errors.join(" ")).toContain("depth must be an integer from 1 to 500");
+    expect(errors.join(" ")).toContain("depth must be an integer from 1 to 100000");
     expect(errors.join(" ")).toContain("unknown parameter zoom ignored");
+  });
+
+  it("reads every network field with the CLI's bounds and gives the CLI's error for the same bad value", async () => {
+    const cases: [field: string, flag: string, value: string][] = [
+      ["depth", "--depth", "0"],
+      ["depth", "--depth", "100001"],
+      ["width", "--width", "abc"],
+      ["batch", "--batch", "0"],
+      ["seed", "--seed", "-1"],
+      ["widths", "--widths", "3,a"],
+      ["widths", "--widths", "3"],
+      ["dtype", "--dtype", "int8"],
+      ["norm", "--norm", "group"],
+      ["init", "--init", "he_normall"],
+      ["activation", "--activation", "swishy"],
+    ];
+    for (const [field, flag, value] of cases) {
+      const lab = parseLabState(`${field}=${encodeURIComponent(value)}`).errors[0];
+      const cli = await runCli(["propagate", flag, value]);
+      expect(cli.code).toBe(2);
+      // the CLI's line ends with the lab's reason (commander adds its own prefix and a period)
+      const reason = lab.replace(/^\S+ ignored: /, "").replace(/; using .*$/, "");
+      expect(cli.stderr.trim().replace(/\.$/, "")).toMatch(new RegExp(`${escapeRegExp(reason)}$`));
+    }
+    // within the CLI's bounds the lab takes the value; its memory budget is what refuses a big network
+    expect(parseLabState("depth=2000&width=4").errors).toEqual([]);
   });
 
   it("presets are valid states", () => {
@@ -62,8 +91,10 @@ describe("lab URL state", () => {
     expect(labNetwork(state)).toMatchObject({ inputWidth: 784, widths: [256, 256, 10] });
     expect(labNetwork({ ...state, widths: "" })).toMatchObject({ inputWidth: 8, widths: [8, 8, 8] });
     expect(parseWidths("")).toBeNull();
-    for (const bad of ["784", "784,0", "784,a", "784,99999"])
-      expect(() => parseWidths(bad)).toThrow("widths must be the input width and 1 to 500 layer widths");
+    for (const bad of ["784", "784,0", "784,a", "784,2000000", "784,,10"])
+      expect(() => parseWidths(bad)).toThrow(
+        "widths must be the input width and at least one layer width, each an integer from 1 to 1048576",
+      );
     expect(parseLabState("widths=5").errors[0]).toContain('widths="5" ignored');
   });
 

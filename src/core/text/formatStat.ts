@@ -25,3 +25,13 @@ export function formatPValue(p: number): string {
 export function oneOfMessage(field: string, allowed: readonly string[], got: string): string {
   return `${field} must be one of ${allowed.join(", ")}, got ${JSON.stringify(got)}`;
 }
+
+/** The one wording of "not an integer in range", for the CLI, sweep files and the lab: `depth must be an integer from 1 to 100000`. */
+export function integerMessage(field: string, min: number, max: number): string {
+  return `${field} must be an integer from ${min} to ${max}`;
+}
+
+/** The one wording of a bad widths list: `widths must be the input width and at least one layer width, each an integer from 1 to 1048576, separated by commas (e.g. 784,256,256,10)`. */
+export function widthsMessage(maxWidth: number): string {
+  return `widths must be the input width and at least one layer width, each an integer from 1 to ${maxWidth}, separated by commas (e.g. 784,256,256,10)`;
+}
