@@ -50,6 +50,9 @@ export interface TrainResult {
 /** The trainable state: the network (its weights and biases trained in place, float64), the optimizer's moments, and the step count. */
 interface TrainState {
   net: BuiltNetwork;
+  backend: Backend;
+  dtype: Dtype;
+  classes: number;
   m1: Float64Array[];
   m2: Float64Array[];
   mb1: Float64Array[];
@@ -195,9 +198,20 @@ function shuffledOrder(seed: number, epoch: number, N: number): number[] {
  * Kingma & Ba 2015). Non-finite losses are recorded, not thrown.
  */
 export async function train(o: TrainOptions): Promise<TrainResult> {
+  const st = initialState(o);
+  const history: EpochRecord[] = [await epochRecord(st, o.dataset, 0)];
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    await trainEpoch(st, o, epoch);
+    history.push(await epochRecord(st, o.dataset, epoch));
+    o.onProgress?.({ step: "train", done: epoch, total: o.epochs });
+  }
+  return { dtype: st.dtype, history };
+}
+
+/** The network from {@link buildNetwork} (weights and biases trained in place in its float64 storage; a missing bias starts at zero) and zero optimizer moments. */
+function initialState(o: TrainOptions): TrainState {
   const d = o.dataset;
   const dtype = o.dtype ?? "float64";
-  const backend = o.backend ?? referenceBackend;
   const net = buildNetwork(
     {
       inputWidth: d.inputDim,
@@ -212,74 +226,78 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     o.seed,
     dtype,
   );
-  // trained in place in float64 storage (buildNetwork's default); a missing bias starts at zero
   for (const layer of net.layers) layer.bias ??= new Float64Array(layer.nOut);
-  const W = net.layers.map((l) => l.weights as Float64Array);
-  const b = net.layers.map((l) => l.bias as Float64Array);
-  const st: TrainState = {
+  const zeros = (a: { length: number }) => new Float64Array(a.length);
+  return {
     net,
-    m1: W.map((w) => new Float64Array(w.length)),
-    m2: W.map((w) => new Float64Array(w.length)),
-    mb1: b.map((v) => new Float64Array(v.length)),
-    mb2: b.map((v) => new Float64Array(v.length)),
+    backend: o.backend ?? referenceBackend,
+    dtype,
+    classes: d.classes,
+    m1: net.layers.map((l) => zeros(l.weights)),
+    m2: net.layers.map((l) => zeros(l.weights)),
+    mb1: net.layers.map((l) => zeros(l.bias as Float64Array)),
+    mb2: net.layers.map((l) => zeros(l.bias as Float64Array)),
     step: 0,
   };
+}
 
-  const pass = async (x: Float64Array, y: Int32Array, n: number, wantGrad: boolean): Promise<PassResult> => {
-    const tape = await trainForward(st, x, n, backend, dtype);
-    const ce = softmaxCrossEntropy(tape.logits, y, n, d.classes);
-    if (!wantGrad) return { loss: ce.loss, correct: ce.correct, gW: [], gb: [] };
-    return { loss: ce.loss, correct: ce.correct, ...(await trainBackward(st, tape, ce.g, n, backend, dtype)) };
-  };
-  const evaluate = async (x: Float64Array, y: Int32Array) => {
-    const n = y.length;
-    let loss = 0;
-    let correct = 0;
-    for (let s = 0; s < n; s += 512) {
-      const e = Math.min(n, s + 512);
-      const r = await pass(x.subarray(s * d.inputDim, e * d.inputDim), y.subarray(s, e), e - s, false);
-      loss += r.loss * (e - s);
-      correct += r.correct;
-    }
-    return { loss: loss / n, accuracy: correct / n };
-  };
+/** Forward, loss and (with `wantGrad`) backward on n examples. */
+async function pass(st: TrainState, x: Float64Array, y: Int32Array, n: number, wantGrad: boolean): Promise<PassResult> {
+  const tape = await trainForward(st, x, n, st.backend, st.dtype);
+  const ce = softmaxCrossEntropy(tape.logits, y, n, st.classes);
+  if (!wantGrad) return { loss: ce.loss, correct: ce.correct, gW: [], gb: [] };
+  return { loss: ce.loss, correct: ce.correct, ...(await trainBackward(st, tape, ce.g, n, st.backend, st.dtype)) };
+}
+
+/** Mean loss and accuracy over a whole split, in chunks of 512 examples. */
+async function evaluate(st: TrainState, x: Float64Array, y: Int32Array, inputDim: number) {
+  const n = y.length;
+  let loss = 0;
+  let correct = 0;
+  for (let s = 0; s < n; s += 512) {
+    const e = Math.min(n, s + 512);
+    const r = await pass(st, x.subarray(s * inputDim, e * inputDim), y.subarray(s, e), e - s, false);
+    loss += r.loss * (e - s);
+    correct += r.correct;
+  }
+  return { loss: loss / n, accuracy: correct / n };
+}
+
+/** An epoch's record: loss and accuracy on both splits, ‖∂L/∂W_l‖ on the probe batch (the first ≤ 256 training examples). */
+async function epochRecord(st: TrainState, d: Dataset, epoch: number): Promise<EpochRecord> {
+  const tr = await evaluate(st, d.xTrain, d.yTrain, d.inputDim);
+  const te = await evaluate(st, d.xTest, d.yTest, d.inputDim);
   const probeN = Math.min(256, d.yTrain.length);
-  const record = async (epoch: number): Promise<EpochRecord> => {
-    const tr = await evaluate(d.xTrain, d.yTrain);
-    const te = await evaluate(d.xTest, d.yTest);
-    const probe = await pass(d.xTrain.subarray(0, probeN * d.inputDim), d.yTrain.subarray(0, probeN), probeN, true);
-    const gradNorms = probe.gW.map((g) => Math.sqrt(g.reduce((s, v) => s + v * v, 0)));
-    return {
-      epoch,
-      trainLoss: tr.loss,
-      trainAccuracy: tr.accuracy,
-      testLoss: te.loss,
-      testAccuracy: te.accuracy,
-      gradNorms,
-    };
+  const probe = await pass(st, d.xTrain.subarray(0, probeN * d.inputDim), d.yTrain.subarray(0, probeN), probeN, true);
+  const gradNorms = probe.gW.map((g) => Math.sqrt(g.reduce((s, v) => s + v * v, 0)));
+  return {
+    epoch,
+    trainLoss: tr.loss,
+    trainAccuracy: tr.accuracy,
+    testLoss: te.loss,
+    testAccuracy: te.accuracy,
+    gradNorms,
   };
+}
 
-  const history: EpochRecord[] = [await record(0)];
+/** One epoch: minibatches of the seeded shuffle, each a pass with gradients and an optimizer step on every weight and bias. */
+async function trainEpoch(st: TrainState, o: TrainOptions, epoch: number): Promise<void> {
+  const d = o.dataset;
   const N = d.yTrain.length;
   const xb = new Float64Array(o.batchSize * d.inputDim);
   const yb = new Int32Array(o.batchSize);
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    const order = shuffledOrder(o.seed, epoch, N);
-    for (let s = 0; s < N; s += o.batchSize) {
-      const n = Math.min(o.batchSize, N - s);
-      for (let i = 0; i < n; i++) {
-        xb.set(d.xTrain.subarray(order[s + i] * d.inputDim, (order[s + i] + 1) * d.inputDim), i * d.inputDim);
-        yb[i] = d.yTrain[order[s + i]];
-      }
-      const r = await pass(xb.subarray(0, n * d.inputDim), yb.subarray(0, n), n, true);
-      st.step++;
-      for (let l = 0; l < net.layers.length; l++) {
-        optimizerStep(o, st.step, W[l], r.gW[l], st.m1[l], st.m2[l]);
-        optimizerStep(o, st.step, b[l], r.gb[l], st.mb1[l], st.mb2[l]);
-      }
+  const order = shuffledOrder(o.seed, epoch, N);
+  for (let s = 0; s < N; s += o.batchSize) {
+    const n = Math.min(o.batchSize, N - s);
+    for (let i = 0; i < n; i++) {
+      xb.set(d.xTrain.subarray(order[s + i] * d.inputDim, (order[s + i] + 1) * d.inputDim), i * d.inputDim);
+      yb[i] = d.yTrain[order[s + i]];
     }
-    history.push(await record(epoch));
-    o.onProgress?.({ step: "train", done: epoch, total: o.epochs });
+    const r = await pass(st, xb.subarray(0, n * d.inputDim), yb.subarray(0, n), n, true);
+    st.step++;
+    st.net.layers.forEach((layer, l) => {
+      optimizerStep(o, st.step, layer.weights as Float64Array, r.gW[l], st.m1[l], st.m2[l]);
+      optimizerStep(o, st.step, layer.bias as Float64Array, r.gb[l], st.mb1[l], st.mb2[l]);
+    });
   }
-  return { dtype, history };
 }
