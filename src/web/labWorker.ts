@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import type { Backend, BuiltNetwork, DrawCache } from "../core/internal.js";
+import type { Backend, BuiltNetwork, DrawCache, Dtype, NetworkSpec, PropagateResult } from "../core/internal.js";
 import {
   buildNetwork,
   layerDrawKey,
@@ -52,85 +52,94 @@ let helper: MessagePort | null = null;
 /** The network worker warms the JIT when it starts; requests wait for it. */
 const warm = self.name === "network" ? warmEngine(wasmOk ? wasmFloat32Backend() : referenceBackend) : Promise.resolve();
 
-async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<PropagateView> {
-  const t0 = performance.now();
-  const spec = labNetwork(req.state);
-  checkLabSize(spec, req.state.batch);
-  const { seed, dtype, batch } = req.state;
+/** Announces the draw in the lab's status line: "Drawing 13.1 M weights (he_normal, seed 0)…". */
+function announceDraw(req: LabRequest, spec: NetworkSpec, seed: number, rescale: boolean): void {
+  const weights = networkWeightCount(spec);
+  (self as unknown as Worker).postMessage({
+    id: req.id,
+    kind: "progress",
+    message: `${rescale ? "Computing" : "Drawing"} ${(weights / 1e6).toPrecision(3)} M weights (${spec.init}, seed ${seed})…`,
+  } satisfies LabResponse);
+}
+
+/**
+ * Makes {@link cache} hold the network of `spec`: kept as it is when only the activation or batch
+ * changed ("reused"), else built from the standard draws of its seed and widths — drawn on both
+ * workers ("drawn"), or an affine pass over the draws already made ("rescaled") — into the previous
+ * network's arrays where the shape and dtype match.
+ */
+async function prepareNetwork(
+  req: LabRequest & { kind: "propagate" },
+  spec: NetworkSpec,
+): Promise<PropagateView["weights"]> {
+  const { seed, dtype } = req.state;
   // the arrays (and WebAssembly copies) of a network of the same shape and dtype are reused, whatever the seed
   const shape = JSON.stringify([spec.inputWidth, spec.widths, dtype]);
   const key = JSON.stringify([shape, seed, spec.init, spec.biasInit, spec.residual]);
-  let weightsFrom: PropagateView["weights"] = "reused";
-  if (!cache || cache.key !== key) {
-    const drawsKey = JSON.stringify([spec.inputWidth, spec.widths, seed]);
-    // another seed or shape: the old draws' arrays are recycled for the new ones
-    let pool: Float64Array[] = [];
-    if (draws?.key !== drawsKey) {
-      pool = draws ? [...draws.cache.values()] : [];
-      draws = { key: drawsKey, cache: new Map() };
-    }
-    const previous = cache?.shape === shape ? cache : null;
-    if (!previous) cache = null; // let the old weights go before drawing the new ones
-    const weights = networkWeightCount(spec);
-    const drawsBefore = draws.cache.size;
-    const locationScale = layerDrawKey(spec, seed, 0) !== null;
-    const rescale = locationScale && drawsBefore > 0;
-    (self as unknown as Worker).postMessage({
-      id: req.id,
-      kind: "progress",
-      message: `${rescale ? "Computing" : "Drawing"} ${(weights / 1e6).toPrecision(3)} M weights (${spec.init}, seed ${seed})…`,
-    } satisfies LabResponse);
-    if (locationScale && helper) await drawInParallel(helper, spec, seed, draws.cache, pool);
-    // drop the transferred buffers now: the new weights are about to be allocated
-    // eslint-disable-next-line no-useless-assignment
-    pool = [];
-    let net: BuiltNetwork;
-    try {
-      // float32 nets keep float32 weights: half the memory, and the WebAssembly copy is a plain memcpy
-      net = buildNetwork(spec, seed, dtype, {
-        draws: draws.cache,
-        previous: previous?.net ?? null,
-        storage: dtype === "float64" ? "float64" : "float32",
-      });
-    } catch (e) {
-      cache = null; // the previous weights may be half rewritten
-      throw e;
-    }
-    if (previous && previous.refresh && net.layers.every((l, i) => l.weights === previous.net.layers[i].weights)) {
-      // every layer was rewritten in place: refresh the WebAssembly copies instead of placing anew
-      for (const l of net.layers) previous.refresh(l.weights);
-      cache = { ...previous, key, net };
-    } else {
-      const wasm = wasmOk && dtype === "float32" ? wasmFloat32Backend() : null;
-      cache = {
-        key,
-        shape,
-        net,
-        fast: wasm ? { ...wasm, name: "reference" } : referenceBackend,
-        refresh: wasm ? wasm.refresh : null,
-      };
-    }
-    weightsFrom = rescale && draws.cache.size === drawsBefore ? "rescaled" : "drawn";
+  if (cache?.key === key) return "reused";
+  const drawsKey = JSON.stringify([spec.inputWidth, spec.widths, seed]);
+  // another seed or shape: the old draws' arrays are recycled for the new ones
+  let pool: Float64Array[] = [];
+  if (draws?.key !== drawsKey) {
+    pool = draws ? [...draws.cache.values()] : [];
+    draws = { key: drawsKey, cache: new Map() };
   }
-  const net: BuiltNetwork = { ...cache.net, spec, activation: parseActivation(spec.activation) };
-  const warmKey = JSON.stringify([spec.inputWidth, spec.widths, batch, dtype]);
-  if (weightsFrom !== "reused" && !req.backward && warmed !== warmKey) {
-    await warmLivePath(cache.net, cache.fast, spec, batch, seed, dtype);
-    warmed = warmKey;
+  const previous = cache?.shape === shape ? cache : null;
+  if (!previous) cache = null; // let the old weights go before drawing the new ones
+  const drawsBefore = draws.cache.size;
+  const locationScale = layerDrawKey(spec, seed, 0) !== null;
+  const rescale = locationScale && drawsBefore > 0;
+  announceDraw(req, spec, seed, rescale);
+  if (locationScale && helper) await drawInParallel(helper, spec, seed, draws.cache, pool);
+  // drop the transferred buffers now: the new weights are about to be allocated
+  // eslint-disable-next-line no-useless-assignment
+  pool = [];
+  let net: BuiltNetwork;
+  try {
+    // float32 nets keep float32 weights: half the memory, and the WebAssembly copy is a plain memcpy
+    net = buildNetwork(spec, seed, dtype, {
+      draws: draws.cache,
+      previous: previous?.net ?? null,
+      storage: dtype === "float64" ? "float64" : "float32",
+    });
+  } catch (e) {
+    cache = null; // the previous weights may be half rewritten
+    throw e;
   }
-  const t1 = performance.now();
-  const r = await runNetwork(net, {
-    network: spec,
-    batch,
-    seed,
-    dtype,
-    backward: req.backward,
-    stats: req.state.view === "distributions" ? "full" : "basic",
-    backend: req.backward ? interruptible(cache.fast, () => req.id !== latest) : cache.fast,
-  });
-  const t2 = performance.now();
+  cache = placed(net, previous, key, shape, dtype);
+  return rescale && draws.cache.size === drawsBefore ? "rescaled" : "drawn";
+}
+
+/** The cache entry of a freshly built network: the previous WebAssembly copies refreshed when every layer was rewritten in place, else new ones. */
+function placed(
+  net: BuiltNetwork,
+  previous: typeof cache,
+  key: string,
+  shape: string,
+  dtype: Dtype,
+): NonNullable<typeof cache> {
+  if (previous && previous.refresh && net.layers.every((l, i) => l.weights === previous.net.layers[i].weights)) {
+    for (const l of net.layers) previous.refresh(l.weights);
+    return { ...previous, key, net };
+  }
+  const wasm = wasmOk && dtype === "float32" ? wasmFloat32Backend() : null;
+  return {
+    key,
+    shape,
+    net,
+    fast: wasm ? { ...wasm, name: "reference" } : referenceBackend,
+    refresh: wasm ? wasm.refresh : null,
+  };
+}
+
+/** What the lab draws from a run: per layer the passed-on signal's std, mean and log-histogram, q, the gradient norms; the theory's q. */
+function viewOf(
+  r: PropagateResult,
+  spec: NetworkSpec,
+  timings: { computeMs: number; runMs: number; theoryMs: number },
+  weights: PropagateView["weights"],
+): PropagateView {
   const theory = networkTheory(spec, 1);
-  const t3 = performance.now();
   return {
     dtype: r.dtype,
     accumulate: r.accumulate,
@@ -148,11 +157,40 @@ async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<P
     theoryQ: theory.unsupported === null ? theory.q : null,
     theoryNote: theory.unsupported,
     sigmaW2: theory.unsupported === null ? theory.sigmaW2[0] : null,
-    computeMs: performance.now() - t0,
-    runMs: t2 - t1,
-    theoryMs: t3 - t2,
-    weights: weightsFrom,
+    ...timings,
+    weights,
   };
+}
+
+/** The signal and distributions views: the network prepared ({@link prepareNetwork}), the JIT warmed on a new shape, one run. */
+async function propagateView(req: LabRequest & { kind: "propagate" }): Promise<PropagateView> {
+  const t0 = performance.now();
+  const spec = labNetwork(req.state);
+  checkLabSize(spec, req.state.batch);
+  const { seed, dtype, batch } = req.state;
+  const weightsFrom = await prepareNetwork(req, spec);
+  const built = cache as NonNullable<typeof cache>;
+  const net: BuiltNetwork = { ...built.net, spec, activation: parseActivation(spec.activation) };
+  const warmKey = JSON.stringify([spec.inputWidth, spec.widths, batch, dtype]);
+  if (weightsFrom !== "reused" && !req.backward && warmed !== warmKey) {
+    await warmLivePath(built.net, built.fast, spec, batch, seed, dtype);
+    warmed = warmKey;
+  }
+  const t1 = performance.now();
+  const r = await runNetwork(net, {
+    network: spec,
+    batch,
+    seed,
+    dtype,
+    backward: req.backward,
+    stats: req.state.view === "distributions" ? "full" : "basic",
+    backend: req.backward ? interruptible(built.fast, () => req.id !== latest) : built.fast,
+  });
+  const t2 = performance.now();
+  const view = viewOf(r, spec, { computeMs: 0, runMs: t2 - t1, theoryMs: 0 }, weightsFrom);
+  view.theoryMs = performance.now() - t2;
+  view.computeMs = performance.now() - t0;
+  return view;
 }
 
 self.onmessage = async (e: MessageEvent<LabRequest>) => {

@@ -102,33 +102,12 @@ export function linearNetGradients(options: LinearNetGradientOptions): LinearNet
       delta[L][j] = round(round(2 * d) / n);
     }
     loss.push(round(sumInDtype(sq, dtype) / n));
-    // Backward and update fused, top layer first: row p of W_l gives δ_{l−1}[p] = Σ_j δ_l[j]·W_l[p,j]
-    // from the pre-update weights, then that row is updated with g[p,j] = h_{l−1}[p]·δ_l[j].
     const means: number[] = new Array<number>(L);
     const norms: number[] = new Array<number>(L);
     for (let l = L - 1; l >= 0; l--) {
-      const hin = h[l];
-      const d = delta[l + 1];
-      const back = delta[l];
-      const w = W[l];
-      for (let p = 0; p < n; p++) {
-        const hp = hin[p];
-        const o = p * n;
-        let s = 0;
-        let b = 0;
-        for (let j = 0; j < n; j++) {
-          const dj = d[j];
-          const wj = w[o + j];
-          b = round(b + round(dj * wj));
-          const g = round(hp * dj);
-          s = round(s + g);
-          w[o + j] = round(wj - round(rlr * g));
-        }
-        rowSums[p] = s;
-        back[p] = b;
-      }
+      backwardAndUpdate(h[l], delta[l + 1], delta[l], W[l], rowSums, rlr, round);
       means[l] = round(sumInDtype(rowSums, dtype) / (n * n));
-      norms[l] = round(norm(hin) * norm(d));
+      norms[l] = round(norm(h[l]) * norm(delta[l + 1]));
     }
     meanGradient.push(means);
     gradientNorm.push(norms);
@@ -136,4 +115,37 @@ export function linearNetGradients(options: LinearNetGradientOptions): LinearNet
     options.onProgress?.({ step: stream, done: e + 1, total: epochs });
   }
   return { dtype, epochs, learningRate: lr, feedOutputBack: feedBack, meanGradient, loss, gradientNorm };
+}
+
+/**
+ * One layer's backward pass fused with its update, rounded to the dtype at every operation: row p of
+ * W gives δ_in[p] = Σ_j δ[j]·W[p,j] from the pre-update weights, then that row is updated with
+ * g[p,j] = h[p]·δ[j] (W[p,j] ← W[p,j] − lr·g[p,j]); rowSums[p] = Σ_j g[p,j].
+ */
+function backwardAndUpdate(
+  h: Float64Array,
+  delta: Float64Array,
+  deltaIn: Float64Array,
+  w: Float64Array | Float32Array,
+  rowSums: Float64Array,
+  lr: number,
+  round: (x: number) => number,
+): void {
+  const n = h.length;
+  for (let p = 0; p < n; p++) {
+    const hp = h[p];
+    const o = p * n;
+    let s = 0;
+    let b = 0;
+    for (let j = 0; j < n; j++) {
+      const dj = delta[j];
+      const wj = w[o + j];
+      b = round(b + round(dj * wj));
+      const g = round(hp * dj);
+      s = round(s + g);
+      w[o + j] = round(wj - round(lr * g));
+    }
+    rowSums[p] = s;
+    deltaIn[p] = b;
+  }
 }
