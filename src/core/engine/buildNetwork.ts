@@ -123,6 +123,37 @@ export function layerDrawKey(spec: NetworkSpec, seed: number, l: number): string
   return layerDraw(spec, seed, l)?.key ?? null;
 }
 
+/** v ← round(s·v) in place (nothing when s = 1). */
+function scaleInPlace(v: Float64Array, s: number, round: (x: number) => number): void {
+  if (s !== 1) for (let i = 0; i < v.length; i++) v[i] = round(v[i] * s);
+}
+
+/**
+ * Layer l's bias from stream (seed, "bias", l): a 1-D [out] tensor whose fans are those of the layer
+ * (torch's default bias uses the weight's fan_in); torch, jax and flax presets draw it with
+ * initlab's semantics, keras and tfjs with their own.
+ */
+function layerBias(
+  spec: NetworkSpec,
+  biasInit: string,
+  l: number,
+  nOut: number,
+  seed: number,
+  dtype: Dtype,
+): Float64Array {
+  const fw = spec.framework;
+  const framework = fw === "torch" || fw === "jax" || fw === "flax" ? null : fw;
+  return initialize(biasInit, { shape: [nOut], framework }, rngStream(seed, "bias", l), dtype).values;
+}
+
+/** The weights in float32 storage: written into the previous network's array when it has the same length. */
+function float32Weights(values: Float64Array, previous: Float64Array | Float32Array | undefined): Float32Array {
+  const weights =
+    previous instanceof Float32Array && previous.length === values.length ? previous : new Float32Array(values.length);
+  weights.set(values);
+  return weights;
+}
+
 /**
  * Draws every layer's weights and biases, each layer from its own streams
  * (seed, "weights", l) and (seed, "bias", l), rounded to `dtype`. Under a torch preset the kernel is
@@ -170,38 +201,13 @@ export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype, opti
     if (geometry) [h, w] = [geometry.hOut, geometry.wOut];
     const blockPosition = m === null ? null : l % m;
     const blockEnd = m !== null && l % m === m - 1;
-    if (fixup) {
-      if (blockEnd) values.fill(0);
-      else if (fixup.hiddenScale !== 1)
-        for (let i = 0; i < values.length; i++) values[i] = round(values[i] * fixup.hiddenScale);
-    }
-    if (spec.parameterization === "mup" && l === spec.widths.length - 1) {
-      // μP output layer: Var = 1/fan_in² = muPRule("output").initVariance, from a 1/fan_in init
-      const scale = 1 / Math.sqrt(nIn);
-      for (let i = 0; i < values.length; i++) values[i] = round(values[i] * scale);
-    }
-    let bias: Float64Array | null = null;
-    if (spec.biasInit !== null) {
-      // a bias is a 1-D [out] tensor; its fans are those of the layer (torch's default bias uses the weight's fan_in)
-      bias = initialize(
-        spec.biasInit,
-        {
-          shape: [nOut],
-          framework:
-            spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework,
-        },
-        rngStream(seed, "bias", l),
-        dtype,
-      ).values;
-    }
-    let weights: Float64Array | Float32Array = values;
-    if (storage === "float32") {
-      weights =
-        previous instanceof Float32Array && previous.length === values.length
-          ? previous
-          : new Float32Array(values.length);
-      weights.set(values);
-    }
+    if (fixup && blockEnd) values.fill(0);
+    else if (fixup) scaleInPlace(values, fixup.hiddenScale, round);
+    // μP output layer: Var = 1/fan_in² = muPRule("output").initVariance, from a 1/fan_in init
+    if (spec.parameterization === "mup" && l === spec.widths.length - 1)
+      scaleInPlace(values, 1 / Math.sqrt(nIn), round);
+    const bias = spec.biasInit === null ? null : layerBias(spec, spec.biasInit, l, nOut, seed, dtype);
+    const weights = storage === "float32" ? float32Weights(values, previous) : values;
     layers.push({ nIn, nOut, weights, bias, blockPosition, blockEnd, conv: geometry });
     nIn = nOut;
   });
