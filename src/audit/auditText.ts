@@ -51,12 +51,20 @@ export function compactRange(idx: readonly number[]): string {
 
 /** `initlab audit`'s human-readable output: the summary first, one table row per layer, then findings and propagation. */
 export function auditText(r: AuditReport, options: { nodes?: boolean } = {}): string {
-  const lines: string[] = [];
-  lines.push(
+  const lines: string[] = [
     `initlab audit: ${r.format}${r.producer ? ` written by ${r.producer}` : ""}; ${r.layers.length} layer(s); seed ${r.seed}`,
-  );
-  for (const s of r.summary) lines.push(`→ ${s}`);
-  lines.push("");
+    ...r.summary.map((s) => `→ ${s}`),
+    "",
+    layerTable(r),
+    ...findingLines(r),
+    ...(r.propagation ? propagationLines(r.propagation, options.nodes ?? false) : []),
+  ];
+  if (r.notes.length > 0) lines.push("", "notes:", ...r.notes.map((n) => `  ${n}`));
+  return `${lines.join("\n")}\n`;
+}
+
+/** One row per layer: name, op, shape, fans, the fitted law and its p-value, the most likely init, the spectrum, the propagated std. */
+function layerTable(r: AuditReport): string {
   const nodeStd = new Map<number, number>();
   if (r.propagation) for (const n of r.propagation.nodes) if (n.layer !== null) nodeStd.set(n.layer, n.std);
   const rows = r.layers.map((l, i) => [
@@ -73,62 +81,43 @@ export function auditText(r: AuditReport, options: { nodes?: boolean } = {}): st
       : "—",
     r.propagation ? g(nodeStd.get(i)) : "—",
   ]);
-  lines.push(
-    formatTable(
-      [
-        "#",
-        "layer",
-        "op",
-        "shape",
-        "fan in/out",
-        "fit",
-        "p (KS)",
-        "most likely init",
-        "‖W‖₂ / srank / spikes / α",
-        "out std",
-      ],
-      rows,
-    ),
-  );
-  // the same finding on many layers is said once, with the layers' indices
+  const header = ["#", "layer", "op", "shape", "fan in/out", "fit", "p (KS)", "most likely init"];
+  return formatTable([...header, "‖W‖₂ / srank / spikes / α", "out std"], rows);
+}
+
+/** The findings, the same finding on many layers said once with the layers' indices. */
+function findingLines(r: AuditReport): string[] {
   const grouped = new Map<string, number[]>();
   r.layers.forEach((l, i) => l.findings.forEach((f) => grouped.set(f, [...(grouped.get(f) ?? []), i])));
   const findings = [...grouped].map(([f, idx]) =>
     idx.length === 1 ? `  [${idx[0]}] ${r.layers[idx[0]].name}: ${f}` : `  [${compactRange(idx)}] ${f}`,
   );
-  if (findings.length > 0) lines.push("", "findings:", ...findings);
-  if (r.propagation) {
-    const e = r.propagation.eventNodes;
-    lines.push(
-      "",
-      `propagation: batch ${r.propagation.batch} of ${r.propagation.inputs.map((i) => `${i.name} [${i.shape.join("x")}] ~ ${i.drawn}`).join(", ")} on ${r.propagation.engine}`,
-    );
-    lines.push(
-      `  events: non-finite ${e.valueNonFinite ?? "none"}, all zero ${e.allZero ?? "none"}, exploding ${e.exploding ?? "none"}, vanishing ${e.vanishing ?? "none"}`,
-    );
-    const shown = options.nodes ? r.propagation.nodes : r.propagation.nodes.filter((n) => n.layer !== null);
-    const nrows = shown.map((n) => [
-      n.name.length > 34 ? `…${n.name.slice(-33)}` : n.name,
-      n.op,
-      n.layer === null ? "—" : String(n.layer),
-      g(n.mean),
-      g(n.std),
-      g(n.zeroFraction),
-      n.saturatedFraction === null ? "—" : g(n.saturatedFraction),
-      n.gain === null ? "—" : g(n.gain),
-      n.predictedGain === null ? "—" : g(n.predictedGain),
-    ]);
-    lines.push(
-      formatTable(
-        ["node", "op", "layer", "mean", "std", "zero", "saturated", "gain", "mean-field gain"],
-        nrows,
-      ).replace(/^/gm, "  "),
-    );
-    if (!options.nodes && shown.length < r.propagation.nodes.length)
-      lines.push(
-        `  (${r.propagation.nodes.length - shown.length} other nodes measured; --nodes lists them, --json has them all)`,
-      );
-  }
-  if (r.notes.length > 0) lines.push("", "notes:", ...r.notes.map((n) => `  ${n}`));
-  return `${lines.join("\n")}\n`;
+  return findings.length > 0 ? ["", "findings:", ...findings] : [];
+}
+
+/** The propagation: its input, its events, and a table of the layers' nodes (every node with `nodes`). */
+function propagationLines(prop: NonNullable<AuditReport["propagation"]>, allNodes: boolean): string[] {
+  const e = prop.eventNodes;
+  const lines = [
+    "",
+    `propagation: batch ${prop.batch} of ${prop.inputs.map((i) => `${i.name} [${i.shape.join("x")}] ~ ${i.drawn}`).join(", ")} on ${prop.engine}`,
+    `  events: non-finite ${e.valueNonFinite ?? "none"}, all zero ${e.allZero ?? "none"}, exploding ${e.exploding ?? "none"}, vanishing ${e.vanishing ?? "none"}`,
+  ];
+  const shown = allNodes ? prop.nodes : prop.nodes.filter((n) => n.layer !== null);
+  const rows = shown.map((n) => [
+    n.name.length > 34 ? `…${n.name.slice(-33)}` : n.name,
+    n.op,
+    n.layer === null ? "—" : String(n.layer),
+    g(n.mean),
+    g(n.std),
+    g(n.zeroFraction),
+    n.saturatedFraction === null ? "—" : g(n.saturatedFraction),
+    n.gain === null ? "—" : g(n.gain),
+    n.predictedGain === null ? "—" : g(n.predictedGain),
+  ]);
+  const header = ["node", "op", "layer", "mean", "std", "zero", "saturated", "gain", "mean-field gain"];
+  lines.push(formatTable(header, rows).replace(/^/gm, "  "));
+  if (!allNodes && shown.length < prop.nodes.length)
+    lines.push(`  (${prop.nodes.length - shown.length} other nodes measured; --nodes lists them, --json has them all)`);
+  return lines;
 }
