@@ -141,18 +141,39 @@ export async function auditWeights(
   return { reports, audits };
 }
 
+/**
+ * A transposed conv with strides s: each output sums over fan_in/∏s inputs on average, not the
+ * kernel's fan_in; the audit's fans are corrected, with a finding saying so.
+ */
+function stridedTransposedFans(layer: ModelLayer, a: TensorAudit): void {
+  if (!layer.transposed || !layer.strides || !layer.strides.every((x) => Number.isInteger(x) && x >= 1)) return;
+  const st = layer.strides.reduce((x, y) => x * y, 1);
+  if (st === 1) return;
+  a.findings.push(
+    `transposed conv with strides [${layer.strides.join(",")}]: each output sums over fan_in/${st} = ${a.fans.fanIn / st} inputs on average, not the kernel's ${a.fans.fanIn}`,
+  );
+  a.fans = { ...a.fans, fanIn: a.fans.fanIn / st, rule: `${a.fans.rule}, fan_in / ∏strides` };
+}
+
+/** The report's spectrum: the summary numbers, without the eigenvalues themselves. */
+function spectrumReport(sp: NonNullable<TensorAudit["spectrum"]>): NonNullable<LayerReport["spectrum"]> {
+  return {
+    method: sp.method,
+    stableRank: sp.stableRank,
+    spectralNorm: sp.spectralNorm,
+    mpBulkEdge: sp.mpBulkEdge,
+    spikes: sp.spikes,
+    alpha: sp.alpha,
+    alphaXmin: sp.alphaFit?.xmin ?? null,
+    alphaTail: sp.alphaFit?.tail ?? null,
+    eigenvaluesComputed: sp.eigenvalues.length,
+  };
+}
+
 /** One layer's entry of the report, from its tensor audit (fans corrected for a transposed conv's strides). */
 function layerReport(model: AuditModel, layer: ModelLayer, a: TensorAudit): LayerReport {
   const t = model.tensors.get(layer.weight)!;
-  if (layer.transposed && layer.strides && layer.strides.every((x) => Number.isInteger(x) && x >= 1)) {
-    const st = layer.strides.reduce((x, y) => x * y, 1);
-    if (st > 1) {
-      a.findings.push(
-        `transposed conv with strides [${layer.strides.join(",")}]: each output sums over fan_in/${st} = ${a.fans.fanIn / st} inputs on average, not the kernel's ${a.fans.fanIn}`,
-      );
-      a.fans = { ...a.fans, fanIn: a.fans.fanIn / st, rule: `${a.fans.rule}, fan_in / ∏strides` };
-    }
-  }
+  stridedTransposedFans(layer, a);
   const b = layer.bias ? brief(model, layer.bias) : null;
   const findings = [...a.findings];
   const { tried: _tried, ...fit } = a.fit;
@@ -193,19 +214,7 @@ function layerReport(model: AuditModel, layer: ModelLayer, a: TensorAudit): Laye
       stdRatio: d.stdRatio,
       statistic: d.statistic,
     })),
-    spectrum: a.spectrum
-      ? {
-          method: a.spectrum.method,
-          stableRank: a.spectrum.stableRank,
-          spectralNorm: a.spectrum.spectralNorm,
-          mpBulkEdge: a.spectrum.mpBulkEdge,
-          spikes: a.spectrum.spikes,
-          alpha: a.spectrum.alpha,
-          alphaXmin: a.spectrum.alphaFit?.xmin ?? null,
-          alphaTail: a.spectrum.alphaFit?.tail ?? null,
-          eigenvaluesComputed: a.spectrum.eigenvalues.length,
-        }
-      : null,
+    spectrum: a.spectrum ? spectrumReport(a.spectrum) : null,
     bias: b ? { name: b.name, mean: b.mean, std: b.std, min: b.min, max: b.max } : null,
     extras: layer.extras.map((n) => brief(model, n)).filter((x): x is NonNullable<typeof x> => x !== null),
     activation: layer.activation,
