@@ -84,8 +84,15 @@ export function theoryCommand(io: CliIo): Command {
   // options after a subcommand's name belong to the subcommand
   theory.enablePositionalOptions();
 
-  theory
-    .command("critical")
+  theory.addCommand(criticalCommand(io));
+  theory.addCommand(jacobianCommand(io));
+  theory.addCommand(phaseCommand(io));
+  return theory;
+}
+
+/** `initlab theory critical`: the critical σ_w² (χ₁ = 1) for a σ_b², or why there is none. */
+function criticalCommand(io: CliIo): Command {
+  return new Command("critical")
     .description("the critical σ_w² (χ₁ = 1) for a given σ_b²")
     .requiredOption("--activation <spec>", "activation", activationArg)
     .option("--sigma-b2 <y>", "σ_b²", variance("sigma-b2"), 0)
@@ -102,9 +109,11 @@ export function theoryCommand(io: CliIo): Command {
         `critical σ_w² for ${act.name} at σ_b² = ${flags.sigmaB2}: ${g(c.sigmaW2)} (q* = ${g(c.qStar)}: ${c.sentence})\n`,
       );
     });
+}
 
-  theory
-    .command("jacobian")
+/** `initlab theory jacobian`: the variance of the Jacobian's squared singular values (Pennington et al. 2017). */
+function jacobianCommand(io: CliIo): Command {
+  return new Command("jacobian")
     .description("Pennington et al. (2017): variance of the Jacobian's squared singular values")
     .requiredOption("--activation <spec>", "activation", activationArg)
     .addOption(
@@ -136,9 +145,11 @@ export function theoryCommand(io: CliIo): Command {
         );
       },
     );
+}
 
-  theory
-    .command("phase")
+/** `initlab theory phase`: the order/chaos phase diagram as SVG, PNG and JSON. */
+function phaseCommand(io: CliIo): Command {
+  return new Command("phase")
     .description("the order/chaos phase diagram: ξ_c over (σ_w², σ_b²) with the critical line, as SVG/PNG")
     .requiredOption("--activation <spec>", "activation", activationArg)
     .option("--out <dir>", "folder for phase.svg, phase.png and phase.json", "reports/theory")
@@ -176,5 +187,4 @@ export function theoryCommand(io: CliIo): Command {
       );
       io.stderr(`initlab: wrote ${join(flags.out, "phase.svg")}, phase.png, phase.json\n`);
     });
-  return theory;
 }
