@@ -1,16 +1,19 @@
 import type { ChainResult, Dtype, SeedStudyResult } from "../core/internal.js";
-import { formatFloat, SEED_FAN, SEED_WIDTH } from "../core/internal.js";
+import { eventSentences, formatFloat, SEED_FAN, SEED_WIDTH } from "../core/internal.js";
 
 function row(index: number, mean: number, std: number, dtype: Dtype): string {
   return `(${index}, ${formatFloat(mean, dtype)}, ${formatFloat(std, dtype)})`;
 }
 
-/** One sentence per chain event, e.g. "the values themselves overflow at layer 28". */
+/** The value events after the std's (overflow, all zero) in the one wording of {@link eventSentences}. */
 function laterEvents(run: ChainResult): string {
   const e = run.events;
-  const parts: string[] = [];
-  if (e.valueNonFinite !== null) parts.push(`the values themselves become non-finite at layer ${e.valueNonFinite}`);
-  if (e.allZero !== null) parts.push(`every value is exactly 0 from layer ${e.allZero}`);
+  const parts = eventSentences({
+    stdNonFinite: null,
+    valueNonFinite: e.valueNonFinite,
+    stdZero: null,
+    allZero: e.allZero,
+  });
   if (parts.length === 0) return `no value became non-finite or all zero within ${run.depth} layers`;
   return parts.join("; ");
 }
