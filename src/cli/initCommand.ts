@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { Dtype, Framework, Layout, ResolvedInitializer } from "../core/internal.js";
 import {
+  ACTIVATION_NAMES,
   calculateGain,
   DTYPES,
   formatBytes,
@@ -11,12 +12,16 @@ import {
   INITIALIZERS,
   kernelContext,
   LAYOUTS,
+  oneOfMessage,
   orthogonalityError,
   orthogonalMatrixView,
+  parseActivation,
   resolveInitializer,
   rngStream,
   sampleStats,
+  secondMomentGain,
   toJson,
+  torchGainFor,
   translateShape,
 } from "../core/internal.js";
 import { describeDistribution } from "../report/describeInit.js";
@@ -269,15 +274,20 @@ export function initCommand(io: CliIo): Command {
 
   init
     .command("gain")
-    .description("the recommended gain for a nonlinearity (torch calculate_gain)")
-    .addArgument(new Command().createArgument("<nonlinearity>", GAIN_NONLINEARITIES.join(", ")))
+    .description(
+      "the gain for a nonlinearity: 1/√E[φ(z)²] (preserves a unit Gaussian's second moment) for every activation, beside torch's calculate_gain where it has one",
+    )
+    .addArgument(
+      new Command()
+        .createArgument(
+          "<nonlinearity>",
+          `an activation spec (${ACTIVATION_NAMES.join(", ")}) or a torch name (${GAIN_NONLINEARITIES.join(", ")})`,
+        )
+        .argParser(gainNonlinearityArg),
+    )
     .option("--param <p>", "leaky_relu's negative slope (default 0.01)", parseFloatArg)
     .option("--json", "print JSON")
-    .action((nonlinearity: string, flags: { param?: number; json?: boolean }) => {
-      const gain = calculateGain(nonlinearity, flags.param);
-      if (flags.json) return io.stdout(`${toJson({ nonlinearity, param: flags.param ?? null, gain })}\n`);
-      io.stdout(`calculate_gain(${nonlinearity}${flags.param !== undefined ? `, ${flags.param}` : ""}) = ${gain}\n`);
-    });
+    .action((nonlinearity: string, flags: { param?: number; json?: boolean }) => printGain(io, nonlinearity, flags));
   init
     .command("docs")
     .description("print docs/initializers.md, generated from the catalog")
@@ -286,4 +296,45 @@ export function initCommand(io: CliIo): Command {
       io.stdout(initializerDocs());
     });
   return init;
+}
+
+/** `initlab init gain`: the second-moment gain of an activation and torch's calculate_gain, each where defined. */
+function printGain(io: CliIo, nonlinearity: string, flags: { param?: number; json?: boolean }): void {
+  const torchOnly = !ACTIVATION_NAMES.includes(nonlinearity) && !nonlinearity.includes("(");
+  if (torchOnly && !(GAIN_NONLINEARITIES as readonly string[]).includes(nonlinearity))
+    throw new Error(
+      oneOfMessage("nonlinearity", [...new Set([...ACTIVATION_NAMES, ...GAIN_NONLINEARITIES])], nonlinearity),
+    );
+  if (torchOnly || flags.param !== undefined) {
+    // a torch name (conv2d …) or torch's (name, param) form: torch's table
+    const gain = calculateGain(nonlinearity, flags.param);
+    if (flags.json)
+      return io.stdout(`${toJson({ nonlinearity, param: flags.param ?? null, gain, torchGain: gain })}\n`);
+    return io.stdout(
+      `calculate_gain(${nonlinearity}${flags.param !== undefined ? `, ${flags.param}` : ""}) = ${gain}\n`,
+    );
+  }
+  const moment = secondMomentGain(nonlinearity);
+  const torch = torchGainFor(nonlinearity);
+  const gain = torch ?? moment;
+  if (flags.json)
+    return io.stdout(`${toJson({ nonlinearity, param: null, gain, secondMomentGain: moment, torchGain: torch })}\n`);
+  io.stdout(
+    `gain(${nonlinearity}) = 1/√E[φ(z)²] = ${moment}   (preserves E[pre²] = 1 layer to layer: Var(w) = gain²/fan_in)\n` +
+      `torch calculate_gain: ${torch === null ? `none for ${nonlinearity}` : torch}\n`,
+  );
+}
+
+/** `init gain`'s argument: an activation spec or one of torch's calculate_gain names (a usage error otherwise). */
+function gainNonlinearityArg(value: string): string {
+  if ((GAIN_NONLINEARITIES as readonly string[]).includes(value)) return value;
+  try {
+    parseActivation(value);
+    return value;
+  } catch (e) {
+    if (value.includes("(")) throw new InvalidArgumentError((e as Error).message);
+    throw new InvalidArgumentError(
+      oneOfMessage("nonlinearity", [...new Set([...ACTIVATION_NAMES, ...GAIN_NONLINEARITIES])], value),
+    );
+  }
 }

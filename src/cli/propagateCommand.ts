@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import type { NetworkSpec, NetworkTheory, PropagateOptions, PropagateResult } from "../core/internal.js";
+import type { NetworkSpec, NetworkTheory, PropagateOptions, PropagateResult, Verdict } from "../core/internal.js";
 import {
   defaultAccumulate,
   exactBackend,
@@ -10,9 +10,12 @@ import {
   propagateCorrelation,
   eventSentences,
   formatStat,
+  hiddenMeanField,
   NO_EVENTS,
-  trendSentence,
+  propagationProfile,
+  signalVerdicts,
   toJson,
+  verdictHeadline,
 } from "../core/internal.js";
 import { formatTable } from "../report/table.js";
 import type { CliIo } from "./io.js";
@@ -152,14 +155,14 @@ function propagateTable(
 function propagateSentences(
   result: PropagateResult,
   theory: NetworkTheory,
+  verdicts: Verdict[],
   flags: PropagateFlags,
   residual: boolean,
 ): string[] {
   const events = eventSentences(result.events);
-  const trend = trendSentence(result.layers.map((l) => (l.block ?? l.post).std));
   return [
     ...(events.length > 0 ? events : [NO_EVENTS]).map((s) => `→ ${s}`),
-    ...(trend ? [`→ ${trend}`] : []),
+    ...verdicts.map((v) => `→ ${v.sentence}`),
     theory.unsupported === null
       ? `theory: mean-field q^l (Poole et al. 2016) from σ_w² = ${formatStat(theory.sigmaW2[0])}, σ_b² = ${formatStat(theory.sigmaB2[0])} at layer 0`
       : `theory: ${theory.unsupported}`,
@@ -190,6 +193,7 @@ async function writePropagateReport(
   result: PropagateResult,
   theory: NetworkTheory,
   correlation: Correlation,
+  verdicts: Verdict[],
   text: string,
 ): Promise<void> {
   if (flags.out === undefined) return;
@@ -199,7 +203,7 @@ async function writePropagateReport(
   ]);
   const title = `${network.init}, ${result.activation}, ${network.widths.length} layers`;
   const events = eventSentences(result.events);
-  const intro = `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, batch ${flags.batch}, seed ${flags.seed}. ${(events.length > 0 ? events : [NO_EVENTS]).join("; ")}.`;
+  const intro = `${verdictHeadline(verdicts)}. ${verdicts.map((v) => `${v.sentence}.`).join(" ")} dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, batch ${flags.batch}, seed ${flags.seed}. ${(events.length > 0 ? events : [NO_EVENTS]).join("; ")}.`;
   const html = await writeChartsReport(
     flags.out,
     `initlab propagate — ${title}`,
@@ -243,9 +247,13 @@ async function runPropagate(io: CliIo, flags: PropagateFlags): Promise<void> {
     c0,
     result.lsuv ? result.lsuv.map((r) => r.totalScale) : null,
   );
+  const verdicts = signalVerdicts(
+    propagationProfile(result, correlation ? correlation.layers.map((l) => l.c) : null),
+    hiddenMeanField(network, theory),
+  );
   progress.done();
   if (flags.json) {
-    io.stdout(`${toJson({ ...result, seed: flags.seed, network, correlation, theory })}\n`);
+    io.stdout(`${toJson({ verdicts, ...result, seed: flags.seed, network, correlation, theory })}\n`);
     return writePropagateReport(
       io,
       flags,
@@ -253,21 +261,23 @@ async function runPropagate(io: CliIo, flags: PropagateFlags): Promise<void> {
       result,
       theory,
       correlation,
-      toJson({ ...result, seed: flags.seed, network, theory }, 1),
+      verdicts,
+      toJson({ verdicts, ...result, seed: flags.seed, network, theory }, 1),
     );
   }
   const residual = network.residual !== null;
   const text =
     [
+      verdictHeadline(verdicts),
       `propagate: ${network.init} weights, ${result.activation}, ${result.layers.length} layers, widths ${network.inputWidth}→${network.widths.join("→").slice(0, 60)}${network.widths.length > 10 ? "…" : ""}, batch ${flags.batch}`,
       `dtype ${result.dtype}, accumulate ${result.accumulate}, backend ${result.backend}, seed ${flags.seed}${network.norm ? `, ${network.norm} norm` : ""}${network.residual ? `, residual blocks of ${network.residual.branchDepth} (scale ${network.residual.branchScale})` : ""}`,
       "",
       propagateTable(result, theory, correlation, flags, residual),
       "",
-      ...propagateSentences(result, theory, flags, residual),
+      ...propagateSentences(result, theory, verdicts, flags, residual),
     ].join("\n") + "\n";
   io.stdout(text);
-  await writePropagateReport(io, flags, network, result, theory, correlation, text);
+  await writePropagateReport(io, flags, network, result, theory, correlation, verdicts, text);
 }
 
 /** `initlab propagate` and `initlab jacobian`. */

@@ -40,7 +40,7 @@ export type { Layout, Framework, KernelContext } from "./init/kernel.js";
 export { initlabFans, frameworkFans } from "./init/fans.js";
 export type { Fans } from "./init/fans.js";
 export { translateShape } from "./init/translateShape.js";
-export { calculateGain, GAIN_NONLINEARITIES } from "./init/gain.js";
+export { calculateGain, GAIN_NONLINEARITIES, secondMomentGain, torchGainFor } from "./init/gain.js";
 export { distributionMoments } from "./init/distribution.js";
 export type { InitDistribution } from "./init/distribution.js";
 export { TRUNCATED_NORMAL_STD_2SIGMA, truncatedNormalMoments } from "./init/truncatedNormal.js";
@@ -59,14 +59,13 @@ export { ACTIVATIONS, ACTIVATION_NAMES, parseActivation } from "./engine/activat
 export type { Activation } from "./engine/activations.js";
 export { jacobianSpectrum } from "./engine/jacobian.js";
 export type { JacobianResult } from "./engine/jacobian.js";
-export { signalTrend } from "./engine/signalTrend.js";
 export type { TensorStats } from "./engine/layerStats.js";
 
 // mean-field theory
 export { meanField, qStar, chi1, criticalSigmaW2, lengthMap } from "./theory/meanField.js";
 export type { MeanFieldParams, MeanFieldSummary } from "./theory/meanField.js";
 export type { LengthFixedPoint } from "./theory/lengthFixedPoint.js";
-export { networkTheory } from "./theory/networkTheory.js";
+export { hiddenMeanField, networkTheory } from "./theory/networkTheory.js";
 export type { NetworkTheory } from "./theory/networkTheory.js";
 export { phaseDiagram, linspace } from "./theory/phaseDiagram.js";
 export type { PhaseDiagram } from "./theory/phaseDiagram.js";
@@ -87,4 +86,14 @@ export { ksTest } from "./audit/kolmogorovSmirnov.js";
 
 // one voice for numbers and events
 export { formatStat, formatPValue } from "./text/formatStat.js";
-export { eventSentences, trendSentence } from "./text/signalSentences.js";
+export { eventSentences } from "./text/signalSentences.js";
+export {
+  backwardVerdict,
+  correlationVerdict,
+  forwardVerdict,
+  propagationProfile,
+  signalVerdicts,
+  verdictHeadline,
+  VERDICT_FACTOR,
+} from "./verdict/signalVerdicts.js";
+export type { SignalProfile, Verdict, VerdictKind, VerdictSignal } from "./verdict/signalVerdicts.js";

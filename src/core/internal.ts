@@ -59,8 +59,6 @@ export type { LayerGradient, BlockSignal } from "./engine/propagate.js";
 export { symmetricEigenvalues } from "./linalg/symmetricEigenvalues.js";
 export { denseForward, layerOutput } from "./engine/denseForward.js";
 export { arena, freshArrays } from "./engine/arena.js";
-export { TREND_FACTOR } from "./engine/signalTrend.js";
-export type { SignalTrend } from "./engine/signalTrend.js";
 export type { Arena } from "./engine/arena.js";
 export { propagateCorrelation } from "./engine/correlation.js";
 export type { CorrelationLayer } from "./engine/correlation.js";

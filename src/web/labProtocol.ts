@@ -1,3 +1,4 @@
+import type { Verdict } from "../core/internal.js";
 import type { NetworkSpec, PhaseDiagram, SeedStudyResult } from "../core/internal.js";
 import type { LabState } from "./labState.js";
 
@@ -61,6 +62,8 @@ export interface PropagateView {
   theoryMs: number;
   /** the weights: those of the previous run, rescaled from its cached standard draws, or drawn */
   weights: "reused" | "rescaled" | "drawn";
+  /** the verdicts of `initlab propagate` (forward; backward after a backward pass) */
+  verdicts: Verdict[];
 }
 
 export type LabResponse =

@@ -2,14 +2,17 @@
 import type { Backend, BuiltNetwork, DrawCache, Dtype, NetworkSpec, PropagateResult } from "../core/internal.js";
 import {
   buildNetwork,
+  hiddenMeanField,
   layerDrawKey,
   networkTheory,
   networkWeightCount,
   parseActivation,
   phaseDiagram,
+  propagationProfile,
   referenceBackend,
   runNetwork,
   seedStudy,
+  signalVerdicts,
   WasmFloat32Gemm,
   wasmFloat32Backend,
 } from "../core/internal.js";
@@ -140,6 +143,7 @@ function viewOf(
   weights: PropagateView["weights"],
 ): PropagateView {
   const theory = networkTheory(spec, 1);
+  const verdicts = signalVerdicts(propagationProfile(r), hiddenMeanField(spec, theory));
   return {
     dtype: r.dtype,
     accumulate: r.accumulate,
@@ -159,6 +163,7 @@ function viewOf(
     sigmaW2: theory.unsupported === null ? theory.sigmaW2[0] : null,
     ...timings,
     weights,
+    verdicts,
   };
 }
 

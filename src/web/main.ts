@@ -18,10 +18,10 @@ import {
   linspace,
   parseInitSpec,
   resolveInitializer,
-  signalTrend,
   translateShape,
-  TREND_FACTOR,
+  VERDICT_FACTOR,
 } from "../core/internal.js";
+import type { Verdict } from "../core/internal.js";
 import { describeDistribution } from "../report/describeInit.js";
 import type { AnswerTo, LabAnswer, LabQuery, LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import type { LabState, View } from "./labState.js";
@@ -354,14 +354,19 @@ async function renderPhase(my: number): Promise<void> {
   });
 }
 
-/** The verdict at the top of a network run: its events, else a finite trend that explodes or vanishes, else healthy. */
+/** A verdict as the lab shows it: a sentence, in the event colour unless stable. */
+function verdictHtml(v: Verdict, id: string): string {
+  const text = v.sentence.charAt(0).toUpperCase() + v.sentence.slice(1);
+  return `<div id="${id}" class="${v.kind === "stable" ? "healthy" : "event"}">${esc(text)}.</div>`;
+}
+
+/** The verdict at the top of a network run: its events, else the forward verdict of `initlab propagate` (healthy when stable). */
 function signalVerdict(p: PropagateView): string {
   const words = eventWords(p);
   if (words) return `<span class="event">${esc(words)}.</span>`;
-  const trend = signalTrend(p.layers.map((l) => l.std));
-  if (trend && trend.kind !== "stable")
-    return `<span class="event">The signal ${trend.kind} without leaving ${esc(p.dtype)}'s range: its std goes from ${g(trend.first)} to ${g(trend.last)}, ×${g(trend.perLayer)} a layer.</span>`;
-  return `<span class="healthy">Healthy: no layer's std became non-finite or exactly 0, nor grew or shrank ${TREND_FACTOR}-fold; the last layer's std is ${g(p.layers[p.layers.length - 1].std)}.</span>`;
+  const forward = p.verdicts.find((v) => v.signal === "forward");
+  if (forward && forward.kind !== "stable") return verdictHtml(forward, "verdict-forward");
+  return `<span class="healthy">Healthy forward: no layer's std became non-finite or exactly 0, nor grew or shrank ${VERDICT_FACTOR}-fold; the last layer's std is ${g(p.layers[p.layers.length - 1].std)}.</span>`;
 }
 
 /** The signal view's charts: std (log), q measured beside the mean-field theory, and the mean. */
@@ -451,6 +456,9 @@ async function renderBackward(my: number): Promise<void> {
   // same worker as the forward run: it reuses the cached weights, and gives way to a newer request
   const b = await ask({ kind: "propagate", state, backward: true }, "fast");
   if (my !== generation || b.kind !== "propagate") return;
+  const backward = b.result.verdicts.find((v) => v.signal === "backward");
+  document.getElementById("verdict-backward")?.remove();
+  if (backward) $("#summary").insertAdjacentHTML("afterbegin", verdictHtml(backward, "verdict-backward"));
   const layers = b.result.layers;
   if (state.view === "distributions") {
     const step = Math.max(1, Math.ceil(layers.length / 50));

@@ -84,7 +84,10 @@ describe("initlab propagate", () => {
       "--dtype",
       "float64",
     ]);
-    const m = /→ the signal explodes: std \S+ → \S+, ×(\S+) a layer/.exec(stdout);
+    const m =
+      /→ the forward signal explodes: std \S+ → \S+ over 20 layers \(×(\S+) a layer\), past 10× at layer 1;/.exec(
+        stdout,
+      );
     expect(m).not.toBeNull();
     // log std is a random walk: per-layer log-factor sd ≈ 1/√(2·512) ≈ 0.031, ≈ 0.007 averaged over 19 layers — 5 % is 7 sd
     expect(Math.abs(Number(m?.[1]) / Math.sqrt(512) - 1)).toBeLessThan(0.05);
@@ -101,7 +104,7 @@ describe("initlab propagate", () => {
       "--batch",
       "8",
     ]);
-    expect(stable.stdout).toContain("→ the signal is stable (within 1000×)");
+    expect(stable.stdout).toMatch(/→ the forward signal is stable: std \S+ → \S+ over 10 layers \(within 10×\)/);
   });
 
   it("fp16 stores values in float16 and accumulates in float32 by default", async () => {
@@ -138,6 +141,60 @@ describe("initlab propagate", () => {
     [["propagate", "--residual", "3", "--depth", "4"], /multiple of the branch depth/],
     [["propagate", "--correlation", "2"], /correlation: must be a number in \[-1, 1\]/],
   ])("%j → one-line error", expectOneLineError);
+});
+
+describe("initlab propagate: verdicts", () => {
+  it("a 50-layer tanh net with normal(std=0.1): the first line says the gradient explodes toward the input, naming χ₁ > 1", async () => {
+    const { code, stdout } = await runCli(
+      ["propagate", "--init", "normal(std=0.1)", "--activation", "tanh", "--depth", "50", "--width", "256"].concat([
+        "--batch",
+        "16",
+        "--backward",
+        "--backend",
+        "reference",
+      ]),
+    );
+    expect(code).toBe(0);
+    const first = stdout.split("\n")[0];
+    // σ_w² = 256·0.01 = 2.56: chaotic; the forward std stays finite and within 10×
+    expect(first).toMatch(
+      /^verdict: will not train well — the backward gradient explodes toward the input \(×1\.0[6-9] a layer\): .*χ₁ = 1\.18 > 1 \(chaotic phase\)/,
+    );
+    expect(stdout).toContain("→ the forward signal is stable");
+  });
+
+  it("torch's default GELU MLP is called vanishing, in --json as well", async () => {
+    const { code, stdout } = await runCli(
+      ["propagate", "--framework", "torch", "--init", "default", "--activation", "gelu", "--depth", "12"].concat([
+        "--width",
+        "128",
+        "--batch",
+        "16",
+        "--backward",
+        "--json",
+      ]),
+    );
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r.verdicts[0]).toMatchObject({ signal: "forward", kind: "vanishing" });
+    // torch's kaiming_uniform(a=√5) gives Var(w) = 1/(3·fan_in): every layer multiplies the std by < 1
+    expect(r.verdicts[0].factorPerLayer).toBeLessThan(0.8);
+    expect(r.verdicts[0].layer).toBeGreaterThan(0);
+    expect(r.verdicts.map((v: { signal: string }) => v.signal)).toEqual(["forward", "backward"]);
+    expect(Object.keys(r.verdicts[1]).sort()).toEqual(["factorPerLayer", "kind", "layer", "sentence", "signal"]);
+  });
+
+  it("--correlation adds the correlation map's verdict", async () => {
+    const { stdout } = await runCli([
+      ...["propagate", "--init", "normal(std=0.1)", "--bias-init", "normal(std=0.3)", "--activation", "tanh"],
+      ...["--depth", "30", "--width", "64", "--batch", "8", "--correlation", "0.5", "--json"],
+    ]);
+    const r = JSON.parse(stdout);
+    // σ_w² = 64·0.01 = 0.64, σ_b² = 0.09: the ordered phase (ξ_c ≈ 1.4): inputs collapse onto one direction
+    expect(r.verdicts.find((v: { signal: string }) => v.signal === "correlation")).toMatchObject({
+      kind: "collapsing",
+    });
+  });
 });
 
 describe("initlab jacobian", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventSentences, NO_EVENTS, trendSentence } from "../../src/core/text/signalSentences.js";
+import { eventSentences, NO_EVENTS } from "../../src/core/text/signalSentences.js";
 import { formatPValue, formatStat } from "../../src/core/text/formatStat.js";
 
 describe("one voice for numbers and events", () => {
@@ -35,11 +35,5 @@ describe("one voice for numbers and events", () => {
     ]);
     expect(eventSentences({ stdNonFinite: null, valueNonFinite: null, stdZero: null, allZero: null })).toEqual([]);
     expect(NO_EVENTS).toMatch(/no layer/);
-  });
-
-  it("trend: the per-layer factor (last/first)^(1/(L−1))", () => {
-    expect(trendSentence([1, 1e6, 1e12])).toBe("the signal explodes: std 1.000 → 1.000e+12, ×1.000e+6 a layer");
-    expect(trendSentence([1, 2, 4])).toBe("the signal is stable (within 1000×): std 1.000 → 4.000, ×2.000 a layer");
-    expect(trendSentence([1, Infinity])).toBeNull();
   });
 });

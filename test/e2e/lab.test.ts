@@ -91,6 +91,8 @@ describe("initlab lab in headless Chromium", () => {
     expect(await page.textContent("#charts")).toContain("→ inf at layer 13");
     await page.screenshot({ path: join(SHOTS, "exploding.png"), fullPage: true });
     await page.waitForSelector("#chart-grad svg", { timeout: 60_000 });
+    // the backward pass's verdict, in the words of `initlab propagate`
+    expect(await page.textContent("#verdict-backward")).toMatch(/^The backward gradient explodes toward the input/);
     await page.waitForTimeout(1000);
     expect(errors).toEqual([]);
     await page.close();
@@ -326,7 +328,7 @@ describe("initlab lab in headless Chromium", () => {
     await page.goto(`${base}?init=normal(std%3D1)&activation=linear&depth=30&width=256&dtype=float64`);
     await page.waitForSelector("#timing", { timeout: 60_000 });
     expect(await page.textContent("#summary")).toMatch(
-      /The signal explodes without leaving float64's range: its std goes from \S+ to \S+, ×1[56]\.\d+ a layer/,
+      /The forward signal explodes: std \S+ → \S+ over 30 layers \(×1[56]\.\d+ a layer\), past 10× at layer 1;/,
     );
     // a network over the memory budget is refused with the estimate, before anything is allocated
     await page.goto(`${base}?depth=500&width=2048`);

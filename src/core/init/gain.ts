@@ -1,3 +1,5 @@
+import { parseActivation } from "../engine/activations.js";
+import { gaussianExpectation } from "../theory/gaussian.js";
 /** Nonlinearities that {@link calculateGain} knows (PyTorch's `calculate_gain` table). */
 export const GAIN_NONLINEARITIES = [
   "linear",
@@ -54,4 +56,32 @@ export function calculateGain(nonlinearity: string, param?: number): number {
     default:
       return 1;
   }
+}
+
+/**
+ * The gain that preserves the second moment of a unit Gaussian input through φ:
+ * g = 1/√E_{z~N(0,1)}[φ(z)²], so that Var(w) = g²/fan_in gives E[pre²] = 1 at the next layer when
+ * this layer's pre-activations are N(0, 1) (the mean-field length map at q = 1; Poole et al. (2016),
+ * "Exponential expressivity in deep neural networks through transient chaos"). Defined for every
+ * activation, including those PyTorch's `calculate_gain` lacks (gelu, silu, mish, softplus, elu …).
+ * relu: √2 (He); linear: 1; selu: 1 (self-normalizing); tanh: 1.5925 (torch's 5/3 is a rounder choice); gelu: 1.5335.
+ * @param activation any activation spec, e.g. "gelu" or "leaky_relu(a=0.2)"
+ * @throws a one-line error for an unknown activation, or when E[φ(z)²] = 0.
+ */
+export function secondMomentGain(activation: string): number {
+  const phi = parseActivation(activation);
+  const m2 = gaussianExpectation((u) => phi.f(u) ** 2, 1, phi.kinks);
+  if (!(m2 > 0)) throw new RangeError(`activation: ${activation} has E[φ(z)²] = ${m2}; no gain preserves it`);
+  return 1 / Math.sqrt(m2);
+}
+
+/** torch's calculate_gain for an activation spec where torch has one (leaky_relu with its slope), else null. */
+export function torchGainFor(activation: string): number | null {
+  const phi = parseActivation(activation);
+  const name = phi.name.replace(/\(.*$/, "");
+  if (name === "leaky_relu") {
+    const a = /a=([^,)]+)/.exec(phi.name);
+    return calculateGain("leaky_relu", a ? Number(a[1]) : undefined);
+  }
+  return (GAIN_NONLINEARITIES as readonly string[]).includes(name) ? calculateGain(name) : null;
 }

@@ -1,7 +1,3 @@
-import type { SignalTrend } from "../engine/signalTrend.js";
-import { signalTrend, TREND_FACTOR } from "../engine/signalTrend.js";
-import { formatStat } from "./formatStat.js";
-
 /** The first layer of each precision event in a forward run, null where it never happens. */
 export interface ForwardEvents {
   stdNonFinite: number | null;
@@ -30,11 +26,3 @@ export function eventSentences(e: ForwardEvents): string[] {
 
 /** What a run without events says instead. */
 export const NO_EVENTS = "no layer's std became non-finite or exactly 0";
-
-/** A finite std's trend in words: "the signal explodes: std 1.020 → 1.400e+48, ×22.63 a layer" (see {@link signalTrend}). */
-export function trendSentence(stds: readonly number[]): string | null {
-  const t: SignalTrend | null = signalTrend(stds);
-  if (!t) return null;
-  const head = t.kind === "stable" ? `the signal is stable (within ${TREND_FACTOR}×)` : `the signal ${t.kind}`;
-  return `${head}: std ${formatStat(t.first)} → ${formatStat(t.last)}, ×${formatStat(t.perLayer)} a layer`;
-}

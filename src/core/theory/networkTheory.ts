@@ -2,6 +2,8 @@ import { parseActivation } from "../engine/activations.js";
 import type { NetworkSpec } from "../engine/networkSpec.js";
 import { resolveInitializer } from "../init/resolveInitializer.js";
 import { gaussianExpectation, gaussianPairExpectation } from "./gaussian.js";
+import type { MeanFieldSummary } from "./meanField.js";
+import { meanField } from "./meanField.js";
 
 /** The mean-field prediction beside a propagate run. */
 export interface NetworkTheory {
@@ -83,4 +85,19 @@ export function networkTheory(
     q.push(ql);
   }
   return { sigmaW2, sigmaB2, q, c, unsupported: null };
+}
+
+/**
+ * The mean-field summary (q*, χ₁, c*, ξ_q, ξ_c) at a network's hidden-layer σ_w² and σ_b² — layer
+ * 1's (layer 0's for a single layer), which every hidden layer shares under one initializer and
+ * width — or null where the theory does not apply (norms, residual blocks).
+ */
+export function hiddenMeanField(spec: NetworkSpec, theory: NetworkTheory): MeanFieldSummary | null {
+  if (theory.unsupported !== null || theory.sigmaW2.length === 0) return null;
+  const l = Math.min(1, theory.sigmaW2.length - 1);
+  return meanField({
+    activation: parseActivation(spec.activation),
+    sigmaW2: theory.sigmaW2[l],
+    sigmaB2: theory.sigmaB2[l],
+  });
 }

@@ -10,9 +10,7 @@ import {
   propagateCorrelation,
   referenceBackend,
   runNetwork,
-  signalTrend,
   toJson,
-  TREND_FACTOR,
 } from "../../../src/core/internal.js";
 
 const net = (o: Partial<NetworkSpec> & { depth: number; width: number }): NetworkSpec => ({
@@ -346,19 +344,5 @@ describe("arena", () => {
       },
     });
     expect(toJson(withArena.layers)).toBe(toJson(viaFresh.layers));
-  });
-});
-
-describe("signalTrend", () => {
-  it("explodes or vanishes when the std changes by more than TREND_FACTOR over the depth, with the per-layer factor (last/first)^(1/(L−1))", () => {
-    const grow = Array.from({ length: 11 }, (_, l) => 22.6 ** l);
-    expect(signalTrend(grow)).toMatchObject({ kind: "explodes", first: 1, last: 22.6 ** 10 });
-    expect(signalTrend(grow)?.perLayer).toBeCloseTo(22.6, 10);
-    expect(signalTrend(grow.map((v) => 1 / v))?.kind).toBe("vanishes");
-    expect(signalTrend([1, 0.5, 0.2, 0.3])).toMatchObject({ kind: "stable", perLayer: 0.3 ** (1 / 3) });
-    expect(signalTrend([1, TREND_FACTOR])?.kind).toBe("stable");
-    expect(signalTrend([1, Infinity])).toBeNull();
-    expect(signalTrend([1, 0])).toBeNull();
-    expect(signalTrend([2])).toMatchObject({ kind: "stable", perLayer: 1 });
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { calculateGain, formatInitSpec, GAIN_NONLINEARITIES, parseInitSpec } from "../../../src/core/internal.js";
+import {
+  ACTIVATION_NAMES,
+  calculateGain,
+  formatInitSpec,
+  GAIN_NONLINEARITIES,
+  parseActivation,
+  parseInitSpec,
+  secondMomentGain,
+  torchGainFor,
+} from "../../../src/core/internal.js";
 
 describe("calculateGain (torch calculate_gain)", () => {
   it("is 1 for linear, conv and sigmoid; 5/3 for tanh; √2 for relu; 3/4 for selu", () => {
@@ -63,5 +72,35 @@ describe("parseInitSpec", () => {
     ["9lives", /expected a name/],
   ])("rejects %j with a one-line error", (spec, message) => {
     expect(() => parseInitSpec(spec)).toThrow(message);
+  });
+});
+
+describe("secondMomentGain: 1/√E[φ(z)²] for every activation", () => {
+  // an independent check: the trapezoid rule on [−12, 12] with 240 001 points (step 1e-4, a point
+  // on every kink at 0), whose error for these integrands is far below 1e-9
+  const trapezoid = (f: (x: number) => number) => {
+    const h = 1e-4;
+    let s = 0;
+    for (let i = -120000; i <= 120000; i++) {
+      const x = i * h;
+      const w = i === -120000 || i === 120000 ? 0.5 : 1;
+      s += w * f(x) ** 2 * Math.exp(-0.5 * x * x);
+    }
+    return 1 / Math.sqrt((s * h) / Math.sqrt(2 * Math.PI));
+  };
+  it.each(ACTIVATION_NAMES)("%s agrees with an independent quadrature to 1e-6", (name) => {
+    expect(Math.abs(secondMomentGain(name) - trapezoid(parseActivation(name).f))).toBeLessThan(1e-6);
+  });
+  it("relu is He's √2, linear 1, selu 1 (self-normalizing), leaky_relu(a) torch's √(2/(1 + a²))", () => {
+    expect(secondMomentGain("relu")).toBeCloseTo(Math.SQRT2, 12);
+    expect(secondMomentGain("linear")).toBeCloseTo(1, 12);
+    expect(secondMomentGain("selu")).toBeCloseTo(1, 6);
+    expect(secondMomentGain("leaky_relu(a=0.2)")).toBeCloseTo(calculateGain("leaky_relu", 0.2), 12);
+  });
+  it("torchGainFor gives torch's value where torch has one, null for gelu, silu, mish …", () => {
+    expect(torchGainFor("tanh")).toBe(5 / 3);
+    expect(torchGainFor("leaky_relu(a=0.2)")).toBe(calculateGain("leaky_relu", 0.2));
+    expect(torchGainFor("leaky_relu")).toBe(calculateGain("leaky_relu"));
+    for (const name of ["gelu", "silu", "mish", "softplus", "elu"]) expect(torchGainFor(name)).toBeNull();
   });
 });
