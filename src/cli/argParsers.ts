@@ -38,3 +38,24 @@ export function choiceArg<T extends string>(field: string, allowed: readonly T[]
     throw new InvalidArgumentError(oneOfMessage(field, allowed, value));
   };
 }
+
+/** The most seeds one `--seeds` list may name. */
+export const MAX_SEEDS = 1000;
+
+/** Parses `--seeds`: a range "0-9" (inclusive) or a list "0,3,7", each a seed, at most {@link MAX_SEEDS}, no repeats. */
+export function parseSeedListArg(value: string): number[] {
+  const message = `seeds must be a range a-b or a list a,b,c of integers from 0 to ${Number.MAX_SAFE_INTEGER}, at most ${MAX_SEEDS} distinct seeds (e.g. 0-9).`;
+  const range = /^(\d+)-(\d+)$/.exec(value.trim());
+  let seeds: number[];
+  if (range) {
+    const [a, b] = [Number(range[1]), Number(range[2])];
+    if (!(Number.isSafeInteger(a) && Number.isSafeInteger(b) && a <= b && b - a < MAX_SEEDS))
+      throw new InvalidArgumentError(message);
+    seeds = Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  } else {
+    seeds = value.split(",").map((p) => (/^\d+$/.test(p.trim()) ? Number(p) : Number.NaN));
+    if (seeds.some((s) => !Number.isSafeInteger(s)) || seeds.length > MAX_SEEDS || new Set(seeds).size !== seeds.length)
+      throw new InvalidArgumentError(message);
+  }
+  return seeds;
+}

@@ -18,6 +18,7 @@ import {
   verdictHeadline,
 } from "../core/internal.js";
 import { formatTable } from "../report/table.js";
+import { parseSeedListArg } from "./argParsers.js";
 import type { CliIo } from "./io.js";
 import type { NetworkFlags } from "./networkOptions.js";
 import { addNetworkOptions, networkFromFlags } from "./networkOptions.js";
@@ -65,7 +66,8 @@ async function runOnnx(o: PropagateOptions): Promise<PropagateResult> {
   return result;
 }
 
-type PropagateFlags = NetworkFlags & {
+export type PropagateFlags = NetworkFlags & {
+  seeds?: number[];
   out?: string;
   backward?: boolean;
   loss: "sum-squares" | "mse";
@@ -77,7 +79,7 @@ type PropagateFlags = NetworkFlags & {
   lsuvIterations: string;
 };
 
-type Correlation = Awaited<ReturnType<typeof propagateCorrelation>> | null;
+export type Correlation = Awaited<ReturnType<typeof propagateCorrelation>> | null;
 
 /** LSUV's options from the flags, or null. @throws one-line errors for bad values. */
 function lsuvOptions(flags: PropagateFlags): { tol: number; maxIterations: number } | null {
@@ -214,9 +216,14 @@ async function writePropagateReport(
   io.stderr(`initlab: wrote ${html}\n`);
 }
 
-/** `initlab propagate`: build the network, run it (LSUV first if asked) on the chosen backend, with theory beside it, then print or write. */
-async function runPropagate(io: CliIo, flags: PropagateFlags): Promise<void> {
-  const network = networkFromFlags(flags);
+/** One measured run of the flags' network at `seed`: the result (LSUV first if asked, on the chosen backend), the correlation run, and the theory. */
+export async function measureNetwork(
+  io: CliIo,
+  flags: PropagateFlags,
+  network: NetworkSpec,
+  seed: number,
+  onProgress: PropagateOptions["onProgress"],
+): Promise<{ result: PropagateResult; correlation: Correlation; theory: NetworkTheory }> {
   const c0 = flags.correlation === undefined ? null : parseCorrelation(flags.correlation);
   const run = {
     network,
@@ -224,18 +231,16 @@ async function runPropagate(io: CliIo, flags: PropagateFlags): Promise<void> {
     inputScale: flags.inputScale,
     dtype: flags.dtype,
     accumulate: flags.accumulate,
-    seed: flags.seed,
+    seed,
   };
-  const lsuv = lsuvOptions(flags);
-  const progress = progressReporter(io);
   const acc = run.accumulate ?? defaultAccumulate(run.dtype);
   const popts = {
     ...run,
     backward: flags.backward ?? false,
     loss: flags.loss,
     backend: exactBackend(acc, networkWeightCount(network)),
-    onProgress: progress.listener,
-    lsuv,
+    onProgress,
+    lsuv: lsuvOptions(flags),
   };
   const result =
     (await chooseBackend(popts, flags.backend, io)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
@@ -247,6 +252,18 @@ async function runPropagate(io: CliIo, flags: PropagateFlags): Promise<void> {
     c0,
     result.lsuv ? result.lsuv.map((r) => r.totalScale) : null,
   );
+  return { result, correlation, theory };
+}
+
+/** `initlab propagate`: build the network, run it (LSUV first if asked) on the chosen backend, with theory beside it, then print or write. */
+async function runPropagate(io: CliIo, flags: PropagateFlags): Promise<void> {
+  const network = networkFromFlags(flags);
+  if (flags.seeds) {
+    const { runPropagateSeeds } = await import("./propagateSeeds.js");
+    return runPropagateSeeds(io, flags, network, flags.seeds);
+  }
+  const progress = progressReporter(io);
+  const { result, correlation, theory } = await measureNetwork(io, flags, network, flags.seed, progress.listener);
   const verdicts = signalVerdicts(
     propagationProfile(result, correlation ? correlation.layers.map((l) => l.c) : null),
     hiddenMeanField(network, theory),
@@ -303,6 +320,11 @@ export function propagateCommands(io: CliIo): Command[] {
       )
         .choices(["auto", "reference", "onnx"])
         .default("auto"),
+    )
+    .option(
+      "--seeds <list>",
+      "run the same network over several seeds (a range 0-9 or a list 0,3,7): per-layer mean, 90 % interval and range",
+      parseSeedListArg,
     )
     .option("--json", "print one JSON document")
     .option("--out <dir>", "also write index.html with SVG/PNG charts (signal, q measured vs theory, gradients)")

@@ -97,3 +97,5 @@ export {
   VERDICT_FACTOR,
 } from "./verdict/signalVerdicts.js";
 export type { SignalProfile, Verdict, VerdictKind, VerdictSignal } from "./verdict/signalVerdicts.js";
+export { bandPoint, bandVerdicts, quantileSorted, seedBands } from "./verdict/seedBands.js";
+export type { BandPoint, SeedBands } from "./verdict/seedBands.js";

@@ -315,3 +315,43 @@ describe("initlab propagate: conv and LSUV", () => {
     expect(stderr).toMatch(/image must be HxW/);
   });
 });
+
+describe("initlab propagate --seeds", () => {
+  const net = ["--init", "he_normal", "--activation", "tanh", "--depth", "8", "--width", "32", "--batch", "8"];
+  it("bands over seeds 0-9 contain each seed's own run, and the mean is their mean", async () => {
+    const { code, stdout } = await runCli(["propagate", ...net, "--backward", "--seeds", "0-9", "--json"]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.seeds).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const stds: number[][] = [];
+    for (const seed of doc.seeds) {
+      const one = JSON.parse(
+        (await runCli(["propagate", ...net, "--backward", "--seed", String(seed), "--json"])).stdout,
+      );
+      stds.push(one.layers.map((l: { post: { std: number } }) => l.post.std));
+      one.layers.forEach((l: { post: { std: number }; grad: { activationNorm: number } }, i: number) => {
+        const s = doc.bands.postStd[i];
+        expect(l.post.std).toBeGreaterThanOrEqual(s.min);
+        expect(l.post.std).toBeLessThanOrEqual(s.max);
+        const g = doc.bands.gradActivationNorm[i];
+        expect(l.grad.activationNorm).toBeGreaterThanOrEqual(g.min);
+        expect(l.grad.activationNorm).toBeLessThanOrEqual(g.max);
+      });
+    }
+    doc.bands.postStd.forEach((b: { mean: number; lo: number; hi: number; min: number; max: number }, i: number) => {
+      const col = stds.map((s) => s[i]).sort((a, b) => a - b);
+      expect(b.mean).toBeCloseTo(col.reduce((a, v) => a + v, 0) / col.length, 12);
+      expect([b.min, b.max]).toEqual([col[0], col[9]]);
+      // numpy's default quantile: position (n − 1)·p = 0.45 and 8.55
+      expect(b.lo).toBeCloseTo(col[0] + 0.45 * (col[1] - col[0]), 12);
+      expect(b.hi).toBeCloseTo(col[8] + 0.55 * (col[9] - col[8]), 12);
+    });
+    expect(doc.verdicts[0].sentence).toMatch(/ in \d+ of 10 seeds$/);
+    expect(doc.perSeed).toHaveLength(10);
+  });
+
+  it("refuses a bad seed list in one line", async () => {
+    await expectOneLineError(["propagate", ...net, "--seeds", "9-3"], /seeds must be a range a-b or a list a,b,c/);
+    await expectOneLineError(["propagate", ...net, "--seeds", "1,1"], /at most 1000 distinct seeds/);
+  });
+});
