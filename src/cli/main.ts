@@ -4,6 +4,7 @@ import { initCommand } from "./initCommand.js";
 import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
 import { propagateCommands } from "./propagateCommand.js";
+import { recommendCommand } from "./recommendCommand.js";
 import { studyCommand } from "./studyCommand.js";
 import { sweepCommands } from "./sweepCommand.js";
 import { trainCommand } from "./trainCommand.js";
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
     initCommand(io),
     ...propagateCommands(io),
     theoryCommand(io),
+    recommendCommand(io),
     ...sweepCommands(io),
     trainCommand(io),
     auditCommand(io),

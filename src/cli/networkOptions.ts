@@ -34,7 +34,7 @@ export interface NetworkFlags {
 }
 
 /** --widths: {@link parseWidthList}, erring as commander expects. */
-function parseWidths(value: string): number[] {
+export function parseWidths(value: string): number[] {
   try {
     return parseWidthList(value);
   } catch (e) {
@@ -49,7 +49,7 @@ function parsePositive(value: string): number {
   return n;
 }
 
-function checkSpec(kind: "init" | "activation") {
+export function checkSpec(kind: "init" | "activation") {
   return (value: string) => {
     try {
       if (kind === "init") findInitializer(parseInitSpec(value).name);

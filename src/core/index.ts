@@ -99,3 +99,21 @@ export {
 export type { SignalProfile, Verdict, VerdictKind, VerdictSignal } from "./verdict/signalVerdicts.js";
 export { bandPoint, bandVerdicts, quantileSorted, seedBands } from "./verdict/seedBands.js";
 export type { BandPoint, SeedBands } from "./verdict/seedBands.js";
+export {
+  CATALOG_CANDIDATES,
+  depthMatchedSigmaW2,
+  derivedCandidates,
+  recommend,
+  recommendCandidates,
+  runSeedTask,
+} from "./verdict/recommend.js";
+export type {
+  Candidate,
+  RankedScheme,
+  Recommendation,
+  RecommendOptions,
+  SeedRunner,
+  SeedTask,
+} from "./verdict/recommend.js";
+export { initSnippets } from "./text/initSnippets.js";
+export type { InitSnippets } from "./text/initSnippets.js";
