@@ -1,6 +1,13 @@
 import { InvalidArgumentError } from "commander";
 import type { Dtype } from "../core/internal.js";
-import { DTYPES, integerMessage, oneOfMessage } from "../core/internal.js";
+import {
+  DTYPES,
+  findInitializer,
+  integerMessage,
+  oneOfMessage,
+  parseInitSpec,
+  splitSpecList,
+} from "../core/internal.js";
 
 /** Parses `--seed`: an integer from 0 to 2⁵³−1 (0 is a seed). */
 export function parseSeedArg(value: string): number {
@@ -58,4 +65,15 @@ export function parseSeedListArg(value: string): number[] {
       throw new InvalidArgumentError(message);
   }
   return seeds;
+}
+
+/** Parses a `--compare` list of initializer specs (commas inside parentheses belong to a spec), each checked against the catalog. */
+export function parseSpecListArg(value: string): string[] {
+  try {
+    const specs = splitSpecList(value);
+    for (const s of specs) findInitializer(parseInitSpec(s).name);
+    return specs;
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }

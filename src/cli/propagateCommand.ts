@@ -18,7 +18,7 @@ import {
   verdictHeadline,
 } from "../core/internal.js";
 import { formatTable } from "../report/table.js";
-import { parseSeedListArg } from "./argParsers.js";
+import { parseSeedListArg, parseSpecListArg } from "./argParsers.js";
 import type { CliIo } from "./io.js";
 import type { NetworkFlags } from "./networkOptions.js";
 import { addNetworkOptions, networkFromFlags } from "./networkOptions.js";
@@ -68,6 +68,7 @@ async function runOnnx(o: PropagateOptions): Promise<PropagateResult> {
 
 export type PropagateFlags = NetworkFlags & {
   seeds?: number[];
+  compare?: string[];
   out?: string;
   backward?: boolean;
   loss: "sum-squares" | "mse";
@@ -258,6 +259,11 @@ export async function measureNetwork(
 /** `initlab propagate`: build the network, run it (LSUV first if asked) on the chosen backend, with theory beside it, then print or write. */
 async function runPropagate(io: CliIo, flags: PropagateFlags): Promise<void> {
   const network = networkFromFlags(flags);
+  if (flags.compare && flags.seeds) throw new Error("compare: give --compare or --seeds, not both");
+  if (flags.compare) {
+    const { runPropagateCompare } = await import("./propagateCompare.js");
+    return runPropagateCompare(io, flags, flags.compare);
+  }
   if (flags.seeds) {
     const { runPropagateSeeds } = await import("./propagateSeeds.js");
     return runPropagateSeeds(io, flags, network, flags.seeds);
@@ -325,6 +331,11 @@ export function propagateCommands(io: CliIo): Command[] {
       "--seeds <list>",
       "run the same network over several seeds (a range 0-9 or a list 0,3,7): per-layer mean, 90 % interval and range",
       parseSeedListArg,
+    )
+    .option(
+      "--compare <specs>",
+      "run the same network and seed under each initializer of a comma-separated list (e.g. he_normal,lecun_normal,default), side by side",
+      parseSpecListArg,
     )
     .option("--json", "print one JSON document")
     .option("--out <dir>", "also write index.html with SVG/PNG charts (signal, q measured vs theory, gradients)")

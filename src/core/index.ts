@@ -33,7 +33,7 @@ export { resolveInitializer, findInitializer } from "./init/resolveInitializer.j
 export type { ResolvedInitializer, ResolveOptions } from "./init/resolveInitializer.js";
 export { initialize, sampleStats, orthogonalityError } from "./init/initialize.js";
 export type { Initialized, SampleStats } from "./init/initialize.js";
-export { parseInitSpec, formatInitSpec } from "./init/initSpec.js";
+export { parseInitSpec, formatInitSpec, splitSpecList } from "./init/initSpec.js";
 export type { InitSpec } from "./init/initSpec.js";
 export { LAYOUTS, FRAMEWORKS, parseLayout, parseFramework, kernelContext, kernelAxes } from "./init/kernel.js";
 export type { Layout, Framework, KernelContext } from "./init/kernel.js";

@@ -355,3 +355,31 @@ describe("initlab propagate --seeds", () => {
     await expectOneLineError(["propagate", ...net, "--seeds", "1,1"], /at most 1000 distinct seeds/);
   });
 });
+
+describe("initlab propagate --compare", () => {
+  const net = ["--activation", "relu", "--depth", "6", "--width", "32", "--batch", "8", "--backward"];
+  it("runs each init on the same network and seed: each column is that init's own run", async () => {
+    const specs = ["he_normal", "normal(mean=0,std=0.1)", "glorot_uniform"];
+    const { code, stdout } = await runCli(["propagate", ...net, "--compare", specs.join(","), "--json"]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.compare.map((c: { init: string }) => c.init)).toEqual(specs);
+    for (const [i, init] of specs.entries()) {
+      const one = JSON.parse((await runCli(["propagate", ...net, "--init", init, "--json"])).stdout);
+      expect(doc.compare[i].layers.map((l: { std: number }) => l.std)).toEqual(
+        one.layers.map((l: { post: { std: number } }) => l.post.std),
+      );
+      expect(doc.compare[i].verdicts).toEqual(one.verdicts);
+    }
+    const text = (await runCli(["propagate", ...net, "--compare", specs.join(",")])).stdout;
+    expect(text.split("\n")[0]).toMatch(/^he_normal: verdict: /);
+    expect(text).toMatch(
+      /^layer\s+std he_normal\s+std normal\(mean=0,std=0\.1\)\s+std glorot_uniform\s+‖∂L\/∂a‖ he_normal/m,
+    );
+  });
+
+  it("refuses a bad list in one line", async () => {
+    await expectOneLineError(["propagate", "--compare", "he_normal,(x"], /spec list: missing "\)" in "he_normal,\(x"/);
+    await expectOneLineError(["propagate", "--compare", "he_normal,he_normall"], /he_normall/);
+  });
+});

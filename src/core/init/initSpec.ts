@@ -55,3 +55,27 @@ export function formatInitSpec(spec: InitSpec): string {
   const entries = Object.entries(spec.params);
   return entries.length === 0 ? spec.name : `${spec.name}(${entries.map(([k, v]) => `${k}=${v}`).join(",")})`;
 }
+
+/**
+ * Splits a comma-separated list of specs at the commas outside parentheses:
+ * "he_normal,normal(mean=0,std=0.1),default" → ["he_normal", "normal(mean=0,std=0.1)", "default"].
+ * @throws a one-line error for unbalanced parentheses or an empty entry.
+ */
+export function splitSpecList(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const ch = text[i];
+    if (ch === "(") depth++;
+    else if (ch === ")" && --depth < 0) throw new SyntaxError(`spec list: unbalanced ")" in ${JSON.stringify(text)}`);
+    else if ((ch === "," && depth === 0) || i === text.length) {
+      const item = text.slice(start, i).trim();
+      if (item === "") throw new SyntaxError(`spec list: an empty entry in ${JSON.stringify(text)}`);
+      out.push(item);
+      start = i + 1;
+    }
+  }
+  if (depth !== 0) throw new SyntaxError(`spec list: missing ")" in ${JSON.stringify(text)}`);
+  return out;
+}
