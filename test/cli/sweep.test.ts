@@ -92,7 +92,18 @@ describe("initlab sweep", () => {
     expect(html.match(/<svg/g)?.length).toBe(3);
     const csv = readFileSync(join(full, "results.csv"), "utf8").trim().split("\n");
     expect(csv).toHaveLength(13);
-    expect(csv[0]).toMatch(/^init,activation,seed,/);
+    expect(csv[0]).toBe(
+      "init,activation,seed,forward verdict,backward verdict,std first,std last,std inf at,std 0 at,‖∂L/∂W‖ first layer,q last / theory",
+    );
+    // one number a cell beyond the grid's fields and the verdicts: no arrows, no dashes
+    for (const line of csv.slice(1)) {
+      const cells = line.split(",");
+      expect(["stable", "exploding", "vanishing", "saturating"]).toContain(cells[3]);
+      for (const c of cells.slice(5)) expect(c === "" || Number.isFinite(Number(c))).toBe(true);
+    }
+    // every panel's title whole: each varying field on its own line, in the SVG as text
+    const std = readFileSync(join(full, "std.svg"), "utf8");
+    for (const t of [">init=normal(std=0.3)<", ">activation=selu<", ">seed=1<"]) expect(std).toContain(t);
     for (const id of ["std", "gradients", "theory"])
       expect(
         readFileSync(join(full, `${id}.png`))

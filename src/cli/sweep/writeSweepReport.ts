@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sweepCharts } from "../../charts/sweepCharts.js";
-import type { SweepRow } from "../../charts/sweepCharts.js";
+import type { SweepChartOptions, SweepRow } from "../../charts/sweepCharts.js";
 import type { ExperimentSpec, Point } from "../../experiment/experimentSpec.js";
 import { expandGrid, pointKey } from "../../experiment/experimentSpec.js";
 import { escapeHtml, htmlPage } from "../../report/html.js";
@@ -17,27 +17,53 @@ const fmt = (v: unknown) =>
         : v.toPrecision(4)
       : String(v);
 
+/** A CSV cell: numbers in full precision, empty for none, strings quoted where needed. */
 function csvCell(v: unknown): string {
-  const s = fmt(v);
+  if (v === null || v === undefined) return "";
+  const s = typeof v === "number" ? String(v) : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The summary table: varying fields, then what each point showed. */
+/** A verdict's kind for a signal, or null. */
+const kindOf = (r: SweepRow, signal: string) =>
+  (r.result.verdicts as { signal: string; kind: string }[] | undefined)?.find((v) => v.signal === signal)?.kind ?? null;
+
+/** The summary table: varying fields, then one column per figure of what each point showed (numbers, or a verdict's kind). */
 function summary(experiment: string, rows: SweepRow[], varying: string[]): { header: string[]; cells: unknown[][] } {
   if (experiment === "train") {
-    const header = [...varying, "epochs", "train loss (start → end)", "test accuracy (end)"];
+    const header = [
+      ...varying,
+      "epochs",
+      "train loss start",
+      "train loss end",
+      "test accuracy start",
+      "test accuracy end",
+    ];
     const cells = rows.map((r) => {
       const h = r.result.history as { trainLoss: number; testAccuracy: number }[];
+      const last = h[h.length - 1];
       return [
         ...varying.map((k) => r.point[k]),
         h.length - 1,
-        `${fmt(h[0].trainLoss)} → ${fmt(h[h.length - 1].trainLoss)}`,
-        h[h.length - 1].testAccuracy,
+        h[0].trainLoss,
+        last.trainLoss,
+        h[0].testAccuracy,
+        last.testAccuracy,
       ];
     });
     return { header, cells };
   }
-  const header = [...varying, "std first → last", "std inf at", "std 0 at", "‖∂L/∂W‖ first layer", "q last / theory"];
+  const header = [
+    ...varying,
+    "forward verdict",
+    "backward verdict",
+    "std first",
+    "std last",
+    "std inf at",
+    "std 0 at",
+    "‖∂L/∂W‖ first layer",
+    "q last / theory",
+  ];
   const cells = rows.map((r) => {
     const layers = r.result.layers as {
       std: number | string;
@@ -50,10 +76,13 @@ function summary(experiment: string, rows: SweepRow[], varying: string[]): { hea
     const ratio = last.qTheory === null ? null : Number(last.q) / Number(last.qTheory);
     return [
       ...varying.map((k) => r.point[k]),
-      `${fmt(layers[0].std)} → ${fmt(last.std)}`,
+      kindOf(r, "forward"),
+      kindOf(r, "backward"),
+      Number(layers[0].std),
+      Number(last.std),
       ev.stdNonFinite,
       ev.stdZero,
-      layers[0].gradWeightNorm,
+      layers[0].gradWeightNorm === null ? null : Number(layers[0].gradWeightNorm),
       ratio,
     ];
   });
@@ -64,7 +93,10 @@ function summary(experiment: string, rows: SweepRow[], varying: string[]): { hea
  * DIR/report.html (self-contained: charts inline as SVG, every user string escaped), the charts as
  * SVG and PNG beside it, and DIR/results.csv (the summary table).
  */
-export async function writeSweepReport(dir: string): Promise<{ html: string; csv: string; points: number }> {
+export async function writeSweepReport(
+  dir: string,
+  options: SweepChartOptions = {},
+): Promise<{ html: string; csv: string; points: number }> {
   const spec = JSON.parse(readFileSync(join(dir, "spec.json"), "utf8")) as ExperimentSpec;
   const results = readResults(join(dir, "results.jsonl"), (p) => pointKey(p.point as Point));
   const byKey = new Map(
@@ -83,7 +115,7 @@ export async function writeSweepReport(dir: string): Promise<{ html: string; csv
       result: r.result,
     }));
   const figures: string[] = [];
-  for (const chart of sweepCharts(spec.experiment, rows)) {
+  for (const chart of sweepCharts(spec.experiment, rows, options)) {
     const svg = await renderSvg(chart.spec);
     writeFileSync(join(dir, `${chart.id}.svg`), svg);
     writeFileSync(join(dir, `${chart.id}.png`), svgToPng(svg));
