@@ -124,14 +124,25 @@ describe("initlab init compare", () => {
 describe("initlab init gain / list", () => {
   it("gain --json follows the contract", async () => {
     const { stdout } = await runCli(["init", "gain", "leaky_relu", "--param", "0.2", "--json"]);
-    expect(JSON.parse(stdout)).toEqual({ nonlinearity: "leaky_relu", param: 0.2, gain: Math.sqrt(2 / 1.04) });
-    expect(JSON.parse((await runCli(["init", "gain", "tanh", "--json"])).stdout).gain).toBe(5 / 3);
+    expect(JSON.parse(stdout)).toEqual({
+      nonlinearity: "leaky_relu",
+      param: 0.2,
+      gain: Math.sqrt(2 / 1.04),
+      torchGain: Math.sqrt(2 / 1.04),
+    });
+    const tanh = JSON.parse((await runCli(["init", "gain", "tanh", "--json"])).stdout);
+    expect(tanh.gain).toBe(5 / 3);
+    // and the second-moment gain beside it: 1/√E[tanh(z)²]
+    expect(tanh.secondMomentGain).toBeCloseTo(1.5925374, 6);
+    const gelu = JSON.parse((await runCli(["init", "gain", "gelu", "--json"])).stdout);
+    expect(gelu).toMatchObject({ torchGain: null, gain: gelu.secondMomentGain });
+    expect(gelu.gain).toBeCloseTo(1.5335304, 6);
   });
 
   it("gain rejects an unknown nonlinearity with the valid list", async () => {
-    const { code, stderr } = await runCli(["init", "gain", "swish"]);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/^initlab: error: nonlinearity: must be one of linear, conv1d/);
+    const { code, stderr } = await runCli(["init", "gain", "swishy"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/nonlinearity must be one of linear, relu, .*, conv1d, .*, got "swishy"$/m);
   });
 
   it("list prints name, formula, frameworks and paper for every initializer", async () => {
