@@ -97,49 +97,56 @@ export function sweepCharts(
   rows: SweepRow[],
   options: SweepChartOptions = {},
 ): NamedChart[] {
-  if (experiment === "train") {
-    const loss = rows.flatMap((r) =>
-      (r.result.history as { epoch: number; trainLoss: number; testLoss: number }[]).flatMap((h) => [
-        { label: r.label, x: h.epoch, y: num(h.trainLoss), series: "train" },
-        { label: r.label, x: h.epoch, y: num(h.testLoss), series: "test" },
-      ]),
-    );
-    const acc = rows.flatMap((r) =>
-      (r.result.history as { epoch: number; trainAccuracy: number; testAccuracy: number }[]).flatMap((h) => [
-        { label: r.label, x: h.epoch, y: num(h.trainAccuracy), series: "train" },
-        { label: r.label, x: h.epoch, y: num(h.testAccuracy), series: "test" },
-      ]),
-    );
-    return [
-      {
-        id: "loss",
-        caption:
-          "Loss per epoch (epoch 0 = before training), one panel per point: train solid, test dashed; the axis starts at 0.",
-        spec: facetLines(
-          "Loss per epoch",
-          "loss",
-          loss.filter((d) => Number.isFinite(d.y)),
-          { log: false },
-          options,
-          "epoch",
-          "split",
-        ),
-      },
-      {
-        id: "accuracy",
-        caption: "Accuracy per epoch, one panel per point: train solid, test dashed, on [0, 1].",
-        spec: facetLines(
-          "Accuracy per epoch",
-          "accuracy",
-          acc,
-          { log: false, domain: [0, 1] },
-          options,
-          "epoch",
-          "split",
-        ),
-      },
-    ];
-  }
+  return experiment === "train" ? trainSweepCharts(rows, options) : propagateSweepCharts(rows, options);
+}
+
+/** A train sweep's panels: loss and accuracy per epoch, train solid and test dashed. */
+function trainSweepCharts(rows: SweepRow[], options: SweepChartOptions): NamedChart[] {
+  const loss = rows.flatMap((r) =>
+    (r.result.history as { epoch: number; trainLoss: number; testLoss: number }[]).flatMap((h) => [
+      { label: r.label, x: h.epoch, y: num(h.trainLoss), series: "train" },
+      { label: r.label, x: h.epoch, y: num(h.testLoss), series: "test" },
+    ]),
+  );
+  const acc = rows.flatMap((r) =>
+    (r.result.history as { epoch: number; trainAccuracy: number; testAccuracy: number }[]).flatMap((h) => [
+      { label: r.label, x: h.epoch, y: num(h.trainAccuracy), series: "train" },
+      { label: r.label, x: h.epoch, y: num(h.testAccuracy), series: "test" },
+    ]),
+  );
+  return [
+    {
+      id: "loss",
+      caption:
+        "Loss per epoch (epoch 0 = before training), one panel per point: train solid, test dashed; the axis starts at 0.",
+      spec: facetLines(
+        "Loss per epoch",
+        "loss",
+        loss.filter((d) => Number.isFinite(d.y)),
+        { log: false },
+        options,
+        "epoch",
+        "split",
+      ),
+    },
+    {
+      id: "accuracy",
+      caption: "Accuracy per epoch, one panel per point: train solid, test dashed, on [0, 1].",
+      spec: facetLines(
+        "Accuracy per epoch",
+        "accuracy",
+        acc,
+        { log: false, domain: [0, 1] },
+        options,
+        "epoch",
+        "split",
+      ),
+    },
+  ];
+}
+
+/** A propagate sweep's panels: std and weight-gradient norm per layer, q measured beside the mean field. */
+function propagateSweepCharts(rows: SweepRow[], options: SweepChartOptions): NamedChart[] {
   const layers = (r: SweepRow) => r.result.layers as Layer[];
   const std = rows
     .flatMap((r) => layers(r).map((l) => ({ label: r.label, x: l.index, y: num(l.std), series: "std" })))

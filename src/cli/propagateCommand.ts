@@ -341,7 +341,12 @@ export function propagateCommands(io: CliIo): Command[] {
     .option("--out <dir>", "also write index.html with SVG/PNG charts (signal, q measured vs theory, gradients)")
     .action((flags: PropagateFlags) => runPropagate(io, flags));
 
-  const jac = addNetworkOptions(
+  return [prop, jacobianCommand(io)];
+}
+
+/** `initlab jacobian`: the singular values of the input–output Jacobian at one input. */
+function jacobianCommand(io: CliIo): Command {
+  return addNetworkOptions(
     new Command("jacobian").description(
       "singular values of the input–output Jacobian at one input (dynamical isometry)",
     ),
@@ -370,5 +375,4 @@ export function propagateCommands(io: CliIo): Command[] {
         ].join("\n") + "\n",
       );
     });
-  return [prop, jac];
 }

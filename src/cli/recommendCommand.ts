@@ -56,6 +56,42 @@ function recommendText(r: Recommendation, flags: RecommendFlags): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Checks the network (its size refused with an estimate), ranks the schemes over the seeds on worker threads, prints. */
+async function runRecommend(io: CliIo, flags: RecommendFlags): Promise<void> {
+  const description = NetworkDescriptionSchema.parse({
+    init: "he_normal",
+    activation: flags.activation,
+    depth: flags.depth,
+    width: flags.width,
+    widths: flags.widths ?? null,
+    residual: flags.residual ?? null,
+    norm: flags.norm === undefined || flags.norm === "none" ? null : flags.norm,
+    framework: flags.framework ?? null,
+    batch: flags.batch,
+    dtype: flags.dtype,
+  });
+  const network = networkSpecOf(description);
+  const progress = progressReporter(io);
+  const { parallelSeeds } = await import("../adapters/recommend/parallelSeeds.js");
+  const pool = parallelSeeds(flags.seeds.length);
+  let r: Recommendation;
+  try {
+    r = await recommend({
+      network,
+      seeds: flags.seeds,
+      batch: flags.batch,
+      dtype: flags.dtype,
+      runSeed: pool.run,
+      onProgress: progress.listener,
+    });
+  } finally {
+    await pool.close();
+  }
+  progress.done();
+  if (flags.json) return io.stdout(`${toJson({ network, seeds: flags.seeds, batch: flags.batch, ...r })}\n`);
+  io.stdout(recommendText(r, flags));
+}
+
 /** `initlab recommend`: ranks the catalog's schemes (and the framework's default) for a network by measured health over seeds. */
 export function recommendCommand(io: CliIo): Command {
   return new Command("recommend")
@@ -86,38 +122,5 @@ export function recommendCommand(io: CliIo): Command {
       [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     )
     .option("--json", "print one JSON document")
-    .action(async (flags: RecommendFlags) => {
-      const description = NetworkDescriptionSchema.parse({
-        init: "he_normal",
-        activation: flags.activation,
-        depth: flags.depth,
-        width: flags.width,
-        widths: flags.widths ?? null,
-        residual: flags.residual ?? null,
-        norm: flags.norm === undefined || flags.norm === "none" ? null : flags.norm,
-        framework: flags.framework ?? null,
-        batch: flags.batch,
-        dtype: flags.dtype,
-      });
-      const network = networkSpecOf(description);
-      const progress = progressReporter(io);
-      const { parallelSeeds } = await import("../adapters/recommend/parallelSeeds.js");
-      const pool = parallelSeeds(flags.seeds.length);
-      let r: Recommendation;
-      try {
-        r = await recommend({
-          network,
-          seeds: flags.seeds,
-          batch: flags.batch,
-          dtype: flags.dtype,
-          runSeed: pool.run,
-          onProgress: progress.listener,
-        });
-      } finally {
-        await pool.close();
-      }
-      progress.done();
-      if (flags.json) return io.stdout(`${toJson({ network, seeds: flags.seeds, batch: flags.batch, ...r })}\n`);
-      io.stdout(recommendText(r, flags));
-    });
+    .action((flags: RecommendFlags) => runRecommend(io, flags));
 }

@@ -67,15 +67,19 @@ function historyLines(history: readonly EpochRecord[]): string[] {
   ];
 }
 
-/** Trains from each init (one, or the --compare list) on the same data and seed; prints, and with --out writes the charts. */
-async function runTrain(io: CliIo, flags: TrainFlags): Promise<void> {
-  const inits = flags.compare ?? [flags.init];
-  const points = inits.map((init) => trainPoint(flags, init));
-  const p = points[0];
+/** One init's training run. */
+interface TrainRun {
+  init: string;
+  dtype: string;
+  history: EpochRecord[];
+}
+
+/** Trains from each point's init on the same data (the first point's) and seed, with one progress bar. */
+async function trainAll(io: CliIo, points: TrainPoint[]): Promise<TrainRun[]> {
   const progress = progressReporter(io);
-  const dataset = await datasetFor(p, loadMnist);
+  const dataset = await datasetFor(points[0], loadMnist);
   const { train } = await import("../core/internal.js");
-  const runs: { init: string; dtype: string; history: EpochRecord[] }[] = [];
+  const runs: TrainRun[] = [];
   for (const [i, point] of points.entries()) {
     const r = await train({
       dataset,
@@ -94,30 +98,44 @@ async function runTrain(io: CliIo, flags: TrainFlags): Promise<void> {
     runs.push({ init: point.init, dtype: r.dtype, history: r.history });
   }
   progress.done();
+  return runs;
+}
+
+/** The printed result: one init's table, or per init of a comparison its start → end summary and table. */
+function trainText(p: TrainPoint, runs: readonly TrainRun[], compare: boolean): string[] {
   const setting = `${p.dataset} (${p.trainSize} examples), ${p.depth}×${p.width} ${p.activation}, ${p.optimizer} lr ${p.lr}, batch ${p.batchSize}, ${p.epochs} epochs, seed ${p.seed}, ${runs[0].dtype}`;
-  if (flags.json) {
-    if (!flags.compare) io.stdout(`${toJson({ settings: p, dtype: runs[0].dtype, history: runs[0].history })}\n`);
-    else {
-      const { init: _init, ...settings } = p;
-      io.stdout(`${toJson({ settings, compare: runs })}\n`);
-    }
-  }
-  const text = flags.compare
-    ? [
-        `train --compare: ${setting}`,
-        ...runs.flatMap((r) => {
-          const last = r.history[r.history.length - 1];
-          return [
-            "",
-            `${r.init}: test accuracy ${f(r.history[0].testAccuracy)} → ${f(last.testAccuracy)}, train loss ${f(r.history[0].trainLoss)} → ${f(last.trainLoss)}`,
-            ...historyLines(r.history),
-          ];
-        }),
-      ]
-    : [
-        `train: ${setting.replace(`, ${p.optimizer}`, `, init ${p.init}, ${p.optimizer}`)}`,
-        ...historyLines(runs[0].history),
+  if (!compare)
+    return [
+      `train: ${setting.replace(`, ${p.optimizer}`, `, init ${p.init}, ${p.optimizer}`)}`,
+      ...historyLines(runs[0].history),
+    ];
+  return [
+    `train --compare: ${setting}`,
+    ...runs.flatMap((r) => {
+      const last = r.history[r.history.length - 1];
+      return [
+        "",
+        `${r.init}: test accuracy ${f(r.history[0].testAccuracy)} → ${f(last.testAccuracy)}, train loss ${f(r.history[0].trainLoss)} → ${f(last.trainLoss)}`,
+        ...historyLines(r.history),
       ];
+    }),
+  ];
+}
+
+/** Trains from each init (one, or the --compare list) on the same data and seed; prints, and with --out writes the charts. */
+async function runTrain(io: CliIo, flags: TrainFlags): Promise<void> {
+  const inits = flags.compare ?? [flags.init];
+  const points = inits.map((init) => trainPoint(flags, init));
+  const p = points[0];
+  const runs = await trainAll(io, points);
+  if (flags.json) {
+    const { init: _init, ...settings } = p;
+    const doc = flags.compare
+      ? { settings, compare: runs }
+      : { settings: p, dtype: runs[0].dtype, history: runs[0].history };
+    io.stdout(`${toJson(doc)}\n`);
+  }
+  const text = trainText(p, runs, flags.compare !== undefined);
   if (!flags.json) io.stdout(`${text.join("\n")}\n`);
   if (flags.out === undefined) return;
   const [{ trainCharts }, { writeChartsReport }] = await Promise.all([
@@ -128,7 +146,7 @@ async function runTrain(io: CliIo, flags: TrainFlags): Promise<void> {
   const html = await writeChartsReport(
     flags.out,
     `initlab train — ${title}: ${inits.join(" vs ")}`,
-    `${setting}. Train solid, test dashed; epoch 0 is before training.`,
+    `${text[0].replace(/^train( --compare)?: /, "")}. Train solid, test dashed; epoch 0 is before training.`,
     trainCharts(runs, title),
     text.join("\n"),
   );
