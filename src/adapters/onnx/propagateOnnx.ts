@@ -1,8 +1,15 @@
-import type { LayerResult, PropagateOptions, PropagateResult, TensorStats } from "../../core/internal.js";
+import type {
+  LayerResult,
+  PropagateOptions,
+  PropagateResult,
+  PropagationEvents,
+  TensorStats,
+} from "../../core/internal.js";
 import { checkNetwork, drawInput, firstEvents, parseActivation } from "../../core/internal.js";
 import { drawKernelsInParallel } from "../sampling/parallelKernels.js";
 import type { OnnxActivation } from "./mlpGraph.js";
 import { ONNX_ACTIVATIONS } from "./mlpGraph.js";
+import type { MlpStats } from "./onnxMlp.js";
 import { compileOnnxMlp } from "./onnxMlp.js";
 
 /** Why a run cannot use the onnx backend, or null when it can. */
@@ -35,6 +42,40 @@ function basicStats(count: number, mean: number, sumSq: number, min: number, max
     saturatedFraction: null,
     histogram: null,
   };
+}
+
+/** The graph's in-graph statistics as the engine's per-layer results, with the events where they happen first. */
+function layerResults(
+  s: MlpStats,
+  widths: readonly number[],
+  batch: number,
+  kernels: readonly Float32Array[],
+): { layers: LayerResult[]; events: PropagationEvents } {
+  const L = widths.length - 1;
+  const layers: LayerResult[] = [];
+  const events: PropagationEvents = { stdNonFinite: null, valueNonFinite: null, stdZero: null, allZero: null };
+  for (let l = 0; l < L; l++) {
+    const count = batch * widths[l + 1];
+    const post = basicStats(count, s.postMean![l], s.postSumSq![l], s.postMin![l], s.postMax![l]);
+    const preSq = s.preSumSq![l];
+    const pre: TensorStats = { ...basicStats(count, Number.NaN, preSq, Number.NaN, Number.NaN), std: Number.NaN };
+    const grad =
+      s.gradWSumSq && s.gradASumSq
+        ? {
+            activationNorm: Math.sqrt(s.gradASumSq[l]),
+            activationMean: Number.NaN,
+            activationStd: Number.NaN,
+            weightNorm: Math.sqrt(s.gradWSumSq[l]),
+            weightMean: Number.NaN,
+            weightStd: Number.NaN,
+            weightRatio: Math.sqrt(s.gradWSumSq[l]) / Math.sqrt(kernels[l].reduce((a, v) => a + v * v, 0)),
+            activation: null,
+          }
+        : null;
+    layers.push({ index: l, width: widths[l + 1], pre, post, block: null, grad });
+    firstEvents(events, l, post);
+  }
+  return { layers, events };
 }
 
 /**
@@ -78,34 +119,7 @@ export async function propagateOnnx(
     await mlp.release();
   }
   const t3 = performance.now();
-  const layers: LayerResult[] = [];
-  const events = {
-    stdNonFinite: null as number | null,
-    valueNonFinite: null as number | null,
-    stdZero: null as number | null,
-    allZero: null as number | null,
-  };
-  for (let l = 0; l < L; l++) {
-    const count = batch * widths[l + 1];
-    const post = basicStats(count, s.postMean![l], s.postSumSq![l], s.postMin![l], s.postMax![l]);
-    const preSq = s.preSumSq![l];
-    const pre: TensorStats = { ...basicStats(count, Number.NaN, preSq, Number.NaN, Number.NaN), std: Number.NaN };
-    const grad =
-      s.gradWSumSq && s.gradASumSq
-        ? {
-            activationNorm: Math.sqrt(s.gradASumSq[l]),
-            activationMean: Number.NaN,
-            activationStd: Number.NaN,
-            weightNorm: Math.sqrt(s.gradWSumSq[l]),
-            weightMean: Number.NaN,
-            weightStd: Number.NaN,
-            weightRatio: Math.sqrt(s.gradWSumSq[l]) / Math.sqrt(kernels[l].reduce((a, v) => a + v * v, 0)),
-            activation: null,
-          }
-        : null;
-    layers.push({ index: l, width: widths[l + 1], pre, post, block: null, grad });
-    firstEvents(events, l, post);
-  }
+  const { layers, events } = layerResults(s, widths, batch, kernels);
   const last = s.postSumSq![L - 1];
   return {
     dtype: "float32",
