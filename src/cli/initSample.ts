@@ -1,0 +1,77 @@
+import { closeSync, openSync, writeSync } from "node:fs";
+import type { Dtype, Framework, Layout } from "../core/internal.js";
+import { formatBytes, initialize, initMemoryBytes, resolveInitializer, rngStream } from "../core/internal.js";
+import type { TensorFileDtype } from "../model/tensorFile.js";
+import { encodeValues, npyHeader, safetensorsHeader, TENSOR_FILE_DTYPES } from "../model/tensorFile.js";
+import type { CliIo } from "./io.js";
+
+/** The most an `init sample` may hold at once: the float64 draws, the encoded copy (and orthogonal's workspace). */
+export const MAX_SAMPLE_BYTES = 8 * 1024 ** 3;
+
+export interface SampleFlags {
+  shape: number[];
+  layout?: Layout;
+  framework?: Framework;
+  groups?: number;
+  transposed?: boolean;
+  depthwise?: boolean;
+  seed: number;
+  dtype: Dtype;
+  name: string;
+  out: string;
+}
+
+/** The file format an --out path asks for: .npy, .safetensors, or "-" (npy on stdout). @throws a one-line error otherwise. */
+function formatOf(out: string): "npy" | "safetensors" {
+  if (out === "-" || out.endsWith(".npy")) return "npy";
+  if (out.endsWith(".safetensors")) return "safetensors";
+  throw new Error(`out: ${JSON.stringify(out)} must end in .npy or .safetensors, or be - (npy on stdout)`);
+}
+
+/**
+ * `initlab init sample SPEC --shape DIMS --out FILE`: draws the tensor exactly as `init inspect`
+ * samples it (stream (seed, "init", initializer), values rounded to --dtype) and writes it as .npy
+ * (C order, `<f8`/`<f4`/`<f2`) or .safetensors (one tensor named --name, F64/F32/F16/BF16), in the
+ * layout of --layout (keras by default). Sizes over {@link MAX_SAMPLE_BYTES} are refused with the
+ * estimate before anything is drawn.
+ */
+export function writeSample(io: CliIo, spec: string, flags: SampleFlags): void {
+  const format = formatOf(flags.out);
+  const dtype = flags.dtype as TensorFileDtype;
+  if (format === "npy" && dtype === "bfloat16")
+    throw new Error("dtype: .npy has no bfloat16 type; write .safetensors (BF16) instead");
+  const opts = {
+    shape: flags.shape,
+    framework: flags.framework ?? null,
+    layout: flags.layout,
+    groups: flags.groups,
+    transposed: flags.transposed,
+    depthwise: flags.depthwise,
+  };
+  const resolved = resolveInitializer(spec, opts);
+  const count = flags.shape.reduce((a, b) => a * b, 1);
+  const bytes = initMemoryBytes(resolved) + count * TENSOR_FILE_DTYPES[dtype].bytes;
+  if (bytes > MAX_SAMPLE_BYTES)
+    throw new Error(
+      `shape: [${flags.shape.join(",")}] would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_SAMPLE_BYTES)}); use a smaller shape`,
+    );
+  const { values } = initialize(spec, opts, rngStream(flags.seed, "init", resolved.initializer), flags.dtype);
+  const header = format === "npy" ? npyHeader(flags.shape, dtype) : safetensorsHeader(flags.name, flags.shape, dtype);
+  const data = encodeValues(values, dtype);
+  if (flags.out === "-") {
+    if (!io.stdoutBytes) throw new Error("out: this output cannot take bytes; give a file name");
+    io.stdoutBytes(header);
+    io.stdoutBytes(data);
+    return;
+  }
+  const fd = openSync(flags.out, "w");
+  try {
+    writeSync(fd, header);
+    writeSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+  io.stderr(
+    `initlab: wrote ${flags.out}: ${resolved.spec}${resolved.framework ? ` (${resolved.framework})` : ""}, shape [${flags.shape.join(",")}] ${resolved.ctx.layout} layout, ${dtype}, seed ${flags.seed}\n`,
+  );
+}

@@ -1,0 +1,67 @@
+import { numberToBfloat16, numberToFloat16 } from "./halfFloat.js";
+
+/** The element types a tensor file can hold, with their names in .npy and .safetensors. */
+export const TENSOR_FILE_DTYPES = {
+  float64: { npy: "<f8", safetensors: "F64", bytes: 8 },
+  float32: { npy: "<f4", safetensors: "F32", bytes: 4 },
+  float16: { npy: "<f2", safetensors: "F16", bytes: 2 },
+  bfloat16: { npy: null, safetensors: "BF16", bytes: 2 },
+} as const;
+
+export type TensorFileDtype = keyof typeof TENSOR_FILE_DTYPES;
+
+/** The values as little-endian bytes of `dtype` (round to nearest even; float16 and bfloat16 through their encoders). */
+export function encodeValues(values: ArrayLike<number>, dtype: TensorFileDtype): Uint8Array {
+  const n = values.length;
+  const out = new Uint8Array(n * TENSOR_FILE_DTYPES[dtype].bytes);
+  const view = new DataView(out.buffer);
+  if (dtype === "float64") for (let i = 0; i < n; i++) view.setFloat64(8 * i, values[i], true);
+  else if (dtype === "float32") for (let i = 0; i < n; i++) view.setFloat32(4 * i, values[i], true);
+  else {
+    const encode = dtype === "float16" ? numberToFloat16 : numberToBfloat16;
+    for (let i = 0; i < n; i++) view.setUint16(2 * i, encode(values[i]), true);
+  }
+  return out;
+}
+
+/**
+ * The header of a .npy file, format version 1.0 (NumPy's NEP 1): the magic "\x93NUMPY", version
+ * bytes 1 0, the header length (uint16, little-endian), then a Python dict literal
+ * `{'descr': '<f4', 'fortran_order': False, 'shape': (8192, 8192), }` padded with spaces and a
+ * final newline so that the data starts at a multiple of 64 bytes. C order.
+ * @throws for bfloat16, which .npy has no type for.
+ */
+export function npyHeader(shape: readonly number[], dtype: TensorFileDtype): Uint8Array {
+  const descr = TENSOR_FILE_DTYPES[dtype].npy;
+  if (descr === null) throw new RangeError("dtype: .npy has no bfloat16 type; write .safetensors (BF16) instead");
+  const dims = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${dims}, }`;
+  const unpadded = 10 + dict.length + 1;
+  const total = Math.ceil(unpadded / 64) * 64;
+  if (total - 10 > 0xffff) throw new RangeError(`shape: ${shape.length} dimensions make a .npy header too long`);
+  const text = `${dict}${" ".repeat(total - unpadded)}\n`;
+  const out = new Uint8Array(total);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  new DataView(out.buffer).setUint16(8, total - 10, true);
+  for (let i = 0; i < text.length; i++) out[10 + i] = text.charCodeAt(i);
+  return out;
+}
+
+/**
+ * The header of a .safetensors file holding one tensor: the JSON header's length (uint64,
+ * little-endian), then `{"NAME":{"dtype":"F32","shape":[…],"data_offsets":[0,BYTES]}}` padded with
+ * spaces to a multiple of 8 bytes; the data follows.
+ * @param name the tensor's name (any string; JSON-escaped)
+ */
+export function safetensorsHeader(name: string, shape: readonly number[], dtype: TensorFileDtype): Uint8Array {
+  const bytes = shape.reduce((a, b) => a * b, 1) * TENSOR_FILE_DTYPES[dtype].bytes;
+  const json = JSON.stringify({
+    [name]: { dtype: TENSOR_FILE_DTYPES[dtype].safetensors, shape: [...shape], data_offsets: [0, bytes] },
+  });
+  const utf8 = new TextEncoder().encode(json);
+  const padded = Math.ceil(utf8.length / 8) * 8;
+  const out = new Uint8Array(8 + padded).fill(0x20, 8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
+  out.set(utf8, 8);
+  return out;
+}
