@@ -135,6 +135,23 @@ function placed(
   };
 }
 
+/**
+ * The mean-field summary behind the verdicts' reasons, remembered per (activation, σ_w², σ_b²):
+ * finding q*, c* and the depth scales takes tens of milliseconds, and a control change that keeps
+ * the initializer (activation aside) should not pay it again.
+ */
+const meanFields = new Map<string, ReturnType<typeof hiddenMeanField>>();
+function meanFieldOf(spec: NetworkSpec, theory: ReturnType<typeof networkTheory>): ReturnType<typeof hiddenMeanField> {
+  const l = Math.min(1, theory.sigmaW2.length - 1);
+  const key = JSON.stringify([spec.activation, theory.unsupported, theory.sigmaW2[l], theory.sigmaB2[l]]);
+  if (!meanFields.has(key)) {
+    if (meanFields.size >= 64) meanFields.clear();
+    // the lab judges no correlation map: the length map and χ₁ are all its verdicts need
+    meanFields.set(key, hiddenMeanField(spec, theory, { correlation: false }));
+  }
+  return meanFields.get(key) ?? null;
+}
+
 /** What the lab draws from a run: per layer the passed-on signal's std, mean and log-histogram, q, the gradient norms; the theory's q. */
 function viewOf(
   r: PropagateResult,
@@ -143,7 +160,7 @@ function viewOf(
   weights: PropagateView["weights"],
 ): PropagateView {
   const theory = networkTheory(spec, 1);
-  const verdicts = signalVerdicts(propagationProfile(r), hiddenMeanField(spec, theory));
+  const verdicts = signalVerdicts(propagationProfile(r), meanFieldOf(spec, theory));
   return {
     dtype: r.dtype,
     accumulate: r.accumulate,

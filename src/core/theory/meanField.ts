@@ -93,9 +93,14 @@ export function cStar(p: MeanFieldParams, q = qStar(p), chi = chi1(p, q)): numbe
  */
 export function depthScales(p: MeanFieldParams, q = qStar(p), c = cStar(p, q)): { xiQ: number; xiC: number } {
   const phi = p.activation;
-  const slope = p.sigmaW2 * gaussianExpectationDq((u) => phi.f(u) ** 2, q, phi.kinks);
   const chiC = c >= 1 ? chi1(p, q) : p.sigmaW2 * gaussianPairExpectation(phi.df, phi.df, q, q, c, phi.kinks);
-  return { xiQ: depthScale(slope), xiC: depthScale(chiC) };
+  return { xiQ: lengthDepthScale(p, q), xiC: depthScale(chiC) };
+}
+
+/** ξ_q alone: −1/ln(∂q^{l+1}/∂q^l at q*) (see {@link depthScales}). */
+export function lengthDepthScale(p: MeanFieldParams, q = qStar(p)): number {
+  const phi = p.activation;
+  return depthScale(p.sigmaW2 * gaussianExpectationDq((u) => phi.f(u) ** 2, q, phi.kinks));
 }
 
 /** ξ = −1/ln r for a per-layer contraction r < 1; Infinity at r = 1 (within 1e-9) and beyond, where nothing converges. */
@@ -129,12 +134,30 @@ export const Q_LIMIT_LARGE = 1e12;
  * averages both sides of a kink at 0: SELU's (λ²α² + λ²)/2), q → ∞ where it grows, any q where
  * every q is fixed (ReLU: χ₁ = σ_w²/2 and the correlation map do not depend on q) — and ξ_q,
  * a rate of convergence to q*, is NaN.
+ * @param options.correlation false skips c*, ξ_c and 6ξ_c (NaN then): the length map and χ₁ alone
+ *   are a fraction of the time. Default true.
  */
-export function meanField(p: MeanFieldParams): MeanFieldSummary {
+export function meanField(p: MeanFieldParams, options: { correlation?: boolean } = {}): MeanFieldSummary {
   const fp = lengthFixedPoint((q) => lengthMap(p, q), qStar(p));
   const q =
     fp.kind === "finite" ? fp.qStar : fp.kind === "vanishes" ? Q_LIMIT_SMALL : fp.kind === "grows" ? Q_LIMIT_LARGE : 1;
   const chi = chi1(p, q);
+  if (options.correlation === false) {
+    // the length map and χ₁ only: c* and ξ_c take most of the time (a root of the correlation map)
+    const xiQ = fp.kind === "finite" ? lengthDepthScale(p, q) : Number.NaN;
+    return {
+      activation: p.activation.name,
+      sigmaW2: p.sigmaW2,
+      sigmaB2: p.sigmaB2,
+      qStar: fp.qStar,
+      chi1: chi,
+      cStar: Number.NaN,
+      xiQ,
+      xiC: Number.NaN,
+      trainableDepth: Number.NaN,
+      fixedPoint: fp,
+    };
+  }
   const c = cStar(p, q, chi);
   const scales = depthScales(p, q, c);
   const xiQ = fp.kind === "finite" ? scales.xiQ : Number.NaN;

@@ -91,13 +91,17 @@ export function networkTheory(
  * The mean-field summary (q*, χ₁, c*, ξ_q, ξ_c) at a network's hidden-layer σ_w² and σ_b² — layer
  * 1's (layer 0's for a single layer), which every hidden layer shares under one initializer and
  * width — or null where the theory does not apply (norms, residual blocks).
+ * @param options.correlation false skips c* and ξ_c (see {@link meanField}); default true.
  */
-export function hiddenMeanField(spec: NetworkSpec, theory: NetworkTheory): MeanFieldSummary | null {
+export function hiddenMeanField(
+  spec: NetworkSpec,
+  theory: NetworkTheory,
+  options: { correlation?: boolean } = {},
+): MeanFieldSummary | null {
   if (theory.unsupported !== null || theory.sigmaW2.length === 0) return null;
   const l = Math.min(1, theory.sigmaW2.length - 1);
-  return meanField({
-    activation: parseActivation(spec.activation),
-    sigmaW2: theory.sigmaW2[l],
-    sigmaB2: theory.sigmaB2[l],
-  });
+  return meanField(
+    { activation: parseActivation(spec.activation), sigmaW2: theory.sigmaW2[l], sigmaB2: theory.sigmaB2[l] },
+    options,
+  );
 }

@@ -249,3 +249,22 @@ describe("theory against initlab's finite-width simulations", () => {
     expect(rel(-1 / slope, mf.xiC)).toBeLessThan(0.15);
   }, 30_000);
 });
+
+describe("meanField without the correlation map", () => {
+  it("gives the same q*, χ₁, ξ_q and regime as the full summary, and NaN for c*, ξ_c and 6ξ_c", () => {
+    for (const [name, w, b] of [
+      ["tanh", 512, 0],
+      ["tanh", 1.76, 0.05],
+      ["relu", 2, 0.1],
+      ["gelu", 2.2, 0],
+      ["selu", 1, 0],
+    ] as const) {
+      const p = { activation: parseActivation(name), sigmaW2: w, sigmaB2: b };
+      const full = meanField(p);
+      const light = meanField(p, { correlation: false });
+      expect([light.qStar, light.chi1, light.fixedPoint]).toEqual([full.qStar, full.chi1, full.fixedPoint]);
+      expect(Object.is(light.xiQ, full.xiQ) || light.xiQ === full.xiQ).toBe(true);
+      expect([light.cStar, light.xiC, light.trainableDepth].every(Number.isNaN)).toBe(true);
+    }
+  });
+});
