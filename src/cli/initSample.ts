@@ -1,12 +1,23 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { Dtype, Framework, Layout } from "../core/internal.js";
-import { formatBytes, initialize, initMemoryBytes, resolveInitializer, rngStream } from "../core/internal.js";
+import {
+  formatBytes,
+  initialize,
+  initializeInChunks,
+  initMemoryBytes,
+  isStreamed,
+  resolveInitializer,
+  rngStream,
+} from "../core/internal.js";
 import type { TensorFileDtype } from "../model/tensorFile.js";
 import { encodeValues, npyHeader, safetensorsHeader, TENSOR_FILE_DTYPES } from "../model/tensorFile.js";
 import type { CliIo } from "./io.js";
 
-/** The most an `init sample` may hold at once: the float64 draws, the encoded copy (and orthogonal's workspace). */
+/** The most an `init sample` of a whole-tensor kind (orthogonal, identity, …) may hold at once: the float64 values, the encoded copy and orthogonal's workspace. */
 export const MAX_SAMPLE_BYTES = 8 * 1024 ** 3;
+
+/** Values drawn and written at a time (2 MiB of float64). */
+const CHUNK = 1 << 18;
 
 export interface SampleFlags {
   shape: number[];
@@ -32,8 +43,9 @@ function formatOf(out: string): "npy" | "safetensors" {
  * `initlab init sample SPEC --shape DIMS --out FILE`: draws the tensor exactly as `init inspect`
  * samples it (stream (seed, "init", initializer), values rounded to --dtype) and writes it as .npy
  * (C order, `<f8`/`<f4`/`<f2`) or .safetensors (one tensor named --name, F64/F32/F16/BF16), in the
- * layout of --layout (keras by default). Sizes over {@link MAX_SAMPLE_BYTES} are refused with the
- * estimate before anything is drawn.
+ * layout of --layout (keras by default). Normal, uniform, truncated-normal and constant tensors are
+ * drawn and written in chunks (any size); the other kinds are drawn whole, and sizes over
+ * {@link MAX_SAMPLE_BYTES} are refused with the estimate before anything is drawn.
  */
 export function writeSample(io: CliIo, spec: string, flags: SampleFlags): void {
   const format = formatOf(flags.out);
@@ -49,29 +61,38 @@ export function writeSample(io: CliIo, spec: string, flags: SampleFlags): void {
     depthwise: flags.depthwise,
   };
   const resolved = resolveInitializer(spec, opts);
+  // a streamed distribution holds one chunk at a time; the others hold the whole tensor (and orthogonal its workspace)
   const count = flags.shape.reduce((a, b) => a * b, 1);
   const bytes = initMemoryBytes(resolved) + count * TENSOR_FILE_DTYPES[dtype].bytes;
-  if (bytes > MAX_SAMPLE_BYTES)
+  if (!isStreamed(resolved.params) && bytes > MAX_SAMPLE_BYTES)
     throw new Error(
       `shape: [${flags.shape.join(",")}] would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_SAMPLE_BYTES)}); use a smaller shape`,
     );
-  const { values } = initialize(spec, opts, rngStream(flags.seed, "init", resolved.initializer), flags.dtype);
+  const rng = rngStream(flags.seed, "init", resolved.initializer);
   const header = format === "npy" ? npyHeader(flags.shape, dtype) : safetensorsHeader(flags.name, flags.shape, dtype);
-  const data = encodeValues(values, dtype);
-  if (flags.out === "-") {
-    if (!io.stdoutBytes) throw new Error("out: this output cannot take bytes; give a file name");
-    io.stdoutBytes(header);
-    io.stdoutBytes(data);
-    return;
-  }
-  const fd = openSync(flags.out, "w");
+  const toStdout = flags.out === "-";
+  if (toStdout && !io.stdoutBytes) throw new Error("out: this output cannot take bytes; give a file name");
+  const fd = toStdout ? null : openSync(flags.out, "w");
+  const write = (b: Uint8Array) => (fd === null ? io.stdoutBytes?.(b) : writeSync(fd, b));
   try {
-    writeSync(fd, header);
-    writeSync(fd, data);
+    write(header);
+    // a streamed distribution goes to the file chunk by chunk, through one reused buffer: no fresh
+    // memory the size of the tensor to fault in (most of the time on a large tensor); else all at once
+    const bytes = new Uint8Array(CHUNK * TENSOR_FILE_DTYPES[dtype].bytes);
+    const streamed = initializeInChunks(
+      spec,
+      opts,
+      rng,
+      flags.dtype,
+      (v) => write(encodeValues(v, dtype, bytes)),
+      CHUNK,
+    );
+    if (streamed === null) write(encodeValues(initialize(spec, opts, rng, flags.dtype).values, dtype));
   } finally {
-    closeSync(fd);
+    if (fd !== null) closeSync(fd);
   }
-  io.stderr(
-    `initlab: wrote ${flags.out}: ${resolved.spec}${resolved.framework ? ` (${resolved.framework})` : ""}, shape [${flags.shape.join(",")}] ${resolved.ctx.layout} layout, ${dtype}, seed ${flags.seed}\n`,
-  );
+  if (!toStdout)
+    io.stderr(
+      `initlab: wrote ${flags.out}: ${resolved.spec}${resolved.framework ? ` (${resolved.framework})` : ""}, shape [${flags.shape.join(",")}] ${resolved.ctx.layout} layout, ${dtype}, seed ${flags.seed}\n`,
+    );
 }

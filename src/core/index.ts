@@ -31,7 +31,7 @@ export { INITIALIZERS, varianceScaling, VS_RULES } from "./init/catalog.js";
 export type { InitializerDef } from "./init/catalog.js";
 export { resolveInitializer, findInitializer } from "./init/resolveInitializer.js";
 export type { ResolvedInitializer, ResolveOptions } from "./init/resolveInitializer.js";
-export { initialize, sampleStats, orthogonalityError } from "./init/initialize.js";
+export { initialize, initializeInChunks, sampleStats, orthogonalityError } from "./init/initialize.js";
 export type { Initialized, SampleStats } from "./init/initialize.js";
 export { parseInitSpec, formatInitSpec, splitSpecList } from "./init/initSpec.js";
 export type { InitSpec } from "./init/initSpec.js";

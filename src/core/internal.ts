@@ -31,7 +31,7 @@ export { frameworkLayout, checkShape } from "./init/kernel.js";
 export type { KernelAxes } from "./init/kernel.js";
 export { DEFAULT_LEAKY_SLOPE } from "./init/gain.js";
 export { truncatedNormalCdf, truncatedNormal, truncatedNormalMass } from "./init/truncatedNormal.js";
-export { sampleDistribution, orthogonalView, centreTap } from "./init/distribution.js";
+export { sampleDistribution, sampleStreamed, isStreamed, orthogonalView, centreTap } from "./init/distribution.js";
 export type { DistributionKind } from "./init/distribution.js";
 export type { FrameworkVariant, BuildEnv, Built } from "./init/catalog.js";
 export { orthogonalMatrixView } from "./init/initialize.js";

@@ -10,18 +10,35 @@ export const TENSOR_FILE_DTYPES = {
 
 export type TensorFileDtype = keyof typeof TENSOR_FILE_DTYPES;
 
-/** The values as little-endian bytes of `dtype` (round to nearest even; float16 and bfloat16 through their encoders). */
-export function encodeValues(values: ArrayLike<number>, dtype: TensorFileDtype): Uint8Array {
+/** Whether this machine stores numbers little-endian (then typed arrays are the file's bytes as they are). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The values as little-endian bytes of `dtype` (round to nearest even; float16 and bfloat16 through
+ * their encoders), written into `out` when given (its first values.length × size bytes), else into
+ * a new array.
+ */
+export function encodeValues(values: ArrayLike<number>, dtype: TensorFileDtype, out?: Uint8Array): Uint8Array {
   const n = values.length;
-  const out = new Uint8Array(n * TENSOR_FILE_DTYPES[dtype].bytes);
-  const view = new DataView(out.buffer);
-  if (dtype === "float64") for (let i = 0; i < n; i++) view.setFloat64(8 * i, values[i], true);
-  else if (dtype === "float32") for (let i = 0; i < n; i++) view.setFloat32(4 * i, values[i], true);
-  else {
-    const encode = dtype === "float16" ? numberToFloat16 : numberToBfloat16;
-    for (let i = 0; i < n; i++) view.setUint16(2 * i, encode(values[i]), true);
+  const size = TENSOR_FILE_DTYPES[dtype].bytes;
+  const bytes = out ? out.subarray(0, n * size) : new Uint8Array(n * size);
+  if (bytes.byteOffset % size !== 0 || !LITTLE_ENDIAN) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < n; i++) {
+      if (dtype === "float64") view.setFloat64(8 * i, values[i], true);
+      else if (dtype === "float32") view.setFloat32(4 * i, values[i], true);
+      else view.setUint16(2 * i, (dtype === "float16" ? numberToFloat16 : numberToBfloat16)(values[i]), true);
+    }
+    return bytes;
   }
-  return out;
+  if (dtype === "float64") new Float64Array(bytes.buffer, bytes.byteOffset, n).set(values);
+  else if (dtype === "float32") new Float32Array(bytes.buffer, bytes.byteOffset, n).set(values);
+  else {
+    const u16 = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+    const encode = dtype === "float16" ? numberToFloat16 : numberToBfloat16;
+    for (let i = 0; i < n; i++) u16[i] = encode(values[i]);
+  }
+  return bytes;
 }
 
 /**

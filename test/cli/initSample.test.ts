@@ -93,8 +93,8 @@ describe("initlab init sample", () => {
 
   it("refuses a shape that would exhaust memory with the estimate, and an unknown extension", async () => {
     await expectOneLineError(
-      ["init", "sample", "normal", "--shape", "100000,100000", "--out", join(dir, "big.npy")],
-      /^initlab: error: shape: \[100000,100000\] would need about 112 GiB \(limit 8\.0 GiB\)/,
+      ["init", "sample", "orthogonal", "--shape", "100000,100000", "--out", join(dir, "big.npy")],
+      /^initlab: error: shape: \[100000,100000\] would need about 261 GiB \(limit 8\.0 GiB\)/,
     );
     await expectOneLineError(
       ["init", "sample", "normal", "--shape", "4,4", "--out", join(dir, "x.txt")],

@@ -113,20 +113,41 @@ function sparseSliceLength(ctx: KernelContext): number {
  * Orthogonal and delta-orthogonal use {@link haarOrthonormalColumns} (Householder QR with the
  * sign fix, in distribution).
  */
-export function sampleDistribution(d: InitDistribution, rng: Rng, ctx: KernelContext): Float64Array {
-  const total = product(ctx.shape);
-  const out = new Float64Array(total);
+/** The kinds drawn value after value from the stream: any split into consecutive chunks gives the same values. */
+export function isStreamed(d: InitDistribution): boolean {
+  return d.kind === "constant" || d.kind === "normal" || d.kind === "uniform" || d.kind === "truncated_normal";
+}
+
+/**
+ * The next `out.length` values of a streamed distribution ({@link isStreamed}), continuing `rng`:
+ * filling consecutive chunks gives exactly the values {@link sampleDistribution} gives at once.
+ * @throws for the other kinds (they are drawn as a whole).
+ */
+export function sampleStreamed(d: InitDistribution, rng: Rng, out: Float64Array): Float64Array {
   switch (d.kind) {
     case "constant":
-      out.fill(d.value);
-      return out;
+      return out.fill(d.value);
     case "normal":
       return fillNormal(rng, out, d.mean, d.std) as Float64Array;
     case "uniform":
       return fillUniform(rng, out, d.low, d.high) as Float64Array;
     case "truncated_normal":
-      for (let i = 0; i < total; i++) out[i] = truncatedNormal(rng, d.mean, d.std, d.low, d.high);
+      for (let i = 0; i < out.length; i++) out[i] = truncatedNormal(rng, d.mean, d.std, d.low, d.high);
       return out;
+    default:
+      throw new RangeError(`distribution: ${d.kind} is drawn as a whole, not value after value`);
+  }
+}
+
+export function sampleDistribution(d: InitDistribution, rng: Rng, ctx: KernelContext): Float64Array {
+  const total = product(ctx.shape);
+  const out = new Float64Array(total);
+  switch (d.kind) {
+    case "constant":
+    case "normal":
+    case "uniform":
+    case "truncated_normal":
+      return sampleStreamed(d, rng, out);
     case "orthogonal": {
       const [r, c] = orthogonalView(ctx.shape, d.flatten);
       writeOrthogonal(out, rng, r, c, d.gain, (i, j) => i * c + j);

@@ -1,7 +1,7 @@
 import type { Dtype } from "../numeric/dtype.js";
 import { rounder } from "../numeric/dtype.js";
 import type { Rng } from "../random/Rng.js";
-import { centreTap, orthogonalView, sampleDistribution } from "./distribution.js";
+import { centreTap, isStreamed, orthogonalView, sampleDistribution, sampleStreamed } from "./distribution.js";
 import type { InitSpec } from "./initSpec.js";
 import type { ResolvedInitializer, ResolveOptions } from "./resolveInitializer.js";
 import { resolveInitializer } from "./resolveInitializer.js";
@@ -53,6 +53,35 @@ export function initialize(
   const round = rounder(dtype);
   if (dtype !== "float64") for (let i = 0; i < values.length; i++) values[i] = round(values[i]);
   return { resolved, dtype, values };
+}
+
+/**
+ * {@link initialize} in chunks, for tensors too large to hold twice: a streamed distribution
+ * (constant, normal, uniform, truncated normal) is drawn `chunk` values at a time into one reused
+ * array, rounded to `dtype` and handed to `sink` in order — exactly the values initialize gives,
+ * without allocating the whole tensor. Returns null, drawing nothing, for the other kinds.
+ * @param chunk values per call of `sink` (the last call may get fewer); default 2¹⁸.
+ */
+export function initializeInChunks(
+  spec: string | InitSpec,
+  options: ResolveOptions,
+  rng: Rng,
+  dtype: Dtype,
+  sink: (values: Float64Array) => void,
+  chunk = 1 << 18,
+): ResolvedInitializer | null {
+  const resolved = resolveInitializer(spec, options);
+  if (!isStreamed(resolved.params)) return null;
+  const n = resolved.ctx.shape.reduce((a, b) => a * b, 1);
+  const buffer = new Float64Array(Math.min(chunk, n));
+  const round = rounder(dtype);
+  for (let start = 0; start < n; start += buffer.length) {
+    const values = buffer.subarray(0, Math.min(buffer.length, n - start));
+    sampleStreamed(resolved.params, rng, values);
+    if (dtype !== "float64") for (let i = 0; i < values.length; i++) values[i] = round(values[i]);
+    sink(values);
+  }
+  return resolved;
 }
 
 /** Sample statistics of a set of values, in float64. */

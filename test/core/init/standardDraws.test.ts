@@ -191,3 +191,38 @@ describe("standard draws (location–scale reuse)", () => {
     ).toBeNull();
   });
 });
+
+describe("initializeInChunks", () => {
+  it("gives exactly initialize's values for the streamed kinds, whatever the chunk size", async () => {
+    const { initialize, initializeInChunks, rngStream } = await import("../../../src/core/internal.js");
+    for (const [spec, framework] of [
+      ["lecun_normal", null],
+      ["he_uniform", null],
+      ["glorot_normal", "keras"],
+      ["constant(value=0.5)", null],
+    ] as const) {
+      for (const dtype of ["float32", "float16", "float64"] as const) {
+        const shape = [96, 35];
+        const whole = initialize(spec, { shape, framework }, rngStream(3, "x"), dtype).values;
+        const parts: number[] = [];
+        const r = initializeInChunks(
+          spec,
+          { shape, framework },
+          rngStream(3, "x"),
+          dtype,
+          (v) => parts.push(...v),
+          1000,
+        );
+        expect(r?.spec).toBe(initialize(spec, { shape, framework }, rngStream(3, "x"), dtype).resolved.spec);
+        expect(parts).toEqual(Array.from(whole));
+      }
+    }
+  });
+
+  it("draws nothing for a kind drawn as a whole (orthogonal)", async () => {
+    const { initializeInChunks, rngStream } = await import("../../../src/core/internal.js");
+    let calls = 0;
+    expect(initializeInChunks("orthogonal", { shape: [8, 8] }, rngStream(0, "x"), "float32", () => calls++)).toBeNull();
+    expect(calls).toBe(0);
+  });
+});
