@@ -1,0 +1,87 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// Whole processes, cold, as a user runs them: the initlab command against the numpy script a user
+// would write, alternating, the median of ROUNDS each. numpy gets OPENBLAS_CORETYPE and
+// OPENBLAS_L2_SIZE unset (its own best kernels); initlab runs from the built dist/.
+const ROUNDS = 3;
+const BIN = new URL("../bin/initlab.js", import.meta.url).pathname;
+const W1_NUMPY = new URL("./w1_numpy.py", import.meta.url).pathname;
+
+function seconds(cmd, args, env = process.env) {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${(r.stderr || "").trim().split("\n").pop()}`);
+  return (performance.now() - t) / 1000;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The workloads: what a user types, and the numpy script doing the same. */
+function workloads(dir) {
+  const sample = join(dir, "sample.py");
+  writeFileSync(
+    sample,
+    `import numpy as np\nrng = np.random.default_rng(0)\nx = rng.standard_normal((8192, 8192), dtype=np.float32)\nx *= np.float32(1 / np.sqrt(8192))\nnp.save(${JSON.stringify(join(dir, "np_x.npy"))}, x)\n`,
+  );
+  const orth = join(dir, "orth.py");
+  writeFileSync(
+    orth,
+    `import numpy as np\nrng = np.random.default_rng(0)\nq, r = np.linalg.qr(rng.standard_normal((1024, 1024)))\nq *= np.sign(np.diag(r))\nnp.save(${JSON.stringify(join(dir, "np_q.npy"))}, q.astype(np.float32))\n`,
+  );
+  return {
+    w1: {
+      initlab: [
+        "propagate",
+        "--init",
+        "lecun_normal",
+        "--activation",
+        "tanh",
+        "--depth",
+        "100",
+        "--width",
+        "1024",
+      ].concat(["--batch", "256", "--backward", "--dtype", "float32", "--json"]),
+      numpy: [W1_NUMPY, "1024", "100", "256", "1"],
+    },
+    sampling: {
+      initlab: ["init", "sample", "lecun_normal", "--shape", "8192,8192", "--out", join(dir, "x.npy")],
+      numpy: [sample],
+    },
+    orthogonal: {
+      initlab: ["init", "sample", "orthogonal", "--shape", "1024,1024", "--out", join(dir, "q.npy")],
+      numpy: [orth],
+    },
+  };
+}
+
+/** Times every workload as whole processes; returns { name: { initlab_s, numpy_s, ratio } }. */
+export async function run(log) {
+  const dir = mkdtempSync(join(tmpdir(), "initlab-bench-"));
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const summary = {};
+  try {
+    for (const [name, w] of Object.entries(workloads(dir))) {
+      const mine = [];
+      const theirs = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        mine.push(seconds(process.execPath, [BIN, ...w.initlab]));
+        theirs.push(seconds("python3", w.numpy, env));
+        log(`${name} round ${r}: initlab ${mine[r].toFixed(2)} s, numpy ${theirs[r].toFixed(2)} s`);
+      }
+      const m = median(mine);
+      const n = median(theirs);
+      summary[name] = { initlab_s: m, numpy_s: n, ratio: m / n };
+      log(
+        `${name} (whole processes, median of ${ROUNDS}): initlab ${m.toFixed(2)} s, numpy ${n.toFixed(2)} s, ratio ${(m / n).toFixed(2)}`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return summary;
+}
