@@ -1,14 +1,25 @@
 import { Command, CommanderError } from "commander";
-import { auditCommand } from "./auditCommand.js";
-import { initCommand } from "./initCommand.js";
 import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
-import { propagateCommands } from "./propagateCommand.js";
-import { recommendCommand } from "./recommendCommand.js";
-import { studyCommand } from "./studyCommand.js";
-import { sweepCommands } from "./sweepCommand.js";
-import { trainCommand } from "./trainCommand.js";
-import { theoryCommand } from "./theoryCommand.js";
+
+/**
+ * Each top-level command's builder, loaded on demand: a command loads only its own modules (`init
+ * sample` never loads zod, the model readers or the chart code), and help loads them all.
+ */
+const COMMANDS: Record<string, (io: CliIo) => Promise<Command[]>> = {
+  study: async (io) => [(await import("./studyCommand.js")).studyCommand(io)],
+  init: async (io) => [(await import("./initCommand.js")).initCommand(io)],
+  propagate: async (io) => (await import("./propagateCommand.js")).propagateCommands(io).slice(0, 1),
+  jacobian: async (io) => (await import("./propagateCommand.js")).propagateCommands(io).slice(1),
+  theory: async (io) => [(await import("./theoryCommand.js")).theoryCommand(io)],
+  recommend: async (io) => [(await import("./recommendCommand.js")).recommendCommand(io)],
+  sweep: async (io) => (await import("./sweepCommand.js")).sweepCommands(io).slice(0, 1),
+  merge: async (io) => (await import("./sweepCommand.js")).sweepCommands(io).slice(1, 2),
+  report: async (io) => (await import("./sweepCommand.js")).sweepCommands(io).slice(2, 3),
+  schema: async (io) => (await import("./sweepCommand.js")).sweepCommands(io).slice(3, 4),
+  train: async (io) => [(await import("./trainCommand.js")).trainCommand(io)],
+  audit: async (io) => [(await import("./auditCommand.js")).auditCommand(io)],
+};
 
 /** Applies initlab's error rules to a command and all its subcommands: throw instead of exit, one-line errors to `io`. */
 function configure(command: Command, io: CliIo): void {
@@ -23,23 +34,17 @@ function configure(command: Command, io: CliIo): void {
   for (const sub of command.commands) configure(sub, io);
 }
 
-/** The `initlab` command tree, writing to `io`. */
-export function buildProgram(io: CliIo): Command {
+/**
+ * The `initlab` command tree, writing to `io`: with `only`, just that top-level command (what a
+ * run of it needs); else every command, in the order help lists them.
+ */
+export async function buildProgram(io: CliIo, only?: string): Promise<Command> {
   const program = new Command("initlab")
     .description("initlab: study, choose and audit weight initialization in deep neural networks")
     .version("0.1.0")
     .enablePositionalOptions();
-  for (const command of [
-    studyCommand(io),
-    initCommand(io),
-    ...propagateCommands(io),
-    theoryCommand(io),
-    recommendCommand(io),
-    ...sweepCommands(io),
-    trainCommand(io),
-    auditCommand(io),
-  ])
-    program.addCommand(command);
+  const names = only !== undefined && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  for (const name of names) for (const command of await COMMANDS[name](io)) program.addCommand(command);
   configure(program, io);
   return program;
 }
@@ -51,7 +56,7 @@ export function buildProgram(io: CliIo): Command {
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
-    await buildProgram(io).parseAsync([...argv], { from: "user" });
+    await (await buildProgram(io, argv[0])).parseAsync([...argv], { from: "user" });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {

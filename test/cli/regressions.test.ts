@@ -201,3 +201,22 @@ describe("the README shows what initlab prints", () => {
     for (const row of rows) expect(out).toContain(`${row}\n`);
   });
 });
+
+describe("the command tree is loaded on demand", () => {
+  it("a run builds only its own top-level command; help builds every command, in order", async () => {
+    const { buildProgram } = await import("../../src/cli/main.js");
+    const io = { stdout: () => {}, stderr: () => {}, stderrIsTTY: false, now: () => 0 };
+    expect((await buildProgram(io, "init")).commands.map((c) => c.name())).toEqual(["init"]);
+    expect((await buildProgram(io, "jacobian")).commands.map((c) => c.name())).toEqual(["jacobian"]);
+    expect((await buildProgram(io)).commands.map((c) => c.name())).toEqual(
+      ["study", "init", "propagate", "jacobian", "theory", "recommend"].concat([
+        "sweep",
+        "merge",
+        "report",
+        "schema",
+        "train",
+        "audit",
+      ]),
+    );
+  });
+});
