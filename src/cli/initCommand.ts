@@ -296,7 +296,7 @@ export function initCommand(io: CliIo): Command {
     .requiredOption("--out <file>", "FILE.npy, FILE.safetensors, or - (npy on stdout)")
     .action(async (spec: string, flags: SampleFlags) => {
       const { writeSample } = await import("./initSample.js");
-      writeSample(io, spec, flags);
+      await writeSample(io, spec, flags);
     });
 
   init

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { open } from "node:fs/promises";
 import type { Dtype, Framework, Layout } from "../core/internal.js";
 import {
   formatBytes,
@@ -16,8 +16,8 @@ import type { CliIo } from "./io.js";
 /** The most an `init sample` of a whole-tensor kind (orthogonal, identity, …) may hold at once: the float64 values, the encoded copy and orthogonal's workspace. */
 export const MAX_SAMPLE_BYTES = 8 * 1024 ** 3;
 
-/** Values drawn and written at a time (2 MiB of float64). */
-const CHUNK = 1 << 18;
+/** Values drawn and written at a time (8 MiB of float64). */
+const CHUNK = 1 << 20;
 
 export interface SampleFlags {
   shape: number[];
@@ -47,7 +47,7 @@ function formatOf(out: string): "npy" | "safetensors" {
  * drawn and written in chunks (any size); the other kinds are drawn whole, and sizes over
  * {@link MAX_SAMPLE_BYTES} are refused with the estimate before anything is drawn.
  */
-export function writeSample(io: CliIo, spec: string, flags: SampleFlags): void {
+export async function writeSample(io: CliIo, spec: string, flags: SampleFlags): Promise<void> {
   const format = formatOf(flags.out);
   const dtype = flags.dtype as TensorFileDtype;
   if (format === "npy" && dtype === "bfloat16")
@@ -72,24 +72,31 @@ export function writeSample(io: CliIo, spec: string, flags: SampleFlags): void {
   const header = format === "npy" ? npyHeader(flags.shape, dtype) : safetensorsHeader(flags.name, flags.shape, dtype);
   const toStdout = flags.out === "-";
   if (toStdout && !io.stdoutBytes) throw new Error("out: this output cannot take bytes; give a file name");
-  const fd = toStdout ? null : openSync(flags.out, "w");
-  const write = (b: Uint8Array) => (fd === null ? io.stdoutBytes?.(b) : writeSync(fd, b));
+  const file = toStdout ? null : await open(flags.out, "w");
+  const stdout = io.stdoutBytes;
+  const write = async (b: Uint8Array) => {
+    if (file) await file.write(b);
+    else stdout?.(b);
+  };
   try {
-    write(header);
-    // a streamed distribution goes to the file chunk by chunk, through one reused buffer: no fresh
-    // memory the size of the tensor to fault in (most of the time on a large tensor); else all at once
-    const bytes = new Uint8Array(CHUNK * TENSOR_FILE_DTYPES[dtype].bytes);
-    const streamed = initializeInChunks(
-      spec,
-      opts,
-      rng,
-      flags.dtype,
-      (v) => write(encodeValues(v, dtype, bytes)),
-      CHUNK,
-    );
-    if (streamed === null) write(encodeValues(initialize(spec, opts, rng, flags.dtype).values, dtype));
+    await write(header);
+    const streamed = initializeInChunks(spec, opts, rng, flags.dtype, CHUNK);
+    if (streamed === null) await write(encodeValues(initialize(spec, opts, rng, flags.dtype).values, dtype));
+    else {
+      // chunk by chunk through two reused buffers: one is written (by the OS, on another thread)
+      // while the next is drawn, and no memory the size of the tensor is faulted in
+      const buffers = [0, 1].map(() => new Uint8Array(CHUNK * TENSOR_FILE_DTYPES[dtype].bytes));
+      const pending: (Promise<void> | null)[] = [null, null];
+      let k = 0;
+      for (const values of streamed.chunks) {
+        await pending[k];
+        pending[k] = write(encodeValues(values, dtype, buffers[k]));
+        k = 1 - k;
+      }
+      await Promise.all(pending);
+    }
   } finally {
-    if (fd !== null) closeSync(fd);
+    await file?.close();
   }
   if (!toStdout)
     io.stderr(

@@ -58,30 +58,32 @@ export function initialize(
 /**
  * {@link initialize} in chunks, for tensors too large to hold twice: a streamed distribution
  * (constant, normal, uniform, truncated normal) is drawn `chunk` values at a time into one reused
- * array, rounded to `dtype` and handed to `sink` in order — exactly the values initialize gives,
- * without allocating the whole tensor. Returns null, drawing nothing, for the other kinds.
- * @param chunk values per call of `sink` (the last call may get fewer); default 2¹⁸.
+ * array, rounded to `dtype` and yielded in order — exactly the values initialize gives, without
+ * allocating the whole tensor (a chunk is overwritten by the next: use it before asking for more).
+ * Null, drawing nothing, for the other kinds.
+ * @param chunk values per chunk (the last may hold fewer); default 2¹⁸.
  */
 export function initializeInChunks(
   spec: string | InitSpec,
   options: ResolveOptions,
   rng: Rng,
   dtype: Dtype,
-  sink: (values: Float64Array) => void,
   chunk = 1 << 18,
-): ResolvedInitializer | null {
+): { resolved: ResolvedInitializer; chunks: Iterable<Float64Array> } | null {
   const resolved = resolveInitializer(spec, options);
   if (!isStreamed(resolved.params)) return null;
   const n = resolved.ctx.shape.reduce((a, b) => a * b, 1);
-  const buffer = new Float64Array(Math.min(chunk, n));
   const round = rounder(dtype);
-  for (let start = 0; start < n; start += buffer.length) {
-    const values = buffer.subarray(0, Math.min(buffer.length, n - start));
-    sampleStreamed(resolved.params, rng, values);
-    if (dtype !== "float64") for (let i = 0; i < values.length; i++) values[i] = round(values[i]);
-    sink(values);
+  function* chunks(): Generator<Float64Array> {
+    const buffer = new Float64Array(Math.min(chunk, n));
+    for (let start = 0; start < n; start += buffer.length) {
+      const values = buffer.subarray(0, Math.min(buffer.length, n - start));
+      sampleStreamed(resolved.params, rng, values);
+      if (dtype !== "float64") for (let i = 0; i < values.length; i++) values[i] = round(values[i]);
+      yield values;
+    }
   }
-  return resolved;
+  return { resolved, chunks: chunks() };
 }
 
 /** Sample statistics of a set of values, in float64. */
