@@ -56,7 +56,7 @@ function layerResults(
   s: MlpStats,
   widths: readonly number[],
   batch: number,
-  kernels: readonly Float32Array[],
+  weightSumSq: Float64Array,
 ): { layers: LayerResult[]; events: PropagationEvents } {
   const L = widths.length - 1;
   const layers: LayerResult[] = [];
@@ -75,7 +75,7 @@ function layerResults(
             weightNorm: Math.sqrt(s.gradWSumSq[l]),
             weightMean: Number.NaN,
             weightStd: Number.NaN,
-            weightRatio: Math.sqrt(s.gradWSumSq[l]) / Math.sqrt(sumOfSquares(kernels[l])),
+            weightRatio: Math.sqrt(s.gradWSumSq[l]) / Math.sqrt(weightSumSq[l]),
             activation: null,
           }
         : null;
@@ -112,8 +112,12 @@ export async function propagateOnnx(
   const shapes = net.widths.map((w, l) => (net.framework === "torch" ? [w, widths[l]] : [widths[l], w]));
   if (net.framework === "torch")
     throw new RangeError("backend: onnx takes keras-layout kernels; use --backend reference with --framework torch");
+  // ‖W‖² of each kernel as it arrives, while the pool draws the rest
+  const weightSumSq = new Float64Array(L);
   const kernels = await drawKernelsInParallel(
     shapes.map((shape, layer) => ({ spec: net.init, shape, framework: net.framework, seed: options.seed, layer })),
+    undefined,
+    (l, values) => (weightSumSq[l] = sumOfSquares(values)),
   );
   const x = Float32Array.from(drawInput(options.seed, batch, net.inputWidth, options.inputScale ?? 1, "float32"));
   const t1 = performance.now();
@@ -126,7 +130,7 @@ export async function propagateOnnx(
     await mlp.release();
   }
   const t3 = performance.now();
-  const { layers, events } = layerResults(s, widths, batch, kernels);
+  const { layers, events } = layerResults(s, widths, batch, weightSumSq);
   const last = s.postSumSq![L - 1];
   return {
     dtype: "float32",

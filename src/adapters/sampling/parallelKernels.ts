@@ -8,10 +8,12 @@ import type { SampleTask } from "./sampleWorker.js";
  * its own random stream, so the values are bit-identical to a single-threaded draw whatever the
  * number of threads or the order tasks finish in.
  * @param threads default: the machine's parallelism.
+ * @param onKernel called with each kernel as it arrives (this thread is otherwise idle while the pool draws)
  */
 export async function drawKernelsInParallel(
   tasks: SampleTask[],
   threads = availableParallelism(),
+  onKernel?: (index: number, values: Float32Array) => void,
 ): Promise<Float32Array[]> {
   const pool = new Piscina({
     filename: compiledWorker(import.meta.url, "./sampleWorker.js", "adapters/sampling/sampleWorker.js"),
@@ -19,7 +21,13 @@ export async function drawKernelsInParallel(
     maxThreads: threads,
   });
   try {
-    return (await Promise.all(tasks.map((t) => pool.run(t)))) as Float32Array[];
+    return await Promise.all(
+      tasks.map(async (t, i) => {
+        const values = (await pool.run(t)) as Float32Array;
+        onKernel?.(i, values);
+        return values;
+      }),
+    );
   } finally {
     await pool.destroy();
   }
