@@ -104,21 +104,29 @@ export async function propagateOnnx(
   const L = net.widths.length;
   const batch = options.batch;
   const t0 = performance.now();
+  const shapes = net.widths.map((w, l) => (net.framework === "torch" ? [w, widths[l]] : [widths[l], w]));
+  if (net.framework === "torch")
+    throw new RangeError("backend: onnx takes keras-layout kernels; use --backend reference with --framework torch");
+  // the pool gets every layer's task first, then this thread creates the session (its native part
+  // blocks for a few hundred ms) and sums each kernel's squares as it arrives
+  const weightSumSq = new Float64Array(L);
+  const drawing = drawKernelsInParallel(
+    shapes.map((shape, layer) => ({ spec: net.init, shape, framework: net.framework, seed: options.seed, layer })),
+    undefined,
+    (l, values) => (weightSumSq[l] = sumOfSquares(values)),
+  );
   const compiling = compileOnnxMlp(
     widths,
     parseActivation(net.activation).name as OnnxActivation,
     options.backward ?? false,
   );
-  const shapes = net.widths.map((w, l) => (net.framework === "torch" ? [w, widths[l]] : [widths[l], w]));
-  if (net.framework === "torch")
-    throw new RangeError("backend: onnx takes keras-layout kernels; use --backend reference with --framework torch");
-  // ‖W‖² of each kernel as it arrives, while the pool draws the rest
-  const weightSumSq = new Float64Array(L);
-  const kernels = await drawKernelsInParallel(
-    shapes.map((shape, layer) => ({ spec: net.init, shape, framework: net.framework, seed: options.seed, layer })),
-    undefined,
-    (l, values) => (weightSumSq[l] = sumOfSquares(values)),
-  );
+  let kernels: Float32Array[];
+  try {
+    kernels = await drawing;
+  } catch (e) {
+    await compiling.then((m) => m.release()).catch(() => {});
+    throw e;
+  }
   const x = Float32Array.from(drawInput(options.seed, batch, net.inputWidth, options.inputScale ?? 1, "float32"));
   const t1 = performance.now();
   const mlp = await compiling;
