@@ -101,40 +101,11 @@ export function auditSummary(
         .map((l) => l.name)
         .join(", ")}${mismatched.length > 3 ? ", …" : ""}).`,
     );
-  if (prop) {
-    const e = prop.events;
-    const at = (i: number) => {
-      const n = prop.nodes[i];
-      return `${n.name}${n.layer !== null ? ` (layer ${n.layer} ${layers[n.layer].name})` : ""}`;
-    };
-    if (e.valueNonFinite !== null)
-      out.push(`The signal overflows: values become non-finite at node ${e.valueNonFinite} ${at(e.valueNonFinite)}.`);
-    if (e.allZero !== null)
-      out.push(`The signal dies: every value is exactly 0 at node ${e.allZero} ${at(e.allZero)}.`);
-    if (e.exploding !== null)
-      out.push(`The signal explodes: std exceeds 1000× the input's at node ${e.exploding} ${at(e.exploding)}.`);
-    if (e.vanishing !== null)
-      out.push(`The signal vanishes: std falls below 1/1000 of the input's at node ${e.vanishing} ${at(e.vanishing)}.`);
-    const layerNodes = prop.nodes.filter((n) => n.layer !== null && n.gain !== null);
-    if (layerNodes.length > 1 && e.valueNonFinite === null && e.allZero === null) {
-      const first = prop.inputStd;
-      const last = prop.nodes[prop.nodes.length - 1];
-      const perLayer = (last.std / first) ** (1 / layers.length);
-      if (e.exploding === null && e.vanishing === null)
-        out.push(
-          `The signal stays within 1000× of the input's std through ${prop.nodes.length} nodes (input ${g(first)}, output ${g(last.std)}; × ${g(perLayer)} per layer on average).`,
-        );
-    }
-    const saturated = prop.nodes.filter((n) => n.saturatedFraction !== null && n.saturatedFraction > 0.5);
-    if (saturated.length > 0)
-      out.push(
-        `${saturated.length} tanh/sigmoid node(s) have more than half their values saturated (|φ′| < 0.05): gradients through them are small.`,
-      );
-  } else {
+  if (prop) out.push(...propagationSummary(prop, layers));
+  else
     out.push(
       model.format === "safetensors" ? "No propagation: safetensors holds no graph." : "No propagation was run.",
     );
-  }
   return out;
 }
 
@@ -154,4 +125,37 @@ export function propagationBlock(prop: PropagationResult): NonNullable<AuditRepo
       vanishing: name(prop.events.vanishing),
     },
   };
+}
+
+/** The propagation in sentences: where the signal overflows, dies, explodes or vanishes, else its overall gain; saturated nodes. */
+function propagationSummary(prop: PropagationResult, layers: readonly LayerReport[]): string[] {
+  const out: string[] = [];
+  const e = prop.events;
+  const at = (i: number) => {
+    const n = prop.nodes[i];
+    return `${n.name}${n.layer !== null ? ` (layer ${n.layer} ${layers[n.layer].name})` : ""}`;
+  };
+  if (e.valueNonFinite !== null)
+    out.push(`The signal overflows: values become non-finite at node ${e.valueNonFinite} ${at(e.valueNonFinite)}.`);
+  if (e.allZero !== null) out.push(`The signal dies: every value is exactly 0 at node ${e.allZero} ${at(e.allZero)}.`);
+  if (e.exploding !== null)
+    out.push(`The signal explodes: std exceeds 1000× the input's at node ${e.exploding} ${at(e.exploding)}.`);
+  if (e.vanishing !== null)
+    out.push(`The signal vanishes: std falls below 1/1000 of the input's at node ${e.vanishing} ${at(e.vanishing)}.`);
+  const layerNodes = prop.nodes.filter((n) => n.layer !== null && n.gain !== null);
+  if (layerNodes.length > 1 && e.valueNonFinite === null && e.allZero === null) {
+    const first = prop.inputStd;
+    const last = prop.nodes[prop.nodes.length - 1];
+    const perLayer = (last.std / first) ** (1 / layers.length);
+    if (e.exploding === null && e.vanishing === null)
+      out.push(
+        `The signal stays within 1000× of the input's std through ${prop.nodes.length} nodes (input ${g(first)}, output ${g(last.std)}; × ${g(perLayer)} per layer on average).`,
+      );
+  }
+  const saturated = prop.nodes.filter((n) => n.saturatedFraction !== null && n.saturatedFraction > 0.5);
+  if (saturated.length > 0)
+    out.push(
+      `${saturated.length} tanh/sigmoid node(s) have more than half their values saturated (|φ′| < 0.05): gradients through them are small.`,
+    );
+  return out;
 }

@@ -162,7 +162,41 @@ function printInspect(
   io.stdout(`${lines.join("\n")}\n`);
 }
 
-/** `init compare SPEC`: the same initializer for the same layer in initlab and every framework. */
+/** One framework's row of `init compare`: the layer translated to its layout, resolved there, or the reason it cannot be. */
+function compareRow(spec: string, ctx: ReturnType<typeof kernelContext>, fw: Framework | null) {
+  const layout = fw === "torch" ? "torch" : "keras";
+  const t =
+    fw === null
+      ? { shape: [...ctx.shape], groups: ctx.groups, depthwise: ctx.depthwise }
+      : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
+  const none = { name: null, fanIn: null, fanOut: null, distribution: null, variance: null, targetVariance: null };
+  try {
+    const r = resolveInitializer(spec, {
+      shape: t.shape,
+      framework: fw,
+      layout: fw === null ? ctx.layout : layout,
+      groups: t.groups,
+      transposed: ctx.transposed,
+      depthwise: t.depthwise,
+    });
+    return {
+      framework: fw ?? "initlab",
+      name: r.frameworkName ?? r.spec,
+      shape: t.shape,
+      fanIn: r.fanIn,
+      fanOut: r.fanOut,
+      distribution: describeDistribution(r.params),
+      variance: r.variance,
+      targetVariance: r.targetVariance,
+      quirks: r.quirks,
+      error: null,
+    };
+  } catch (e) {
+    return { framework: fw ?? "initlab", ...none, shape: t.shape, quirks: [], error: (e as Error).message };
+  }
+}
+
+/** `init compare SPEC`: the same layer in initlab and every framework, side by side, with each one's quirks. */
 function printCompare(io: CliIo, spec: string, flags: KernelFlags & { json?: boolean }): void {
   const ctx = kernelContext(flags.shape, {
     layout: flags.layout ?? "keras",
@@ -170,48 +204,7 @@ function printCompare(io: CliIo, spec: string, flags: KernelFlags & { json?: boo
     transposed: flags.transposed,
     depthwise: flags.depthwise,
   });
-  const rows = [null, ...FRAMEWORKS].map((fw) => {
-    const layout = fw === "torch" ? "torch" : "keras";
-    const t =
-      fw === null
-        ? { shape: [...ctx.shape], groups: ctx.groups, depthwise: ctx.depthwise }
-        : translateShape(ctx, layout, fw !== "keras" && fw !== "tfjs");
-    try {
-      const r = resolveInitializer(spec, {
-        shape: t.shape,
-        framework: fw,
-        layout: fw === null ? ctx.layout : layout,
-        groups: t.groups,
-        transposed: ctx.transposed,
-        depthwise: t.depthwise,
-      });
-      return {
-        framework: fw ?? "initlab",
-        name: r.frameworkName ?? r.spec,
-        shape: t.shape,
-        fanIn: r.fanIn,
-        fanOut: r.fanOut,
-        distribution: describeDistribution(r.params),
-        variance: r.variance,
-        targetVariance: r.targetVariance,
-        quirks: r.quirks,
-        error: null,
-      };
-    } catch (e) {
-      return {
-        framework: fw ?? "initlab",
-        name: null,
-        shape: t.shape,
-        fanIn: null,
-        fanOut: null,
-        distribution: null,
-        variance: null,
-        targetVariance: null,
-        quirks: [],
-        error: (e as Error).message,
-      };
-    }
-  });
+  const rows = [null, ...FRAMEWORKS].map((fw) => compareRow(spec, ctx, fw));
   if (flags.json) return io.stdout(`${toJson(rows)}\n`);
   const table = formatTable(
     ["framework", "name", "shape", "fan_in", "fan_out", "distribution", "variance", "intended"],
