@@ -73,18 +73,10 @@ export async function propagateTfjs(
   const signals: NodeSignal[] = [];
   for (const [i, l] of layers.entries()) {
     const values = (await list[i].data()) as Float32Array;
-    const config = l.getConfig() as { activation?: string };
-    const act = typeof config.activation === "string" ? config.activation : null;
-    const op =
-      act && SATURATING[act]
-        ? SATURATING[act]
-        : act && act !== "linear"
-          ? `${l.getClassName()}+${act}`
-          : l.getClassName();
     signals.push(
       nodeSignal(values, {
         name: l.name,
-        op,
+        op: layerOp(l.getClassName(), l.getConfig() as { activation?: unknown }),
         layer: layerIndex.get(l.name) ?? layerIndex.get(`${l.name}/pointwise_kernel`) ?? null,
         shape: list[i].shape,
       }),
@@ -92,16 +84,34 @@ export async function propagateTfjs(
   }
   tf.dispose([xt, ...list]);
   probe.dispose?.();
+  return propagationOf(x, name, shape, options.batch, signals, backend);
+}
+
+/** A layer's node name in the report: its class, with its fused activation ("Dense+relu"; tanh and sigmoid by the name that marks them saturating). */
+function layerOp(className: string, config: { activation?: unknown }): string {
+  const act = typeof config.activation === "string" ? config.activation : null;
+  if (act && SATURATING[act]) return SATURATING[act];
+  return act && act !== "linear" ? `${className}+${act}` : className;
+}
+
+/** The propagation result from the input and the layers' signals. */
+function propagationOf(
+  x: Float32Array | Float64Array,
+  name: string,
+  shape: number[],
+  batch: number,
+  signals: NodeSignal[],
+  backend: string,
+): PropagationResult {
   const inputSignal = nodeSignal(x, { name, op: "input", layer: null, shape });
-  const notes = ["TF.js layers fuse their activation: each layer's node is measured after it"];
   return {
-    batch: shape[0] ?? options.batch,
+    batch: shape[0] ?? batch,
     inputs: [{ name, shape, dtype: "float32", drawn: "N(0, 1)" }],
     nodes: signals,
     events: signalEvents(signals, inputSignal.std),
     inputStd: inputSignal.std,
     inputSignals: [inputSignal],
     engine: `tfjs-layers 4.22 (${backend} backend, float32)`,
-    notes,
+    notes: ["TF.js layers fuse their activation: each layer's node is measured after it"],
   };
 }
