@@ -115,6 +115,41 @@ export async function propagateOnnx(
   } finally {
     await session.release();
   }
+  const { signals, skipped } = nodeSignals(nodes, out, model);
+  const unattributed = signals.filter((s) => s.layer === null).length;
+  if (unattributed > 0)
+    notes.push(
+      `${unattributed} of ${signals.length} node outputs belong to no dense/conv/embedding layer (norms, reshapes, element-wise ops): measured, not attributed`,
+    );
+  if (skipped > 0) notes.push(`${skipped} non-float node outputs (shapes, indices) skipped`);
+  const inputSignals = inputs
+    .filter((i) => i.dtype === "float32")
+    .map((i) =>
+      nodeSignal(feeds[i.name].data as Float32Array, { name: i.name, op: "input", layer: null, shape: i.shape }),
+    );
+  const inputStd = inputSignals[0]?.std ?? signals[0]?.std ?? 1;
+  return {
+    batch: inputs[0]?.shape[0] ?? options.batch,
+    inputs,
+    nodes: signals,
+    events: signalEvents(signals, inputStd),
+    inputStd,
+    inputSignals,
+    engine: "onnxruntime-node (CPU, float32, graph optimizations off)",
+    notes,
+  };
+}
+
+/**
+ * Every float node output's signal, attributed to the layer whose weights produced it; a node
+ * that applies an activation to a layer's output (its only input) counts as that layer's too.
+ * Non-float outputs (shapes, indices) are counted as skipped.
+ */
+function nodeSignals(
+  nodes: readonly { op: string; inputs: string[]; outputs: string[] }[],
+  out: ort.InferenceSession.OnnxValueMapType,
+  model: AuditModel,
+): { signals: NodeSignal[]; skipped: number } {
   const layerOf = new Map<string, number>();
   model.layers.forEach((l, i) => {
     if (l.output) layerOf.set(l.output, i);
@@ -140,26 +175,5 @@ export async function propagateOnnx(
       if (layer !== null && !layerOf.has(o)) layerOf.set(o, layer); // the activation's output counts as the layer's
     }
   }
-  const unattributed = signals.filter((s) => s.layer === null).length;
-  if (unattributed > 0)
-    notes.push(
-      `${unattributed} of ${signals.length} node outputs belong to no dense/conv/embedding layer (norms, reshapes, element-wise ops): measured, not attributed`,
-    );
-  if (skipped > 0) notes.push(`${skipped} non-float node outputs (shapes, indices) skipped`);
-  const inputSignals = inputs
-    .filter((i) => i.dtype === "float32")
-    .map((i) =>
-      nodeSignal(feeds[i.name].data as Float32Array, { name: i.name, op: "input", layer: null, shape: i.shape }),
-    );
-  const inputStd = inputSignals[0]?.std ?? signals[0]?.std ?? 1;
-  return {
-    batch: inputs[0]?.shape[0] ?? options.batch,
-    inputs,
-    nodes: signals,
-    events: signalEvents(signals, inputStd),
-    inputStd,
-    inputSignals,
-    engine: "onnxruntime-node (CPU, float32, graph optimizations off)",
-    notes,
-  };
+  return { signals, skipped };
 }
