@@ -266,31 +266,7 @@ export function initCommand(io: CliIo): Command {
     .option("--json", "print JSON")
     .action((spec: string, flags: KernelFlags & { json?: boolean }) => printCompare(io, spec, flags));
 
-  kernelOptions(
-    init
-      .command("sample")
-      .description(
-        "write an initialized tensor for use elsewhere: .npy (C order) or .safetensors by the --out extension, - for npy on stdout",
-      )
-      .argument("<spec>", "initializer spec, e.g. lecun_normal or orthogonal(gain=2)"),
-  )
-    .addOption(new Option("--framework <name>", "reproduce a framework's exact semantics").choices(FRAMEWORKS))
-    .option("--seed <n>", "random seed (the stream init inspect samples from)", parseSeedArg, 0)
-    .addOption(
-      new Option(
-        "--dtype <dtype>",
-        "element type of the file: float64, float32, float16 (npy or safetensors), bfloat16 (safetensors)",
-      )
-        .choices(DTYPES)
-        .default("float32")
-        .argParser(parseDtypeArg),
-    )
-    .option("--name <name>", "the tensor's name in a .safetensors file", "weight")
-    .requiredOption("--out <file>", "FILE.npy, FILE.safetensors, or - (npy on stdout)")
-    .action(async (spec: string, flags: SampleFlags) => {
-      const { writeSample } = await import("./initSample.js");
-      await writeSample(io, spec, flags);
-    });
+  init.addCommand(sampleCommand(io));
 
   init
     .command("gain")
@@ -357,4 +333,32 @@ function gainNonlinearityArg(value: string): string {
       oneOfMessage("nonlinearity", [...new Set([...ACTIVATION_NAMES, ...GAIN_NONLINEARITIES])], value),
     );
   }
+}
+
+/** `init sample SPEC --shape DIMS --out FILE`: the initialized tensor as .npy or .safetensors. */
+function sampleCommand(io: CliIo): Command {
+  return kernelOptions(
+    new Command("sample")
+      .description(
+        "write an initialized tensor for use elsewhere: .npy (C order) or .safetensors by the --out extension, - for npy on stdout",
+      )
+      .argument("<spec>", "initializer spec, e.g. lecun_normal or orthogonal(gain=2)"),
+  )
+    .addOption(new Option("--framework <name>", "reproduce a framework's exact semantics").choices(FRAMEWORKS))
+    .option("--seed <n>", "random seed (the stream init inspect samples from)", parseSeedArg, 0)
+    .addOption(
+      new Option(
+        "--dtype <dtype>",
+        "element type of the file: float64, float32, float16 (npy or safetensors), bfloat16 (safetensors)",
+      )
+        .choices(DTYPES)
+        .default("float32")
+        .argParser(parseDtypeArg),
+    )
+    .option("--name <name>", "the tensor's name in a .safetensors file", "weight")
+    .requiredOption("--out <file>", "FILE.npy, FILE.safetensors, or - (npy on stdout)")
+    .action(async (spec: string, flags: SampleFlags) => {
+      const { writeSample } = await import("./initSample.js");
+      await writeSample(io, spec, flags);
+    });
 }
