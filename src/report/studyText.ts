@@ -18,16 +18,11 @@ function laterEvents(run: ChainResult): string {
   return parts.join("; ");
 }
 
-/**
- * The seed study in the notebook's own printed form — `(i, mean, std)` rows, the variance-law
- * sentences, Xavier rows every 10 layers — plus one line per experiment saying what it shows.
- */
-export function studyText(r: SeedStudyResult): string {
+/** [1] N(0, 1) weights: the rows until the std is non-finite, and why. */
+function explodingText(r: SeedStudyResult): string[] {
   const d = r.dtype;
   const out: string[] = [];
   const growth = Math.sqrt(SEED_WIDTH);
-  out.push(`initlab seed study — seed ${r.seed}, dtype ${d} (every array, matmul and reduction in ${d})`, "");
-
   out.push(
     `[1] exploding: x ~ N(0,1) [1,${SEED_WIDTH}]; x = x·W with W ~ N(0,1) [${SEED_WIDTH},${SEED_WIDTH}]; stop at the first non-finite std`,
   );
@@ -38,7 +33,14 @@ export function studyText(r: SeedStudyResult): string {
       : `→ std becomes ${formatFloat(r.exploding.layers[r.exploding.layers.length - 1].std, d)} at layer ${r.exploding.stoppedAt}: each layer multiplies the std by ≈ √${SEED_WIDTH} ≈ ${growth.toFixed(1)}, and reduce_std's ${d} sum of squares overflows; ${laterEvents(r.exploding)}.`,
     "",
   );
+  return out;
+}
 
+/** [2] 0.01-scaled weights and input: the rows until the std is exactly 0, and why. */
+function vanishingText(r: SeedStudyResult): string[] {
+  const d = r.dtype;
+  const out: string[] = [];
+  const growth = Math.sqrt(SEED_WIDTH);
   out.push(`[2] vanishing: x ~ N(0,1)·0.01, W ~ N(0,1)·0.01; stop when std == 0.0 exactly`);
   for (const l of r.vanishing.layers) out.push(row(l.index, l.mean, l.std, d));
   out.push(
@@ -47,7 +49,12 @@ export function studyText(r: SeedStudyResult): string {
       : `→ std is exactly 0 at layer ${r.vanishing.stoppedAt}: each layer multiplies the std by ≈ 0.01·√${SEED_WIDTH} ≈ ${(0.01 * growth).toFixed(3)}, and the variance rounds to 0 below half the smallest ${d} subnormal; ${laterEvents(r.vanishing)}.`,
     "",
   );
+  return out;
+}
 
+/** [3] and [4]: Var(out) = n_in·Var(in)·Var(w), unscaled and with std 1/√n. */
+function varianceLawText(r: SeedStudyResult): string[] {
+  const out: string[] = [];
   const law = r.varianceLaw;
   out.push(`[3] variance law: in ~ N(0,1) [1,${law.fanIn}], W ~ N(0,1) [${law.fanIn},${law.fanOut}], out = in·W`);
   out.push(`The mean is ${law.unscaled.mean}, and the standard deviation is ${law.unscaled.std}`);
@@ -58,7 +65,13 @@ export function studyText(r: SeedStudyResult): string {
   out.push(`[4] 1/√n fix: the same with W ~ N(0, (1/${Math.sqrt(law.fanIn)})²)`);
   out.push(`The mean is ${law.scaled.mean}, and the standard deviation is ${law.scaled.std}`);
   out.push(`→ scaling Var(w) by 1/n_in (LeCun) keeps the std ≈ ${law.scaled.predictedStd}.`, "");
+  return out;
+}
 
+/** [6] Xavier's 100-layer forward pass, a row every 10 layers. */
+function xavierText(r: SeedStudyResult): string[] {
+  const d = r.dtype;
+  const out: string[] = [];
   const x = r.xavierForward;
   out.push(
     `[6] Xavier forward: x ~ N(0,1) [1,${SEED_FAN}]; 100 layers of W ~ U(−b, b), b = √6/√(${SEED_FAN}+${SEED_FAN}) = ${formatFloat(x.bound, "float64")}`,
@@ -70,7 +83,13 @@ export function studyText(r: SeedStudyResult): string {
     `→ Glorot & Bengio (2010): Var(w) = 2/(n_in+n_out) keeps the std between ${formatFloat(Math.min(...stds), d)} and ${formatFloat(Math.max(...stds), d)} over ${x.layers.length} layers (a random walk in log std with per-layer sd ≈ 1/√(2·${SEED_FAN}) = ${(1 / Math.sqrt(2 * SEED_FAN)).toFixed(4)}).`,
     "",
   );
+  return out;
+}
 
+/** [5] and [7]: the 5-layer linear net's loss and mean gradient per layer, first and last epoch. */
+function gradientsText(r: SeedStudyResult): string[] {
+  const d = r.dtype;
+  const out: string[] = [];
   for (const [key, label, num] of [
     ["lecun", "1/√n (LeCun normal, std 1/25)", 5],
     ["xavier", "Xavier uniform", 7],
@@ -93,5 +112,21 @@ export function studyText(r: SeedStudyResult): string {
       "",
     );
   }
-  return out.join("\n");
+  return out;
+}
+
+/**
+ * The seed study in the notebook's own printed form — `(i, mean, std)` rows, the variance-law
+ * sentences, Xavier rows every 10 layers — plus one line per experiment saying what it shows.
+ */
+export function studyText(r: SeedStudyResult): string {
+  return [
+    `initlab seed study — seed ${r.seed}, dtype ${r.dtype} (every array, matmul and reduction in ${r.dtype})`,
+    "",
+    ...explodingText(r),
+    ...vanishingText(r),
+    ...varianceLawText(r),
+    ...xavierText(r),
+    ...gradientsText(r),
+  ].join("\n");
 }
