@@ -34,6 +34,28 @@ export async function writeAuditReport(
     );
   }
   const e = escapeHtml;
+  const findings = r.layers.flatMap((l, i) =>
+    l.findings.map((f) => `<li><b>${e(`[${i}] ${l.name}`)}</b>: ${e(f)}</li>`),
+  );
+  const body = [
+    `<h1>${e(`initlab audit: ${r.format}${r.producer ? ` (${r.producer})` : ""}`)}</h1>`,
+    `<ul class="lead">${r.summary.map((s) => `<li>${e(s)}</li>`).join("")}</ul>`,
+    `<h2>Layers</h2>`,
+    layerTableHtml(r),
+    findings.length > 0 ? `<h2>Findings</h2><ul>${findings.join("")}</ul>` : "",
+    `<h2>Charts</h2>`,
+    ...figures,
+    r.notes.length > 0 ? `<h2>Notes</h2><ul>${r.notes.map((n) => `<li>${e(n)}</li>`).join("")}</ul>` : "",
+    `<h2>Printed output</h2><pre>${e(printed)}</pre>`,
+  ].join("\n");
+  const html = join(dir, "index.html");
+  writeFileSync(html, htmlPage("initlab audit", body));
+  return html;
+}
+
+/** The layers as an HTML table (every string from the file escaped): name, op, shape, fans, fit, matches, spectrum. */
+function layerTableHtml(r: AuditReport): string {
+  const e = escapeHtml;
   const head = [
     "#",
     "layer",
@@ -70,21 +92,5 @@ export async function writeAuditReport(
     ];
     return `<tr>${cells.map((c, j) => `<td${j === 1 || j === 7 ? ' style="text-align:left"' : ""}>${e(c)}</td>`).join("")}</tr>`;
   });
-  const findings = r.layers.flatMap((l, i) =>
-    l.findings.map((f) => `<li><b>${e(`[${i}] ${l.name}`)}</b>: ${e(f)}</li>`),
-  );
-  const body = [
-    `<h1>${e(`initlab audit: ${r.format}${r.producer ? ` (${r.producer})` : ""}`)}</h1>`,
-    `<ul class="lead">${r.summary.map((s) => `<li>${e(s)}</li>`).join("")}</ul>`,
-    `<h2>Layers</h2>`,
-    `<table><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`,
-    findings.length > 0 ? `<h2>Findings</h2><ul>${findings.join("")}</ul>` : "",
-    `<h2>Charts</h2>`,
-    ...figures,
-    r.notes.length > 0 ? `<h2>Notes</h2><ul>${r.notes.map((n) => `<li>${e(n)}</li>`).join("")}</ul>` : "",
-    `<h2>Printed output</h2><pre>${e(printed)}</pre>`,
-  ].join("\n");
-  const html = join(dir, "index.html");
-  writeFileSync(html, htmlPage("initlab audit", body));
-  return html;
+  return `<table><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
