@@ -1,4 +1,4 @@
-import type { NetworkSpec, PropagateResult, Verdict } from "../core/internal.js";
+import type { Framework, NetworkSpec, PropagateResult, Verdict } from "../core/internal.js";
 import {
   formatStat,
   hiddenMeanField,
@@ -67,6 +67,22 @@ async function compareCharts(runs: readonly Compared[], title: string): Promise<
 }
 
 /**
+ * The runs of a comparison: each spec under --framework; a framework's `default` (or
+ * `layer_default`) without --framework becomes PyTorch's and Keras's, labelled "default (torch)"
+ * and "default (keras)", as `recommend` compares them.
+ */
+function compareEntries(
+  inits: readonly string[],
+  framework: Framework | undefined,
+): { init: string; framework: Framework | undefined; label: string }[] {
+  return inits.flatMap((init) => {
+    const isDefault = /^(default|layer_default)(\(|$)/.test(init);
+    if (!isDefault || framework !== undefined) return [{ init, framework, label: init }];
+    return (["torch", "keras"] as const).map((fw) => ({ init, framework: fw, label: `${init} (${fw})` }));
+  });
+}
+
+/**
  * `initlab propagate --compare A,B,…`: the same network and seed under each initializer, side by
  * side — one std column per init (and ‖∂L/∂a‖ with --backward), each init's verdict first, one
  * chart per statistic with every init on shared axes.
@@ -74,14 +90,15 @@ async function compareCharts(runs: readonly Compared[], title: string): Promise<
 export async function runPropagateCompare(io: CliIo, flags: PropagateFlags, inits: string[]): Promise<void> {
   const progress = progressReporter(io);
   const runs: Compared[] = [];
-  for (const [i, init] of inits.entries()) {
-    const network = networkFromFlags({ ...flags, init });
+  const entries = compareEntries(inits, flags.framework);
+  for (const [i, { init, framework, label }] of entries.entries()) {
+    const network = networkFromFlags({ ...flags, init, framework });
     const m = await measureNetwork(io, flags, network, flags.seed, (p) =>
-      progress.listener({ step: init, done: i * p.total + p.done, total: inits.length * p.total }),
+      progress.listener({ step: label, done: i * p.total + p.done, total: entries.length * p.total }),
     );
     const profile = propagationProfile(m.result, m.correlation ? m.correlation.layers.map((l) => l.c) : null);
     runs.push({
-      init,
+      init: label,
       network,
       result: m.result,
       verdicts: signalVerdicts(profile, hiddenMeanField(network, m.theory)),
@@ -119,7 +136,7 @@ export async function runPropagateCompare(io: CliIo, flags: PropagateFlags, init
   const intro = runs.map((c) => `${c.init}: ${verdictHeadline(c.verdicts)}.`).join(" ");
   const html = await writeChartsReport(
     flags.out,
-    `initlab propagate — ${title}: ${inits.join(" vs ")}`,
+    `initlab propagate — ${title}: ${runs.map((c) => c.init).join(" vs ")}`,
     intro,
     await compareCharts(runs, title),
     text,

@@ -378,6 +378,22 @@ describe("initlab propagate --compare", () => {
     );
   });
 
+  it("default without --framework compares PyTorch's and Keras's defaults, each its own run", async () => {
+    const { code, stdout } = await runCli([
+      ...["propagate", ...net, "--compare", "he_normal,lecun_normal,glorot_uniform,default", "--json"],
+    ]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    const names = doc.compare.map((c: { init: string }) => c.init);
+    expect(names).toEqual(["he_normal", "lecun_normal", "glorot_uniform", "default (torch)", "default (keras)"]);
+    const torch = JSON.parse(
+      (await runCli(["propagate", ...net, "--init", "default", "--framework", "torch", "--json"])).stdout,
+    );
+    expect(doc.compare[3].layers.map((l: { std: number }) => l.std)).toEqual(
+      torch.layers.map((l: { post: { std: number } }) => l.post.std),
+    );
+  });
+
   it("refuses a bad list in one line", async () => {
     await expectOneLineError(["propagate", "--compare", "he_normal,(x"], /spec list: missing "\)" in "he_normal,\(x"/);
     await expectOneLineError(["propagate", "--compare", "he_normal,he_normall"], /he_normall/);
