@@ -25,6 +25,19 @@ export const SPLIT_DASH = {
   },
 } as const;
 
+/** What every train chart shares: the size, the theme, the rows and a line mark. */
+function lineChartBase(title: string, rows: object[]) {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    width: 520,
+    height: 260,
+    config: chartConfig,
+    data: { values: rows },
+    mark: { type: "line", strokeWidth: 1.8 },
+  };
+}
+
 /** A metric per epoch, one colour per init, train solid and test dashed, on a y axis that starts at 0 (a flat curve looks flat). */
 function epochChart(
   title: string,
@@ -43,13 +56,7 @@ function epochChart(
     }),
   );
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title,
-    width: 520,
-    height: 260,
-    config: chartConfig,
-    data: { values: rows },
-    mark: { type: "line", strokeWidth: 1.8 },
+    ...lineChartBase(title, rows),
     encoding: {
       x: {
         field: "epoch",
@@ -84,13 +91,7 @@ function gradientChart(title: string, runs: readonly TrainRun[]): TopLevelSpec {
   });
   const whens = [...new Set(rows.map((d) => d.when))];
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title,
-    width: 520,
-    height: 260,
-    config: chartConfig,
-    data: { values: rows },
-    mark: { type: "line", strokeWidth: 1.8 },
+    ...lineChartBase(title, rows),
     encoding: {
       x: {
         field: "layer",

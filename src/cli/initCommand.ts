@@ -1,10 +1,9 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { Dtype, Framework, Layout, ResolvedInitializer } from "../core/internal.js";
+import type { Dtype, Framework, ResolvedInitializer } from "../core/internal.js";
 import {
   ACTIVATION_NAMES,
   calculateGain,
   DTYPES,
-  formatBytes,
   FRAMEWORKS,
   GAIN_NONLINEARITIES,
   initialize,
@@ -29,6 +28,8 @@ import { formatTable } from "../report/table.js";
 import { parseDtypeArg, parseSeedArg, positiveIntArg } from "./argParsers.js";
 import type { CliIo } from "./io.js";
 import type { SampleFlags } from "./initSample.js";
+import type { KernelFlags } from "./kernelFlags.js";
+import { kernelResolveOptions, refuseKernelSize } from "./kernelFlags.js";
 
 /** Refuse to allocate more than this for one initializer (the machine has 24 GiB). */
 export const MAX_INIT_BYTES = 4 * 1024 ** 3;
@@ -46,15 +47,6 @@ function parseFloatArg(value: string): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("must be a finite number.");
   return n;
-}
-
-interface KernelFlags {
-  shape: number[];
-  framework?: Framework;
-  layout?: Layout;
-  groups?: number;
-  transposed?: boolean;
-  depthwise?: boolean;
 }
 
 function kernelOptions(cmd: Command): Command {
@@ -129,21 +121,9 @@ function printInspect(
   spec: string,
   flags: KernelFlags & { seed: number; dtype: Dtype; json?: boolean },
 ): void {
-  const opts = {
-    shape: flags.shape,
-    framework: flags.framework ?? null,
-    layout: flags.layout,
-    groups: flags.groups,
-    transposed: flags.transposed,
-    depthwise: flags.depthwise,
-  };
+  const opts = kernelResolveOptions(flags);
   const resolved = resolveInitializer(spec, opts);
-  const bytes = initMemoryBytes(resolved);
-  if (bytes > MAX_INIT_BYTES) {
-    throw new Error(
-      `shape: [${flags.shape.join(",")}] would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_INIT_BYTES)}); use a smaller shape`,
-    );
-  }
+  refuseKernelSize(flags.shape, initMemoryBytes(resolved), MAX_INIT_BYTES);
   const { values } = initialize(spec, opts, rngStream(flags.seed, "init", resolved.initializer), flags.dtype);
   const doc = inspectJson(resolved, values, flags.seed, flags.dtype);
   if (flags.json) return io.stdout(`${toJson(doc)}\n`);

@@ -1,7 +1,6 @@
 import { open } from "node:fs/promises";
-import type { Dtype, Framework, Layout } from "../core/internal.js";
+import type { Dtype } from "../core/internal.js";
 import {
-  formatBytes,
   initialize,
   initializeInChunks,
   initMemoryBytes,
@@ -12,6 +11,8 @@ import {
 import type { TensorFileDtype } from "../model/tensorFile.js";
 import { encodeValues, npyHeader, safetensorsHeader, TENSOR_FILE_DTYPES } from "../model/tensorFile.js";
 import type { CliIo } from "./io.js";
+import type { KernelFlags } from "./kernelFlags.js";
+import { kernelResolveOptions, refuseKernelSize } from "./kernelFlags.js";
 
 /** The most an `init sample` of a whole-tensor kind (orthogonal, identity, …) may hold at once: the float64 values, the encoded copy and orthogonal's workspace. */
 export const MAX_SAMPLE_BYTES = 8 * 1024 ** 3;
@@ -19,13 +20,7 @@ export const MAX_SAMPLE_BYTES = 8 * 1024 ** 3;
 /** Values drawn and written at a time (8 MiB of float64). */
 const CHUNK = 1 << 20;
 
-export interface SampleFlags {
-  shape: number[];
-  layout?: Layout;
-  framework?: Framework;
-  groups?: number;
-  transposed?: boolean;
-  depthwise?: boolean;
+export interface SampleFlags extends KernelFlags {
   seed: number;
   dtype: Dtype;
   name: string;
@@ -52,22 +47,12 @@ export async function writeSample(io: CliIo, spec: string, flags: SampleFlags): 
   const dtype = flags.dtype as TensorFileDtype;
   if (format === "npy" && dtype === "bfloat16")
     throw new Error("dtype: .npy has no bfloat16 type; write .safetensors (BF16) instead");
-  const opts = {
-    shape: flags.shape,
-    framework: flags.framework ?? null,
-    layout: flags.layout,
-    groups: flags.groups,
-    transposed: flags.transposed,
-    depthwise: flags.depthwise,
-  };
+  const opts = kernelResolveOptions(flags);
   const resolved = resolveInitializer(spec, opts);
   // a streamed distribution holds one chunk at a time; the others hold the whole tensor (and orthogonal its workspace)
   const count = flags.shape.reduce((a, b) => a * b, 1);
   const bytes = initMemoryBytes(resolved) + count * TENSOR_FILE_DTYPES[dtype].bytes;
-  if (!isStreamed(resolved.params) && bytes > MAX_SAMPLE_BYTES)
-    throw new Error(
-      `shape: [${flags.shape.join(",")}] would need about ${formatBytes(bytes)} (limit ${formatBytes(MAX_SAMPLE_BYTES)}); use a smaller shape`,
-    );
+  if (!isStreamed(resolved.params)) refuseKernelSize(flags.shape, bytes, MAX_SAMPLE_BYTES);
   const rng = rngStream(flags.seed, "init", resolved.initializer);
   const header = format === "npy" ? npyHeader(flags.shape, dtype) : safetensorsHeader(flags.name, flags.shape, dtype);
   const toStdout = flags.out === "-";

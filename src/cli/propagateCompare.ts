@@ -1,5 +1,6 @@
 import type { Framework, NetworkSpec, PropagateResult, Verdict } from "../core/internal.js";
 import {
+  DEFAULT_FRAMEWORKS,
   formatStat,
   hiddenMeanField,
   propagationProfile,
@@ -78,7 +79,7 @@ function compareEntries(
   return inits.flatMap((init) => {
     const isDefault = /^(default|layer_default)(\(|$)/.test(init);
     if (!isDefault || framework !== undefined) return [{ init, framework, label: init }];
-    return (["torch", "keras"] as const).map((fw) => ({ init, framework: fw, label: `${init} (${fw})` }));
+    return DEFAULT_FRAMEWORKS.map((fw) => ({ init, framework: fw, label: `${init} (${fw})` }));
   });
 }
 

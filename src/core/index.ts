@@ -101,6 +101,7 @@ export { bandPoint, bandVerdicts, quantileSorted, seedBands } from "./verdict/se
 export type { BandPoint, SeedBands } from "./verdict/seedBands.js";
 export {
   CATALOG_CANDIDATES,
+  DEFAULT_FRAMEWORKS,
   depthMatchedSigmaW2,
   derivedCandidates,
   recommend,

@@ -142,27 +142,14 @@ export function meanField(p: MeanFieldParams, options: { correlation?: boolean }
   const q =
     fp.kind === "finite" ? fp.qStar : fp.kind === "vanishes" ? Q_LIMIT_SMALL : fp.kind === "grows" ? Q_LIMIT_LARGE : 1;
   const chi = chi1(p, q);
-  if (options.correlation === false) {
-    // the length map and χ₁ only: c* and ξ_c take most of the time (a root of the correlation map)
-    const xiQ = fp.kind === "finite" ? lengthDepthScale(p, q) : Number.NaN;
-    return {
-      activation: p.activation.name,
-      sigmaW2: p.sigmaW2,
-      sigmaB2: p.sigmaB2,
-      qStar: fp.qStar,
-      chi1: chi,
-      cStar: Number.NaN,
-      xiQ,
-      xiC: Number.NaN,
-      trainableDepth: Number.NaN,
-      fixedPoint: fp,
-    };
+  const xiQ = fp.kind === "finite" ? lengthDepthScale(p, q) : Number.NaN;
+  // without the correlation map: c* and ξ_c take most of the time (a root of the correlation map)
+  const c = options.correlation === false ? Number.NaN : cStar(p, q, chi);
+  let xiC = Number.NaN;
+  if (options.correlation !== false) {
+    // growing q: the normalised correlation map's slope at c = 1 is χ₁·q^l/q^{l+1} = χ₁/factor (ReLU: 1, ξ_c = ∞)
+    xiC = fp.kind === "grows" && c >= 1 && fp.factor !== null ? depthScale(chi / fp.factor) : depthScales(p, q, c).xiC;
   }
-  const c = cStar(p, q, chi);
-  const scales = depthScales(p, q, c);
-  const xiQ = fp.kind === "finite" ? scales.xiQ : Number.NaN;
-  // growing q: the normalised correlation map's slope at c = 1 is χ₁·q^l/q^{l+1} = χ₁/factor (ReLU: 1, ξ_c = ∞)
-  const xiC = fp.kind === "grows" && c >= 1 && fp.factor !== null ? depthScale(chi / fp.factor) : scales.xiC;
   return {
     activation: p.activation.name,
     sigmaW2: p.sigmaW2,

@@ -21,6 +21,7 @@ import { criticalSigmaW2 } from "../theory/meanField.js";
 import { hiddenMeanField, networkTheory } from "../theory/networkTheory.js";
 import type { Verdict } from "./signalVerdicts.js";
 import { bandVerdicts } from "./seedBands.js";
+import { propagationProfile, signalVerdicts } from "./signalVerdicts.js";
 
 /** A scheme to try: a spec under a framework's semantics (null: initlab's), and where it comes from. */
 export interface Candidate {
@@ -88,10 +89,13 @@ export interface Recommendation {
   note: string | null;
 }
 
+/** The frameworks whose layer defaults stand for "default" when no framework is named: the two most used. */
+export const DEFAULT_FRAMEWORKS = ["torch", "keras"] as const satisfies readonly Framework[];
+
 /** The candidates for a network: the catalog's schemes, and the framework's default (torch's and keras's when none is named). */
 export function recommendCandidates(framework: Framework | null): Candidate[] {
   const catalog: Candidate[] = CATALOG_CANDIDATES.map((spec) => ({ spec, framework, origin: "catalog" }));
-  const defaults: Framework[] = framework === null ? ["torch", "keras"] : framework === "jax" ? [] : [framework];
+  const defaults: Framework[] = framework === null ? [...DEFAULT_FRAMEWORKS] : framework === "jax" ? [] : [framework];
   return [
     ...catalog,
     ...defaults.map((fw) => ({ spec: "default", framework: fw, origin: "framework default" as const })),
@@ -241,7 +245,7 @@ function judge(c: Candidate, o: RecommendOptions, runs: PropagateResult[]): Rank
   const grad = ratios(runs, (r) => r.layers.map((l) => l.grad?.activationNorm ?? Number.NaN)).map((x) => 1 / x);
   const perSeed = std.map((s, i) => Math.abs(Math.log(s)) + Math.abs(Math.log(grad[i])));
   const score = perSeed.every(Number.isFinite) ? perSeed.reduce((a, b) => a + b, 0) / perSeed.length : Infinity;
-  const stable = runs.map((r) => bandVerdicts([r], mf).every((v) => v.kind === "stable"));
+  const stable = runs.map((r) => signalVerdicts(propagationProfile(r), mf).every((v) => v.kind === "stable"));
   const healthySeeds = std.filter((s, i) => s >= 0.5 && s <= 2 && stable[i]).length;
   const hidden = Math.min(1, network.widths.length - 1);
   const fanIn = hidden === 0 ? network.inputWidth : network.widths[hidden - 1];

@@ -88,8 +88,8 @@ export function bandVerdicts(
   theory: MeanFieldSummary | null,
   correlations: readonly (readonly number[])[] | null = null,
 ): Verdict[] {
-  const perSeed = runs.map((r, i) => signalVerdicts(propagationProfile(r, correlations?.[i] ?? null), theory));
   const profiles = runs.map((r, i) => propagationProfile(r, correlations?.[i] ?? null));
+  const perSeed = profiles.map((p) => signalVerdicts(p, theory));
   const meanOf = (get: (p: SignalProfile) => readonly (number | null)[] | null | undefined): number[] | null => {
     const first = get(profiles[0]);
     if (!first) return null;

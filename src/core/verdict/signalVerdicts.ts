@@ -47,6 +47,17 @@ export interface SignalProfile {
 
 const fmt = (x: number) => formatStat(x, 3);
 
+/** A signal's verdict builder: the signal, its factor, the sentence's subject and the mean-field reason are fixed; kind, layer and what happened vary. */
+function verdictOf(signal: VerdictSignal, factor: number | null, subject: string, why: string) {
+  return (kind: VerdictKind, layer: number | null, what: string): Verdict => ({
+    signal,
+    kind,
+    factorPerLayer: factor,
+    layer,
+    sentence: `${subject} ${what}${why}`,
+  });
+}
+
 /** The first index at which `ratio(i)` leaves [1/F, F] in the given direction, or null. */
 function crossing(values: readonly number[], order: number[], up: boolean): number | null {
   const ref = values[order[0]];
@@ -111,13 +122,7 @@ export function forwardVerdict(p: SignalProfile, theory: MeanFieldSummary | null
   const factor = geometricFactor(s, order);
   const per = factor === null ? "" : `std ×${fmt(factor)} a layer, `;
   const why = forwardReason(theory);
-  const verdict = (kind: VerdictKind, layer: number | null, what: string): Verdict => ({
-    signal: "forward",
-    kind,
-    factorPerLayer: factor,
-    layer,
-    sentence: `the forward signal ${what}${why}`,
-  });
+  const verdict = verdictOf("forward", factor, "the forward signal", why);
   const nonFinite = s.findIndex((v) => !Number.isFinite(v));
   if (nonFinite >= 0) return verdict("exploding", nonFinite, `explodes: ${per}non-finite at layer ${nonFinite}`);
   const zero = s.findIndex((v) => v === 0);
@@ -163,13 +168,7 @@ export function backwardVerdict(gradNorm: readonly number[], theory: MeanFieldSu
   const order = gradNorm.map((_, i) => L - 1 - i);
   const factor = geometricFactor(gradNorm, order);
   const why = backwardReason(theory);
-  const verdict = (kind: VerdictKind, layer: number | null, what: string): Verdict => ({
-    signal: "backward",
-    kind,
-    factorPerLayer: factor,
-    layer,
-    sentence: `the backward gradient ${what}${why}`,
-  });
+  const verdict = verdictOf("backward", factor, "the backward gradient", why);
   const per = factor === null ? "" : ` (×${fmt(factor)} a layer)`;
   const nonFinite = order.find((i) => !Number.isFinite(gradNorm[i]));
   if (nonFinite !== undefined)
@@ -208,13 +207,7 @@ export function correlationVerdict(c: readonly number[], theory: MeanFieldSummar
   );
   const why = correlationReason(theory);
   const span = `c ${formatStat(c[0], 4)} → ${formatStat(c[L - 1], 4)} over ${L} layers`;
-  const verdict = (kind: VerdictKind, layer: number | null, what: string): Verdict => ({
-    signal: "correlation",
-    kind,
-    factorPerLayer: factor,
-    layer,
-    sentence: `two inputs' correlation ${what}${why}`,
-  });
+  const verdict = verdictOf("correlation", factor, "two inputs' correlation", why);
   const at = c.findIndex((v) => v > COLLAPSE_LIMIT);
   if (c[0] <= COLLAPSE_LIMIT && at >= 0 && c[L - 1] > COLLAPSE_LIMIT)
     return verdict(
