@@ -9,7 +9,7 @@ import {
   rngStream,
 } from "../core/internal.js";
 import type { TensorFileDtype } from "../model/tensorFile.js";
-import { encodeValues, npyHeader, safetensorsHeader, TENSOR_FILE_DTYPES } from "../model/tensorFile.js";
+import { encodeValues, fileBytes, npyHeader, safetensorsHeader, TENSOR_FILE_DTYPES } from "../model/tensorFile.js";
 import type { CliIo } from "./io.js";
 import type { KernelFlags } from "./kernelFlags.js";
 import { kernelResolveOptions, refuseKernelSize } from "./kernelFlags.js";
@@ -65,17 +65,18 @@ export async function writeSample(io: CliIo, spec: string, flags: SampleFlags): 
   };
   try {
     await write(header);
-    const streamed = initializeInChunks(spec, opts, rng, flags.dtype, CHUNK);
+    const streamed = initializeInChunks(spec, opts, rng, flags.dtype, CHUNK, 2);
     if (streamed === null) await write(encodeValues(initialize(spec, opts, rng, flags.dtype).values, dtype));
     else {
       // chunk by chunk through two reused buffers: one is written (by the OS, on another thread)
-      // while the next is drawn, and no memory the size of the tensor is faulted in
-      const buffers = [0, 1].map(() => new Uint8Array(CHUNK * TENSOR_FILE_DTYPES[dtype].bytes));
+      // while the next is drawn, and no memory the size of the tensor is faulted in; float32 and
+      // float64 chunks are written as they are, half types encoded into two scratch buffers
+      const scratch = [0, 1].map(() => new Uint8Array(CHUNK * TENSOR_FILE_DTYPES[dtype].bytes));
       const pending: (Promise<void> | null)[] = [null, null];
       let k = 0;
       for (const values of streamed.chunks) {
         await pending[k];
-        pending[k] = write(encodeValues(values, dtype, buffers[k]));
+        pending[k] = write(fileBytes(values, dtype, scratch[k]));
         k = 1 - k;
       }
       await Promise.all(pending);

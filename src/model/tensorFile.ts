@@ -42,6 +42,23 @@ export function encodeValues(values: ArrayLike<number>, dtype: TensorFileDtype, 
 }
 
 /**
+ * The bytes to write for `values` as `dtype`: the array's own bytes when it already holds that type
+ * on a little-endian machine (a Float32Array as float32, a Float64Array as float64: no copy), else
+ * {@link encodeValues} into `scratch`.
+ */
+export function fileBytes(
+  values: Float64Array | Float32Array,
+  dtype: TensorFileDtype,
+  scratch?: Uint8Array,
+): Uint8Array {
+  const own =
+    (dtype === "float32" && values instanceof Float32Array) || (dtype === "float64" && values instanceof Float64Array);
+  return own && LITTLE_ENDIAN
+    ? new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
+    : encodeValues(values, dtype, scratch);
+}
+
+/**
  * The header of a .npy file, format version 1.0 (NumPy's NEP 1): the magic "\x93NUMPY", version
  * bytes 1 0, the header length (uint16, little-endian), then a Python dict literal
  * `{'descr': '<f4', 'fortran_order': False, 'shape': (8192, 8192), }` padded with spaces and a

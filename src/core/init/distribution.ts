@@ -120,17 +120,18 @@ export function isStreamed(d: InitDistribution): boolean {
 
 /**
  * The next `out.length` values of a streamed distribution ({@link isStreamed}), continuing `rng`:
- * filling consecutive chunks gives exactly the values {@link sampleDistribution} gives at once.
+ * filling consecutive chunks gives exactly the values {@link sampleDistribution} gives at once (a
+ * Float32Array rounds each value once, on store).
  * @throws for the other kinds (they are drawn as a whole).
  */
-export function sampleStreamed(d: InitDistribution, rng: Rng, out: Float64Array): Float64Array {
+export function sampleStreamed<T extends Float64Array | Float32Array>(d: InitDistribution, rng: Rng, out: T): T {
   switch (d.kind) {
     case "constant":
-      return out.fill(d.value);
+      return out.fill(d.value) as T;
     case "normal":
-      return fillNormal(rng, out, d.mean, d.std) as Float64Array;
+      return fillNormal(rng, out, d.mean, d.std) as T;
     case "uniform":
-      return fillUniform(rng, out, d.low, d.high) as Float64Array;
+      return fillUniform(rng, out, d.low, d.high) as T;
     case "truncated_normal":
       for (let i = 0; i < out.length; i++) out[i] = truncatedNormal(rng, d.mean, d.std, d.low, d.high);
       return out;

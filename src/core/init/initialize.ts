@@ -57,11 +57,15 @@ export function initialize(
 
 /**
  * {@link initialize} in chunks, for tensors too large to hold twice: a streamed distribution
- * (constant, normal, uniform, truncated normal) is drawn `chunk` values at a time into one reused
- * array, rounded to `dtype` and yielded in order — exactly the values initialize gives, without
- * allocating the whole tensor (a chunk is overwritten by the next: use it before asking for more).
- * Null, drawing nothing, for the other kinds.
+ * (constant, normal, uniform, truncated normal) is drawn `chunk` values at a time and yielded in
+ * order — exactly the values initialize gives, without allocating the whole tensor. float32 chunks
+ * are a Float32Array drawn straight into (each value mean + std·z rounded once on store, the single
+ * rounding initialize applies), float64 a Float64Array, float16/bfloat16 a Float64Array of rounded
+ * values. Chunks rotate through `buffers` reused arrays: a chunk is overwritten `buffers` chunks
+ * later (with 2, one chunk can be written out while the next is drawn). Null, drawing nothing, for
+ * the other kinds.
  * @param chunk values per chunk (the last may hold fewer); default 2¹⁸.
+ * @param buffers arrays to rotate through; default 1.
  */
 export function initializeInChunks(
   spec: string | InitSpec,
@@ -69,17 +73,22 @@ export function initializeInChunks(
   rng: Rng,
   dtype: Dtype,
   chunk = 1 << 18,
-): { resolved: ResolvedInitializer; chunks: Iterable<Float64Array> } | null {
+  buffers = 1,
+): { resolved: ResolvedInitializer; chunks: Iterable<Float64Array | Float32Array> } | null {
   const resolved = resolveInitializer(spec, options);
   if (!isStreamed(resolved.params)) return null;
   const n = resolved.ctx.shape.reduce((a, b) => a * b, 1);
   const round = rounder(dtype);
-  function* chunks(): Generator<Float64Array> {
-    const buffer = new Float64Array(Math.min(chunk, n));
-    for (let start = 0; start < n; start += buffer.length) {
-      const values = buffer.subarray(0, Math.min(buffer.length, n - start));
+  const size = Math.min(chunk, n);
+  const arrays = Array.from({ length: buffers }, () =>
+    dtype === "float32" ? new Float32Array(size) : new Float64Array(size),
+  );
+  function* chunks(): Generator<Float64Array | Float32Array> {
+    for (let start = 0, k = 0; start < n; start += size, k = (k + 1) % buffers) {
+      const values = arrays[k].subarray(0, Math.min(size, n - start));
       sampleStreamed(resolved.params, rng, values);
-      if (dtype !== "float64") for (let i = 0; i < values.length; i++) values[i] = round(values[i]);
+      if (dtype === "float16" || dtype === "bfloat16")
+        for (let i = 0; i < values.length; i++) values[i] = round(values[i]);
       yield values;
     }
   }

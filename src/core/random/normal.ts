@@ -16,6 +16,12 @@ const M = 16777216; // 2^24 magnitudes
 const kn = new Uint32Array(LAYERS);
 const wn = new Float64Array(LAYERS);
 const fn = new Float64Array(LAYERS);
+/**
+ * wn with the sign folded in, indexed by the word's low 8 bits (layer and sign bit): signedWn[u & 255]
+ * = ±wn[u & 127]. j·(−w) = −(j·w) exactly, so the draws are the same numbers as a sign branch gives;
+ * without the branch (a coin flip the CPU cannot predict) the fast path runs about twice as fast.
+ */
+const signedWn = new Float64Array(2 * LAYERS);
 {
   let dn = R;
   let tn = dn;
@@ -32,6 +38,10 @@ const fn = new Float64Array(LAYERS);
     tn = dn;
     fn[i] = Math.exp(-0.5 * dn * dn);
     wn[i] = dn / M;
+  }
+  for (let i = 0; i < LAYERS; i++) {
+    signedWn[i] = wn[i];
+    signedWn[i + LAYERS] = -wn[i];
   }
 }
 
@@ -63,8 +73,7 @@ export function standardNormal(rng: Rng): number {
   const u = rng.nextUint32();
   const iz = u & 127;
   const j = u >>> 8;
-  if (j < kn[iz]) return (u & 128 ? -j : j) * wn[iz];
-  return normalSlow(rng, u);
+  return j < kn[iz] ? j * signedWn[u & 255] : normalSlow(rng, u);
 }
 
 /**
@@ -82,8 +91,7 @@ export function fillNormal(rng: Rng, out: Float64Array | Float32Array, mean = 0,
     const u = rng.nextUint32();
     const iz = u & 127;
     const j = u >>> 8;
-    const z = j < kn[iz] ? (u & 128 ? -j : j) * wn[iz] : normalSlow(rng, u);
-    out[i] = mean + std * z;
+    out[i] = mean + std * (j < kn[iz] ? j * signedWn[u & 255] : normalSlow(rng, u));
   }
   return out;
 }

@@ -200,13 +200,17 @@ describe("initializeInChunks", () => {
       ["he_uniform", null],
       ["glorot_normal", "keras"],
       ["constant(value=0.5)", null],
+      ["truncated_normal(std=0.3)", null],
     ] as const) {
       for (const dtype of ["float32", "float16", "float64"] as const) {
         const shape = [96, 35];
         const whole = initialize(spec, { shape, framework }, rngStream(3, "x"), dtype).values;
         const parts: number[] = [];
-        const r = initializeInChunks(spec, { shape, framework }, rngStream(3, "x"), dtype, 1000);
-        for (const v of r?.chunks ?? []) parts.push(...v);
+        const r = initializeInChunks(spec, { shape, framework }, rngStream(3, "x"), dtype, 1000, 2);
+        for (const v of r?.chunks ?? []) {
+          expect(v).toBeInstanceOf(dtype === "float32" ? Float32Array : Float64Array);
+          parts.push(...v);
+        }
         expect(r?.resolved.spec).toBe(initialize(spec, { shape, framework }, rngStream(3, "x"), dtype).resolved.spec);
         expect(parts).toEqual(Array.from(whole));
       }
