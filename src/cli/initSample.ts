@@ -27,6 +27,27 @@ export interface SampleFlags extends KernelFlags {
   out: string;
 }
 
+/**
+ * Writes the chunks through two reused buffers: one is written (by the OS, on another thread)
+ * while the next is drawn, and no memory the size of the tensor is faulted in; float32 and float64
+ * chunks are written as they are, half types encoded into two scratch buffers.
+ */
+async function writeChunks(
+  chunks: Iterable<Float64Array | Float32Array>,
+  dtype: TensorFileDtype,
+  write: (b: Uint8Array) => Promise<void>,
+): Promise<void> {
+  const scratch = [0, 1].map(() => new Uint8Array(CHUNK * TENSOR_FILE_DTYPES[dtype].bytes));
+  const pending: (Promise<void> | null)[] = [null, null];
+  let k = 0;
+  for (const values of chunks) {
+    await pending[k];
+    pending[k] = write(fileBytes(values, dtype, scratch[k]));
+    k = 1 - k;
+  }
+  await Promise.all(pending);
+}
+
 /** The file format an --out path asks for: .npy, .safetensors, or "-" (npy on stdout). @throws a one-line error otherwise. */
 function formatOf(out: string): "npy" | "safetensors" {
   if (out === "-" || out.endsWith(".npy")) return "npy";
@@ -67,20 +88,7 @@ export async function writeSample(io: CliIo, spec: string, flags: SampleFlags): 
     await write(header);
     const streamed = initializeInChunks(spec, opts, rng, flags.dtype, CHUNK, 2);
     if (streamed === null) await write(encodeValues(initialize(spec, opts, rng, flags.dtype).values, dtype));
-    else {
-      // chunk by chunk through two reused buffers: one is written (by the OS, on another thread)
-      // while the next is drawn, and no memory the size of the tensor is faulted in; float32 and
-      // float64 chunks are written as they are, half types encoded into two scratch buffers
-      const scratch = [0, 1].map(() => new Uint8Array(CHUNK * TENSOR_FILE_DTYPES[dtype].bytes));
-      const pending: (Promise<void> | null)[] = [null, null];
-      let k = 0;
-      for (const values of streamed.chunks) {
-        await pending[k];
-        pending[k] = write(fileBytes(values, dtype, scratch[k]));
-        k = 1 - k;
-      }
-      await Promise.all(pending);
-    }
+    else await writeChunks(streamed.chunks, dtype, write);
   } finally {
     await file?.close();
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { onnxUnsupported, propagateOnnx } from "../../src/adapters/onnx/propagateOnnx.js";
-import { drawKernelsInParallel } from "../../src/adapters/sampling/parallelKernels.js";
+import { drawOrder, onnxUnsupported, propagateOnnx } from "../../src/adapters/onnx/propagateOnnx.js";
+import { kernelStream } from "../../src/adapters/sampling/kernelStream.js";
 import type { NetworkSpec } from "../../src/core/internal.js";
 import { buildNetwork, propagate } from "../../src/core/internal.js";
 
@@ -24,7 +24,7 @@ const close = (a: number, b: number, rtol = 1e-4, atol = 1e-6) =>
   expect(Math.abs(a - b)).toBeLessThanOrEqual(atol + rtol * Math.abs(b));
 
 describe("onnx backend", () => {
-  it("draws the same kernels as the reference engine on a worker pool, whatever the thread count", async () => {
+  it("draws the same kernels as the reference engine on a worker pool, whatever the thread count, order or reuse", async () => {
     const s = spec("tanh");
     const tasks = s.widths.map((w, l) => ({
       spec: s.init,
@@ -33,12 +33,26 @@ describe("onnx backend", () => {
       seed: 5,
       layer: l,
     }));
-    const one = await drawKernelsInParallel(tasks, 1);
-    const two = await drawKernelsInParallel(tasks, 2);
     const ref = buildNetwork(s, 5, "float32");
-    for (let l = 0; l < tasks.length; l++) {
-      expect(Array.from(two[l])).toEqual(Array.from(one[l]));
-      expect(Array.from(one[l])).toEqual(Array.from(ref.layers[l].weights));
+    // forward then backward order, two draws ahead: buffers are recycled between layers of different sizes
+    const order = drawOrder(tasks.length, true, 2);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 5, 4, 3, 2, 1, 0]);
+    for (const threads of [1, 2]) {
+      const stream = kernelStream(tasks, order, { ahead: 2, threads, sumSquares: (p) => p < 3 });
+      try {
+        for (let p = 0; p < order.length; p++) {
+          const k = await stream.next();
+          const w = ref.layers[order[p]].weights;
+          expect(k.layer).toBe(order[p]);
+          expect(Array.from(k.values)).toEqual(Array.from(w));
+          if (p < 3) expect(k.sumSquares).toBe(Array.from(k.values).reduce((a, v) => a + v * v, 0));
+          else expect(k.sumSquares).toBeNaN();
+          stream.recycle(k);
+        }
+        await expect(stream.next()).rejects.toThrow(/every kernel was taken/);
+      } finally {
+        await stream.close();
+      }
     }
   });
 
