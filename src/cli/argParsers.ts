@@ -27,6 +27,18 @@ export function positiveIntArg(name: string, max: number): (value: string) => nu
   };
 }
 
+/** A parser for a positive finite number option (e.g. seconds), at most `max`. */
+export function positiveNumberArg(name: string, max = 86400): (value: string) => number {
+  return (value) => {
+    const n = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!(n > 0 && n <= max))
+      throw new InvalidArgumentError(
+        `${name}: must be a number greater than 0 and at most ${max}, got ${JSON.stringify(value)}.`,
+      );
+    return n;
+  };
+}
+
 /** A parser for a dtype option accepting `allowed` (default: every dtype). */
 export function dtypeArg(allowed: readonly Dtype[] = DTYPES): (value: string) => Dtype {
   return (value) => {

@@ -3,8 +3,9 @@ import { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { ExperimentSpec } from "../experiment/experimentSpec.js";
 import { parseExperimentSpec, parseShard } from "../experiment/experimentSpec.js";
-import { positiveIntArg } from "./argParsers.js";
+import { positiveIntArg, positiveNumberArg } from "./argParsers.js";
 import type { CliIo } from "./io.js";
+import { DEFAULT_TASKS } from "./sweep/slurm/sbatchScript.js";
 
 /** Reads a sweep file (YAML or JSON) and validates it. @throws one-line errors. */
 export function readSpecFile(path: string): ExperimentSpec {
@@ -18,22 +19,100 @@ export function readSpecFile(path: string): ExperimentSpec {
   return parseExperimentSpec(raw);
 }
 
-/** `initlab sweep`, `initlab merge`, `initlab report`. */
+type SweepFlags = {
+  out?: string;
+  workers?: number;
+  shard?: string;
+  slurm?: boolean;
+  array?: number;
+  partition?: string;
+  time?: string;
+  cpusPerTask?: number;
+  mem?: string;
+  sbatchArg: string[];
+  dryRun?: boolean;
+  wait?: boolean;
+  poll: number;
+};
+
+/** The flags that mean something only with --slurm (poll has a default, so it is not checked). */
+const SLURM_ONLY = ["array", "partition", "time", "cpusPerTask", "mem", "sbatchArg", "dryRun", "wait"] as const;
+
+const kebab = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `initlab sweep` (and `sweep status`), `initlab merge`, `initlab report`. */
 export function sweepCommands(io: CliIo): Command[] {
   const sweep = new Command("sweep")
-    .description("run every point of a grid (YAML/JSON spec) on a worker pool; resumable; shardable")
+    .description(
+      "run every point of a grid (YAML/JSON spec) on a worker pool, or as a Slurm array job; resumable; shardable",
+    )
     .argument("<spec>", "sweep file (YAML or JSON)")
-    .requiredOption("--out <dir>", "folder for spec.json and results.jsonl (rerun the same command to resume)")
+    // not requiredOption: commander would then require it of `sweep status` too
+    .option("--out <dir>", "folder for spec.json and results.jsonl (rerun the same command to resume); required")
     .option("--workers <n>", "worker threads (default: the machine's cores)", positiveIntArg("workers", 256))
     .option("--shard <K/N>", "run only shard K of N (points whose grid position ≡ K−1 mod N)")
-    .action(async (file: string, flags: { out: string; workers?: number; shard?: string }) => {
+    .option("--slurm", "submit the sweep as a Slurm array job (task k = shard k) instead of running it here")
+    .option(
+      "--array <n>",
+      `Slurm: array tasks, i.e. shards (default: one per point, at most ${DEFAULT_TASKS})`,
+      positiveIntArg("array", 10000),
+    )
+    .option("--partition <p>", "Slurm: partition")
+    .option("--time <t>", "Slurm: time limit per task (e.g. 1:00:00)")
+    .option("--cpus-per-task <c>", "Slurm: CPUs per task (its worker threads)", positiveIntArg("cpus-per-task", 1024))
+    .option("--mem <m>", "Slurm: memory per task (e.g. 4G)")
+    .option(
+      "--sbatch-arg <arg>",
+      "Slurm: another #SBATCH argument, e.g. --sbatch-arg=--account=ml (repeatable)",
+      collect,
+      [],
+    )
+    .option("--dry-run", "Slurm: print the job script, submit nothing")
+    .option("--wait", "Slurm: watch the job until every task ends, then merge and report")
+    .option(
+      "--poll <seconds>",
+      "Slurm: seconds between looks at the queue with --wait (default: 10)",
+      positiveNumberArg("poll"),
+      10,
+    )
+    .action(async (file: string, flags: SweepFlags) => {
+      if (flags.out === undefined) throw new Error("required option '--out <dir>' not specified");
       const spec = readSpecFile(file);
+      if (flags.slurm) {
+        if (flags.shard !== undefined) throw new Error("shard: --slurm makes the shards itself; leave --shard out");
+        const { submitSlurmSweep } = await import("./sweep/slurm/slurmSweep.js");
+        await submitSlurmSweep(
+          spec,
+          flags.out,
+          { ...flags, dryRun: flags.dryRun ?? false, wait: flags.wait ?? false },
+          io,
+        );
+        return;
+      }
+      for (const name of SLURM_ONLY)
+        if (
+          flags[name] !== undefined &&
+          flags[name] !== false &&
+          !(Array.isArray(flags[name]) && flags[name].length === 0)
+        )
+          throw new Error(`${kebab(name)}: only with --slurm`);
       const shard = flags.shard === undefined ? null : parseShard(flags.shard);
       const { runSweep } = await import("./sweep/runSweep.js");
       const r = await runSweep(spec, { out: flags.out, workers: flags.workers, shard }, io);
       io.stdout(
         `sweep "${spec.name}": ${r.total} points${shard ? ` in shard ${shard.index}/${shard.count}` : ""}, ${r.skipped} already done, ${r.ran} run now → ${flags.out}/results.jsonl\n`,
       );
+    });
+  sweep
+    .command("status")
+    .description("a Slurm sweep's progress and tasks; merges and reports once every task has ended")
+    .argument("<dir>", "the sweep folder given to --out")
+    .option("--wait", "watch until every task ends")
+    .option("--poll <seconds>", "seconds between looks with --wait (default: 10)", positiveNumberArg("poll"), 10)
+    .action(async (dir: string, flags: { wait?: boolean; poll: number }) => {
+      const { watchSlurmSweep } = await import("./sweep/slurm/slurmSweep.js");
+      await watchSlurmSweep(dir, io, { poll: flags.poll, wait: flags.wait ?? false });
     });
 
   const merge = new Command("merge")
@@ -44,7 +123,7 @@ export function sweepCommands(io: CliIo): Command[] {
       const { mergeSweeps } = await import("./sweep/runSweep.js");
       const r = mergeSweeps(out, dirs);
       io.stdout(
-        `merged ${dirs.length} folders: ${r.points} points${r.missing ? `, ${r.missing} of the grid still missing` : ""} → ${out}/results.jsonl\n`,
+        `merged ${dirs.length} folders: ${r.points} points${r.missing ? `, ${r.missing} of the grid still missing` : ""}${r.duplicates ? ` (${r.duplicates} duplicate lines of identical points dropped)` : ""} → ${out}/results.jsonl\n`,
       );
     });
 

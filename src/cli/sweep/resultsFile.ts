@@ -11,8 +11,14 @@ export interface ResultLine {
  * last line that is not valid JSON, is cut off the file (its point runs again). A corrupt line
  * before the last is an error (something else damaged the file).
  * @param keyOf the point key of a parsed line.
+ * @param options.repair cut the damaged last line off the file (default true); false only reads —
+ *   for readers that watch a file another process may be appending to.
  */
-export function readResults(path: string, keyOf: (parsed: { point: unknown }) => string): ResultLine[] {
+export function readResults(
+  path: string,
+  keyOf: (parsed: { point: unknown }) => string,
+  options: { repair?: boolean } = {},
+): ResultLine[] {
   if (!existsSync(path)) return [];
   const content = readFileSync(path, "utf8");
   const lines = content.split("\n");
@@ -35,7 +41,7 @@ export function readResults(path: string, keyOf: (parsed: { point: unknown }) =>
     out.push({ key: keyOf(parsed), text: line });
     keepBytes += Buffer.byteLength(line, "utf8") + 1;
   }
-  if (keepBytes !== Buffer.byteLength(content, "utf8")) truncateSync(path, keepBytes);
+  if ((options.repair ?? true) && keepBytes !== Buffer.byteLength(content, "utf8")) truncateSync(path, keepBytes);
   return out;
 }
 

@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Presets, SingleBar } from "cli-progress";
 import { Piscina } from "piscina";
 import { compiledWorker } from "../../adapters/compiledWorker.js";
 import type { ExperimentSpec, Point } from "../../experiment/experimentSpec.js";
 import { expandGrid, pointKey, shardPoints } from "../../experiment/experimentSpec.js";
 import type { CliIo } from "../io.js";
+import type { FolderLock } from "./folderLock.js";
+import { lockFolder } from "./folderLock.js";
+import { pointsBar } from "./pointsBar.js";
 import { appendLine, readResults } from "./resultsFile.js";
 
 /** The stored form of a spec in DIR/spec.json. */
@@ -26,8 +28,10 @@ export interface SweepOptions {
  * Runs a sweep: the grid's points (or shard K/N of them) on a piscina worker pool, appending one
  * line {"point", "result"} per finished point to OUT/results.jsonl with a single fsync'd write.
  * A rerun reads the file, cuts a half-written or corrupt last line, skips every point already
- * there and runs the rest — so no finished point is lost and none is duplicated. Results do not
- * depend on the worker count, order or shard: each point carries its seed.
+ * there and runs the rest — so no finished point is lost and none is duplicated. Two runs into one
+ * folder at once never both write: the second waits for the first ({@link lockFolder}) and then
+ * finds its points done. Results do not depend on the worker count, order or shard: each point
+ * carries its seed.
  */
 export async function runSweep(
   spec: ExperimentSpec,
@@ -40,6 +44,23 @@ export async function runSweep(
     throw new Error(`out: ${o.out} holds results of a different spec (spec.json differs); use another folder`);
   }
   writeFileSync(specPath, specText(spec));
+  const lock = await lockFolder(o.out, {
+    onWait: (holder) => io.stderr(`initlab: another run is writing into ${o.out} (${holder}); waiting for it to end\n`),
+  });
+  try {
+    return await runPoints(spec, o, io, lock);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The points not yet in OUT/results.jsonl, run on the pool while this run holds the folder. */
+async function runPoints(
+  spec: ExperimentSpec,
+  o: SweepOptions,
+  io: CliIo,
+  lock: FolderLock,
+): Promise<{ total: number; skipped: number; ran: number }> {
   const resultsPath = join(o.out, "results.jsonl");
   const points = shardPoints(expandGrid(spec), o.shard ?? null);
   const done = new Set(readResults(resultsPath, (p) => pointKey(p.point as Point)).map((r) => r.key));
@@ -52,25 +73,14 @@ export async function runSweep(
     minThreads: threads,
     maxThreads: threads,
   });
-  const bar = new SingleBar(
-    {
-      // a terminal gets the redrawn bar; a log (or a test's buffer) gets a line every 2 s
-      stream: io.stderrIsTTY
-        ? process.stderr
-        : ({ write: (t: string) => io.stderr(t), isTTY: false } as unknown as NodeJS.WriteStream),
-      format: "initlab sweep |{bar}| {value}/{total} points | {duration_formatted} elapsed | ETA {eta_formatted}",
-      noTTYOutput: !io.stderrIsTTY,
-      notTTYSchedule: 2000,
-      hideCursor: false,
-    },
-    Presets.shades_classic,
-  );
+  const bar = pointsBar(io, "initlab sweep");
   bar.start(points.length, skipped);
   let ran = 0;
   try {
     await Promise.all(
       todo.map(async (point) => {
         const text = (await pool.run({ experiment: spec.experiment, point })) as string;
+        lock.assertHeld();
         appendLine(resultsPath, `{"point":${JSON.stringify(point)},"result":${text}}`);
         ran++;
         bar.increment();
@@ -85,9 +95,11 @@ export async function runSweep(
 
 /**
  * Joins shard folders (or any folders of the same spec) into OUT: every point once, in grid order.
+ * A point found more than once with identical results (in one folder or several) is kept once and
+ * counted in `duplicates`; the folders are only read (a cut-off last line is skipped, not repaired).
  * @throws if the folders hold different specs, or the same point with different results.
  */
-export function mergeSweeps(out: string, dirs: string[]): { points: number; missing: number } {
+export function mergeSweeps(out: string, dirs: string[]): { points: number; missing: number; duplicates: number } {
   if (dirs.length === 0) throw new Error("merge: name at least one folder to merge");
   const specs = dirs.map((d) => {
     const p = join(d, "spec.json");
@@ -97,11 +109,13 @@ export function mergeSweeps(out: string, dirs: string[]): { points: number; miss
   if (specs.some((s) => s !== specs[0])) throw new Error("merge: the folders hold different specs");
   const spec = JSON.parse(specs[0]) as ExperimentSpec;
   const byKey = new Map<string, string>();
+  let duplicates = 0;
   for (const d of dirs) {
-    for (const r of readResults(join(d, "results.jsonl"), (p) => pointKey(p.point as Point))) {
+    for (const r of readResults(join(d, "results.jsonl"), (p) => pointKey(p.point as Point), { repair: false })) {
       const prev = byKey.get(r.key);
       if (prev !== undefined && prev !== r.text)
-        throw new Error(`merge: point ${r.key} has different results in two folders`);
+        throw new Error(`merge: point ${r.key} has different results in two places`);
+      if (prev !== undefined) duplicates++;
       byKey.set(r.key, r.text);
     }
   }
@@ -110,5 +124,5 @@ export function mergeSweeps(out: string, dirs: string[]): { points: number; miss
   const ordered = expandGrid(spec).map(pointKey);
   const lines = ordered.filter((k) => byKey.has(k)).map((k) => byKey.get(k) as string);
   writeFileSync(join(out, "results.jsonl"), lines.length ? `${lines.join("\n")}\n` : "");
-  return { points: lines.length, missing: ordered.length - lines.length };
+  return { points: lines.length, missing: ordered.length - lines.length, duplicates };
 }
