@@ -44,6 +44,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** `initlab sweep` (and `sweep status`), `initlab merge`, `initlab report`. */
 export function sweepCommands(io: CliIo): Command[] {
   const sweep = new Command("sweep")
+    // `sweep status DIR --wait`: options after the subcommand are the subcommand's
+    .enablePositionalOptions()
     .description(
       "run every point of a grid (YAML/JSON spec) on a worker pool, or as a Slurm array job; resumable; shardable",
     )

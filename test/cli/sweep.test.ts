@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn, spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectOneLineError, runCli } from "./helpers.js";
@@ -82,6 +82,57 @@ describe("initlab sweep", () => {
     expect(code).toBe(0);
     expect(sortedLines(merged)).toEqual(sortedLines(full));
   }, 90_000);
+
+  it("two runs into one folder at once leave every point exactly once: the second waits for the first", async () => {
+    const out = join(root, "twice");
+    const run = () =>
+      new Promise<{ code: number | null; stderr: string }>((done) => {
+        const child = spawn(process.execPath, [BIN, "sweep", specPath, "--out", out, "--workers", "1"], {
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+        let stderr = "";
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("exit", (code) => done({ code, stderr }));
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stderr + b.stderr).toMatch(/another run is writing into .*twice \(pid \d+ on .*\); waiting for it to end/);
+    const lines = sortedLines(out);
+    expect(lines).toHaveLength(12);
+    expect(new Set(lines).size).toBe(12);
+    expect(lines).toEqual(sortedLines(full));
+    expect(existsSync(join(out, "run.lock"))).toBe(false);
+  }, 120_000);
+
+  it("takes over the lock of a run that died (its pid gone on this machine)", async () => {
+    const out = join(root, "abandoned");
+    mkdirSync(out);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
+    writeFileSync(
+      join(out, "run.lock"),
+      JSON.stringify({ pid: dead, host: hostname(), token: "0000", started: "2026-01-01T00:00:00Z" }),
+    );
+    const { code, stdout, stderr } = await runCli(["sweep", specPath, "--out", out, "--workers", "2"]);
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/waiting/);
+    expect(stdout).toMatch(/12 run now/);
+  }, 60_000);
+
+  it("merge keeps a point found twice with identical results once, and says so", async () => {
+    const a = join(root, "dupA");
+    const b = join(root, "dupB");
+    for (const d of [a, b]) {
+      mkdirSync(d);
+      writeFileSync(join(d, "spec.json"), readFileSync(join(full, "spec.json")));
+    }
+    const lines = readFileSync(join(full, "results.jsonl"), "utf8").trim().split("\n");
+    writeFileSync(join(a, "results.jsonl"), `${lines.slice(0, 8).join("\n")}\n${lines[0]}\n`);
+    writeFileSync(join(b, "results.jsonl"), `${lines.slice(6).join("\n")}\n`);
+    const { code, stdout } = await runCli(["merge", join(root, "dupMerged"), a, b]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/12 points \(3 duplicate lines of identical points dropped\)/);
+    expect(sortedLines(join(root, "dupMerged"))).toEqual(sortedLines(full));
+  });
 
   it("report writes report.html (name escaped), charts and CSV", async () => {
     const { code } = await runCli(["report", full]);

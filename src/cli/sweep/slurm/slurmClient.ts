@@ -18,9 +18,11 @@ function slurm(command: string, args: readonly string[], env: NodeJS.ProcessEnv)
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string; status?: number };
     if (err.code === "ENOENT")
-      throw new Error(`slurm: ${command} is not on PATH (run this on a Slurm login node, or use --dry-run)`);
+      throw new Error(`slurm: ${command} is not on PATH (run this on a Slurm login node, or use --dry-run)`, {
+        cause: e,
+      });
     const last = (err.stderr ?? "").trim().split("\n").filter(Boolean).pop() ?? `exit code ${err.status}`;
-    throw new Error(`slurm: ${command} failed: ${last}`);
+    throw new Error(`slurm: ${command} failed: ${last}`, { cause: e });
   }
 }
 
@@ -61,11 +63,11 @@ export function slurmClient(env: NodeJS.ProcessEnv = process.env): SlurmClient {
     tasks(jobId) {
       const states = new Map<number, { state: TaskState; slurmState: string }>();
       // ended tasks: sacct where accounting runs, else scontrol (which forgets a job MinJobAge after it ends)
-      let ended = "";
+      let ended: string;
       try {
         ended = slurm("sacct", ["-n", "-P", "-X", "-j", jobId, "-o", "JobID,State"], env);
       } catch {
-        ended = "";
+        ended = ""; // accounting is off ("Slurm accounting storage is disabled")
       }
       for (const line of ended.split("\n")) {
         const [id, state] = line.split("|");
@@ -74,7 +76,7 @@ export function slurmClient(env: NodeJS.ProcessEnv = process.env): SlurmClient {
           for (const k of arrayTaskIds(m[1])) states.set(k, { state: taskState(state), slurmState: state });
       }
       if (states.size === 0) {
-        let shown = "";
+        let shown: string;
         try {
           shown = slurm("scontrol", ["-o", "show", "job", jobId], env);
         } catch {
