@@ -1,6 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { arrayTaskIds, taskState } from "../../src/cli/sweep/slurm/slurmClient.js";
 import type { SlurmClient, TaskState } from "../../src/cli/sweep/slurm/slurmClient.js";
@@ -10,6 +11,7 @@ import { readSpecFile } from "../../src/cli/sweepCommand.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { expectOneLineError } from "./helpers.js";
 
+const BIN = resolve(__dirname, "../../bin/initlab.js");
 const root = mkdtempSync(join(tmpdir(), "initlab-slurm-unit-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const specPath = join(root, "spec.yaml");
@@ -127,6 +129,17 @@ describe("submitting", () => {
 });
 
 describe("one-line errors", () => {
+  it("says so when sbatch is not on PATH", () => {
+    const r = spawnSync(process.execPath, [BIN, "sweep", specPath, "--out", join(root, "nosbatch"), "--slurm"], {
+      env: { ...process.env, PATH: "/nonexistent" },
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "initlab: error: slurm: sbatch is not on PATH (run this on a Slurm login node, or use --dry-run)\n",
+    );
+  });
+
   it.each([
     [["sweep", specPath, "--out", join(root, "e1"), "--array", "2"], /--array: only with --slurm/],
     [
