@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "reports/", "runs/", "coverage/", "docs/api/"] },
+  { ignores: ["dist/", "node_modules/", "reports/", "runs/", "coverage/", "docs/api/", "tmp/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

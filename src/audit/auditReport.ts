@@ -159,3 +159,28 @@ function propagationSummary(prop: PropagationResult, layers: readonly LayerRepor
     );
   return out;
 }
+
+/**
+ * The audit's report from the layers' reports and the propagation (if any): the gains written
+ * into the propagated nodes ({@link attachGains}), the summary sentences and every note.
+ */
+export function auditReportOf(
+  model: AuditModel,
+  layers: LayerReport[],
+  prop: PropagationResult | null,
+  seed: number,
+  notes: readonly string[] = [],
+): AuditReport {
+  if (prop) attachGains(prop, model, layers);
+  return {
+    format: model.format,
+    producer: model.producer,
+    origin: model.origin,
+    seed,
+    inputs: model.inputs,
+    layers,
+    propagation: prop ? propagationBlock(prop) : null,
+    summary: auditSummary(model, layers, prop),
+    notes: [...model.notes, ...(prop?.notes ?? []), ...notes],
+  };
+}

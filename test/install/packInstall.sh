@@ -23,5 +23,19 @@ const r = resolveInitializer("he_normal", { shape: [256, 128] });
 if (Math.abs(r.variance - 2 / 256) > 1e-15) { console.error("import: he_normal variance", r.variance); process.exit(1); }
 if (typeof rngStream(0, "x").nextUint32() !== "number") process.exit(1);
 '
+# initlab/tfjs with the tfjs the project resolves, on the pure-JS CPU backend
+node --input-type=module -e '
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import * as tfl from "@tensorflow/tfjs-layers";
+import { initializer } from "initlab/tfjs";
+tf.enableProdMode();
+await tf.setBackend("cpu");
+const layer = tfl.layers.dense({ units: 64, inputShape: [128], kernelInitializer: initializer("he_normal", { seed: 1 }) });
+tfl.sequential({ layers: [layer] });
+const w = await layer.getWeights()[0].data();
+const std = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
+if (Math.abs(std / Math.sqrt(2 / 128) - 1) > 0.05) { console.error("initlab/tfjs: he_normal std", std); process.exit(1); }
+'
 if [ -d node_modules/onnxruntime-node ]; then runtime="with onnxruntime-node"; else runtime="without onnxruntime-node (optional, not installable here)"; fi
-echo "install test: npm install of the packed tarball, npx initlab study and import all passed, $runtime"
+echo "install test: npm install of the packed tarball, npx initlab study, import and initlab/tfjs all passed, $runtime"

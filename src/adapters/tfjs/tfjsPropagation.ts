@@ -31,8 +31,7 @@ async function loadTfjs(): Promise<{
 
 /**
  * Loads a TF.js LayersModel into tfjs-layers (WebAssembly backend, imported only here) and runs a
- * random N(0, 1) batch through it with every layer's output fetched: a layer's output is after
- * its own activation (Keras layers fuse it), so that is what each node measures.
+ * random N(0, 1) batch through it ({@link propagateLayersModel}).
  */
 export async function propagateTfjs(
   model: AuditModel,
@@ -48,6 +47,27 @@ export async function propagateTfjs(
       weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
     }),
   );
+  try {
+    return await propagateLayersModel(tf, tfl, loaded, model, options, backend);
+  } finally {
+    loaded.dispose();
+  }
+}
+
+/**
+ * Runs a random N(0, 1) batch (stream (seed, "audit-input", input name)) through a tfjs-layers
+ * model with every layer's output fetched: a layer's output is after its own activation (Keras
+ * layers fuse it), so that is what each node measures. `model` is the same model as read for the
+ * audit (its layers are matched by name). Runs on whatever backend `tf` has.
+ */
+export async function propagateLayersModel(
+  tf: typeof import("@tensorflow/tfjs-core"),
+  tfl: typeof import("@tensorflow/tfjs-layers"),
+  loaded: import("@tensorflow/tfjs-layers").LayersModel,
+  model: AuditModel,
+  options: { batch: number; seed: number; inputShapes: ReadonlyMap<string, number[]> },
+  backend: string,
+): Promise<PropagationResult> {
   if (loaded.inputs.length !== 1)
     throw new RangeError(
       `propagation: TF.js models with ${loaded.inputs.length} inputs are not supported; initlab feeds one input`,
@@ -83,7 +103,6 @@ export async function propagateTfjs(
     );
   }
   tf.dispose([xt, ...list]);
-  probe.dispose?.();
   return propagationOf(x, name, shape, options.batch, signals, backend);
 }
 

@@ -1,6 +1,6 @@
 import type { ProgressListener } from "../../core/study/progress.js";
 import type { AuditReport } from "../../audit/auditReport.js";
-import { attachGains, auditSummary, propagationBlock } from "../../audit/auditReport.js";
+import { auditReportOf } from "../../audit/auditReport.js";
 import type { TensorAudit } from "../../core/audit/auditTensor.js";
 import { auditWeights } from "../../audit/auditWeights.js";
 import type { PropagationResult } from "../../audit/propagationPlan.js";
@@ -56,17 +56,6 @@ export async function runAudit(
     const { propagateTfjs } = await import("../../adapters/tfjs/tfjsPropagation.js");
     prop = await propagateTfjs(model, { batch: options.batch, seed: options.seed, inputShapes: options.inputShapes });
   }
-  if (prop) attachGains(prop, model, reports);
-  const report: AuditReport = {
-    format: model.format,
-    producer: model.producer,
-    origin: model.origin,
-    seed: options.seed,
-    inputs: model.inputs,
-    layers: reports,
-    propagation: prop ? propagationBlock(prop) : null,
-    summary: auditSummary(model, reports, prop),
-    notes: [...model.notes, ...(prop?.notes ?? []), ...notes],
-  };
+  const report = auditReportOf(model, reports, prop, options.seed, notes);
   return { report, audits, propagation: prop };
 }
