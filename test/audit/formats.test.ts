@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { detectFormat, readModelFile } from "../../src/cli/audit/readModelFile.js";
+import { detectFormat } from "../../src/audit/openModel.js";
+import { readModelFile } from "../../src/cli/audit/readModelFile.js";
 import { bfloat16ToNumber, float16ToNumber, numberToBfloat16, numberToFloat16 } from "../../src/model/halfFloat.js";
 import { ModelFileError } from "../../src/model/modelFileError.js";
 import { appendOutputsPatch, readOnnx } from "../../src/model/onnxReader.js";

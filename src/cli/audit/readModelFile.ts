@@ -2,9 +2,7 @@ import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from
 import { dirname, join, resolve, sep } from "node:path";
 import { ModelFileError } from "../../model/modelFileError.js";
 import type { AuditModel, ModelFormat } from "../../model/modelTypes.js";
-import { onnxAuditModel } from "../../model/onnxModel.js";
-import { safetensorsAuditModel } from "../../model/safetensorsModel.js";
-import { tfjsAuditModel } from "../../model/tfjsModel.js";
+import { openModel } from "../../audit/openModel.js";
 
 /** The largest model file initlab reads (it holds the file and one decoded tensor at a time in memory). */
 export const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -61,32 +59,6 @@ export function insideFolder(folder: string, relative: string, what: string): st
   return real;
 }
 
-/** Which format the bytes are, from their content: JSON object → TF.js model.json; u64 length + '{' → safetensors; protobuf ModelProto → ONNX. */
-export function detectFormat(bytes: Uint8Array): ModelFormat | null {
-  let i = 0;
-  while (
-    i < bytes.length &&
-    i < 64 &&
-    (bytes[i] === 0x20 ||
-      bytes[i] === 0x0a ||
-      bytes[i] === 0x0d ||
-      bytes[i] === 0x09 ||
-      bytes[i] === 0xef ||
-      bytes[i] === 0xbb ||
-      bytes[i] === 0xbf)
-  )
-    i++;
-  if (bytes[i] === 0x7b) return "tfjs-layers";
-  if (bytes.length >= 9) {
-    const v = new DataView(bytes.buffer, bytes.byteOffset, 8);
-    const n = v.getUint32(0, true) + v.getUint32(4, true) * 2 ** 32;
-    if (n > 1 && n <= bytes.length - 8 && bytes[8] === 0x7b) return "safetensors";
-  }
-  // ModelProto starts with ir_version (field 1, varint: 0x08) in every exporter's output
-  if (bytes[0] === 0x08) return "onnx";
-  return null;
-}
-
 /**
  * Opens a model for auditing: a file (format detected from content) or a folder holding
  * `model.json`. TF.js shards and ONNX external data are read only from inside the model's folder.
@@ -111,42 +83,16 @@ export function readModelFile(path: string, options: { layout?: "torch" | "keras
   if (!st.isFile()) throw new ModelFileError(`model: ${JSON.stringify(path)} is not a file`);
   const folder = dirname(resolve(file));
   const bytes = readWhole(file, MAX_MODEL_BYTES, "model");
-  const format = detectFormat(bytes);
-  const sideFiles = new Map<string, Uint8Array>();
-  if (format === "tfjs-layers") {
-    const model = tfjsAuditModel(bytes, (p) => {
-      const real = insideFolder(folder, p, "model.json");
-      const data = readWhole(real, MAX_MODEL_BYTES, `shard ${JSON.stringify(p)}`);
-      sideFiles.set(p, data);
-      return data;
-    });
-    return { path: file, folder, format, bytes, model, sideFiles };
-  }
-  if (format === "safetensors")
-    return {
-      path: file,
-      folder,
-      format,
-      bytes,
-      model: safetensorsAuditModel(bytes, options.layout ?? "torch"),
-      sideFiles,
-    };
-  if (format === "onnx") {
-    const model = onnxAuditModel(bytes, (location, offset, length) => {
-      const real = insideFolder(folder, location, "onnx external data");
-      const data =
-        sideFiles.get(location) ?? readWhole(real, MAX_MODEL_BYTES, `external data ${JSON.stringify(location)}`);
-      sideFiles.set(location, data);
-      const end = length === null ? data.length : offset + length;
-      if (offset > data.length || end > data.length)
-        throw new ModelFileError(
-          `onnx external data ${JSON.stringify(location)}: offset ${offset} + length ${length} lies outside its ${data.length} bytes`,
-        );
-      return data.subarray(offset, end);
-    });
-    return { path: file, folder, format, bytes, model, sideFiles };
-  }
-  throw new ModelFileError(
-    `model: ${JSON.stringify(path)} is not an ONNX model, a TF.js model.json or a safetensors file (checked its content)`,
+  const opened = openModel(
+    path,
+    bytes,
+    (relative, what) =>
+      readWhole(
+        insideFolder(folder, relative, what),
+        MAX_MODEL_BYTES,
+        `${what === "model.json" ? "shard" : "external data"} ${JSON.stringify(relative)}`,
+      ),
+    options.layout ?? "torch",
   );
+  return { path: file, folder, bytes, ...opened };
 }
