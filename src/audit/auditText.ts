@@ -30,7 +30,8 @@ export function fitLabel(l: LayerReport): string {
   }
 }
 
-function likely(l: LayerReport, origin: string | null): string {
+/** The most likely scheme of a layer in words, the model's own framework first: "he_normal (torch, default) +2". */
+export function likelyScheme(l: LayerReport, origin: string | null): string {
   if (l.matches.length === 0) return l.fit.family === "unknown" ? "none fits" : "no catalog scheme";
   const first = l.matches.find((m) => m.framework === origin) ?? l.matches[0];
   const others = new Set(l.matches.map((m) => `${m.spec}@${m.framework}`)).size - 1;
@@ -75,7 +76,7 @@ function layerTable(r: AuditReport): string {
     `${fan(l.fanIn)}/${fan(l.fanOut)}`,
     fitLabel(l),
     p(l.fit.pValue),
-    likely(l, r.origin),
+    likelyScheme(l, r.origin),
     l.spectrum
       ? `${g(l.spectrum.spectralNorm)} / ${g(l.spectrum.stableRank)} / ${l.spectrum.spikes}${l.spectrum.alpha !== null ? ` / ${g(l.spectrum.alpha)}` : ""}`
       : "—",

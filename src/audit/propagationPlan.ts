@@ -78,3 +78,11 @@ export function eventLayers(
     vanishing: layerAt(events.vanishing),
   };
 }
+
+/** The default batch: 16, or fewer so that the first input holds at most 2¹⁹ values (image models on the CPU). */
+export function defaultAuditBatch(inputs: readonly { shape: readonly (number | string)[] }[]): number {
+  const perExample = inputs[0]
+    ? inputs[0].shape.slice(1).reduce<number>((a, d) => a * (typeof d === "number" && d > 0 ? d : 1), 1)
+    : 1;
+  return Math.max(1, Math.min(16, Math.floor(2 ** 19 / perExample)));
+}

@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { FRAMEWORKS, parseFramework, parseInitSpec, toJson } from "../core/internal.js";
 import type { Framework } from "../core/internal.js";
 import { auditText } from "../audit/auditText.js";
+import { defaultAuditBatch } from "../audit/propagationPlan.js";
 import type { ReinitRule } from "../audit/reinit.js";
 import { drawReinit, planReinit } from "../audit/reinit.js";
 import { rewriteModel } from "../model/rewriteModel.js";
@@ -30,14 +31,6 @@ interface AuditFlags {
   lsuv?: boolean;
   lsuvTol: number;
   write?: string;
-}
-
-/** The default batch: 16, or fewer so that the first input holds at most 2¹⁹ values (image models on the CPU). */
-export function defaultBatch(inputs: readonly { shape: readonly (number | string)[] }[]): number {
-  const perExample = inputs[0]
-    ? inputs[0].shape.slice(1).reduce<number>((a, d) => a * (typeof d === "number" && d > 0 ? d : 1), 1)
-    : 1;
-  return Math.max(1, Math.min(16, Math.floor(2 ** 19 / perExample)));
 }
 
 /** Parses one `--input-shape name=1x3x224x224` into the map of overrides. */
@@ -159,7 +152,7 @@ export function auditCommand(io: CliIo): Command {
       if (flags.layout && file.format !== "safetensors")
         throw new Error("layout: only safetensors files need --layout (ONNX and TF.js record their layout)");
       const progress = progressReporter(io);
-      const batch = flags.batch ?? defaultBatch(file.model.inputs);
+      const batch = flags.batch ?? defaultAuditBatch(file.model.inputs);
       const { report, audits } = await runAudit(file, {
         seed: flags.seed,
         batch,
@@ -209,7 +202,7 @@ async function writeReinitialized(
     const { lsuvOnnx } = await import("../adapters/onnx/onnxLsuv.js");
     const progress = progressReporter(io);
     const result = await lsuvOnnx(file.bytes, model, start, {
-      batch: flags.batch ?? defaultBatch(model.inputs),
+      batch: flags.batch ?? defaultAuditBatch(model.inputs),
       seed: flags.seed,
       inputShapes: flags.inputShape,
       tol: flags.lsuvTol,

@@ -3,7 +3,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import type { AuditReport } from "../audit/auditReport.js";
 import { auditReportOf } from "../audit/auditReport.js";
 import { auditWeights } from "../audit/auditWeights.js";
-import { propagateLayersModel } from "../adapters/tfjs/tfjsPropagation.js";
+import { propagateLayersModel } from "../adapters/tfjs/layersPropagation.js";
 import { tfjsAuditModel } from "../model/tfjsModel.js";
 import type { AuditModel } from "../model/modelTypes.js";
 

@@ -18,8 +18,18 @@ import {
   parseWidthList,
 } from "../experiment/networkDescription.js";
 
-export const VIEWS = ["signal", "distributions", "phase", "inspector", "study"] as const;
+export const VIEWS = ["signal", "distributions", "phase", "inspector", "study", "audit"] as const;
 export type View = (typeof VIEWS)[number];
+
+/** The controls each view uses ("all" for the network views); the others are hidden there. */
+export const VIEW_CONTROLS: Record<View, readonly string[] | "all"> = {
+  signal: "all",
+  distributions: "all",
+  phase: ["activation"],
+  inspector: ["init", "width"],
+  study: ["seed"],
+  audit: ["seed"],
+};
 
 /** Everything the lab shows is a function of this state, and the state lives in the URL query. */
 export interface LabState {

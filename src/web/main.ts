@@ -32,13 +32,17 @@ import {
   parseLabState,
   PRESETS,
   serializeLabState,
+  VIEW_CONTROLS,
   VIEWS,
 } from "./labState.js";
+import { renderAuditView } from "./auditView.js";
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 const g = (x: number | null) => formatStat(x);
+/** A fan: integers as integers (256, not 256.0), fractional fans (a framework's average) with their digits. */
+const fanText = (x: number) => (Number.isInteger(x) ? String(x) : formatStat(x));
 
 const VIEW_LABELS: Record<View, string> = {
   signal: "Signal",
@@ -46,6 +50,7 @@ const VIEW_LABELS: Record<View, string> = {
   phase: "Phase diagram",
   inspector: "Initializer inspector",
   study: "The seed study",
+  audit: "Audit a model",
 };
 
 let state: LabState;
@@ -199,6 +204,33 @@ function renderInitParams(): void {
   }
 }
 
+/** Shows the controls the current view uses and hides the others (the presets and spec parameters belong to the network views and the inspector). */
+function showViewControls(): void {
+  const used = VIEW_CONTROLS[state.view];
+  const ids = [
+    "init",
+    "activation",
+    "depth",
+    "width",
+    "widths",
+    "batch",
+    "dtype",
+    "seed",
+    "biasInit",
+    "norm",
+    "residual",
+  ];
+  for (const id of ids) {
+    const label = document.getElementById(id)?.closest("label");
+    if (label) label.hidden = used !== "all" && !used.includes(id);
+  }
+  const presets = document.querySelector<HTMLElement>(".presets");
+  if (presets) presets.hidden = used !== "all";
+  const params = document.getElementById("init-params");
+  if (params && used !== "all" && !used.includes("init")) params.hidden = true;
+  else if (params) renderInitParams();
+}
+
 function renderTabs(): void {
   $("#tabs").innerHTML = VIEWS.map(
     (v) =>
@@ -215,6 +247,7 @@ function setState(next: LabState, rerenderControls = true): void {
   if (rerenderControls) renderControls();
   // the tabs only change with the view (rebuilding them costs a layout on every control change)
   if (viewChanged || rerenderControls) renderTabs();
+  if (viewChanged || rerenderControls) showViewControls();
   void update();
 }
 
@@ -260,6 +293,7 @@ async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Pro
       specs.map(async (s, i) => {
         ($(`#cap-${i}`) as HTMLElement).textContent = s.caption;
         await swapData(live[i].view, s.spec);
+        labelChart($(`#chart-${i}`), s.caption);
       }),
     );
     return;
@@ -272,6 +306,7 @@ async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Pro
       ($(`#cap-${i}`) as HTMLElement).textContent = s.caption;
       ($(`#chart-${i}`) as HTMLElement).setAttribute("aria-label", s.caption);
       const r = await embed(`#chart-${i}`, s.spec as never, { actions: false, renderer: "svg" });
+      labelChart($(`#chart-${i}`), s.caption);
       const view = r.view as unknown as LiveView;
       // two data swaps on the fresh view (other values, then its own), so that the first control
       // change finds Vega's update path (new scales, axes, marks) already compiled
@@ -280,6 +315,20 @@ async function showCharts(specs: { spec: TopLevelSpec; caption: string }[]): Pro
       return { key: keys[i], view };
     }),
   );
+}
+
+/**
+ * Gives a drawn chart one accessible name: its SVG becomes an image labelled by the caption, and
+ * Vega's marks and guides inside it (each a nameless graphics element) are hidden from assistive
+ * technology, which reads the caption and the summary's sentences instead.
+ */
+function labelChart(holder: HTMLElement, caption: string): void {
+  const svg = holder.querySelector("svg");
+  if (!svg) return;
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", caption);
+  svg.removeAttribute("aria-roledescription");
+  for (const child of svg.children) child.setAttribute("aria-hidden", "true");
 }
 
 /** A row with its numbers (other than the x position) scaled by 10: data for warming a chart's update path. */
@@ -303,6 +352,10 @@ async function update(): Promise<void> {
   if (state.view === "inspector") return renderInspector();
   if (state.view === "phase") return renderPhase(my);
   if (state.view === "study") return renderStudy(my);
+  if (state.view === "audit") {
+    live = [];
+    return renderAuditView(state, showCharts);
+  }
   return renderNetwork(my);
 }
 
@@ -490,6 +543,7 @@ async function showGradientChart(spec: TopLevelSpec, label: string, caption: str
   let holder = document.getElementById("grad-holder");
   if (holder && liveGradient?.key === key) {
     await swapData(liveGradient.view, spec);
+    labelChart($("#chart-grad"), label);
     return;
   }
   if (!holder) {
@@ -499,6 +553,7 @@ async function showGradientChart(spec: TopLevelSpec, label: string, caption: str
   }
   holder.innerHTML = `<figure><div id="chart-grad" role="img" aria-label="${esc(label)}"></div><figcaption>${esc(caption)}</figcaption></figure>`;
   const r = await embed("#chart-grad", spec as never, { actions: false, renderer: "svg" });
+  labelChart($("#chart-grad"), label);
   liveGradient = { key, view: r.view as unknown as LiveView };
 }
 
@@ -531,7 +586,7 @@ function renderInspector(): void {
         transposed: ctx.transposed,
         depthwise: t.depthwise,
       });
-      return `<tr><td>${fw ?? "initlab"}</td><td>${esc(r.frameworkName ?? r.spec)}</td><td>[${t.shape.join(",")}]</td><td>${g(r.fanIn)}</td><td>${g(r.fanOut)}</td><td>${esc(describeDistribution(r.params))}</td><td>${g(r.variance)}</td><td>${g(r.targetVariance)}</td><td style="text-align:left">${r.quirks.map(esc).join("<br>") || "—"}</td></tr>`;
+      return `<tr><td>${fw ?? "initlab"}</td><td>${esc(r.frameworkName ?? r.spec)}</td><td>[${t.shape.join(",")}]</td><td>${fanText(r.fanIn)}</td><td>${fanText(r.fanOut)}</td><td>${esc(describeDistribution(r.params))}</td><td>${g(r.variance)}</td><td>${g(r.targetVariance)}</td><td class="quirks">${r.quirks.map(esc).join("<br>") || "—"}</td></tr>`;
     } catch (e) {
       return `<tr><td>${fw ?? "initlab"}</td><td colspan="8" style="text-align:left">${esc((e as Error).message)}</td></tr>`;
     }
@@ -550,7 +605,7 @@ function renderInspector(): void {
   });
   live = [];
   $("#charts").innerHTML =
-    `<table><thead><tr><th>framework</th><th>name</th><th>shape</th><th>fan_in</th><th>fan_out</th><th>distribution</th><th>variance</th><th>intended</th><th>quirks</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+    `<div class="table-scroll"><table class="inspector"><caption>What the spec gives for this layer in initlab and in each framework</caption><thead><tr><th scope="col">framework</th><th scope="col">name</th><th scope="col">shape</th><th scope="col">fan_in</th><th scope="col">fan_out</th><th scope="col">distribution</th><th scope="col">variance</th><th scope="col">intended</th><th scope="col">quirks</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
 const STUDY_TEXT: Record<string, string> = {
@@ -592,6 +647,7 @@ async function renderStudy(my: number): Promise<void> {
 
 renderControls();
 renderTabs();
+showViewControls();
 history.replaceState(null, "", `?${serializeLabState(state)}`);
 void update();
 export { DEFAULT_STATE };

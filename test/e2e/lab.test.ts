@@ -21,6 +21,7 @@ const TYPES: Record<string, string> = {
   ".css": "text/css",
   ".svg": "image/svg+xml",
   ".json": "application/json",
+  ".wasm": "application/wasm",
 };
 
 let browser: Browser;
@@ -62,8 +63,8 @@ afterAll(async () => {
   close();
 });
 
-async function open(query: string): Promise<{ page: Page; errors: string[]; logs: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+async function open(query: string, width = 1280): Promise<{ page: Page; errors: string[]; logs: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height: 1000 } });
   const errors: string[] = [];
   const logs: string[] = [];
   page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : logs.push(m.text())));
@@ -380,4 +381,107 @@ describe("initlab lab in headless Chromium", () => {
     );
     await page.close();
   }, 60_000);
+});
+
+/** axe-core's WCAG 2 A and AA rules on the page as it is: the violations, each as "rule: n nodes (first target)". */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: join(ROOT, "node_modules/axe-core/axe.min.js") });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.length} nodes (${v.nodes[0]?.target.join(" ")})`);
+  });
+}
+
+describe("the audit view, and accessibility", () => {
+  const FIXTURES = join(ROOT, "test/fixtures/models");
+
+  it("a PyTorch-exported ONNX MLP: every layer is torch's default init, the CLI's table and charts, and nothing leaves the page", async () => {
+    const { page, errors } = await open("?view=audit");
+    await page.waitForSelector("#audit-files");
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(`${r.method()} ${r.url()}`));
+    await page.setInputFiles("#audit-files", join(FIXTURES, "torch_default_mlp.onnx"));
+    await page.waitForSelector("#audit-result table", { timeout: 60_000 });
+    const cells = await page.locator("#audit-result tbody td.likely").allTextContents();
+    expect(cells).toHaveLength(3);
+    for (const c of cells) expect(c).toMatch(/^kaiming_uniform\(a=2\.236\d*\) \(torch, default\)/);
+    expect(await page.textContent("#audit-result")).toContain("a third of LeCun's");
+    // the propagation ran in the page, on onnxruntime-web
+    expect(await page.textContent("#audit-result")).not.toContain("propagation:");
+    expect(await page.locator("#charts svg").count()).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(SHOTS, "audit-onnx.png"), fullPage: true });
+    // after the page loaded: only its own files were fetched (the worker, onnxruntime's .wasm), nothing sent
+    for (const r of requests) expect(r.startsWith(`GET ${base}`), r).toBe(true);
+    expect(errors).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("a TF.js model (model.json + shard): its recorded initializer and tfjs's 0.7737× variance; a re-initialized copy to download", async () => {
+    const { tfjsModelFolder } = await import("../audit/modelBuilders.js");
+    const dir = await tfjsModelFolder((tfl) => {
+      const m = tfl.sequential();
+      m.add(tfl.layers.dense({ units: 128, inputShape: [64], activation: "tanh" }));
+      m.add(tfl.layers.dense({ units: 10 }));
+      return m;
+    });
+    const { page, errors } = await open("?view=audit&seed=3");
+    await page.waitForSelector("#audit-files");
+    await page.fill("#audit-reinit", "he_normal");
+    await page.setInputFiles("#audit-files", [join(dir, "model.json"), join(dir, "weights.bin")]);
+    await page.waitForSelector("#audit-result table", { timeout: 60_000 });
+    const text = (await page.textContent("#audit-result")) ?? "";
+    expect(text).toContain("variance_scaling(scale=1,mode=fan_avg,distribution=normal) (tfjs) — the weights agree");
+    expect(text).toMatch(/0\.7737×/);
+    const links = page.locator("#audit-result a.download");
+    expect((await links.allTextContents()).sort()).toEqual(["group1-shard1of1.bin", "model.json"]);
+    const shard = page.locator("#audit-result a.download", { hasText: "group1-shard1of1.bin" });
+    const download = await Promise.all([page.waitForEvent("download"), shard.click()]).then(([d]) => d);
+    const saved = join(dir, "reinit-weights.bin");
+    await download.saveAs(saved);
+    // the same layout, other values: the kernels re-drawn (he_normal, seed 3), the biases kept
+    expect(readFileSync(saved).length).toBe(readFileSync(join(dir, "weights.bin")).length);
+    expect(readFileSync(saved).equals(readFileSync(join(dir, "weights.bin")))).toBe(false);
+    await page.screenshot({ path: join(SHOTS, "audit-tfjs.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("a file that is not a model gets initlab's one-line error as a message", async () => {
+    const { page } = await open("?view=audit");
+    await page.waitForSelector("#audit-files");
+    await page.setInputFiles("#audit-files", {
+      name: "junk.onnx",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from([0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    });
+    await page.waitForSelector("#audit-result [role=alert]", { timeout: 30_000 });
+    expect(await page.textContent("#audit-result [role=alert]")).toBe(
+      'model: "junk.onnx" is not an ONNX model, a TF.js model.json or a safetensors file (checked its content)',
+    );
+    await page.close();
+  }, 60_000);
+
+  it.each(["signal", "distributions", "phase", "inspector", "study"])(
+    "axe-core: no WCAG 2 A/AA violation in the %s view",
+    async (view) => {
+      const { page, errors } = await open(`?view=${view}&depth=20&width=64`, 1400);
+      if (view === "signal" || view === "distributions")
+        await page.waitForSelector("#chart-grad svg", { timeout: 60_000 });
+      else if (view === "inspector") await page.waitForSelector("#charts table");
+      else await page.waitForSelector("#charts svg", { timeout: 60_000 });
+      expect(await axeViolations(page)).toEqual([]);
+      if (view === "inspector") await page.screenshot({ path: join(SHOTS, "inspector-1400.png"), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    90_000,
+  );
 });

@@ -3,7 +3,7 @@ import { lsuv } from "../../core/init/lsuv.js";
 import type { AuditModel } from "../../model/modelTypes.js";
 import { encodeValues } from "../../model/tensorValues.js";
 import type { OnnxPropagationOptions } from "./onnxPropagation.js";
-import { onnxSession, randomFeeds, withOutputs } from "./onnxPropagation.js";
+import { onnxSession, ORT_NODE, randomFeeds, withOutputs } from "./onnxPropagation.js";
 
 /**
  * LSUV (Mishkin & Matas (2016), "All you need is a good init") on the model's real graph through
@@ -36,7 +36,7 @@ export async function lsuvOnnx(
     work.set(encodeValues(weights.get(name)!, t.encoding), t.offset);
   };
   for (const name of weights.keys()) write(name);
-  const { feeds } = randomFeeds(model, options);
+  const { feeds } = randomFeeds(ORT_NODE, model, options);
   const targets = model.layers
     .map((l, i) => ({ l, i }))
     .filter(({ l }) => l.output !== null && !l.embedding && weights.has(l.weight));
