@@ -18,6 +18,8 @@ export interface AuditRequest {
   /** a spec to re-initialize every layer with (the download), or null */
   reinit: string | null;
   framework: string | null;
+  /** LSUV on the real graph (ONNX) from the `reinit` start (default orthogonal), as `initlab audit --lsuv` */
+  lsuv: boolean;
 }
 
 export type AuditResponse =

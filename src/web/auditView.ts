@@ -35,6 +35,7 @@ function runAudit(
   state: LabState,
   reinit: string | null,
   framework: string | null,
+  lsuv: boolean,
 ): Promise<AuditResponse> {
   const id = nextId++;
   const w = auditWorker();
@@ -56,6 +57,7 @@ function runAudit(
       batch: null,
       reinit,
       framework,
+      lsuv,
     };
     w.postMessage(
       request,
@@ -119,6 +121,7 @@ export async function renderAuditView(state: LabState, showCharts: ShowCharts): 
       <label>Model files (ONNX; TF.js <code>model.json</code> with its shard files; safetensors) — pick or drop them here
         <input id="audit-files" type="file" multiple accept=".onnx,.json,.bin,.safetensors,.data"></label>
       <label>Re-initialize with (optional spec) <input id="audit-reinit" placeholder="e.g. he_normal" spellcheck="false"></label>
+      <label><span><input id="audit-lsuv" type="checkbox"> then LSUV on the real graph (ONNX; from an orthogonal start unless a spec is given)</span></label>
       <label>as <select id="audit-framework"><option value="">initlab</option>${FRAMEWORKS.map((f) => `<option>${f}</option>`).join("")}</select></label>
     </div>
     <p class="meta">Up to ${Math.round(LAB_AUDIT_MAX_BYTES / 2 ** 20)} MB of files; seed ${state.seed} from the controls; a batch of 16 random inputs (fewer for large inputs) through the graph, as <code>initlab audit</code> does. <span id="audit-progress" role="status"></span></p>
@@ -140,7 +143,7 @@ export async function renderAuditView(state: LabState, showCharts: ShowCharts): 
     drop.classList.remove("over");
     if (e.dataTransfer?.files.length) void go(e.dataTransfer.files);
   });
-  for (const id of ["audit-reinit", "audit-framework"])
+  for (const id of ["audit-reinit", "audit-framework", "audit-lsuv"])
     document.getElementById(id)!.addEventListener("change", () => {
       if (last) void audit(last.files, state, showCharts);
     });
@@ -151,8 +154,9 @@ export async function renderAuditView(state: LabState, showCharts: ShowCharts): 
 async function audit(files: PickedFile[], state: LabState, showCharts: ShowCharts): Promise<void> {
   const reinit = ($("#audit-reinit") as HTMLInputElement).value.trim() || null;
   const framework = ($("#audit-framework") as HTMLSelectElement).value || null;
+  const lsuv = ($("#audit-lsuv") as HTMLInputElement).checked;
   $("#audit-progress").textContent = `reading ${files.map((f) => f.name).join(", ")}…`;
-  const answer = await runAudit(files, state, reinit, framework);
+  const answer = await runAudit(files, state, reinit, framework, lsuv);
   $("#audit-progress").textContent = "";
   last = {
     files,

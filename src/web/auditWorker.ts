@@ -3,6 +3,7 @@ import * as ort from "onnxruntime-web/wasm";
 import wasmUrl from "onnxruntime-web/ort-wasm-simd-threaded.wasm?url";
 import type { OrtApi } from "../adapters/onnx/graphPropagation.js";
 import { propagateOnnxGraph } from "../adapters/onnx/graphPropagation.js";
+import { lsuvOnnxGraph } from "../adapters/onnx/graphLsuv.js";
 import { auditReportOf } from "../audit/auditReport.js";
 import { likelyScheme } from "../audit/auditText.js";
 import { auditWeights } from "../audit/auditWeights.js";
@@ -122,17 +123,34 @@ async function audit(req: AuditRequest): Promise<void> {
   const report = auditReportOf(model, reports, prop, req.seed, notes);
   let download: { name: string; bytes: ArrayBuffer }[] | null = null;
   let downloadNote: string | null = null;
-  if (req.reinit) {
+  if (req.reinit || req.lsuv) {
     const framework = req.framework ? parseFramework(req.framework) : null;
-    const plan = planReinit(model, { spec: req.reinit });
-    const replaced = drawReinit(model, plan, { seed: req.seed, framework });
+    const plan = planReinit(model, { spec: req.reinit ?? "orthogonal" });
+    let replaced = drawReinit(model, plan, { seed: req.seed, framework });
+    downloadNote = `${plan.size} layer(s) re-initialized with ${req.reinit ?? "orthogonal"}${framework ? ` as ${framework} does` : ""}, seed ${req.seed}`;
+    if (req.lsuv) {
+      if (opened.format !== "onnx")
+        throw new Error(
+          `lsuv: runs on the real graph through onnxruntime, so it needs an ONNX model (got ${opened.format}); re-initialize without LSUV for others`,
+        );
+      const result = await lsuvOnnxGraph(ORT_WEB, bytes, model, replaced, {
+        batch,
+        seed: req.seed,
+        inputShapes: new Map(),
+        tol: 0.1,
+        maxIterations: 10,
+        onLayer: (done, n) => post({ id: req.id, kind: "progress", message: `LSUV: ${done}/${n} layers` }),
+      });
+      replaced = result.weights;
+      const bad = result.reports.filter((r) => !r.report.converged);
+      downloadNote = `LSUV (${req.reinit ?? "orthogonal"} start, tol 0.1): ${result.reports.length} layers rescaled${bad.length > 0 ? `, ${bad.length} did not converge (${bad.map((b) => b.name).join(", ")})` : ", all converged"}`;
+    }
     const mainName = opened.format === "tfjs-layers" ? "model.json" : main.name.replace(/(\.[^.]+)?$/, "-reinit$1");
     const rewritten = rewriteModel(model, bytes, opened.sideFiles, replaced, mainName);
     download = [...rewritten.files].map(([name, b]) => ({
       name,
       bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
     }));
-    downloadNote = `${plan.size} layer(s) re-initialized with ${req.reinit}${framework ? ` as ${framework} does` : ""}, seed ${req.seed}`;
   }
   post(
     {

@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { chromium } from "playwright-core";
@@ -450,6 +451,32 @@ describe("the audit view, and accessibility", () => {
     expect(readFileSync(saved).length).toBe(readFileSync(join(dir, "weights.bin")).length);
     expect(readFileSync(saved).equals(readFileSync(join(dir, "weights.bin")))).toBe(false);
     await page.screenshot({ path: join(SHOTS, "audit-tfjs.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("LSUV on the real ONNX graph in the page: the download is the model with orthogonal, rescaled weights", async () => {
+    const { page, errors } = await open("?view=audit&seed=1");
+    await page.waitForSelector("#audit-files");
+    await page.check("#audit-lsuv");
+    await page.setInputFiles("#audit-files", join(FIXTURES, "torch_default_mlp.onnx"));
+    await page.waitForSelector("#audit-result a.download", { timeout: 90_000 });
+    expect(await page.textContent("#audit-result")).toContain(
+      "LSUV (orthogonal start, tol 0.1): 3 layers rescaled, all converged",
+    );
+    const download = await Promise.all([page.waitForEvent("download"), page.click("#audit-result a.download")]).then(
+      ([d]) => d,
+    );
+    expect(download.suggestedFilename()).toBe("torch_default_mlp-reinit.onnx");
+    const dir = mkdtempSync(join(tmpdir(), "initlab-lsuv-"));
+    const saved = join(dir, "lsuv.onnx");
+    await download.saveAs(saved);
+    // the CLI reads the page's file: every layer an orthogonal matrix (rescaled by LSUV)
+    const { runCli } = await import("../cli/helpers.js");
+    const r = await runCli(["audit", saved, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const layers = JSON.parse(r.stdout).layers as { fit: { family: string } }[];
+    expect(layers.map((l) => l.fit.family)).toEqual(["orthogonal", "orthogonal", "orthogonal"]);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
