@@ -78,9 +78,10 @@ export function addNetworkOptions(cmd: Command, defaults: { batch: number }): Co
     )
     .option("--branch-scale <s>", "residual branch multiplier, or fixup", "1")
     .addOption(
-      new Option("--norm <kind>", "normalise every pre-activation: none, layer or batch").argParser(
-        choiceArg("norm", ["none", "layer", "batch"] as const),
-      ),
+      new Option(
+        "--norm <kind>",
+        "normalise every pre-activation: none, layer or batch (transformer: layer, rms or none)",
+      ).argParser(choiceArg("norm", ["none", "layer", "batch", "rms"] as const)),
     )
     .option("--input-scale <s>", "x ~ N(0, s²)", parsePositive, 1)
     .addOption(new Option("--dtype <dtype>", "storage dtype").choices(DTYPES).default("float32").argParser(dtypeArg()))

@@ -13,13 +13,16 @@ import {
   hiddenMeanField,
   NO_EVENTS,
   propagationProfile,
+  RESIDUAL_SCALES,
   signalVerdicts,
   toJson,
+  TRANSFORMER_LIMITS,
   verdictHeadline,
 } from "../core/internal.js";
 import { formatTable } from "../report/table.js";
-import { parseSeedListArg, parseSpecListArg } from "./argParsers.js";
+import { parseSeedListArg, parseSpecListArg, positiveIntArg, positiveNumberArg } from "./argParsers.js";
 import type { CliIo } from "./io.js";
+import type { TransformerFlags } from "./propagateTransformer.js";
 import type { NetworkFlags } from "./networkOptions.js";
 import { addNetworkOptions, networkFromFlags } from "./networkOptions.js";
 import { progressReporter } from "./progressReporter.js";
@@ -339,7 +342,54 @@ export function propagateCommands(io: CliIo): Command[] {
     )
     .option("--json", "print one JSON document")
     .option("--out <dir>", "also write index.html with SVG/PNG charts (signal, q measured vs theory, gradients)")
-    .action((flags: PropagateFlags) => runPropagate(io, flags));
+    .addOption(
+      new Option("--arch <arch>", "dense (MLP, conv) or transformer blocks")
+        .choices(["dense", "transformer"])
+        .default("dense"),
+    )
+    .option(
+      "--heads <H>",
+      "transformer: attention heads (divide the width)",
+      positiveIntArg("heads", TRANSFORMER_LIMITS.heads),
+      4,
+    )
+    .option("--seq <S>", "transformer: tokens per sequence", positiveIntArg("seq", TRANSFORMER_LIMITS.seq), 16)
+    .option(
+      "--mlp-ratio <r>",
+      "transformer: the MLP's hidden width over the width",
+      positiveNumberArg("mlp-ratio", TRANSFORMER_LIMITS.mlpRatio),
+      4,
+    )
+    .addOption(
+      new Option("--norm-position <p>", "transformer: norm before (pre) or after (post) each residual sum")
+        .choices(["pre", "post"])
+        .default("pre"),
+    )
+    .addOption(
+      new Option(
+        "--residual-scale <scheme>",
+        "transformer: none, gpt2 (output projections × 1/√(2L)) or deepnorm (post-LN, α and β by depth)",
+      )
+        .choices([...RESIDUAL_SCALES])
+        .default("none"),
+    )
+    .option("--causal", "transformer: causal attention mask")
+    .option("--attention-only", "transformer: blocks without the MLP")
+    .option("--no-residual", "transformer: no skip connections (x ← f(x))")
+    .action(async (flags: PropagateFlags & TransformerFlags & { arch: string }, command: Command) => {
+      if (flags.arch === "transformer") {
+        const { runTransformer } = await import("./propagateTransformer.js");
+        return runTransformer(io, flags, (name) => command.getOptionValueSource(name) === "cli");
+      }
+      for (const name of ["heads", "seq", "mlpRatio", "normPosition", "residualScale", "causal", "attentionOnly"])
+        if (command.getOptionValueSource(name) === "cli")
+          throw new Error(`arch: --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --arch transformer`);
+      if ((flags as { residual?: unknown }).residual === false)
+        throw new Error("arch: --no-residual is for --arch transformer");
+      if (flags.norm === ("rms" as never))
+        throw new Error("norm: rms is for --arch transformer; dense networks take none, layer or batch");
+      return runPropagate(io, flags);
+    });
 
   return [prop, jacobianCommand(io)];
 }

@@ -118,3 +118,14 @@ export type {
 } from "./verdict/recommend.js";
 export { initSnippets } from "./text/initSnippets.js";
 export type { InitSnippets } from "./text/initSnippets.js";
+export { propagateTransformer } from "./transformer/propagateTransformer.js";
+export type { TransformerLayer, TransformerResult } from "./transformer/propagateTransformer.js";
+export {
+  checkTransformer,
+  DEFAULT_TRANSFORMER,
+  RESIDUAL_SCALES,
+  residualScheme,
+  TRANSFORMER_LIMITS,
+} from "./transformer/transformerSpec.js";
+export type { ResidualScale, TransformerSpec } from "./transformer/transformerSpec.js";
+export { tokenCosine, effectiveRank } from "./transformer/tokenSignals.js";

@@ -77,5 +77,7 @@ export type { TrainOptions, TrainResult, EpochRecord } from "./train/train.js";
 export { WasmFloat32Gemm, wasmFloat32Backend } from "./numeric/wasmGemm.js";
 export { NO_EVENTS } from "./text/signalSentences.js";
 export type { ForwardEvents } from "./text/signalSentences.js";
+export { drawBlockWeights } from "./transformer/propagateTransformer.js";
+export { blockForward, blockBackward } from "./transformer/transformerPass.js";
 export * from "./index.js";
 export { integerMessage, oneOfMessage, widthsMessage } from "./text/formatStat.js";

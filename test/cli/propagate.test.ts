@@ -399,3 +399,79 @@ describe("initlab propagate --compare", () => {
     await expectOneLineError(["propagate", "--compare", "he_normal,he_normall"], /he_normall/);
   });
 });
+
+describe("initlab propagate --arch transformer", () => {
+  it("--json holds one entry per block: stream, attention, token cosine, effective rank, gradients", async () => {
+    const { code, stdout, stderr } = await runCli([
+      "propagate",
+      "--arch",
+      "transformer",
+      "--depth",
+      "3",
+      "--width",
+      "32",
+      "--heads",
+      "4",
+      "--seq",
+      "8",
+      "--backward",
+      "--json",
+    ]);
+    expect(code, stderr).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r.dtype).toBe("float64");
+    expect(r.spec).toMatchObject({
+      depth: 3,
+      width: 32,
+      heads: 4,
+      seq: 8,
+      norm: "layer",
+      normPosition: "pre",
+      activation: "gelu",
+    });
+    expect(r.layers).toHaveLength(3);
+    for (const l of r.layers) {
+      expect(Object.keys(l)).toEqual(["index", "stream", "attention", "tokenCosine", "effectiveRank", "grad"]);
+      expect(Object.keys(l.attention)).toEqual(["entropy", "logitStd"]);
+      expect(l.grad.weights).toBeGreaterThan(0);
+      // the entropy of attention over 8 keys lies in [0, ln 8]
+      expect(l.attention.entropy).toBeGreaterThan(0);
+      expect(l.attention.entropy).toBeLessThanOrEqual(Math.log(8) + 1e-12);
+    }
+  });
+
+  it("names rank collapse in words for pure attention", async () => {
+    const { code, stdout } = await runCli([
+      "propagate",
+      "--arch",
+      "transformer",
+      "--depth",
+      "8",
+      "--width",
+      "32",
+      "--seq",
+      "8",
+      "--attention-only",
+      "--no-residual",
+      "--norm",
+      "none",
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/the tokens have collapsed to one direction \(rank collapse\)/);
+  });
+
+  it.each([
+    [["propagate", "--heads", "3"], /^initlab: error: arch: --heads is for --arch transformer$/m],
+    [
+      ["propagate", "--arch", "transformer", "--width", "30", "--heads", "4"],
+      /heads: must divide the width \(30\), got 4/,
+    ],
+    [
+      ["propagate", "--arch", "transformer", "--dtype", "float32"],
+      /dtype: the transformer engine computes float64 only/,
+    ],
+    [["propagate", "--arch", "transformer", "--norm", "batch"], /norm: a transformer takes layer, rms or none/],
+    [["propagate", "--arch", "transformer", "--residual-scale", "deepnorm"], /deepnorm is for post-LN stacks/],
+    [["propagate", "--norm", "rms"], /norm: rms is for --arch transformer/],
+  ])("%j → one-line error", expectOneLineError);
+});

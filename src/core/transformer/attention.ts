@@ -1,0 +1,151 @@
+import { addTmm, mm, mmT } from "./linear.js";
+
+/** One block's attention weights, keras layout [in, out]: Q, K, V and the output projection O, each [d, d]. */
+export interface AttentionWeights {
+  q: Float64Array;
+  k: Float64Array;
+  v: Float64Array;
+  o: Float64Array;
+}
+
+/** What the backward pass needs from the forward pass of one sample. */
+export interface AttentionCache {
+  x: Float64Array;
+  q: Float64Array;
+  k: Float64Array;
+  v: Float64Array;
+  /** softmax probabilities per head, [heads, seq, seq] (0 where masked) */
+  p: Float64Array;
+  /** the heads' outputs concatenated, [seq, d] */
+  heads: Float64Array;
+}
+
+/**
+ * Multi-head self-attention of one sample x [s, d] (Vaswani et al. (2017), "Attention Is All You
+ * Need"): Q = xW_Q, K = xW_K, V = xW_V; for each head h (columns h·d_h … of width d_h = d/H),
+ * logits = Q_h K_hᵀ/√d_h (key j > query i masked when causal), P = softmax over the keys,
+ * O_h = P V_h; out = [O_1 … O_H] W_O. Also returns the logits' sum and sum of squares and the
+ * summed entropy −Σ p log p over the (head, query) rows, for the block's statistics.
+ */
+export function attentionForward(
+  x: Float64Array,
+  w: AttentionWeights,
+  s: number,
+  d: number,
+  heads: number,
+  causal: boolean,
+): { out: Float64Array; cache: AttentionCache; logitSum: number; logitSq: number; logits: number; entropy: number } {
+  const q = mm(x, w.q, s, d, d);
+  const k = mm(x, w.k, s, d, d);
+  const v = mm(x, w.v, s, d, d);
+  const dh = d / heads;
+  const scale = 1 / Math.sqrt(dh);
+  const p = new Float64Array(heads * s * s);
+  const out = new Float64Array(s * d);
+  let logitSum = 0;
+  let logitSq = 0;
+  let logits = 0;
+  let entropy = 0;
+  const row = new Float64Array(s);
+  for (let h = 0; h < heads; h++) {
+    const c0 = h * dh;
+    for (let i = 0; i < s; i++) {
+      const last = causal ? i : s - 1;
+      let max = -Infinity;
+      for (let j = 0; j <= last; j++) {
+        let z = 0;
+        for (let c = 0; c < dh; c++) z += q[i * d + c0 + c] * k[j * d + c0 + c];
+        z *= scale;
+        row[j] = z;
+        logitSum += z;
+        logitSq += z * z;
+        if (z > max) max = z;
+      }
+      logits += last + 1;
+      let sum = 0;
+      for (let j = 0; j <= last; j++) {
+        row[j] = Math.exp(row[j] - max);
+        sum += row[j];
+      }
+      const po = (h * s + i) * s;
+      for (let j = 0; j <= last; j++) {
+        const pij = row[j] / sum;
+        p[po + j] = pij;
+        if (pij > 0) entropy -= pij * Math.log(pij);
+        for (let c = 0; c < dh; c++) out[i * d + c0 + c] += pij * v[j * d + c0 + c];
+      }
+    }
+  }
+  return {
+    out: mm(out, w.o, s, d, d),
+    cache: { x, q, k, v, p, heads: out },
+    logitSum,
+    logitSq,
+    logits,
+    entropy,
+  };
+}
+
+/**
+ * The backward pass of {@link attentionForward}: given g = ∂L/∂out, adds ∂L/∂W into `grads` and
+ * returns ∂L/∂x. Per head: ∂L/∂P = ∂L/∂O_h V_hᵀ; ∂L/∂logits = P ⊙ (∂L/∂P − rowsum(P ⊙ ∂L/∂P))
+ * (the softmax Jacobian; masked entries stay 0); ∂L/∂Q_h = ∂L/∂logits K_h/√d_h,
+ * ∂L/∂K_h = ∂L/∂logitsᵀ Q_h/√d_h, ∂L/∂V_h = Pᵀ ∂L/∂O_h.
+ */
+export function attentionBackward(
+  g: Float64Array,
+  c: AttentionCache,
+  w: AttentionWeights,
+  grads: AttentionWeights,
+  s: number,
+  d: number,
+  heads: number,
+): Float64Array {
+  addTmm(grads.o, c.heads, g, s, d, d);
+  const gHeads = mmT(g, w.o, s, d, d);
+  const dh = d / heads;
+  const scale = 1 / Math.sqrt(dh);
+  const gq = new Float64Array(s * d);
+  const gk = new Float64Array(s * d);
+  const gv = new Float64Array(s * d);
+  const gp = new Float64Array(s);
+  for (let h = 0; h < heads; h++) {
+    const c0 = h * dh;
+    for (let i = 0; i < s; i++) {
+      const po = (h * s + i) * s;
+      let dot = 0;
+      for (let j = 0; j < s; j++) {
+        const pij = c.p[po + j];
+        if (pij === 0) {
+          gp[j] = 0;
+          continue;
+        }
+        let z = 0;
+        for (let cc = 0; cc < dh; cc++) {
+          const go = gHeads[i * d + c0 + cc];
+          z += go * c.v[j * d + c0 + cc];
+          gv[j * d + c0 + cc] += pij * go;
+        }
+        gp[j] = z;
+        dot += pij * z;
+      }
+      for (let j = 0; j < s; j++) {
+        const pij = c.p[po + j];
+        if (pij === 0) continue;
+        const gl = pij * (gp[j] - dot) * scale;
+        for (let cc = 0; cc < dh; cc++) {
+          gq[i * d + c0 + cc] += gl * c.k[j * d + c0 + cc];
+          gk[j * d + c0 + cc] += gl * c.q[i * d + c0 + cc];
+        }
+      }
+    }
+  }
+  addTmm(grads.q, c.x, gq, s, d, d);
+  addTmm(grads.k, c.x, gk, s, d, d);
+  addTmm(grads.v, c.x, gv, s, d, d);
+  const gx = mmT(gq, w.q, s, d, d);
+  const gxk = mmT(gk, w.k, s, d, d);
+  const gxv = mmT(gv, w.v, s, d, d);
+  for (let i = 0; i < gx.length; i++) gx[i] += gxk[i] + gxv[i];
+  return gx;
+}

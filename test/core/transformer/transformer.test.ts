@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { parseActivation } from "../../../src/core/engine/activations.js";
+import { drawBlockWeights, propagateTransformer } from "../../../src/core/transformer/propagateTransformer.js";
+import { effectiveRank, tokenCosine } from "../../../src/core/transformer/tokenSignals.js";
+import type { BlockWeights } from "../../../src/core/transformer/transformerPass.js";
+import { blockBackward, blockForward } from "../../../src/core/transformer/transformerPass.js";
+import type { TransformerSpec } from "../../../src/core/transformer/transformerSpec.js";
+import {
+  checkTransformer,
+  DEFAULT_TRANSFORMER,
+  residualScheme,
+} from "../../../src/core/transformer/transformerSpec.js";
+import { fillNormal, rngStream } from "../../../src/core/internal.js";
+
+const small: TransformerSpec = { ...DEFAULT_TRANSFORMER, depth: 2, width: 8, heads: 2, seq: 5, mlpRatio: 2 };
+
+/** L = Σ out ⊙ t over two blocks of one sample, and its gradients by the backward pass. */
+function lossAndGrads(spec: TransformerSpec, weights: BlockWeights[], x: Float64Array, t: Float64Array) {
+  const act = parseActivation(spec.activation);
+  const shape = { s: spec.seq, d: spec.width, heads: spec.heads, f: spec.mlpRatio * spec.width };
+  const { alpha } = residualScheme(spec.residualScale, spec.depth);
+  const sums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
+  let h = x;
+  const caches = [];
+  for (const w of weights) {
+    const r = blockForward(h, w, spec, shape, act, alpha, sums);
+    caches.push(r.cache);
+    h = r.out;
+  }
+  const loss = h.reduce((a, v, i) => a + v * t[i], 0);
+  const grads = weights.map((w) => ({
+    attn: { q: w.attn.q.map(() => 0), k: w.attn.k.map(() => 0), v: w.attn.v.map(() => 0), o: w.attn.o.map(() => 0) },
+    w1: w.w1 ? w.w1.map(() => 0) : null,
+    w2: w.w2 ? w.w2.map(() => 0) : null,
+  }));
+  let g = t;
+  for (let l = weights.length - 1; l >= 0; l--)
+    g = blockBackward(g, caches[l], weights[l], grads[l], spec, shape, act, alpha);
+  return { loss, grads, gx: g };
+}
+
+describe("transformer backward pass", () => {
+  // central differences with step 1e−5 in float64: truncation O(h²·|f'''|) and rounding O(ε·|L|/h)
+  // are both ≲ 1e−8 here, so 1e−6 relative to the gradient's scale is a tolerance that can fail
+  it.each([
+    ["pre-LN", {}],
+    ["post-LN", { normPosition: "post" }],
+    ["RMSNorm, causal", { norm: "rms", causal: true }],
+    ["no norm, no residual, attention only", { norm: "none", residual: false, attentionOnly: true }],
+    ["DeepNorm", { normPosition: "post", residualScale: "deepnorm" }],
+    ["GPT-2 scaling, relu MLP", { residualScale: "gpt2", activation: "relu" }],
+  ] as const)("%s: every weight's and the input's gradient match finite differences", (_, over) => {
+    const spec = checkTransformer({ ...small, ...over } as TransformerSpec);
+    const weights = [0, 1].map((l) => drawBlockWeights(spec, 3, l, spec.mlpRatio * spec.width));
+    const n = spec.seq * spec.width;
+    const x = fillNormal(rngStream(1, "x"), new Float64Array(n)) as Float64Array;
+    const t = fillNormal(rngStream(1, "t"), new Float64Array(n)) as Float64Array;
+    const { grads, gx } = lossAndGrads(spec, weights, x, t);
+    const h = 1e-5;
+    const check = (target: Float64Array, grad: Float64Array, picks: number[]) => {
+      const scale = Math.max(...Array.from(grad, Math.abs));
+      for (const i of picks) {
+        const keep = target[i];
+        target[i] = keep + h;
+        const up = lossAndGrads(spec, weights, x, t).loss;
+        target[i] = keep - h;
+        const down = lossAndGrads(spec, weights, x, t).loss;
+        target[i] = keep;
+        expect(Math.abs((up - down) / (2 * h) - grad[i])).toBeLessThan(1e-6 * Math.max(scale, 1e-3));
+      }
+    };
+    const picks = (len: number) => [0, 7, Math.floor(len / 2), len - 1];
+    for (const l of [0, 1]) {
+      for (const name of ["q", "k", "v", "o"] as const)
+        check(weights[l].attn[name], grads[l].attn[name], picks(weights[l].attn[name].length));
+      if (weights[l].w1) check(weights[l].w1!, grads[l].w1!, picks(weights[l].w1!.length));
+      if (weights[l].w2) check(weights[l].w2!, grads[l].w2!, picks(weights[l].w2!.length));
+    }
+    check(x, gx, picks(x.length));
+  });
+});
+
+describe("token signals", () => {
+  it("token cosine is 1 for identical tokens and 0 for orthogonal ones", () => {
+    expect(tokenCosine([1, 2, 1, 2, 1, 2], 3, 2)).toBeCloseTo(1, 12);
+    expect(tokenCosine([1, 0, 0, 1], 2, 2)).toBe(0);
+  });
+
+  it("effective rank is exp(entropy of the normalized singular values): 1 for rank one, k for k equal singular values", () => {
+    expect(effectiveRank([1, 2, 2, 4, 3, 6], 3, 2)).toBeCloseTo(1, 6);
+    expect(effectiveRank([2, 0, 0, 0, 2, 0, 0, 0, 2], 3, 3)).toBeCloseTo(3, 10);
+    // singular values 3 and 1: p = (0.75, 0.25), exp(−Σ p ln p)
+    expect(effectiveRank([3, 0, 0, 1], 2, 2)).toBeCloseTo(
+      Math.exp(-(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25))),
+      10,
+    );
+  });
+});
+
+describe("transformer signals at init (width 64, 4 heads, 16 tokens, glorot_uniform, seed 0)", () => {
+  const base = { ...DEFAULT_TRANSFORMER, width: 64, heads: 4, seq: 16 };
+
+  it("pure attention (no residual, no MLP) collapses the tokens: cosine above 0.99 by block 12; with residual connections it stays well below", () => {
+    const pure = propagateTransformer(
+      { ...base, depth: 12, residual: false, attentionOnly: true, norm: "none" },
+      { batch: 4, seed: 0 },
+    );
+    expect(pure.layers[11].tokenCosine).toBeGreaterThan(0.99);
+    expect(pure.layers[11].effectiveRank).toBeLessThan(1.1);
+    const kept = propagateTransformer({ ...base, depth: 12, attentionOnly: true }, { batch: 4, seed: 0 });
+    expect(kept.layers[11].tokenCosine).toBeLessThan(0.9);
+    expect(kept.layers[11].effectiveRank).toBeGreaterThan(2);
+  });
+
+  it("the pre-LN residual stream grows with depth, and GPT-2's 1/√(2L) scaling keeps it within 1.5× of the input", () => {
+    const std = (depth: number, residualScale: "none" | "gpt2") =>
+      propagateTransformer({ ...base, depth, residualScale }, { batch: 2, seed: 0 }).layers[depth - 1].stream.std;
+    expect(std(48, "none")).toBeGreaterThan(1.5 * std(12, "none"));
+    for (const depth of [12, 48]) expect(std(depth, "gpt2")).toBeLessThan(1.5);
+  }, 60_000);
+
+  it("post-LN keeps the stream at std 1 (up to LayerNorm's ε)", () => {
+    const r = propagateTransformer({ ...base, depth: 6, normPosition: "post" }, { batch: 2, seed: 0 });
+    for (const l of r.layers) expect(Math.abs(l.stream.std - 1)).toBeLessThan(1e-4);
+  });
+});
