@@ -436,6 +436,8 @@ describe("the audit view, and accessibility", () => {
     const { page, errors } = await open("?view=audit&seed=3");
     await page.waitForSelector("#audit-files");
     await page.fill("#audit-reinit", "he_normal");
+    // commit the field now (its change event re-audits the last pick; here there is none yet), not when the link is clicked
+    await page.locator("#audit-reinit").blur();
     await page.setInputFiles("#audit-files", [join(dir, "model.json"), join(dir, "weights.bin")]);
     await page.waitForSelector("#audit-result table", { timeout: 60_000 });
     const text = (await page.textContent("#audit-result")) ?? "";
