@@ -42,7 +42,7 @@ export function studyCommand(io: CliIo): Command {
       if (name !== "seed") {
         const { runNamedStudy } = await import("./namedStudies.js");
         return runNamedStudy(
-          name as "he2015" | "schoenholz2017" | "selu2017",
+          name as "he2015" | "schoenholz2017" | "selu2017" | "transformer",
           { seed: flags.seed, epochs: flags.epochs, json: flags.json, out: flags.out },
           io,
         );

@@ -2,7 +2,7 @@ import type { Dataset, EpochRecord } from "../core/internal.js";
 import { meanField, parseActivation, plainNetwork, propagate, teacher, train } from "../core/internal.js";
 import type { ProgressListener } from "../core/internal.js";
 
-export const STUDIES = ["seed", "he2015", "schoenholz2017", "selu2017"] as const;
+export const STUDIES = ["seed", "he2015", "schoenholz2017", "selu2017", "transformer"] as const;
 export type StudyName = (typeof STUDIES)[number];
 
 export interface He2015Options {

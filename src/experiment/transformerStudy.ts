@@ -1,0 +1,85 @@
+import type { BandPoint, TransformerSpec } from "../core/internal.js";
+import { bandPoint, DEFAULT_TRANSFORMER, propagateTransformer } from "../core/internal.js";
+
+/** The transformer study's setting: small enough to run over seeds in seconds. */
+export const TRANSFORMER_STUDY = { width: 64, heads: 4, seq: 16, batch: 2, init: "lecun_normal" } as const;
+
+export interface TransformerStudy {
+  settings: typeof TRANSFORMER_STUDY & { seeds: number[] };
+  /** token cosine per block over seeds: pure attention (no residual, MLP or norm) and pre-LN attention with residuals, 12 blocks */
+  rankCollapse: { pure: BandPoint[]; residual: BandPoint[] };
+  /** residual-stream std per block over seeds: pre-LN (48 blocks), pre-LN with GPT-2 scaling (12 and 48 blocks), post-LN (48 blocks) */
+  stream: { preLN: BandPoint[]; gpt2At12: BandPoint[]; gpt2At48: BandPoint[]; postLN: BandPoint[] };
+  /** std after block 48 over std after block 12 of the same pre-LN stack (the √L law says 2) */
+  preLNGrowth: BandPoint;
+  /** ‖∂L/∂W‖ of the last block over the first, post-LN and pre-LN, by depth */
+  gradientRatio: { depth: number; postLN: BandPoint; preLN: BandPoint }[];
+}
+
+/**
+ * The facts of transformer initialization, measured over seeds: rank collapse of pure attention
+ * (Dong, Cordonnier & Loukas (2021)) and how residual connections prevent it; the pre-LN residual
+ * stream's √L growth and GPT-2's 1/√(2L) fix (Radford et al. (2019)); post-LN's stream held at 1;
+ * and the weight-gradient profile across blocks of post-LN and pre-LN stacks (Xiong et al. (2020),
+ * "On Layer Normalization in the Transformer Architecture"), as initlab measures it (L = Σ out ⊙ T).
+ */
+export function transformerStudy(
+  o: { seeds?: number[]; onSeed?: (done: number, total: number) => void } = {},
+): TransformerStudy {
+  const seeds = o.seeds ?? [0, 1, 2, 3, 4];
+  const base: Omit<TransformerSpec, "depth"> = { ...DEFAULT_TRANSFORMER, ...TRANSFORMER_STUDY };
+  const run = (over: Partial<TransformerSpec> & { depth: number }, seed: number, backward = false) =>
+    propagateTransformer({ ...base, ...over }, { batch: TRANSFORMER_STUDY.batch, seed, backward });
+  const perSeed = seeds.map((seed, i) => {
+    const pure = run({ depth: 12, residual: false, attentionOnly: true, norm: "none" }, seed);
+    const residual = run({ depth: 12, attentionOnly: true }, seed);
+    const pre = run({ depth: 48 }, seed);
+    const gpt12 = run({ depth: 12, residualScale: "gpt2" }, seed);
+    const gpt48 = run({ depth: 48, residualScale: "gpt2" }, seed);
+    const post = run({ depth: 48, normPosition: "post" }, seed);
+    const ratio = (r: ReturnType<typeof run>) =>
+      r.layers[r.layers.length - 1].grad!.weights / r.layers[0].grad!.weights;
+    const grads = [6, 12, 24].map((depth) => ({
+      depth,
+      post: ratio(run({ depth, normPosition: "post" }, seed, true)),
+      pre: ratio(run({ depth }, seed, true)),
+    }));
+    o.onSeed?.(i + 1, seeds.length);
+    return { pure, residual, pre, gpt12, gpt48, post, grads };
+  });
+  const bands = (
+    pick: (s: (typeof perSeed)[number]) => { layers: { tokenCosine: number; stream: { std: number } }[] },
+    of: "cos" | "std",
+  ) =>
+    pick(perSeed[0]).layers.map((_, l) =>
+      bandPoint(
+        l,
+        perSeed.map((s) => (of === "cos" ? pick(s).layers[l].tokenCosine : pick(s).layers[l].stream.std)),
+      ),
+    );
+  return {
+    settings: { ...TRANSFORMER_STUDY, seeds },
+    rankCollapse: { pure: bands((s) => s.pure, "cos"), residual: bands((s) => s.residual, "cos") },
+    stream: {
+      preLN: bands((s) => s.pre, "std"),
+      gpt2At12: bands((s) => s.gpt12, "std"),
+      gpt2At48: bands((s) => s.gpt48, "std"),
+      postLN: bands((s) => s.post, "std"),
+    },
+    preLNGrowth: bandPoint(
+      0,
+      perSeed.map((s) => s.pre.layers[47].stream.std / s.pre.layers[11].stream.std),
+    ),
+    gradientRatio: [6, 12, 24].map((depth, k) => ({
+      depth,
+      postLN: bandPoint(
+        k,
+        perSeed.map((s) => s.grads[k].post),
+      ),
+      preLN: bandPoint(
+        k,
+        perSeed.map((s) => s.grads[k].pre),
+      ),
+    })),
+  };
+}
