@@ -1,5 +1,12 @@
-import type { TransformerResult, TransformerSpec } from "../core/internal.js";
-import { checkTransformer, DEFAULT_TRANSFORMER, formatStat, propagateTransformer, toJson } from "../core/internal.js";
+import type { BandPoint, TransformerResult, TransformerSpec } from "../core/internal.js";
+import {
+  bandPoint,
+  checkTransformer,
+  DEFAULT_TRANSFORMER,
+  formatStat,
+  propagateTransformer,
+  toJson,
+} from "../core/internal.js";
 import { formatTable } from "../report/table.js";
 import type { CliIo } from "./io.js";
 import type { PropagateFlags } from "./propagateCommand.js";
@@ -22,7 +29,6 @@ const DENSE_ONLY: [keyof PropagateFlags, string][] = [
   ["biasInit", "--bias-init"],
   ["correlation", "--correlation"],
   ["lsuv", "--lsuv"],
-  ["seeds", "--seeds"],
   ["compare", "--compare"],
   ["out", "--out"],
   ["framework", "--framework"],
@@ -90,13 +96,76 @@ export function transformerTable(r: TransformerResult): string {
   return formatTable(header, rows);
 }
 
-/** `initlab propagate --arch transformer`: one run of the stack, as a table or one JSON document. */
+/** Per-block bands over seeds of the signals a transformer run records. */
+export interface TransformerBands {
+  seeds: number[];
+  streamStd: BandPoint[];
+  tokenCosine: BandPoint[];
+  effectiveRank: BandPoint[];
+  entropy: BandPoint[];
+  /** ‖∂L/∂W‖ of each block, with --backward */
+  gradWeights: BandPoint[] | null;
+}
+
+/** The bands of the runs of one stack over seeds (mean, 90 % interval, range per block). */
+export function transformerBands(seeds: readonly number[], runs: readonly TransformerResult[]): TransformerBands {
+  const of = (pick: (l: TransformerResult["layers"][number]) => number) =>
+    runs[0].layers.map((_, i) =>
+      bandPoint(
+        i,
+        runs.map((r) => pick(r.layers[i])),
+      ),
+    );
+  return {
+    seeds: [...seeds],
+    streamStd: of((l) => l.stream.std),
+    tokenCosine: of((l) => l.tokenCosine),
+    effectiveRank: of((l) => l.effectiveRank),
+    entropy: of((l) => l.attention.entropy),
+    gradWeights: runs[0].layers[0].grad ? of((l) => l.grad!.weights) : null,
+  };
+}
+
+/** `--seeds`: the stack over each seed, as per-block bands (a table of mean [5 %, 95 %], or JSON). */
+function runTransformerSeeds(io: CliIo, spec: TransformerSpec, batch: number, flags: PropagateFlags): void {
+  const seeds = flags.seeds!;
+  const runs = seeds.map((seed) => propagateTransformer(spec, { batch, seed, backward: flags.backward ?? false }));
+  const b = transformerBands(seeds, runs);
+  if (flags.json) {
+    io.stdout(`${toJson({ arch: "transformer", dtype: "float64", spec, batch, bands: b })}
+`);
+    return;
+  }
+  const cell = (p: BandPoint) => `${g(p.mean)} [${g(p.lo)}, ${g(p.hi)}]`;
+  const header = [
+    "block",
+    "stream std",
+    "token cos",
+    "eff. rank",
+    "attn entropy",
+    ...(b.gradWeights ? ["‖∂L/∂W‖"] : []),
+  ];
+  const rows = b.streamStd.map((_, i) => [
+    String(i),
+    cell(b.streamStd[i]),
+    cell(b.tokenCosine[i]),
+    cell(b.effectiveRank[i]),
+    cell(b.entropy[i]),
+    ...(b.gradWeights ? [cell(b.gradWeights[i])] : []),
+  ]);
+  io.stdout(
+    `propagate: transformer, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens; seeds ${seeds.join(",")}: mean [5 %, 95 %] over seeds, dtype float64\n\n${formatTable(header, rows)}\n`,
+  );
+}
+
+/** `initlab propagate --arch transformer`: one run of the stack (or bands over --seeds), as a table or one JSON document. */
 export function runTransformer(
   io: CliIo,
   flags: PropagateFlags & TransformerFlags,
   explicit: (name: string) => boolean,
 ): void {
   const { spec, batch } = transformerFromFlags(flags, explicit);
+  if (flags.seeds) return runTransformerSeeds(io, spec, batch, flags);
   const r = propagateTransformer(spec, { batch, seed: flags.seed, backward: flags.backward ?? false });
   if (flags.json) {
     io.stdout(`${toJson(r)}\n`);

@@ -440,6 +440,19 @@ describe("initlab propagate --arch transformer", () => {
     }
   });
 
+  it("--seeds gives per-block bands whose mean is the mean of the seeds' own runs", async () => {
+    const args = ["propagate", "--arch", "transformer", "--depth", "2", "--width", "16", "--seq", "6", "--json"];
+    const bands = JSON.parse((await runCli([...args, "--seeds", "0,1,2"])).stdout).bands;
+    const runs = await Promise.all(
+      [0, 1, 2].map(async (s) => JSON.parse((await runCli([...args, "--seed", String(s)])).stdout)),
+    );
+    for (const l of [0, 1]) {
+      const values = runs.map((r) => r.layers[l].tokenCosine);
+      expect(bands.tokenCosine[l].mean).toBeCloseTo(values.reduce((a: number, b: number) => a + b, 0) / 3, 12);
+      expect(bands.tokenCosine[l].min).toBe(Math.min(...values));
+    }
+  });
+
   it("names rank collapse in words for pure attention", async () => {
     const { code, stdout } = await runCli([
       "propagate",
