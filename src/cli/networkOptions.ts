@@ -61,6 +61,16 @@ export function checkSpec(kind: "init" | "activation") {
   };
 }
 
+/**
+ * Parses `--norm`: a dense network's none, layer or batch, or a transformer's rms (each command
+ * refuses the other architecture's kinds with its own message). The one-line error lists the dense
+ * kinds, the words the lab uses for the same field.
+ */
+function normArg(value: string): "none" | "layer" | "batch" | "rms" {
+  if (value === "rms") return value;
+  return choiceArg("norm", ["none", "layer", "batch"] as const)(value);
+}
+
 /** Adds the network flags shared by `propagate` and `jacobian`. */
 export function addNetworkOptions(cmd: Command, defaults: { batch: number }): Command {
   return cmd
@@ -81,7 +91,7 @@ export function addNetworkOptions(cmd: Command, defaults: { batch: number }): Co
       new Option(
         "--norm <kind>",
         "normalise every pre-activation: none, layer or batch (transformer: layer, rms or none)",
-      ).argParser(choiceArg("norm", ["none", "layer", "batch", "rms"] as const)),
+      ).argParser(normArg),
     )
     .option("--input-scale <s>", "x ~ N(0, s²)", parsePositive, 1)
     .addOption(new Option("--dtype <dtype>", "storage dtype").choices(DTYPES).default("float32").argParser(dtypeArg()))
@@ -158,5 +168,7 @@ export function descriptionFromFlags(f: NetworkFlags): NetworkDescription {
 
 /** Builds the NetworkSpec from flags ({@link networkSpecOf}: checked, sizes that would exhaust memory refused). */
 export function networkFromFlags(f: NetworkFlags): NetworkSpec {
+  if ((f.norm as string | undefined) === "rms")
+    throw new Error("norm: rms is for propagate --arch transformer; dense networks take none, layer or batch");
   return networkSpecOf(descriptionFromFlags(f));
 }

@@ -306,6 +306,45 @@ async function runPropagate(io: CliIo, flags: PropagateFlags): Promise<void> {
   await writePropagateReport(io, flags, network, result, theory, correlation, verdicts, text);
 }
 
+/** The flags of `--arch transformer` (the block's shape, norms, residual scheme). */
+function addTransformerOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option("--arch <arch>", "dense (MLP, conv) or transformer blocks")
+        .choices(["dense", "transformer"])
+        .default("dense"),
+    )
+    .option(
+      "--heads <H>",
+      "transformer: attention heads (divide the width)",
+      positiveIntArg("heads", TRANSFORMER_LIMITS.heads),
+      4,
+    )
+    .option("--seq <S>", "transformer: tokens per sequence", positiveIntArg("seq", TRANSFORMER_LIMITS.seq), 16)
+    .option(
+      "--mlp-ratio <r>",
+      "transformer: the MLP's hidden width over the width",
+      positiveNumberArg("mlp-ratio", TRANSFORMER_LIMITS.mlpRatio),
+      4,
+    )
+    .addOption(
+      new Option("--norm-position <p>", "transformer: norm before (pre) or after (post) each residual sum")
+        .choices(["pre", "post"])
+        .default("pre"),
+    )
+    .addOption(
+      new Option(
+        "--residual-scale <scheme>",
+        "transformer: none, gpt2 (output projections × 1/√(2L)) or deepnorm (post-LN, α and β by depth)",
+      )
+        .choices([...RESIDUAL_SCALES])
+        .default("none"),
+    )
+    .option("--causal", "transformer: causal attention mask")
+    .option("--attention-only", "transformer: blocks without the MLP")
+    .option("--no-residual", "transformer: no skip connections (x ← f(x))");
+}
+
 /** `initlab propagate` and `initlab jacobian`. */
 export function propagateCommands(io: CliIo): Command[] {
   const prop = addNetworkOptions(
@@ -341,42 +380,9 @@ export function propagateCommands(io: CliIo): Command[] {
       parseSpecListArg,
     )
     .option("--json", "print one JSON document")
-    .option("--out <dir>", "also write index.html with SVG/PNG charts (signal, q measured vs theory, gradients)")
-    .addOption(
-      new Option("--arch <arch>", "dense (MLP, conv) or transformer blocks")
-        .choices(["dense", "transformer"])
-        .default("dense"),
-    )
-    .option(
-      "--heads <H>",
-      "transformer: attention heads (divide the width)",
-      positiveIntArg("heads", TRANSFORMER_LIMITS.heads),
-      4,
-    )
-    .option("--seq <S>", "transformer: tokens per sequence", positiveIntArg("seq", TRANSFORMER_LIMITS.seq), 16)
-    .option(
-      "--mlp-ratio <r>",
-      "transformer: the MLP's hidden width over the width",
-      positiveNumberArg("mlp-ratio", TRANSFORMER_LIMITS.mlpRatio),
-      4,
-    )
-    .addOption(
-      new Option("--norm-position <p>", "transformer: norm before (pre) or after (post) each residual sum")
-        .choices(["pre", "post"])
-        .default("pre"),
-    )
-    .addOption(
-      new Option(
-        "--residual-scale <scheme>",
-        "transformer: none, gpt2 (output projections × 1/√(2L)) or deepnorm (post-LN, α and β by depth)",
-      )
-        .choices([...RESIDUAL_SCALES])
-        .default("none"),
-    )
-    .option("--causal", "transformer: causal attention mask")
-    .option("--attention-only", "transformer: blocks without the MLP")
-    .option("--no-residual", "transformer: no skip connections (x ← f(x))")
-    .action(async (flags: PropagateFlags & TransformerFlags & { arch: string }, command: Command) => {
+    .option("--out <dir>", "also write index.html with SVG/PNG charts (signal, q measured vs theory, gradients)");
+  addTransformerOptions(prop).action(
+    async (flags: PropagateFlags & TransformerFlags & { arch: string }, command: Command) => {
       if (flags.arch === "transformer") {
         const { runTransformer } = await import("./propagateTransformer.js");
         return runTransformer(io, flags, (name) => command.getOptionValueSource(name) === "cli");
@@ -386,10 +392,9 @@ export function propagateCommands(io: CliIo): Command[] {
           throw new Error(`arch: --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --arch transformer`);
       if ((flags as { residual?: unknown }).residual === false)
         throw new Error("arch: --no-residual is for --arch transformer");
-      if (flags.norm === ("rms" as never))
-        throw new Error("norm: rms is for --arch transformer; dense networks take none, layer or batch");
       return runPropagate(io, flags);
-    });
+    },
+  );
 
   return [prop, jacobianCommand(io)];
 }

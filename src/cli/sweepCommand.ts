@@ -41,8 +41,29 @@ const SLURM_ONLY = ["array", "partition", "time", "cpusPerTask", "mem", "sbatchA
 const kebab = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** `initlab sweep` (and `sweep status`), `initlab merge`, `initlab report`. */
-export function sweepCommands(io: CliIo): Command[] {
+/** `initlab sweep SPEC`: the grid here, or with --slurm as an array job. */
+async function runSweepCommand(io: CliIo, file: string, flags: SweepFlags): Promise<void> {
+  if (flags.out === undefined) throw new Error("required option '--out <dir>' not specified");
+  const spec = readSpecFile(file);
+  if (flags.slurm) {
+    if (flags.shard !== undefined) throw new Error("shard: --slurm makes the shards itself; leave --shard out");
+    const { submitSlurmSweep } = await import("./sweep/slurm/slurmSweep.js");
+    await submitSlurmSweep(spec, flags.out, { ...flags, dryRun: flags.dryRun ?? false, wait: flags.wait ?? false }, io);
+    return;
+  }
+  for (const name of SLURM_ONLY)
+    if (flags[name] !== undefined && flags[name] !== false && !(Array.isArray(flags[name]) && flags[name].length === 0))
+      throw new Error(`${kebab(name)}: only with --slurm`);
+  const shard = flags.shard === undefined ? null : parseShard(flags.shard);
+  const { runSweep } = await import("./sweep/runSweep.js");
+  const r = await runSweep(spec, { out: flags.out, workers: flags.workers, shard }, io);
+  io.stdout(
+    `sweep "${spec.name}": ${r.total} points${shard ? ` in shard ${shard.index}/${shard.count}` : ""}, ${r.skipped} already done, ${r.ran} run now → ${flags.out}/results.jsonl\n`,
+  );
+}
+
+/** `initlab sweep` (here, or as a Slurm array job) and `initlab sweep status`. */
+function sweepCommand(io: CliIo): Command {
   const sweep = new Command("sweep")
     // `sweep status DIR --wait`: options after the subcommand are the subcommand's
     .enablePositionalOptions()
@@ -78,34 +99,7 @@ export function sweepCommands(io: CliIo): Command[] {
       positiveNumberArg("poll"),
       10,
     )
-    .action(async (file: string, flags: SweepFlags) => {
-      if (flags.out === undefined) throw new Error("required option '--out <dir>' not specified");
-      const spec = readSpecFile(file);
-      if (flags.slurm) {
-        if (flags.shard !== undefined) throw new Error("shard: --slurm makes the shards itself; leave --shard out");
-        const { submitSlurmSweep } = await import("./sweep/slurm/slurmSweep.js");
-        await submitSlurmSweep(
-          spec,
-          flags.out,
-          { ...flags, dryRun: flags.dryRun ?? false, wait: flags.wait ?? false },
-          io,
-        );
-        return;
-      }
-      for (const name of SLURM_ONLY)
-        if (
-          flags[name] !== undefined &&
-          flags[name] !== false &&
-          !(Array.isArray(flags[name]) && flags[name].length === 0)
-        )
-          throw new Error(`${kebab(name)}: only with --slurm`);
-      const shard = flags.shard === undefined ? null : parseShard(flags.shard);
-      const { runSweep } = await import("./sweep/runSweep.js");
-      const r = await runSweep(spec, { out: flags.out, workers: flags.workers, shard }, io);
-      io.stdout(
-        `sweep "${spec.name}": ${r.total} points${shard ? ` in shard ${shard.index}/${shard.count}` : ""}, ${r.skipped} already done, ${r.ran} run now → ${flags.out}/results.jsonl\n`,
-      );
-    });
+    .action((file: string, flags: SweepFlags) => runSweepCommand(io, file, flags));
   sweep
     .command("status")
     .description("a Slurm sweep's progress and tasks; merges and reports once every task has ended")
@@ -116,7 +110,12 @@ export function sweepCommands(io: CliIo): Command[] {
       const { watchSlurmSweep } = await import("./sweep/slurm/slurmSweep.js");
       await watchSlurmSweep(dir, io, { poll: flags.poll, wait: flags.wait ?? false });
     });
+  return sweep;
+}
 
+/** `initlab sweep` (and `sweep status`), `initlab merge`, `initlab report`. */
+export function sweepCommands(io: CliIo): Command[] {
+  const sweep = sweepCommand(io);
   const merge = new Command("merge")
     .description("join sweep folders (e.g. shards) into one, every point once")
     .argument("<out>", "folder to write")

@@ -99,6 +99,49 @@ async function propagate(
   return null;
 }
 
+/**
+ * The re-initialized model's files: every layer drawn from `req.reinit` (orthogonal when only LSUV
+ * is asked), then for ONNX optionally rescaled by LSUV on the real graph, written by the CLI's
+ * rewriteModel. @throws a one-line error for LSUV on a model that is not ONNX.
+ */
+async function reinitialized(
+  opened: ReturnType<typeof openModel>,
+  bytes: Uint8Array,
+  fileName: string,
+  req: AuditRequest,
+  batch: number,
+): Promise<{ download: { name: string; bytes: ArrayBuffer }[]; downloadNote: string }> {
+  const model = opened.model;
+  const framework = req.framework ? parseFramework(req.framework) : null;
+  const plan = planReinit(model, { spec: req.reinit ?? "orthogonal" });
+  let replaced = drawReinit(model, plan, { seed: req.seed, framework });
+  let downloadNote = `${plan.size} layer(s) re-initialized with ${req.reinit ?? "orthogonal"}${framework ? ` as ${framework} does` : ""}, seed ${req.seed}`;
+  if (req.lsuv) {
+    if (opened.format !== "onnx")
+      throw new Error(
+        `lsuv: runs on the real graph through onnxruntime, so it needs an ONNX model (got ${opened.format}); re-initialize without LSUV for others`,
+      );
+    const result = await lsuvOnnxGraph(ORT_WEB, bytes, model, replaced, {
+      batch,
+      seed: req.seed,
+      inputShapes: new Map(),
+      tol: 0.1,
+      maxIterations: 10,
+      onLayer: (done, n) => post({ id: req.id, kind: "progress", message: `LSUV: ${done}/${n} layers` }),
+    });
+    replaced = result.weights;
+    const bad = result.reports.filter((r) => !r.report.converged);
+    downloadNote = `LSUV (${req.reinit ?? "orthogonal"} start, tol 0.1): ${result.reports.length} layers rescaled${bad.length > 0 ? `, ${bad.length} did not converge (${bad.map((b) => b.name).join(", ")})` : ", all converged"}`;
+  }
+  const mainName = opened.format === "tfjs-layers" ? "model.json" : fileName.replace(/(\.[^.]+)?$/, "-reinit$1");
+  const rewritten = rewriteModel(model, bytes, opened.sideFiles, replaced, mainName);
+  const download = [...rewritten.files].map(([name, b]) => ({
+    name,
+    bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
+  }));
+  return { download, downloadNote };
+}
+
 async function audit(req: AuditRequest): Promise<void> {
   const started = performance.now();
   checkAuditBudget(req.files);
@@ -121,37 +164,10 @@ async function audit(req: AuditRequest): Promise<void> {
     notes.push(`propagation: ${(e as Error).message.split("\n")[0]}`);
   }
   const report = auditReportOf(model, reports, prop, req.seed, notes);
-  let download: { name: string; bytes: ArrayBuffer }[] | null = null;
-  let downloadNote: string | null = null;
-  if (req.reinit || req.lsuv) {
-    const framework = req.framework ? parseFramework(req.framework) : null;
-    const plan = planReinit(model, { spec: req.reinit ?? "orthogonal" });
-    let replaced = drawReinit(model, plan, { seed: req.seed, framework });
-    downloadNote = `${plan.size} layer(s) re-initialized with ${req.reinit ?? "orthogonal"}${framework ? ` as ${framework} does` : ""}, seed ${req.seed}`;
-    if (req.lsuv) {
-      if (opened.format !== "onnx")
-        throw new Error(
-          `lsuv: runs on the real graph through onnxruntime, so it needs an ONNX model (got ${opened.format}); re-initialize without LSUV for others`,
-        );
-      const result = await lsuvOnnxGraph(ORT_WEB, bytes, model, replaced, {
-        batch,
-        seed: req.seed,
-        inputShapes: new Map(),
-        tol: 0.1,
-        maxIterations: 10,
-        onLayer: (done, n) => post({ id: req.id, kind: "progress", message: `LSUV: ${done}/${n} layers` }),
-      });
-      replaced = result.weights;
-      const bad = result.reports.filter((r) => !r.report.converged);
-      downloadNote = `LSUV (${req.reinit ?? "orthogonal"} start, tol 0.1): ${result.reports.length} layers rescaled${bad.length > 0 ? `, ${bad.length} did not converge (${bad.map((b) => b.name).join(", ")})` : ", all converged"}`;
-    }
-    const mainName = opened.format === "tfjs-layers" ? "model.json" : main.name.replace(/(\.[^.]+)?$/, "-reinit$1");
-    const rewritten = rewriteModel(model, bytes, opened.sideFiles, replaced, mainName);
-    download = [...rewritten.files].map(([name, b]) => ({
-      name,
-      bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
-    }));
-  }
+  const { download, downloadNote } =
+    req.reinit || req.lsuv
+      ? await reinitialized(opened, bytes, main.name, req, batch)
+      : { download: null, downloadNote: null };
   post(
     {
       id: req.id,

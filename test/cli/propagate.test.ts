@@ -485,6 +485,6 @@ describe("initlab propagate --arch transformer", () => {
     ],
     [["propagate", "--arch", "transformer", "--norm", "batch"], /norm: a transformer takes layer, rms or none/],
     [["propagate", "--arch", "transformer", "--residual-scale", "deepnorm"], /deepnorm is for post-LN stacks/],
-    [["propagate", "--norm", "rms"], /norm: rms is for --arch transformer/],
+    [["propagate", "--norm", "rms"], /norm: rms is for propagate --arch transformer/],
   ])("%j → one-line error", expectOneLineError);
 });
