@@ -5,6 +5,7 @@ import type { ExperimentSpec } from "../experiment/experimentSpec.js";
 import { parseExperimentSpec, parseShard } from "../experiment/experimentSpec.js";
 import { positiveIntArg, positiveNumberArg } from "./argParsers.js";
 import type { CliIo } from "./io.js";
+import type { SlurmFlags } from "./sweep/slurm/slurmSweep.js";
 import { DEFAULT_TASKS } from "./sweep/slurm/sbatchScript.js";
 
 /** Reads a sweep file (YAML or JSON) and validates it. @throws one-line errors. */
@@ -19,19 +20,12 @@ export function readSpecFile(path: string): ExperimentSpec {
   return parseExperimentSpec(raw);
 }
 
-type SweepFlags = {
+type SweepFlags = Partial<Omit<SlurmFlags, "sbatchArg" | "poll">> & {
   out?: string;
   workers?: number;
   shard?: string;
   slurm?: boolean;
-  array?: number;
-  partition?: string;
-  time?: string;
-  cpusPerTask?: number;
-  mem?: string;
   sbatchArg: string[];
-  dryRun?: boolean;
-  wait?: boolean;
   poll: number;
 };
 

@@ -94,6 +94,21 @@ function showMessages(errors: string[]): void {
   $("#messages").innerHTML = errors.map((e) => `<div class="warning">${esc(e)}</div>`).join("");
 }
 
+/** The network controls' ids (each also the state field it sets). */
+const CONTROL_IDS = [
+  "init",
+  "activation",
+  "depth",
+  "width",
+  "widths",
+  "batch",
+  "dtype",
+  "seed",
+  "biasInit",
+  "norm",
+  "residual",
+] as const;
+
 function field(label: string, control: string, hint = ""): string {
   return `<label>${label}${control}${hint ? `<span class="meta">${hint}</span>` : ""}</label>`;
 }
@@ -130,19 +145,7 @@ function renderControls(): void {
     });
   }
   renderInitParams();
-  for (const id of [
-    "init",
-    "activation",
-    "depth",
-    "width",
-    "widths",
-    "batch",
-    "dtype",
-    "seed",
-    "biasInit",
-    "norm",
-    "residual",
-  ]) {
+  for (const id of CONTROL_IDS) {
     const el = document.getElementById(id) as HTMLInputElement;
     el.addEventListener(id === "depth" ? "input" : "change", () => {
       if (id === "depth") ($("#depth-out") as HTMLOutputElement).value = el.value;
@@ -207,20 +210,7 @@ function renderInitParams(): void {
 /** Shows the controls the current view uses and hides the others (the presets and spec parameters belong to the network views and the inspector). */
 function showViewControls(): void {
   const used = VIEW_CONTROLS[state.view];
-  const ids = [
-    "init",
-    "activation",
-    "depth",
-    "width",
-    "widths",
-    "batch",
-    "dtype",
-    "seed",
-    "biasInit",
-    "norm",
-    "residual",
-  ];
-  for (const id of ids) {
+  for (const id of CONTROL_IDS) {
     const label = document.getElementById(id)?.closest("label");
     if (label) label.hidden = used !== "all" && !used.includes(id);
   }
