@@ -31,7 +31,6 @@ const DENSE_ONLY: [keyof PropagateFlags, string][] = [
   ["lsuv", "--lsuv"],
   ["compare", "--compare"],
   ["out", "--out"],
-  ["framework", "--framework"],
 ];
 
 /**
@@ -52,6 +51,11 @@ export function transformerFromFlags(
   if (explicit("backend") && flags.backend !== "reference")
     throw new Error("backend: --arch transformer runs on the reference engine only");
   if (flags.norm === "batch") throw new Error("norm: a transformer takes layer, rms or none");
+  const framework = flags.framework ?? null;
+  if (framework !== null && framework !== "torch" && framework !== "keras")
+    throw new Error(
+      `framework: a transformer takes torch or keras (their attention layers' defaults), got ${framework}`,
+    );
   const residual = (flags as { residual?: unknown }).residual;
   if (typeof residual === "number")
     throw new Error(
@@ -71,6 +75,7 @@ export function transformerFromFlags(
     attentionOnly: flags.attentionOnly ?? false,
     residual: residual !== false,
     init: flags.init,
+    framework,
     activation: explicit("activation") ? flags.activation : DEFAULT_TRANSFORMER.activation,
   });
   return { spec, batch: explicit("batch") ? flags.batch : 8 };

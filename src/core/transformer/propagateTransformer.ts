@@ -38,20 +38,63 @@ export interface TransformerResult {
 const norm2 = (...arrays: (Float64Array | null)[]) =>
   Math.sqrt(arrays.reduce((a, x) => a + (x ? x.reduce((s, v) => s + v * v, 0) : 0), 0));
 
-/** Draws one block's weights from streams (seed, "transformer", block, name), scaled by the residual scheme. */
+/** Transposes a row-major [rows, cols] matrix (a torch [out, in] weight into keras [in, out]). */
+function transpose(v: Float64Array, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(v.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = v[i * cols + j];
+  return t;
+}
+
+/**
+ * Draws one block's weights, each matrix from its own stream (seed, "transformer", block, name),
+ * as keras-layout [in, out] matrices, then scales them by the residual scheme ({@link residualScheme}).
+ * With a framework, each matrix is drawn in that framework's shape and layout, so its fan rule
+ * applies; `init: "default"` gives the framework's own defaults for these layers:
+ * - torch (nn.TransformerEncoderLayer): nn.MultiheadAttention's packed in_proj_weight [3d, d]
+ *   xavier_uniform_ (fan_in d, fan_out 3d: U(±√(3/(2d))), split into W_Q, W_K, W_V); out_proj and the
+ *   MLP's nn.Linear layers keep Linear's kaiming_uniform_(a=√5): U(±1/√fan_in).
+ * - keras (layers.MultiHeadAttention + Dense): glorot_uniform on EinsumDense kernels [d, H, d_h] for Q, K, V —
+ *   Keras's fan rule counts the heads, fan_in = H·d, fan_out = d_h·d, so Var = 2/(d(H + d_h)) — and
+ *   [H, d_h, d] for the output (fan_in d, fan_out H·d); the MLP's Dense kernels glorot_uniform.
+ */
 export function drawBlockWeights(spec: TransformerSpec, seed: number, block: number, f: number): BlockWeights {
   const sc = residualScheme(spec.residualScale, spec.depth);
   const d = spec.width;
-  const draw = (name: string, rows: number, cols: number, factor: number) => {
-    const v = initialize(spec.init, { shape: [rows, cols] }, rngStream(seed, "transformer", block, name), "float64")
+  const heads = spec.heads;
+  const dh = d / heads;
+  const fw = spec.framework;
+  const isDefault = spec.init === "default" || spec.init === "layer_default";
+  const sample = (name: string, init: string, shape: number[]) =>
+    initialize(init, { shape, framework: fw }, rngStream(seed, "transformer", block, name), "float64")
       .values as Float64Array;
-    if (factor !== 1) for (let i = 0; i < v.length; i++) v[i] *= factor;
-    return v;
+  /** one [rows → cols] matrix in keras layout: torch draws [cols, rows] and is transposed */
+  const matrix = (name: string, init: string, rows: number, cols: number) =>
+    fw === "torch" ? transpose(sample(name, init, [cols, rows]), cols, rows) : sample(name, init, [rows, cols]);
+  let q: Float64Array, k: Float64Array, v: Float64Array, o: Float64Array, w1: Float64Array, w2: Float64Array;
+  if (isDefault && fw === "torch") {
+    const packed = sample("qkv", "xavier_uniform", [3 * d, d]);
+    [q, k, v] = [0, 1, 2].map((p) => transpose(packed.subarray(p * d * d, (p + 1) * d * d), d, d));
+    o = matrix("o", "layer_default", d, d);
+    w1 = matrix("w1", "layer_default", d, f);
+    w2 = matrix("w2", "layer_default", f, d);
+  } else if (isDefault) {
+    [q, k, v] = ["q", "k", "v"].map((name) => sample(name, "glorot_uniform", [d, heads, dh]));
+    o = sample("o", "glorot_uniform", [heads, dh, d]);
+    w1 = sample("w1", "glorot_uniform", [d, f]);
+    w2 = sample("w2", "glorot_uniform", [f, d]);
+  } else {
+    [q, k, v, o] = ["q", "k", "v", "o"].map((name) => matrix(name, spec.init, d, d));
+    w1 = matrix("w1", spec.init, d, f);
+    w2 = matrix("w2", spec.init, f, d);
+  }
+  const scaled = (x: Float64Array, factor: number) => {
+    if (factor !== 1) for (let i = 0; i < x.length; i++) x[i] *= factor;
+    return x;
   };
   return {
-    attn: { q: draw("q", d, d, sc.q), k: draw("k", d, d, sc.k), v: draw("v", d, d, sc.v), o: draw("o", d, d, sc.o) },
-    w1: spec.attentionOnly ? null : draw("w1", d, f, sc.w1),
-    w2: spec.attentionOnly ? null : draw("w2", f, d, sc.w2),
+    attn: { q: scaled(q, sc.q), k: scaled(k, sc.k), v: scaled(v, sc.v), o: scaled(o, sc.o) },
+    w1: spec.attentionOnly ? null : scaled(w1, sc.w1),
+    w2: spec.attentionOnly ? null : scaled(w2, sc.w2),
   };
 }
 

@@ -20,8 +20,13 @@ export interface TransformerSpec {
   attentionOnly: boolean;
   /** false: x ← f(x) instead of x ← x + f(x) */
   residual: boolean;
-  /** the catalog spec every weight matrix (Q, K, V, O, MLP in and out) is drawn from, keras layout [in, out] */
+  /**
+   * the catalog spec every weight matrix (Q, K, V, O, MLP in and out) is drawn from; "default" for
+   * the framework's own defaults of these layers (see {@link drawBlockWeights})
+   */
   init: string;
+  /** whose semantics `init` follows (and whose layer defaults "default" means); null for initlab's */
+  framework: "torch" | "keras" | null;
   /** the MLP's activation; default gelu */
   activation: string;
 }
@@ -35,6 +40,7 @@ export const DEFAULT_TRANSFORMER: Omit<TransformerSpec, "depth" | "width" | "hea
   attentionOnly: false,
   residual: true,
   init: "glorot_uniform",
+  framework: null,
   activation: "gelu",
 };
 
@@ -86,6 +92,10 @@ export function checkTransformer(s: TransformerSpec): TransformerSpec {
     throw new RangeError(oneOfMessage("norm-position", ["pre", "post"], s.normPosition));
   if (!(RESIDUAL_SCALES as readonly string[]).includes(s.residualScale))
     throw new RangeError(oneOfMessage("residual-scale", RESIDUAL_SCALES, s.residualScale));
+  if (s.framework !== null && s.framework !== "torch" && s.framework !== "keras")
+    throw new RangeError(oneOfMessage("framework", ["torch", "keras"], String(s.framework)));
+  if ((s.init === "default" || s.init === "layer_default") && s.framework === null)
+    throw new RangeError("init: default means a framework's own layer defaults; give --framework torch or keras");
   if (s.residualScale === "deepnorm" && (s.normPosition !== "post" || s.norm === "none"))
     throw new RangeError("residual-scale: deepnorm is for post-LN stacks (--norm-position post with a norm)");
   return s;

@@ -124,3 +124,39 @@ describe("transformer signals at init (width 64, 4 heads, 16 tokens, glorot_unif
     for (const l of r.layers) expect(Math.abs(l.stream.std - 1)).toBeLessThan(1e-4);
   });
 });
+
+describe("the frameworks' attention defaults (init default, width 64, 4 heads, MLP ×4)", () => {
+  const d = 64;
+  const f = 256;
+  const std = (x: Float64Array) => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
+  // a uniform's sample std over n values has relative standard error √(0.8/n)/2 (E[x⁴]/E[x²]² = 9/5):
+  // 0.7 % for a 64 × 64 matrix; 4 of them is the tolerance
+  const close = (x: Float64Array, expected: number) =>
+    expect(Math.abs(std(x) / expected - 1)).toBeLessThan(4 * (Math.sqrt(0.8 / x.length) / 2));
+  const spec = (framework: "torch" | "keras") =>
+    checkTransformer({ ...DEFAULT_TRANSFORMER, depth: 1, width: d, heads: 4, seq: 4, init: "default", framework });
+
+  it("torch: the packed in_proj xavier_uniform_ (U(±√(3/(2d)))), out_proj and the MLP at Linear's U(±1/√fan_in)", () => {
+    const w = drawBlockWeights(spec("torch"), 0, 0, f);
+    for (const m of [w.attn.q, w.attn.k, w.attn.v]) {
+      expect(Math.max(...Array.from(m, Math.abs))).toBeLessThanOrEqual(Math.sqrt(3 / (2 * d)));
+      close(m, Math.sqrt(3 / (2 * d)) / Math.sqrt(3));
+    }
+    close(w.attn.o, 1 / Math.sqrt(d) / Math.sqrt(3));
+    close(w.w1!, 1 / Math.sqrt(d) / Math.sqrt(3));
+    close(w.w2!, 1 / Math.sqrt(f) / Math.sqrt(3));
+  });
+
+  it("keras: glorot_uniform with Keras's fans of the [d, H, d_h] kernels (Var 2/(d(H + d_h))), [H, d_h, d] for the output", () => {
+    const w = drawBlockWeights(spec("keras"), 0, 0, f);
+    for (const m of [w.attn.q, w.attn.k, w.attn.v]) close(m, Math.sqrt(2 / (d * (4 + 16))));
+    close(w.attn.o, Math.sqrt(2 / (d * (1 + 4))));
+    close(w.w1!, Math.sqrt(2 / (d + f)));
+  });
+
+  it("refuses default without a framework", () => {
+    expect(() => checkTransformer({ ...small, init: "default" })).toThrow(
+      /^init: default means a framework's own layer defaults/,
+    );
+  });
+});
