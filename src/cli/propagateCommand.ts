@@ -335,7 +335,7 @@ function addTransformerOptions(cmd: Command): Command {
     .addOption(
       new Option(
         "--residual-scale <scheme>",
-        "transformer: none, gpt2 (output projections × 1/√(2L)) or deepnorm (post-LN, α and β by depth)",
+        "transformer: none, gpt2 (output projections × 1/√(2L)), deepnorm (post-LN, α and β by depth) or tfixup (no norms, V, O and MLP × 0.67·L^−¼)",
       )
         .choices([...RESIDUAL_SCALES])
         .default("none"),

@@ -76,6 +76,7 @@ export function transformerFromFlags(
     residual: residual !== false,
     init: flags.init,
     framework,
+    parameterization: (flags as { parameterization?: "standard" | "mup" }).parameterization ?? "standard",
     activation: explicit("activation") ? flags.activation : DEFAULT_TRANSFORMER.activation,
   });
   return { spec, batch: explicit("batch") ? flags.batch : 8 };

@@ -23,7 +23,7 @@ export interface AttentionCache {
 /**
  * Multi-head self-attention of one sample x [s, d] (Vaswani et al. (2017), "Attention Is All You
  * Need"): Q = xW_Q, K = xW_K, V = xW_V; for each head h (columns h·d_h … of width d_h = d/H),
- * logits = Q_h K_hᵀ/√d_h (key j > query i masked when causal), P = softmax over the keys,
+ * logits = scale·Q_h K_hᵀ (scale 1/√d_h by default; μP's 1/d_h; key j > query i masked when causal), P = softmax over the keys,
  * O_h = P V_h; out = [O_1 … O_H] W_O. Also returns the logits' sum and sum of squares and the
  * summed entropy −Σ p log p over the (head, query) rows, for the block's statistics.
  */
@@ -34,12 +34,12 @@ export function attentionForward(
   d: number,
   heads: number,
   causal: boolean,
+  scale: number = 1 / Math.sqrt(d / heads),
 ): { out: Float64Array; cache: AttentionCache; logitSum: number; logitSq: number; logits: number; entropy: number } {
   const q = mm(x, w.q, s, d, d);
   const k = mm(x, w.k, s, d, d);
   const v = mm(x, w.v, s, d, d);
   const dh = d / heads;
-  const scale = 1 / Math.sqrt(dh);
   const p = new Float64Array(heads * s * s);
   const out = new Float64Array(s * d);
   let logitSum = 0;
@@ -89,8 +89,8 @@ export function attentionForward(
 /**
  * The backward pass of {@link attentionForward}: given g = ∂L/∂out, adds ∂L/∂W into `grads` and
  * returns ∂L/∂x. Per head: ∂L/∂P = ∂L/∂O_h V_hᵀ; ∂L/∂logits = P ⊙ (∂L/∂P − rowsum(P ⊙ ∂L/∂P))
- * (the softmax Jacobian; masked entries stay 0); ∂L/∂Q_h = ∂L/∂logits K_h/√d_h,
- * ∂L/∂K_h = ∂L/∂logitsᵀ Q_h/√d_h, ∂L/∂V_h = Pᵀ ∂L/∂O_h.
+ * (the softmax Jacobian; masked entries stay 0); ∂L/∂Q_h = scale·∂L/∂logits K_h,
+ * ∂L/∂K_h = scale·∂L/∂logitsᵀ Q_h, ∂L/∂V_h = Pᵀ ∂L/∂O_h.
  */
 export function attentionBackward(
   g: Float64Array,
@@ -100,11 +100,11 @@ export function attentionBackward(
   s: number,
   d: number,
   heads: number,
+  scale: number = 1 / Math.sqrt(d / heads),
 ): Float64Array {
   addTmm(grads.o, c.heads, g, s, d, d);
   const gHeads = mmT(g, w.o, s, d, d);
   const dh = d / heads;
-  const scale = 1 / Math.sqrt(dh);
   const gq = new Float64Array(s * d);
   const gk = new Float64Array(s * d);
   const gv = new Float64Array(s * d);

@@ -91,6 +91,8 @@ export function drawBlockWeights(spec: TransformerSpec, seed: number, block: num
     if (factor !== 1) for (let i = 0; i < x.length; i++) x[i] *= factor;
     return x;
   };
+  // μP initializes the queries to zero
+  if (spec.parameterization === "mup") q.fill(0);
   return {
     attn: { q: scaled(q, sc.q), k: scaled(k, sc.k), v: scaled(v, sc.v), o: scaled(o, sc.o) },
     w1: spec.attentionOnly ? null : scaled(w1, sc.w1),

@@ -45,6 +45,10 @@ export interface AttentionSums {
   entropy: number;
 }
 
+/** The attention logits' scale: 1/√d_h, or μP's 1/d_h. */
+export const logitScale = (spec: TransformerSpec, dh: number): number =>
+  spec.parameterization === "mup" ? 1 / dh : 1 / Math.sqrt(dh);
+
 const combine = (a: Float64Array, b: Float64Array, alpha: number, residual: boolean): Float64Array => {
   if (!residual) return Float64Array.from(b);
   const out = new Float64Array(a.length);
@@ -72,7 +76,7 @@ export function blockForward(
   const norm = spec.norm as NormKind;
   const pre = spec.normPosition === "pre";
   const n1 = pre ? normForward(norm, x, d) : null;
-  const a = attentionForward(n1 ? n1.y : x, w.attn, s, d, heads, spec.causal);
+  const a = attentionForward(n1 ? n1.y : x, w.attn, s, d, heads, spec.causal, logitScale(spec, d / heads));
   stats.logitSum += a.logitSum;
   stats.logitSq += a.logitSq;
   stats.logits += a.logits;
@@ -129,7 +133,7 @@ export function blockBackward(
     for (let i = 0; i < gMid.length; i++) gMid[i] = gFromMlp[i] + (spec.residual ? skip * gU2[i] : 0);
   }
   const gU1 = c.post1 ? normBackward(norm, gMid, c.post1.y, c.post1.r, d) : gMid;
-  const gAttnIn = attentionBackward(gU1, c.attn, w.attn, grads.attn, s, d, heads);
+  const gAttnIn = attentionBackward(gU1, c.attn, w.attn, grads.attn, s, d, heads, logitScale(spec, d / heads));
   const gFromAttn = c.n1 ? normBackward(norm, gAttnIn, c.n1.y, c.n1.r, d) : gAttnIn;
   const gx = new Float64Array(gU1.length);
   for (let i = 0; i < gx.length; i++) gx[i] = gFromAttn[i] + (spec.residual ? skip * gU1[i] : 0);

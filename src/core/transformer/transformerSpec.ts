@@ -1,7 +1,7 @@
 import { integerMessage, oneOfMessage } from "../text/formatStat.js";
 
 /** How the residual branches are scaled at init (see {@link residualScheme}). */
-export const RESIDUAL_SCALES = ["none", "gpt2", "deepnorm"] as const;
+export const RESIDUAL_SCALES = ["none", "gpt2", "deepnorm", "tfixup"] as const;
 export type ResidualScale = (typeof RESIDUAL_SCALES)[number];
 
 /** A stack of transformer blocks on inputs of shape [batch, seq, width]. */
@@ -29,6 +29,12 @@ export interface TransformerSpec {
   framework: "torch" | "keras" | null;
   /** the MLP's activation; default gelu */
   activation: string;
+  /**
+   * standard: logits QKᵀ/√d_h; mup (Yang et al. (2022), "Tensor Programs V: Tuning Large Neural
+   * Networks via Zero-Shot Hyperparameter Transfer"): logits QKᵀ/d_h and W_Q initialized to 0
+   * (μP's zero readout is not modelled: initlab's loss reads the stream with a fixed random T)
+   */
+  parameterization: "standard" | "mup";
 }
 
 export const DEFAULT_TRANSFORMER: Omit<TransformerSpec, "depth" | "width" | "heads" | "seq"> = {
@@ -42,6 +48,7 @@ export const DEFAULT_TRANSFORMER: Omit<TransformerSpec, "depth" | "width" | "hea
   init: "glorot_uniform",
   framework: null,
   activation: "gelu",
+  parameterization: "standard",
 };
 
 /**
@@ -52,6 +59,8 @@ export const DEFAULT_TRANSFORMER: Omit<TransformerSpec, "depth" | "width" | "hea
  * - deepnorm (Wang et al. (2022), "DeepNet: Scaling Transformers to 1,000 Layers", encoder-only
  *   post-LN): x ← LN(α·x + f(x)) with α = (2L)^{1/4}, and W_V, W_O, W_1, W_2 multiplied by
  *   β = (8L)^{−1/4} at init.
+ * - tfixup (Huang, Perez, Ba & Volkovs (2020), "Improving Transformer Optimization Through Better
+ *   Initialization", encoder): no norms; W_V, W_O, W_1, W_2 multiplied by 0.67·L^{−1/4} at init.
  * @returns alpha (the skip's factor) and the factor of each weight.
  */
 export function residualScheme(
@@ -61,6 +70,10 @@ export function residualScheme(
   if (scale === "gpt2") {
     const f = 1 / Math.sqrt(2 * depth);
     return { alpha: 1, q: 1, k: 1, v: 1, o: f, w1: 1, w2: f };
+  }
+  if (scale === "tfixup") {
+    const f = 0.67 * depth ** -0.25;
+    return { alpha: 1, q: 1, k: 1, v: f, o: f, w1: f, w2: f };
   }
   if (scale === "deepnorm") {
     const beta = (8 * depth) ** -0.25;
@@ -96,6 +109,10 @@ export function checkTransformer(s: TransformerSpec): TransformerSpec {
     throw new RangeError(oneOfMessage("framework", ["torch", "keras"], String(s.framework)));
   if ((s.init === "default" || s.init === "layer_default") && s.framework === null)
     throw new RangeError("init: default means a framework's own layer defaults; give --framework torch or keras");
+  if (s.residualScale === "tfixup" && s.norm !== "none")
+    throw new RangeError("residual-scale: tfixup replaces the norms; give --norm none");
+  if (s.parameterization !== "standard" && s.parameterization !== "mup")
+    throw new RangeError(oneOfMessage("parameterization", ["standard", "mup"], String(s.parameterization)));
   if (s.residualScale === "deepnorm" && (s.normPosition !== "post" || s.norm === "none"))
     throw new RangeError("residual-scale: deepnorm is for post-LN stacks (--norm-position post with a norm)");
   return s;

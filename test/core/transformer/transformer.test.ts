@@ -49,6 +49,8 @@ describe("transformer backward pass", () => {
     ["no norm, no residual, attention only", { norm: "none", residual: false, attentionOnly: true }],
     ["DeepNorm", { normPosition: "post", residualScale: "deepnorm" }],
     ["GPT-2 scaling, relu MLP", { residualScale: "gpt2", activation: "relu" }],
+    ["T-Fixup (no norms)", { residualScale: "tfixup", norm: "none" }],
+    ["μP attention (1/d_h logits; a query weight moved off 0 by the check itself)", { parameterization: "mup" }],
   ] as const)("%s: every weight's and the input's gradient match finite differences", (_, over) => {
     const spec = checkTransformer({ ...small, ...over } as TransformerSpec);
     const weights = [0, 1].map((l) => drawBlockWeights(spec, 3, l, spec.mlpRatio * spec.width));
@@ -158,5 +160,31 @@ describe("the frameworks' attention defaults (init default, width 64, 4 heads, M
     expect(() => checkTransformer({ ...small, init: "default" })).toThrow(
       /^init: default means a framework's own layer defaults/,
     );
+  });
+});
+
+describe("named schemes", () => {
+  it("T-Fixup multiplies W_V, W_O, W_1 and W_2 by 0.67·L^(−1/4) and leaves W_Q, W_K", () => {
+    const base = { ...small, depth: 16, norm: "none" as const };
+    const plain = drawBlockWeights(checkTransformer(base), 0, 0, 16);
+    const fixed = drawBlockWeights(checkTransformer({ ...base, residualScale: "tfixup" }), 0, 0, 16);
+    const f = 0.67 * 16 ** -0.25;
+    expect(Array.from(fixed.attn.q)).toEqual(Array.from(plain.attn.q));
+    for (const [a, b] of [
+      [fixed.attn.v, plain.attn.v],
+      [fixed.attn.o, plain.attn.o],
+      [fixed.w1!, plain.w1!],
+      [fixed.w2!, plain.w2!],
+    ])
+      a.forEach((x, i) => expect(x).toBe(b[i] * f));
+    expect(() => checkTransformer({ ...small, residualScale: "tfixup" })).toThrow(
+      /tfixup replaces the norms; give --norm none/,
+    );
+  });
+
+  it("μP: W_Q starts at 0, so every attention row is uniform — the first block's entropy is ln(seq) exactly", () => {
+    const r = propagateTransformer({ ...small, seq: 6, parameterization: "mup" }, { batch: 2, seed: 0 });
+    expect(r.layers[0].attention.entropy).toBeCloseTo(Math.log(6), 12);
+    expect(r.layers[0].attention.logitStd).toBe(0);
   });
 });
