@@ -4,7 +4,9 @@ import type { AuditReport } from "./auditReport.js";
 import type { LayerReport } from "./auditWeights.js";
 
 const g = (x: number | null | undefined) => formatStat(x, 3);
-const fan = (x: number) => (Number.isInteger(x) ? String(x) : formatStat(x, 4));
+/** A fan in words: integers as integers, a framework's fractional average with 4 digits. */
+export const formatFan = (x: number) => (Number.isInteger(x) ? String(x) : formatStat(x, 4));
+const fan = formatFan;
 const p = formatPValue;
 
 /** The fitted law in a few characters: U(±0.125), N(0, 0.0722²), TN(σ=0.05, ±2σ), orth(g=1), const 0, sparse(0.9), trained. */

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { AuditReport } from "../audit/auditReport.js";
-import { fitLabel } from "../audit/auditText.js";
+import { fitLabel, formatFan } from "../audit/auditText.js";
+import { escapeHtml } from "../report/html.js";
 import { FRAMEWORKS, formatPValue, formatStat } from "../core/internal.js";
 import type { AuditRequest, AuditResponse, PickedFile } from "./auditProtocol.js";
 import { LAB_AUDIT_MAX_BYTES } from "./auditProtocol.js";
@@ -8,9 +9,8 @@ import type { LabState } from "./labState.js";
 
 type ShowCharts = (specs: { spec: TopLevelSpec; caption: string }[]) => Promise<void>;
 
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
-const fan = (x: number) => (Number.isInteger(x) ? String(x) : formatStat(x, 4));
+const esc = escapeHtml;
+const fan = formatFan;
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 
 /** The audit's own worker (created on the first audit): the same core code as `initlab audit`, onnxruntime-web for the graph. */

@@ -216,9 +216,10 @@ function showViewControls(): void {
   }
   const presets = document.querySelector<HTMLElement>(".presets");
   if (presets) presets.hidden = used !== "all";
+  // the spec's parameters: hidden where the view does not use the spec; drawn again only when they were hidden
   const params = document.getElementById("init-params");
   if (params && used !== "all" && !used.includes("init")) params.hidden = true;
-  else if (params) renderInitParams();
+  else if (params?.hidden) renderInitParams();
 }
 
 function renderTabs(): void {

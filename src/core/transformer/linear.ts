@@ -1,18 +1,10 @@
-/** Row-major float64 products for the transformer engine (small sizes; plain loops, i-k-j order). */
+import { matmul } from "../numeric/matmul.js";
 
-/** C[m×n] = A[m×k]·B[k×n]. */
-export function mm(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++)
-    for (let p = 0; p < k; p++) {
-      const s = a[i * k + p];
-      if (s === 0) continue;
-      const bo = p * n;
-      const co = i * n;
-      for (let j = 0; j < n; j++) c[co + j] += s * b[bo + j];
-    }
-  return c;
-}
+/** Row-major float64 products for the transformer engine: the engine's matmul, and the two transposed products it lacks. */
+
+/** C[m×n] = A[m×k]·B[k×n] in float64: the engine's {@link matmul}. */
+export const mm = (a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array =>
+  matmul(a, b, m, k, n, "float64") as Float64Array;
 
 /** C[m×n] = A[m×k]·B[n×k]ᵀ. */
 export function mmT(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {

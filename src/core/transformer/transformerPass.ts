@@ -34,6 +34,8 @@ export interface BlockCache {
   n2: Norm | null;
   mlpIn: Float64Array | null;
   h1: Float64Array | null;
+  /** φ(h1), kept for ∂L/∂W_2 */
+  hAct: Float64Array | null;
   post2: Norm | null;
 }
 
@@ -84,7 +86,18 @@ export function blockForward(
   const u1 = combine(x, a.out, pre ? 1 : alpha, spec.residual);
   const post1 = pre ? null : normForward(norm, u1, d);
   const mid = post1 ? post1.y : u1;
-  const cache: BlockCache = { input: x, n1, attn: a.cache, mid, post1, n2: null, mlpIn: null, h1: null, post2: null };
+  const cache: BlockCache = {
+    input: x,
+    n1,
+    attn: a.cache,
+    mid,
+    post1,
+    n2: null,
+    mlpIn: null,
+    h1: null,
+    hAct: null,
+    post2: null,
+  };
   if (spec.attentionOnly || !w.w1 || !w.w2) return { out: mid, cache };
   const n2 = pre ? normForward(norm, mid, d) : null;
   const mlpIn = n2 ? n2.y : mid;
@@ -94,7 +107,7 @@ export function blockForward(
   const m = mm(hAct, w.w2, s, f, d);
   const u2 = combine(mid, m, pre ? 1 : alpha, spec.residual);
   const post2 = pre ? null : normForward(norm, u2, d);
-  Object.assign(cache, { n2, mlpIn, h1, post2 });
+  Object.assign(cache, { n2, mlpIn, h1, hAct, post2 });
   return { out: post2 ? post2.y : u2, cache };
 }
 
@@ -119,11 +132,9 @@ export function blockBackward(
   const pre = spec.normPosition === "pre";
   const skip = pre ? 1 : alpha;
   let gMid = g;
-  if (c.h1 && c.mlpIn && w.w1 && w.w2 && grads.w1 && grads.w2) {
+  if (c.h1 && c.hAct && c.mlpIn && w.w1 && w.w2 && grads.w1 && grads.w2) {
     const gU2 = c.post2 ? normBackward(norm, g, c.post2.y, c.post2.r, d) : g;
-    const hAct = new Float64Array(c.h1.length);
-    for (let i = 0; i < hAct.length; i++) hAct[i] = act.f(c.h1[i]);
-    addTmm(grads.w2, hAct, gU2, s, f, d);
+    addTmm(grads.w2, c.hAct, gU2, s, f, d);
     const gh = mmT(gU2, w.w2, s, d, f);
     for (let i = 0; i < gh.length; i++) gh[i] *= act.df(c.h1[i]);
     addTmm(grads.w1, c.mlpIn, gh, s, d, f);
