@@ -342,6 +342,7 @@ function addTransformerOptions(cmd: Command): Command {
     )
     .option("--causal", "transformer: causal attention mask")
     .option("--attention-only", "transformer: blocks without the MLP")
+    .option("--final-norm", "transformer: a norm after the last block, before the readout (GPT-2's ln_f)")
     .option("--no-residual", "transformer: no skip connections (x ← f(x))");
 }
 
@@ -387,7 +388,16 @@ export function propagateCommands(io: CliIo): Command[] {
         const { runTransformer } = await import("./propagateTransformer.js");
         return runTransformer(io, flags, (name) => command.getOptionValueSource(name) === "cli");
       }
-      for (const name of ["heads", "seq", "mlpRatio", "normPosition", "residualScale", "causal", "attentionOnly"])
+      for (const name of [
+        "heads",
+        "seq",
+        "mlpRatio",
+        "normPosition",
+        "residualScale",
+        "causal",
+        "attentionOnly",
+        "finalNorm",
+      ])
         if (command.getOptionValueSource(name) === "cli")
           throw new Error(`arch: --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --arch transformer`);
       if ((flags as { residual?: unknown }).residual === false)

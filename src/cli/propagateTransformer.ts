@@ -1,4 +1,4 @@
-import type { BandPoint, TransformerResult, TransformerSpec } from "../core/internal.js";
+import type { BandPoint, Dtype, TransformerResult, TransformerSpec } from "../core/internal.js";
 import {
   bandPoint,
   checkTransformer,
@@ -20,6 +20,7 @@ export interface TransformerFlags {
   residualScale: TransformerSpec["residualScale"];
   causal?: boolean;
   attentionOnly?: boolean;
+  finalNorm?: boolean;
 }
 
 /** Dense-network flags that a transformer run does not take (yet), named in the refusal. */
@@ -36,18 +37,16 @@ const DENSE_ONLY: [keyof PropagateFlags, string][] = [
 /**
  * The transformer spec the flags describe. `explicit` says which flags the user gave (the dense
  * defaults — activation tanh, batch 64, dtype float32 — do not carry over: a transformer's MLP
- * defaults to GELU, its batch to 8, and the engine computes float64).
+ * defaults to GELU, its batch to 8, and it computes in float64 unless --dtype says otherwise).
  * @throws one-line errors for flags a transformer run does not take.
  */
 export function transformerFromFlags(
   flags: PropagateFlags & TransformerFlags,
   explicit: (name: string) => boolean,
-): { spec: TransformerSpec; batch: number } {
+): { spec: TransformerSpec; batch: number; dtype: Dtype } {
   for (const [key, flag] of DENSE_ONLY)
     if (flags[key] !== undefined && flags[key] !== false)
       throw new Error(`arch: ${flag} is for dense networks; --arch transformer does not take it yet`);
-  if (explicit("dtype") && flags.dtype !== "float64")
-    throw new Error(`dtype: the transformer engine computes float64 only, got ${flags.dtype}`);
   if (explicit("backend") && flags.backend !== "reference")
     throw new Error("backend: --arch transformer runs on the reference engine only");
   if (flags.norm === "batch") throw new Error("norm: a transformer takes layer, rms or none");
@@ -72,6 +71,7 @@ export function transformerFromFlags(
     normPosition: flags.normPosition,
     residualScale: flags.residualScale,
     causal: flags.causal ?? false,
+    finalNorm: flags.finalNorm ?? false,
     attentionOnly: flags.attentionOnly ?? false,
     residual: residual !== false,
     init: flags.init,
@@ -79,7 +79,7 @@ export function transformerFromFlags(
     parameterization: (flags as { parameterization?: "standard" | "mup" }).parameterization ?? "standard",
     activation: explicit("activation") ? flags.activation : DEFAULT_TRANSFORMER.activation,
   });
-  return { spec, batch: explicit("batch") ? flags.batch : 8 };
+  return { spec, batch: explicit("batch") ? flags.batch : 8, dtype: explicit("dtype") ? flags.dtype : "float64" };
 }
 
 const g = (x: number) => formatStat(x, 3);
@@ -133,12 +133,20 @@ export function transformerBands(seeds: readonly number[], runs: readonly Transf
 }
 
 /** `--seeds`: the stack over each seed, as per-block bands (a table of mean [5 %, 95 %], or JSON). */
-function runTransformerSeeds(io: CliIo, spec: TransformerSpec, batch: number, flags: PropagateFlags): void {
+function runTransformerSeeds(
+  io: CliIo,
+  spec: TransformerSpec,
+  batch: number,
+  dtype: Dtype,
+  flags: PropagateFlags,
+): void {
   const seeds = flags.seeds!;
-  const runs = seeds.map((seed) => propagateTransformer(spec, { batch, seed, backward: flags.backward ?? false }));
+  const runs = seeds.map((seed) =>
+    propagateTransformer(spec, { batch, seed, dtype, backward: flags.backward ?? false }),
+  );
   const b = transformerBands(seeds, runs);
   if (flags.json) {
-    io.stdout(`${toJson({ arch: "transformer", dtype: "float64", spec, batch, bands: b })}
+    io.stdout(`${toJson({ arch: "transformer", dtype, spec, batch, bands: b })}
 `);
     return;
   }
@@ -160,8 +168,24 @@ function runTransformerSeeds(io: CliIo, spec: TransformerSpec, batch: number, fl
     ...(b.gradWeights ? [cell(b.gradWeights[i])] : []),
   ]);
   io.stdout(
-    `propagate: transformer, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens; seeds ${seeds.join(",")}: mean [5 %, 95 %] over seeds, dtype float64\n\n${formatTable(header, rows)}\n`,
+    `propagate: transformer, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens; seeds ${seeds.join(",")}: mean [5 %, 95 %] over seeds, dtype ${dtype}\n\n${formatTable(header, rows)}\n`,
   );
+}
+
+/** The mean-field lines under a run: the stream band at the last block, the gradient ratio, what is left out. */
+function theoryLines(r: TransformerResult): string[] {
+  const t = r.theory;
+  const last = r.layers.length - 1;
+  const lines = [
+    `theory: stream std after block ${last} between ${g(t.lo[last])} (independent tokens) and ${g(t.hi[last])} (collapsed tokens); measured ${g(r.layers[last].stream.std)}`,
+  ];
+  const grad = r.layers[last].grad && r.layers[0].grad;
+  if (t.gradRatio && grad)
+    lines.push(
+      `theory: ‖∂L/∂W‖ last/first from ${g(t.gradRatio.min)} to ${g(t.gradRatio.max)} (the gradient ∝ 1/σ of the stream); measured ${g(r.layers[last].grad!.weights / r.layers[0].grad!.weights)}`,
+    );
+  lines.push(`theory: ${t.note}`);
+  return lines;
 }
 
 /** `initlab propagate --arch transformer`: one run of the stack (or bands over --seeds), as a table or one JSON document. */
@@ -170,9 +194,9 @@ export function runTransformer(
   flags: PropagateFlags & TransformerFlags,
   explicit: (name: string) => boolean,
 ): void {
-  const { spec, batch } = transformerFromFlags(flags, explicit);
-  if (flags.seeds) return runTransformerSeeds(io, spec, batch, flags);
-  const r = propagateTransformer(spec, { batch, seed: flags.seed, backward: flags.backward ?? false });
+  const { spec, batch, dtype } = transformerFromFlags(flags, explicit);
+  if (flags.seeds) return runTransformerSeeds(io, spec, batch, dtype, flags);
+  const r = propagateTransformer(spec, { batch, seed: flags.seed, dtype, backward: flags.backward ?? false });
   if (flags.json) {
     io.stdout(`${toJson(r)}\n`);
     return;
@@ -181,7 +205,7 @@ export function runTransformer(
   const first = r.layers[0];
   io.stdout(
     [
-      `propagate: transformer, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens, ${spec.normPosition}-${spec.norm === "none" ? "no" : spec.norm} norm, residual ${spec.residual ? spec.residualScale : "off"}${spec.attentionOnly ? ", attention only" : `, MLP ×${spec.mlpRatio} ${spec.activation}`}${spec.causal ? ", causal" : ""}; init ${spec.init}; batch ${batch}, seed ${flags.seed}, dtype float64`,
+      `propagate: transformer, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens, ${spec.normPosition}-${spec.norm === "none" ? "no" : spec.norm} norm, residual ${spec.residual ? spec.residualScale : "off"}${spec.attentionOnly ? ", attention only" : `, MLP ×${spec.mlpRatio} ${spec.activation}`}${spec.causal ? ", causal" : ""}; init ${spec.init}; batch ${batch}, seed ${flags.seed}, dtype ${r.dtype}`,
       "",
       transformerTable(r),
       "",
@@ -192,7 +216,7 @@ export function runTransformer(
             `→ weight gradient ‖∂L/∂W‖ of the last block / the first: ${g(last.grad.weights / first.grad.weights)} (L = Σ out ⊙ T, a fixed random readout)`,
           ]
         : []),
-      "theory: none drawn yet for transformer stacks (the residual-stream recursions are not implemented)",
+      ...theoryLines(r),
     ].join("\n") + "\n",
   );
 }

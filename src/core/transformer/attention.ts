@@ -1,3 +1,5 @@
+import type { Dtype } from "../numeric/dtype.js";
+import { rounder } from "../numeric/dtype.js";
 import { addTmm, mm, mmT } from "./linear.js";
 
 /** One block's attention weights, keras layout [in, out]: Q, K, V and the output projection O, each [d, d]. */
@@ -26,6 +28,8 @@ export interface AttentionCache {
  * logits = scale·Q_h K_hᵀ (scale 1/√d_h by default; μP's 1/d_h; key j > query i masked when causal), P = softmax over the keys,
  * O_h = P V_h; out = [O_1 … O_H] W_O. Also returns the logits' sum and sum of squares and the
  * summed entropy −Σ p log p over the (head, query) rows, for the block's statistics.
+ * In a dtype other than float64, every product and partial sum is rounded to it; the softmax is
+ * computed in float64 from the rounded logits and its probabilities rounded (as the engine's norms).
  */
 export function attentionForward(
   x: Float64Array,
@@ -34,11 +38,13 @@ export function attentionForward(
   d: number,
   heads: number,
   causal: boolean,
-  scale: number = 1 / Math.sqrt(d / heads),
+  scale: number,
+  dtype: Dtype,
 ): { out: Float64Array; cache: AttentionCache; logitSum: number; logitSq: number; logits: number; entropy: number } {
-  const q = mm(x, w.q, s, d, d);
-  const k = mm(x, w.k, s, d, d);
-  const v = mm(x, w.v, s, d, d);
+  const r = rounder(dtype);
+  const q = mm(x, w.q, s, d, d, dtype);
+  const k = mm(x, w.k, s, d, d, dtype);
+  const v = mm(x, w.v, s, d, d, dtype);
   const dh = d / heads;
   const p = new Float64Array(heads * s * s);
   const out = new Float64Array(s * d);
@@ -54,8 +60,8 @@ export function attentionForward(
       let max = -Infinity;
       for (let j = 0; j <= last; j++) {
         let z = 0;
-        for (let c = 0; c < dh; c++) z += q[i * d + c0 + c] * k[j * d + c0 + c];
-        z *= scale;
+        for (let c = 0; c < dh; c++) z = r(z + r(q[i * d + c0 + c] * k[j * d + c0 + c]));
+        z = r(z * scale);
         row[j] = z;
         logitSum += z;
         logitSq += z * z;
@@ -69,15 +75,16 @@ export function attentionForward(
       }
       const po = (h * s + i) * s;
       for (let j = 0; j <= last; j++) {
-        const pij = row[j] / sum;
+        const pij = r(row[j] / sum);
         p[po + j] = pij;
         if (pij > 0) entropy -= pij * Math.log(pij);
-        for (let c = 0; c < dh; c++) out[i * d + c0 + c] += pij * v[j * d + c0 + c];
+        else if (!(pij === 0)) entropy = Number.NaN; // non-finite logits: no entropy to report
+        for (let c = 0; c < dh; c++) out[i * d + c0 + c] = r(out[i * d + c0 + c] + r(pij * v[j * d + c0 + c]));
       }
     }
   }
   return {
-    out: mm(out, w.o, s, d, d),
+    out: mm(out, w.o, s, d, d, dtype),
     cache: { x, q, k, v, p, heads: out },
     logitSum,
     logitSq,
@@ -90,7 +97,7 @@ export function attentionForward(
  * The backward pass of {@link attentionForward}: given g = ∂L/∂out, adds ∂L/∂W into `grads` and
  * returns ∂L/∂x. Per head: ∂L/∂P = ∂L/∂O_h V_hᵀ; ∂L/∂logits = P ⊙ (∂L/∂P − rowsum(P ⊙ ∂L/∂P))
  * (the softmax Jacobian; masked entries stay 0); ∂L/∂Q_h = scale·∂L/∂logits K_h,
- * ∂L/∂K_h = scale·∂L/∂logitsᵀ Q_h, ∂L/∂V_h = Pᵀ ∂L/∂O_h.
+ * ∂L/∂K_h = scale·∂L/∂logitsᵀ Q_h, ∂L/∂V_h = Pᵀ ∂L/∂O_h; every product and sum rounded to `dtype`.
  */
 export function attentionBackward(
   g: Float64Array,
@@ -100,10 +107,12 @@ export function attentionBackward(
   s: number,
   d: number,
   heads: number,
-  scale: number = 1 / Math.sqrt(d / heads),
+  scale: number,
+  dtype: Dtype,
 ): Float64Array {
-  addTmm(grads.o, c.heads, g, s, d, d);
-  const gHeads = mmT(g, w.o, s, d, d);
+  const r = rounder(dtype);
+  addTmm(grads.o, c.heads, g, s, d, d, dtype);
+  const gHeads = mmT(g, w.o, s, d, d, dtype);
   const dh = d / heads;
   const gq = new Float64Array(s * d);
   const gk = new Float64Array(s * d);
@@ -123,29 +132,29 @@ export function attentionBackward(
         let z = 0;
         for (let cc = 0; cc < dh; cc++) {
           const go = gHeads[i * d + c0 + cc];
-          z += go * c.v[j * d + c0 + cc];
-          gv[j * d + c0 + cc] += pij * go;
+          z = r(z + r(go * c.v[j * d + c0 + cc]));
+          gv[j * d + c0 + cc] = r(gv[j * d + c0 + cc] + r(pij * go));
         }
         gp[j] = z;
-        dot += pij * z;
+        dot = r(dot + r(pij * z));
       }
       for (let j = 0; j < s; j++) {
         const pij = c.p[po + j];
         if (pij === 0) continue;
-        const gl = pij * (gp[j] - dot) * scale;
+        const gl = r(r(pij * r(gp[j] - dot)) * scale);
         for (let cc = 0; cc < dh; cc++) {
-          gq[i * d + c0 + cc] += gl * c.k[j * d + c0 + cc];
-          gk[j * d + c0 + cc] += gl * c.q[i * d + c0 + cc];
+          gq[i * d + c0 + cc] = r(gq[i * d + c0 + cc] + r(gl * c.k[j * d + c0 + cc]));
+          gk[j * d + c0 + cc] = r(gk[j * d + c0 + cc] + r(gl * c.q[i * d + c0 + cc]));
         }
       }
     }
   }
-  addTmm(grads.q, c.x, gq, s, d, d);
-  addTmm(grads.k, c.x, gk, s, d, d);
-  addTmm(grads.v, c.x, gv, s, d, d);
-  const gx = mmT(gq, w.q, s, d, d);
-  const gxk = mmT(gk, w.k, s, d, d);
-  const gxv = mmT(gv, w.v, s, d, d);
-  for (let i = 0; i < gx.length; i++) gx[i] += gxk[i] + gxv[i];
+  addTmm(grads.q, c.x, gq, s, d, d, dtype);
+  addTmm(grads.k, c.x, gk, s, d, d, dtype);
+  addTmm(grads.v, c.x, gv, s, d, d, dtype);
+  const gx = mmT(gq, w.q, s, d, d, dtype);
+  const gxk = mmT(gk, w.k, s, d, d, dtype);
+  const gxv = mmT(gv, w.v, s, d, d, dtype);
+  for (let i = 0; i < gx.length; i++) gx[i] = r(gx[i] + r(gxk[i] + gxv[i]));
   return gx;
 }

@@ -1,4 +1,6 @@
 import type { Activation } from "../engine/activations.js";
+import type { Dtype } from "../numeric/dtype.js";
+import { rounder } from "../numeric/dtype.js";
 import type { AttentionCache, AttentionWeights } from "./attention.js";
 import { attentionBackward, attentionForward } from "./attention.js";
 import { addTmm, mm, mmT } from "./linear.js";
@@ -13,12 +15,13 @@ export interface BlockWeights {
   w2: Float64Array | null;
 }
 
-/** The shape of a run: sequence length, width, heads, the MLP's hidden width. */
+/** The shape of a run: sequence length, width, heads, the MLP's hidden width, and the dtype it computes in. */
 export interface PassShape {
   s: number;
   d: number;
   heads: number;
   f: number;
+  dtype: Dtype;
 }
 
 type Norm = { y: Float64Array; r: Float64Array };
@@ -51,12 +54,33 @@ export interface AttentionSums {
 export const logitScale = (spec: TransformerSpec, dh: number): number =>
   spec.parameterization === "mup" ? 1 / dh : 1 / Math.sqrt(dh);
 
-const combine = (a: Float64Array, b: Float64Array, alpha: number, residual: boolean): Float64Array => {
+/** α·a + b (b alone without residual), each operation rounded by r. */
+const combine = (
+  a: Float64Array,
+  b: Float64Array,
+  alpha: number,
+  residual: boolean,
+  r: (x: number) => number,
+): Float64Array => {
   if (!residual) return Float64Array.from(b);
   const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = alpha * a[i] + b[i];
+  for (let i = 0; i < a.length; i++) out[i] = r(r(alpha * a[i]) + b[i]);
   return out;
 };
+
+/** A norm's forward pass with its output rounded to the run's dtype (computed in float64, as the engine's norms). */
+function roundedNorm(kind: NormKind, x: Float64Array, d: number, r: (x: number) => number): Norm {
+  const n = normForward(kind, x, d);
+  for (let i = 0; i < n.y.length; i++) n.y[i] = r(n.y[i]);
+  return n;
+}
+
+/** A norm's backward pass, rounded to the run's dtype. */
+function roundedNormBackward(kind: NormKind, g: Float64Array, n: Norm, d: number, r: (x: number) => number) {
+  const gx = normBackward(kind, g, n.y, n.r, d);
+  for (let i = 0; i < gx.length; i++) gx[i] = r(gx[i]);
+  return gx;
+}
 
 /**
  * One transformer block on one sample x [s, d]:
@@ -64,6 +88,8 @@ const combine = (a: Float64Array, b: Float64Array, alpha: number, residual: bool
  * post-norm: h = N(α·x + Attn(x)), out = N(α·h + MLP(h));
  * without residual the skip terms are dropped; attention-only blocks stop after the attention
  * sub-layer. MLP(u) = φ(u W_1) W_2. α is the residual scheme's skip factor (1 except DeepNorm).
+ * Products and sums accumulate in `shape.dtype`; norms, softmax and φ are computed in float64 and
+ * their results rounded to it.
  */
 export function blockForward(
   x: Float64Array,
@@ -74,17 +100,18 @@ export function blockForward(
   alpha: number,
   stats: AttentionSums,
 ): { out: Float64Array; cache: BlockCache } {
-  const { s, d, heads, f } = shape;
+  const { s, d, heads, f, dtype } = shape;
+  const r = rounder(dtype);
   const norm = spec.norm as NormKind;
   const pre = spec.normPosition === "pre";
-  const n1 = pre ? normForward(norm, x, d) : null;
-  const a = attentionForward(n1 ? n1.y : x, w.attn, s, d, heads, spec.causal, logitScale(spec, d / heads));
+  const n1 = pre ? roundedNorm(norm, x, d, r) : null;
+  const a = attentionForward(n1 ? n1.y : x, w.attn, s, d, heads, spec.causal, logitScale(spec, d / heads), dtype);
   stats.logitSum += a.logitSum;
   stats.logitSq += a.logitSq;
   stats.logits += a.logits;
   stats.entropy += a.entropy;
-  const u1 = combine(x, a.out, pre ? 1 : alpha, spec.residual);
-  const post1 = pre ? null : normForward(norm, u1, d);
+  const u1 = combine(x, a.out, pre ? 1 : alpha, spec.residual, r);
+  const post1 = pre ? null : roundedNorm(norm, u1, d, r);
   const mid = post1 ? post1.y : u1;
   const cache: BlockCache = {
     input: x,
@@ -99,14 +126,14 @@ export function blockForward(
     post2: null,
   };
   if (spec.attentionOnly || !w.w1 || !w.w2) return { out: mid, cache };
-  const n2 = pre ? normForward(norm, mid, d) : null;
+  const n2 = pre ? roundedNorm(norm, mid, d, r) : null;
   const mlpIn = n2 ? n2.y : mid;
-  const h1 = mm(mlpIn, w.w1, s, d, f);
+  const h1 = mm(mlpIn, w.w1, s, d, f, dtype);
   const hAct = new Float64Array(h1.length);
-  for (let i = 0; i < h1.length; i++) hAct[i] = act.f(h1[i]);
-  const m = mm(hAct, w.w2, s, f, d);
-  const u2 = combine(mid, m, pre ? 1 : alpha, spec.residual);
-  const post2 = pre ? null : normForward(norm, u2, d);
+  for (let i = 0; i < h1.length; i++) hAct[i] = r(act.f(h1[i]));
+  const m = mm(hAct, w.w2, s, f, d, dtype);
+  const u2 = combine(mid, m, pre ? 1 : alpha, spec.residual, r);
+  const post2 = pre ? null : roundedNorm(norm, u2, d, r);
   Object.assign(cache, { n2, mlpIn, h1, hAct, post2 });
   return { out: post2 ? post2.y : u2, cache };
 }
@@ -127,26 +154,24 @@ export function blockBackward(
   act: Activation,
   alpha: number,
 ): Float64Array {
-  const { s, d, heads, f } = shape;
+  const { s, d, heads, f, dtype } = shape;
+  const r = rounder(dtype);
   const norm = spec.norm as NormKind;
   const pre = spec.normPosition === "pre";
   const skip = pre ? 1 : alpha;
   let gMid = g;
   if (c.h1 && c.hAct && c.mlpIn && w.w1 && w.w2 && grads.w1 && grads.w2) {
-    const gU2 = c.post2 ? normBackward(norm, g, c.post2.y, c.post2.r, d) : g;
-    addTmm(grads.w2, c.hAct, gU2, s, f, d);
-    const gh = mmT(gU2, w.w2, s, d, f);
-    for (let i = 0; i < gh.length; i++) gh[i] *= act.df(c.h1[i]);
-    addTmm(grads.w1, c.mlpIn, gh, s, d, f);
-    const gIn = mmT(gh, w.w1, s, f, d);
-    const gFromMlp = c.n2 ? normBackward(norm, gIn, c.n2.y, c.n2.r, d) : gIn;
-    gMid = new Float64Array(gU2.length);
-    for (let i = 0; i < gMid.length; i++) gMid[i] = gFromMlp[i] + (spec.residual ? skip * gU2[i] : 0);
+    const gU2 = c.post2 ? roundedNormBackward(norm, g, c.post2, d, r) : g;
+    addTmm(grads.w2, c.hAct, gU2, s, f, d, dtype);
+    const gh = mmT(gU2, w.w2, s, d, f, dtype);
+    for (let i = 0; i < gh.length; i++) gh[i] = r(gh[i] * r(act.df(c.h1[i])));
+    addTmm(grads.w1, c.mlpIn, gh, s, d, f, dtype);
+    const gIn = mmT(gh, w.w1, s, f, d, dtype);
+    const gFromMlp = c.n2 ? roundedNormBackward(norm, gIn, c.n2, d, r) : gIn;
+    gMid = combine(gU2, gFromMlp, skip, spec.residual, r);
   }
-  const gU1 = c.post1 ? normBackward(norm, gMid, c.post1.y, c.post1.r, d) : gMid;
-  const gAttnIn = attentionBackward(gU1, c.attn, w.attn, grads.attn, s, d, heads, logitScale(spec, d / heads));
-  const gFromAttn = c.n1 ? normBackward(norm, gAttnIn, c.n1.y, c.n1.r, d) : gAttnIn;
-  const gx = new Float64Array(gU1.length);
-  for (let i = 0; i < gx.length; i++) gx[i] = gFromAttn[i] + (spec.residual ? skip * gU1[i] : 0);
-  return gx;
+  const gU1 = c.post1 ? roundedNormBackward(norm, gMid, c.post1, d, r) : gMid;
+  const gAttnIn = attentionBackward(gU1, c.attn, w.attn, grads.attn, s, d, heads, logitScale(spec, d / heads), dtype);
+  const gFromAttn = c.n1 ? roundedNormBackward(norm, gAttnIn, c.n1, d, r) : gAttnIn;
+  return combine(gU1, gFromAttn, skip, spec.residual, r);
 }

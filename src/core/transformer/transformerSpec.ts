@@ -14,6 +14,11 @@ export interface TransformerSpec {
   mlpRatio: number;
   norm: "layer" | "rms" | "none";
   normPosition: "pre" | "post";
+  /**
+   * a norm of the last block's output before the readout (GPT-2's ln_f; the pre-LN model of Xiong
+   * et al. (2020), "On Layer Normalization in the Transformer Architecture"); default false
+   */
+  finalNorm: boolean;
   residualScale: ResidualScale;
   causal: boolean;
   /** blocks without the MLP sub-layer */
@@ -41,6 +46,7 @@ export const DEFAULT_TRANSFORMER: Omit<TransformerSpec, "depth" | "width" | "hea
   mlpRatio: 4,
   norm: "layer",
   normPosition: "pre",
+  finalNorm: false,
   residualScale: "none",
   causal: false,
   attentionOnly: false,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseActivation } from "../../../src/core/engine/activations.js";
-import { drawBlockWeights, propagateTransformer } from "../../../src/core/transformer/propagateTransformer.js";
+import { drawBlockWeights } from "../../../src/core/transformer/blockWeights.js";
+import { propagateTransformer } from "../../../src/core/transformer/propagateTransformer.js";
 import { effectiveRank, tokenCosine } from "../../../src/core/transformer/tokenSignals.js";
 import type { BlockWeights } from "../../../src/core/transformer/transformerPass.js";
 import { blockBackward, blockForward } from "../../../src/core/transformer/transformerPass.js";
@@ -17,7 +18,13 @@ const small: TransformerSpec = { ...DEFAULT_TRANSFORMER, depth: 2, width: 8, hea
 /** L = Σ out ⊙ t over two blocks of one sample, and its gradients by the backward pass. */
 function lossAndGrads(spec: TransformerSpec, weights: BlockWeights[], x: Float64Array, t: Float64Array) {
   const act = parseActivation(spec.activation);
-  const shape = { s: spec.seq, d: spec.width, heads: spec.heads, f: spec.mlpRatio * spec.width };
+  const shape = {
+    s: spec.seq,
+    d: spec.width,
+    heads: spec.heads,
+    f: spec.mlpRatio * spec.width,
+    dtype: "float64" as const,
+  };
   const { alpha } = residualScheme(spec.residualScale, spec.depth);
   const sums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
   let h = x;
