@@ -8,17 +8,26 @@ export interface BandSeries {
   band: readonly BandPoint[];
 }
 
+/** A theory's band per layer (lower and upper edge), drawn beside a measured series. */
+export interface TheorySeries {
+  name: string;
+  lo: readonly number[];
+  hi: readonly number[];
+}
+
 /**
  * Per-layer bands over seeds on a log axis: for each series the 90 % interval as a shaded area,
  * the range (min–max) as thin dotted lines and the mean as a solid line, all in the series' colour;
  * the legend names the series and a subtitle says what the shades are. Points with a non-finite or
- * non-positive value are left out (a log axis cannot place them).
+ * non-positive value are left out (a log axis cannot place them). `theory` series are drawn as
+ * dashed black edges (lower and upper) and named in the subtitle.
  */
 export function bandChart(
   title: string,
   yTitle: string,
   series: readonly BandSeries[],
   xTitle = "layer",
+  theory: readonly TheorySeries[] = [],
 ): TopLevelSpec {
   const ok = (v: number) => Number.isFinite(v) && v > 0;
   const rows = series.flatMap((s) =>
@@ -33,7 +42,13 @@ export function bandChart(
     ({ field, type: "quantitative", title: t, scale: { type: "log" }, axis: { format: ".0e" } }) as const;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: title, subtitle: "line: mean over seeds · shade: 90 % interval · dotted: min and max" },
+    title: {
+      text: title,
+      subtitle: [
+        "line: mean over seeds · shade: 90 % interval · dotted: min and max",
+        ...(theory.length ? [`dashed: ${theory.map((t) => t.name).join("; ")}`] : []),
+      ],
+    },
     width: 560,
     height: 280,
     config: chartConfig,
@@ -45,6 +60,15 @@ export function bandChart(
         encoding: { x, y: y(f), color, detail: { field: "series" } },
       })),
       { mark: { type: "line", strokeWidth: 2 }, encoding: { x, y: y("mean"), color } },
+      ...theory.flatMap((t) =>
+        (["lo", "hi"] as const).map((edge) => ({
+          data: {
+            values: t[edge].flatMap((v, layer) => (ok(v) ? [{ layer, value: v, edge: `${t.name} ${edge}` }] : [])),
+          },
+          mark: { type: "line", strokeDash: [6, 3], strokeWidth: 1.5, color: "#000" },
+          encoding: { x, y: y("value"), detail: { field: "edge" } },
+        })),
+      ),
     ],
   } as TopLevelSpec;
 }

@@ -117,6 +117,20 @@ async function seluOutput(o: { seed: number }): Promise<StudyOutput> {
 
 const band = (b: BandPoint, d = 3) => `${f(b.mean, d)} (seeds ${f(b.min, d)}–${f(b.max, d)})`;
 
+/** What the measured gradient ratios say about Xiong et al.'s profile, from the numbers (not assumed). */
+function gradientVerdict(r: ReturnType<typeof transformerStudy>): string {
+  const post = r.gradientRatio.map((g) => g.postLN.mean);
+  const growing = post.every((v, i) => i === 0 || v > post[i - 1]);
+  const pre = r.gradientRatio.map((g) => g.preLN.mean);
+  const inTheory = r.gradientRatio.every((g) => g.preLN.mean >= g.preLNTheory.min && g.preLN.mean <= g.preLNTheory.max);
+  return [
+    growing
+      ? `→ post-LN: the last/first ratio grows with depth (${post.map((v) => f(v, 3)).join(" → ")}), as Xiong et al. (2020) report.`
+      : `→ post-LN: the last/first ratio does not grow with depth here (${post.map((v) => f(v, 3)).join(", ")}): this encoder-only stack with a random readout does not reproduce Xiong et al.'s rising profile.`,
+    `→ pre-LN: the ratio falls with depth (${pre.map((v) => f(v, 3)).join(" → ")})${inTheory ? ", inside the theory's range at every depth" : ""}: the gradient goes as 1/σ of the growing stream, so the lowest blocks get the largest.`,
+  ].join("\n");
+}
+
 /** The transformer study: rank collapse, the residual stream's growth and its fixes, gradient profiles; over seeds. */
 function transformerOutput(o: { seed: number }, onProgress: ProgressListener): StudyOutput {
   const seeds = Array.from({ length: 5 }, (_, i) => o.seed + i);
@@ -126,13 +140,15 @@ function transformerOutput(o: { seed: number }, onProgress: ProgressListener): S
   const text = [
     `transformer — blocks of width ${s.width}, ${s.heads} heads, ${s.seq} tokens, batch ${s.batch}, ${s.init} weights, GELU MLP ×4, float64; mean (range) over seeds ${seeds[0]}–${last(seeds)}`,
     `rank collapse: pure attention (no residual, no MLP, no norm) — token cosine after block 12 ${band(last(r.rankCollapse.pure), 4)}; with residual connections (pre-LN) ${band(last(r.rankCollapse.residual))}`,
-    `pre-LN residual stream: std ${band(r.stream.preLN[11])} after 12 blocks, ${band(last(r.stream.preLN))} after 48: ratio ${band(r.preLNGrowth)} (the √L law: 2)`,
+    `pre-LN residual stream: std ${band(r.stream.preLN[11])} after 12 blocks, ${band(last(r.stream.preLN))} after 48: ratio ${band(r.preLNGrowth)} (the √L law: 2; mean-field theory with the tokens held at either edge: ${f(r.theory.preLNGrowth.lo, 3)} independent, ${f(r.theory.preLNGrowth.hi, 3)} collapsed${r.preLNGrowth.mean > Math.max(r.theory.preLNGrowth.lo, r.theory.preLNGrowth.hi) ? "; measured is larger because the tokens move from the independent edge toward the collapsed one as depth grows" : ""})`,
+    `  theory after 48 blocks: std ${f(r.theory.preLN.lo[47], 3)}–${f(r.theory.preLN.hi[47], 3)} (pre-LN), ${f(r.theory.gpt2At48.lo[47], 3)}–${f(r.theory.gpt2At48.hi[47], 3)} (GPT-2 scaling)`,
     `GPT-2's 1/√(2L) on the output projections: std ${band(last(r.stream.gpt2At12))} after 12 blocks, ${band(last(r.stream.gpt2At48))} after 48 (input 1)`,
     `post-LN: std ${band(last(r.stream.postLN), 4)} after 48 blocks (held at 1 by the norm)`,
     ...r.gradientRatio.map(
       (g) =>
-        `‖∂L/∂W‖ last block / first, ${g.depth} blocks: post-LN ${band(g.postLN)}, pre-LN ${band(g.preLN)} (L = Σ out ⊙ T, a random readout; no final norm)`,
+        `‖∂L/∂W‖ last block / first, ${g.depth} blocks: post-LN ${band(g.postLN)}, pre-LN with a final norm ${band(g.preLN)} (theory ${f(g.preLNTheory.min, 3)}–${f(g.preLNTheory.max, 3)}); L = Σ out ⊙ T, a random readout`,
     ),
+    gradientVerdict(r),
   ];
   const charts: NamedChart[] = [
     {
@@ -160,6 +176,24 @@ function transformerOutput(o: { seed: number }, onProgress: ProgressListener): S
           { name: "pre-LN", band: r.stream.preLN },
           { name: "pre-LN, GPT-2 scaling", band: r.stream.gpt2At48 },
           { name: "post-LN", band: r.stream.postLN },
+        ],
+        "block",
+        [
+          { name: "theory pre-LN (independent / collapsed tokens)", lo: r.theory.preLN.lo, hi: r.theory.preLN.hi },
+          { name: "theory GPT-2", lo: r.theory.gpt2At48.lo, hi: r.theory.gpt2At48.hi },
+        ],
+      ),
+    },
+    {
+      id: "transformer-gradients",
+      caption:
+        "Weight-gradient norm of each block over the last block's, 24 blocks: post-LN's is flat; pre-LN's (with a final norm) is largest near the input and falls like 1/σ of the stream.",
+      spec: bandChart(
+        "‖∂L/∂W‖ per block over the last block's",
+        "ratio (log)",
+        [
+          { name: "post-LN", band: r.gradientProfile.postLN },
+          { name: "pre-LN + final norm", band: r.gradientProfile.preLN },
         ],
         "block",
       ),

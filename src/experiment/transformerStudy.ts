@@ -1,5 +1,5 @@
-import type { BandPoint, TransformerSpec } from "../core/internal.js";
-import { bandPoint, DEFAULT_TRANSFORMER, propagateTransformer } from "../core/internal.js";
+import type { BandPoint, StreamTheory, TransformerSpec } from "../core/internal.js";
+import { bandPoint, DEFAULT_TRANSFORMER, propagateTransformer, streamTheory } from "../core/internal.js";
 
 /** The transformer study's setting: small enough to run over seeds in seconds. */
 export const TRANSFORMER_STUDY = { width: 64, heads: 4, seq: 16, batch: 2, init: "lecun_normal" } as const;
@@ -12,16 +12,27 @@ export interface TransformerStudy {
   stream: { preLN: BandPoint[]; gpt2At12: BandPoint[]; gpt2At48: BandPoint[]; postLN: BandPoint[] };
   /** std after block 48 over std after block 12 of the same pre-LN stack (the √L law says 2) */
   preLNGrowth: BandPoint;
-  /** ‖∂L/∂W‖ of the last block over the first, post-LN and pre-LN, by depth */
-  gradientRatio: { depth: number; postLN: BandPoint; preLN: BandPoint }[];
+  /** the mean-field stream band ({@link streamTheory}) of the pre-LN and GPT-2 stacks (48 blocks) */
+  theory: { preLN: StreamTheory; gpt2At48: StreamTheory; preLNGrowth: { lo: number; hi: number } };
+  /**
+   * ‖∂L/∂W‖ of the last block over the first, post-LN and pre-LN with a final norm (Xiong et al.'s
+   * two models), by depth, with the theory's range for pre-LN
+   */
+  gradientRatio: { depth: number; postLN: BandPoint; preLN: BandPoint; preLNTheory: { min: number; max: number } }[];
+  /** ‖∂L/∂W‖ of each block over the last block's, 24 blocks: where the gradient is largest */
+  gradientProfile: { postLN: BandPoint[]; preLN: BandPoint[] };
 }
+
+/** The depths the gradient ratio is measured at. */
+const GRADIENT_DEPTHS = [6, 12, 24] as const;
 
 /**
  * The facts of transformer initialization, measured over seeds: rank collapse of pure attention
  * (Dong, Cordonnier & Loukas (2021)) and how residual connections prevent it; the pre-LN residual
  * stream's √L growth and GPT-2's 1/√(2L) fix (Radford et al. (2019)); post-LN's stream held at 1;
- * and the weight-gradient profile across blocks of post-LN and pre-LN stacks (Xiong et al. (2020),
- * "On Layer Normalization in the Transformer Architecture"), as initlab measures it (L = Σ out ⊙ T).
+ * and the weight-gradient profile across blocks of post-LN and pre-LN stacks (pre-LN with a final
+ * norm, as in Xiong et al. (2020), "On Layer Normalization in the Transformer Architecture"), as
+ * initlab measures it (L = Σ out ⊙ T); with the mean-field stream band and gradient range beside them.
  */
 export function transformerStudy(
   o: { seeds?: number[]; onSeed?: (done: number, total: number) => void } = {},
@@ -37,12 +48,11 @@ export function transformerStudy(
     const gpt12 = run({ depth: 12, residualScale: "gpt2" }, seed);
     const gpt48 = run({ depth: 48, residualScale: "gpt2" }, seed);
     const post = run({ depth: 48, normPosition: "post" }, seed);
-    const ratio = (r: ReturnType<typeof run>) =>
-      r.layers[r.layers.length - 1].grad!.weights / r.layers[0].grad!.weights;
-    const grads = [6, 12, 24].map((depth) => ({
-      depth,
-      post: ratio(run({ depth, normPosition: "post" }, seed, true)),
-      pre: ratio(run({ depth }, seed, true)),
+    const profile = (r: ReturnType<typeof run>) =>
+      r.layers.map((l) => l.grad!.weights / r.layers[r.layers.length - 1].grad!.weights);
+    const grads = GRADIENT_DEPTHS.map((depth) => ({
+      post: profile(run({ depth, normPosition: "post" }, seed, true)),
+      pre: profile(run({ depth, finalNorm: true }, seed, true)),
     }));
     o.onSeed?.(i + 1, seeds.length);
     return { pure, residual, pre, gpt12, gpt48, post, grads };
@@ -57,6 +67,7 @@ export function transformerStudy(
         perSeed.map((s) => (of === "cos" ? pick(s).layers[l].tokenCosine : pick(s).layers[l].stream.std)),
       ),
     );
+  const preTheory = streamTheory({ ...base, depth: 48 });
   return {
     settings: { ...TRANSFORMER_STUDY, seeds },
     rankCollapse: { pure: bands((s) => s.pure, "cos"), residual: bands((s) => s.residual, "cos") },
@@ -70,16 +81,37 @@ export function transformerStudy(
       0,
       perSeed.map((s) => s.pre.layers[47].stream.std / s.pre.layers[11].stream.std),
     ),
-    gradientRatio: [6, 12, 24].map((depth, k) => ({
+    theory: {
+      preLN: preTheory,
+      gpt2At48: streamTheory({ ...base, depth: 48, residualScale: "gpt2" }),
+      preLNGrowth: { lo: preTheory.lo[47] / preTheory.lo[11], hi: preTheory.hi[47] / preTheory.hi[11] },
+    },
+    gradientRatio: GRADIENT_DEPTHS.map((depth, k) => ({
       depth,
+      // the profile is over the last block, so last/first is 1 over its first entry
       postLN: bandPoint(
         k,
-        perSeed.map((s) => s.grads[k].post),
+        perSeed.map((s) => 1 / s.grads[k].post[0]),
       ),
       preLN: bandPoint(
         k,
-        perSeed.map((s) => s.grads[k].pre),
+        perSeed.map((s) => 1 / s.grads[k].pre[0]),
       ),
+      preLNTheory: streamTheory({ ...base, depth, finalNorm: true }).gradRatio!,
     })),
+    gradientProfile: {
+      postLN: perSeed[0].grads[2].post.map((_, l) =>
+        bandPoint(
+          l,
+          perSeed.map((s) => s.grads[2].post[l]),
+        ),
+      ),
+      preLN: perSeed[0].grads[2].pre.map((_, l) =>
+        bandPoint(
+          l,
+          perSeed.map((s) => s.grads[2].pre[l]),
+        ),
+      ),
+    },
   };
 }

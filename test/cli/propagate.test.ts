@@ -453,6 +453,19 @@ describe("initlab propagate --arch transformer", () => {
     }
   });
 
+  it("--dtype computes in that dtype and says so; the theory band is printed beside the run", async () => {
+    const args = ["propagate", "--arch", "transformer", "--depth", "2", "--width", "16", "--seq", "6"];
+    const json = JSON.parse((await runCli([...args, "--dtype", "bfloat16", "--json"])).stdout);
+    expect(json.dtype).toBe("bfloat16");
+    expect(json.theory.lo).toHaveLength(2);
+    const { stdout } = await runCli([...args, "--backward", "--final-norm"]);
+    expect(stdout).toMatch(/dtype float64/);
+    expect(stdout).toMatch(
+      /theory: stream std after block 1 between [\d.]+ \(independent tokens\) and [\d.]+ \(collapsed tokens\)/,
+    );
+    expect(stdout).toMatch(/theory: ‖∂L\/∂W‖ last\/first from/);
+  });
+
   it("names rank collapse in words for pure attention", async () => {
     const { code, stdout } = await runCli([
       "propagate",
@@ -479,10 +492,7 @@ describe("initlab propagate --arch transformer", () => {
       ["propagate", "--arch", "transformer", "--width", "30", "--heads", "4"],
       /heads: must divide the width \(30\), got 4/,
     ],
-    [
-      ["propagate", "--arch", "transformer", "--dtype", "float32"],
-      /dtype: the transformer engine computes float64 only/,
-    ],
+    [["propagate", "--arch", "transformer", "--dtype", "float8"], /dtype must be one of float64, float32, bfloat16, float16/],
     [["propagate", "--arch", "transformer", "--norm", "batch"], /norm: a transformer takes layer, rms or none/],
     [["propagate", "--arch", "transformer", "--residual-scale", "deepnorm"], /deepnorm is for post-LN stacks/],
     [["propagate", "--norm", "rms"], /norm: rms is for propagate --arch transformer/],

@@ -18,6 +18,24 @@ describe("initlab study transformer (width 64, 4 heads, 16 tokens, lecun_normal;
     expect(last(r.stream.gpt2At48).max).toBeLessThan(1.5);
   });
 
+  it("pre-LN with a final norm: the weight-gradient ratio last/first falls with depth, inside the theory's range (seed mean)", () => {
+    const pre = r.gradientRatio.map((g) => g.preLN.mean);
+    for (let k = 1; k < pre.length; k++) expect(pre[k]).toBeLessThan(pre[k - 1]);
+    for (const g of r.gradientRatio) {
+      expect(g.preLN.mean).toBeGreaterThanOrEqual(g.preLNTheory.min);
+      expect(g.preLN.mean).toBeLessThanOrEqual(g.preLNTheory.max);
+    }
+    // the profile is over the last block's, so its last entry is 1 in every seed
+    expect(last(r.gradientProfile.preLN).max).toBe(1);
+  });
+
+  it("the pre-LN stream's seed mean lies in the mean-field band at every block", () => {
+    r.stream.preLN.forEach((b, l) => {
+      expect(b.mean).toBeGreaterThanOrEqual(r.theory.preLN.lo[l]);
+      expect(b.mean).toBeLessThanOrEqual(r.theory.preLN.hi[l]);
+    });
+  });
+
   it("post-LN holds the stream at std 1 in every block and seed", () => {
     for (const b of r.stream.postLN) expect(Math.abs(b.max - 1) + Math.abs(b.min - 1)).toBeLessThan(1e-4);
   });
