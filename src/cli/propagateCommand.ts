@@ -24,7 +24,7 @@ import { parseSeedListArg, parseSpecListArg, positiveIntArg, positiveNumberArg }
 import type { CliIo } from "./io.js";
 import type { TransformerFlags } from "./propagateTransformer.js";
 import type { NetworkFlags } from "./networkOptions.js";
-import { addNetworkOptions, networkFromFlags } from "./networkOptions.js";
+import { addNetworkOptions, checkSpec, networkFromFlags } from "./networkOptions.js";
 import { progressReporter } from "./progressReporter.js";
 
 function parseCorrelation(value: string): number {
@@ -343,6 +343,17 @@ function addTransformerOptions(cmd: Command): Command {
     .option("--causal", "transformer: causal attention mask")
     .option("--attention-only", "transformer: blocks without the MLP")
     .option("--final-norm", "transformer: a norm after the last block, before the readout (GPT-2's ln_f)")
+    .option(
+      "--embedding-init <spec>",
+      "transformer: inputs are rows of an embedding table drawn from this spec (small-init: uniform(low=-1e-4, high=1e-4)) at random tokens",
+      checkSpec("init"),
+    )
+    .option(
+      "--vocab <n>",
+      "transformer: the embedding table's rows",
+      positiveIntArg("vocab", TRANSFORMER_LIMITS.vocab),
+      1000,
+    )
     .option("--no-residual", "transformer: no skip connections (x ← f(x))");
 }
 

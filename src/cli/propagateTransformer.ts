@@ -21,6 +21,8 @@ export interface TransformerFlags {
   causal?: boolean;
   attentionOnly?: boolean;
   finalNorm?: boolean;
+  embeddingInit?: string;
+  vocab: number;
 }
 
 /** Dense-network flags that a transformer run does not take (yet), named in the refusal. */
@@ -72,6 +74,7 @@ export function transformerFromFlags(
     residualScale: flags.residualScale,
     causal: flags.causal ?? false,
     finalNorm: flags.finalNorm ?? false,
+    embedding: flags.embeddingInit === undefined ? null : { init: flags.embeddingInit, vocab: flags.vocab },
     attentionOnly: flags.attentionOnly ?? false,
     residual: residual !== false,
     init: flags.init,

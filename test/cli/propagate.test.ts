@@ -492,7 +492,10 @@ describe("initlab propagate --arch transformer", () => {
       ["propagate", "--arch", "transformer", "--width", "30", "--heads", "4"],
       /heads: must divide the width \(30\), got 4/,
     ],
-    [["propagate", "--arch", "transformer", "--dtype", "float8"], /dtype must be one of float64, float32, bfloat16, float16/],
+    [
+      ["propagate", "--arch", "transformer", "--dtype", "float8"],
+      /dtype must be one of float64, float32, bfloat16, float16/,
+    ],
     [["propagate", "--arch", "transformer", "--norm", "batch"], /norm: a transformer takes layer, rms or none/],
     [["propagate", "--arch", "transformer", "--residual-scale", "deepnorm"], /deepnorm is for post-LN stacks/],
     [["propagate", "--norm", "rms"], /norm: rms is for propagate --arch transformer/],

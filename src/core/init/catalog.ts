@@ -562,6 +562,16 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     build: lecun("normal"),
   },
   {
+    name: "small_init",
+    aliases: [],
+    formula: "N(0, 2/(5·fan_in)): Var = 0.4/fan_in, below LeCun's 1/fan_in",
+    paper: 'Nguyen & Salazar (2019), "Transformers without Tears: Improving the Normalization of Self-Attention" (GPT-NeoX\'s small_init)',
+    example: { spec: "small_init", shape: [768, 768] },
+    params: {},
+    frameworks: {},
+    build: (_p, env) => ({ distribution: { kind: "normal", mean: 0, std: Math.sqrt(2 / (5 * env.fans.fanIn)) } }),
+  },
+  {
     name: "orthogonal",
     aliases: [],
     formula: "gain·Q, Q Haar orthogonal (QR of a Gaussian, Q·sign(diag R)) over the kernel flattened to [out, fan_in]",

@@ -1,4 +1,5 @@
 import { parseActivation } from "../engine/activations.js";
+import { initialize } from "../init/initialize.js";
 import type { Dtype } from "../numeric/dtype.js";
 import { parseDtype, rounder } from "../numeric/dtype.js";
 import { fillNormal } from "../random/normal.js";
@@ -51,6 +52,30 @@ const norm2 = (...arrays: (Float64Array | null)[]) =>
   Math.sqrt(arrays.reduce((a, x) => a + (x ? x.reduce((s, v) => s + v * v, 0) : 0), 0));
 
 /**
+ * The inputs [batch, seq, width]: x ~ N(0, 1) (stream (seed, "input")), or with spec.embedding the
+ * rows E[t] of a table E [vocab, width] drawn from its init (stream (seed, "embedding")) at tokens t
+ * uniform on 0 … vocab − 1 (stream (seed, "tokens")).
+ */
+export function inputTokens(spec: TransformerSpec, batch: number, seed: number): Float64Array {
+  const n = batch * spec.seq * spec.width;
+  if (!spec.embedding) return fillNormal(rngStream(seed, "input"), new Float64Array(n)) as Float64Array;
+  const { vocab, init } = spec.embedding;
+  const table = initialize(
+    init,
+    { shape: [vocab, spec.width], framework: spec.framework },
+    rngStream(seed, "embedding"),
+    "float64",
+  ).values as Float64Array;
+  const tokens = rngStream(seed, "tokens");
+  const x = new Float64Array(n);
+  for (let t = 0; t < batch * spec.seq; t++) {
+    const row = Math.floor(tokens.nextDouble() * vocab);
+    x.set(table.subarray(row * spec.width, (row + 1) * spec.width), t * spec.width);
+  }
+  return x;
+}
+
+/**
  * The loss of one sample and its gradient at the last block's output h: L = Σ out ⊙ t with
  * out = h, or out = N(h) (the spec's norm, rounded to the dtype) with spec.finalNorm, where
  * ∂L/∂h is the norm's backward pass of t.
@@ -94,8 +119,7 @@ const zerosLike = (w: BlockWeights): BlockWeights => ({
 });
 
 /**
- * Runs a batch of random token sequences x ~ N(0, 1) [batch, seq, width] (stream (seed, "input"))
- * through a stack of transformer blocks ({@link blockForward}) and measures each block: the
+ * Runs a batch of random token sequences [batch, seq, width] ({@link inputTokens}) through a stack of transformer blocks ({@link blockForward}) and measures each block: the
  * residual stream's mean/std/rms, attention entropy and logit std, token cosine and effective rank;
  * with `backward`, the gradients of L = Σ out ⊙ T (a fixed random readout) at each block's input
  * and on its weights. Biases are absent and norms have γ = 1, β = 0, as at init.
@@ -117,7 +141,7 @@ export function propagateTransformer(
   const weights = options.weights ?? Array.from({ length: spec.depth }, (_, l) => drawBlockWeights(spec, seed, l, f));
   if (dtype !== "float64") for (const w of weights) roundWeights(w, dtype);
   const n = shape.s * shape.d;
-  const x = rounded(fillNormal(rngStream(seed, "input"), new Float64Array(batch * n)) as Float64Array, dtype);
+  const x = rounded(inputTokens(spec, batch, seed), dtype);
   let h = Array.from({ length: batch }, (_, b) => x.subarray(b * n, (b + 1) * n));
   const caches: BlockCache[][] = [];
   const layers: TransformerLayer[] = [];

@@ -1,4 +1,5 @@
 import { parseActivation } from "../engine/activations.js";
+import { NORM_EPS } from "../engine/networkSpec.js";
 import { resolveInitializer } from "../init/resolveInitializer.js";
 import { gaussianExpectation } from "../theory/gaussian.js";
 import type { BlockMatrix } from "./blockWeights.js";
@@ -33,14 +34,16 @@ function uniformConcentration(seq: number, causal: boolean): number {
 
 /**
  * Mean-field recursion of the residual stream's second moment v_l per element (infinite width,
- * weights independent of the stream), from v = 1 at the input:
+ * weights independent of the stream), from v = 1 at the input (with an embedding, v = E[e²] of its
+ * initializer):
  * - attention sub-layer on an input of second moment u: its output has
  *   A(u) = u·σ_V²·σ_O²·(ρ + (1 − ρ)·Σ_j p_ij²), ρ the token cosine of the values. Both ends are
  *   drawn: independent tokens with uniform attention (ρ = 0, Σ_j p_ij² = 1/S, or the mean of
  *   1/(i+1) with a causal mask), the least any attention gives, and collapsed tokens (ρ = 1), the most;
  * - MLP sub-layer: M(u) = σ_2²·E[φ(√(σ_1²·u)·z)²], z ~ N(0, 1);
  * - each sub-layer: v ← α²·v + B(u) with a residual (α: DeepNorm's skip factor, else 1), v ← B(u)
- *   without; u = 1 when a norm precedes the branch (pre-LN), else u = v; a post-norm resets v to 1.
+ *   without; u = v/(v + ε) when a norm precedes the branch (pre-LN; ≈ 1 unless v is near ε = 1e−5),
+ *   else u = v; a post-norm sets v to v/(v + ε).
  * σ_m² = fan_in·E[w²] comes from each matrix's initializer as {@link blockDraws} resolves it.
  * For pre-norm stacks, a branch whose backward gain equals its forward gain (a ReLU MLP exactly)
  * makes ‖∂L/∂x‖² ∝ 1/v where the stream has second moment v: the telescoping product
@@ -62,6 +65,10 @@ export function streamTheory(spec: TransformerSpec): StreamTheory {
   }
   if (spec.parameterization === "mup") sigma2.q = 0;
   const phi = parseActivation(spec.activation);
+  const emb = spec.embedding
+    ? resolveInitializer(spec.embedding.init, { shape: [spec.embedding.vocab, spec.width], framework: spec.framework })
+    : null;
+  const v0 = emb ? emb.variance + emb.mean * emb.mean : 1;
   const pre = spec.normPosition === "pre" && spec.norm !== "none";
   const post = spec.normPosition === "post" && spec.norm !== "none";
   const alpha2 = spec.residual ? sc.alpha ** 2 : 0;
@@ -69,10 +76,12 @@ export function streamTheory(spec: TransformerSpec): StreamTheory {
     const mix = rho + (1 - rho) * uniformConcentration(spec.seq, spec.causal);
     const out: number[] = [];
     const mid: number[] = [];
-    let v = 1;
+    let v = v0;
+    // a norm's output has second moment v/(v + ε): 1 unless the stream is as small as ε
+    const normed = (x: number) => x / (x + NORM_EPS);
     const sub = (branch: (u: number) => number) => {
-      v = alpha2 * v + branch(pre ? 1 : v);
-      if (post) v = 1;
+      v = alpha2 * v + branch(pre ? normed(v) : v);
+      if (post) v = normed(v);
     };
     for (let l = 0; l < spec.depth; l++) {
       sub((u) => u * sigma2.v * sigma2.o * mix);

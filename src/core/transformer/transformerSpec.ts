@@ -40,6 +40,12 @@ export interface TransformerSpec {
    * (μP's zero readout is not modelled: initlab's loss reads the stream with a fixed random T)
    */
   parameterization: "standard" | "mup";
+  /**
+   * null: the inputs are token vectors x ~ N(0, 1). Otherwise the inputs are rows of an embedding
+   * table [vocab, width] drawn from `init` (e.g. small-init embeddings, U(±1e−4): Peng et al.
+   * (2023), "RWKV: Reinventing RNNs for the Transformer Era"), indexed by tokens drawn uniformly.
+   */
+  embedding: { init: string; vocab: number } | null;
 }
 
 export const DEFAULT_TRANSFORMER: Omit<TransformerSpec, "depth" | "width" | "heads" | "seq"> = {
@@ -55,6 +61,7 @@ export const DEFAULT_TRANSFORMER: Omit<TransformerSpec, "depth" | "width" | "hea
   framework: null,
   activation: "gelu",
   parameterization: "standard",
+  embedding: null,
 };
 
 /**
@@ -89,7 +96,7 @@ export function residualScheme(
 }
 
 /** The largest sizes a transformer run accepts (the reference engine holds every block's activations). */
-export const TRANSFORMER_LIMITS = { depth: 1000, width: 4096, heads: 256, seq: 4096, mlpRatio: 16 };
+export const TRANSFORMER_LIMITS = { depth: 1000, width: 4096, heads: 256, seq: 4096, mlpRatio: 16, vocab: 1_000_000 };
 
 /** Checks a spec. @throws a one-line error naming the field and what is allowed. */
 export function checkTransformer(s: TransformerSpec): TransformerSpec {
@@ -119,6 +126,12 @@ export function checkTransformer(s: TransformerSpec): TransformerSpec {
     throw new RangeError("residual-scale: tfixup replaces the norms; give --norm none");
   if (s.parameterization !== "standard" && s.parameterization !== "mup")
     throw new RangeError(oneOfMessage("parameterization", ["standard", "mup"], String(s.parameterization)));
+  if (s.embedding !== null) {
+    if (!Number.isInteger(s.embedding.vocab) || s.embedding.vocab < 1 || s.embedding.vocab > TRANSFORMER_LIMITS.vocab)
+      throw new RangeError(integerMessage("vocab", 1, TRANSFORMER_LIMITS.vocab));
+    if (typeof s.embedding.init !== "string" || s.embedding.init === "")
+      throw new RangeError("embedding-init: must be an initializer spec, e.g. uniform(low=-1e-4, high=1e-4)");
+  }
   if (s.residualScale === "deepnorm" && (s.normPosition !== "post" || s.norm === "none"))
     throw new RangeError("residual-scale: deepnorm is for post-LN stacks (--norm-position post with a norm)");
   return s;

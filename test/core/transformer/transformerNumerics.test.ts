@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseActivation } from "../../../src/core/engine/activations.js";
 import { fillNormal, rngStream } from "../../../src/core/internal.js";
+import { initialize } from "../../../src/core/init/initialize.js";
+import { resolveInitializer } from "../../../src/core/init/resolveInitializer.js";
 import { drawBlockWeights } from "../../../src/core/transformer/blockWeights.js";
-import { propagateTransformer, readout } from "../../../src/core/transformer/propagateTransformer.js";
+import { inputTokens, propagateTransformer, readout } from "../../../src/core/transformer/propagateTransformer.js";
 import { streamTheory } from "../../../src/core/transformer/streamTheory.js";
 import { blockForward } from "../../../src/core/transformer/transformerPass.js";
 import type { TransformerSpec } from "../../../src/core/transformer/transformerSpec.js";
@@ -101,16 +103,15 @@ describe("residual-stream theory", () => {
     expect(causal.lo[0] ** 2).toBeCloseTo((1 + 1 / 2 + 1 / 3 + 1 / 4 + 1 / 5) / 5, 12);
   });
 
-  it("pre-LN: v grows by the same increment each block, v_l = 1 + (l + 1)·(A + M)", () => {
+  it("pre-LN: v grows by the same increment each block, v_l = 1 + (l + 1)·(A + M) (up to the norm's ε/v ≤ 1e−5)", () => {
     const t = streamTheory({ ...small, depth: 5 });
     const inc = t.hi[0] ** 2 - 1;
-    for (let l = 0; l < 5; l++) expect(t.hi[l] ** 2).toBeCloseTo(1 + (l + 1) * inc, 10);
+    for (let l = 0; l < 5; l++) expect(Math.abs(t.hi[l] ** 2 / (1 + (l + 1) * inc) - 1)).toBeLessThan(1e-5);
   });
 
-  it("post-LN holds the stream at 1", () => {
+  it("post-LN holds the stream at v/(v + ε), 1 up to ε = 1e−5", () => {
     const t = streamTheory({ ...small, depth: 4, normPosition: "post" });
-    expect(t.lo).toEqual([1, 1, 1, 1]);
-    expect(t.hi).toEqual([1, 1, 1, 1]);
+    for (const v of [...t.lo, ...t.hi]) expect(Math.abs(v - 1)).toBeLessThan(1e-5);
     expect(t.gradRatio).toBeNull();
   });
 
@@ -140,4 +141,41 @@ describe("residual-stream theory", () => {
     },
     60_000,
   );
+});
+
+describe("embeddings", () => {
+  it("with an embedding, every input token vector is a row of the table", () => {
+    const spec = { ...small, embedding: { init: "uniform(low=-1e-4, high=1e-4)", vocab: 7 } };
+    const x = inputTokens(spec, 3, 0);
+    const rows = new Set<string>();
+    for (let t = 0; t < 15; t++) rows.add(Array.from(x.subarray(t * 8, (t + 1) * 8)).join(","));
+    // 15 tokens from a vocabulary of 7: at most 7 distinct vectors, all within ±1e−4
+    expect(rows.size).toBeLessThanOrEqual(7);
+    expect(Math.max(...Array.from(x, Math.abs))).toBeLessThanOrEqual(1e-4);
+  });
+
+  it("small-init embeddings start the theory at v₀ = (2·10⁻⁴)²/12, and a norm passes v/(v + ε) of it", () => {
+    const spec = {
+      ...small,
+      depth: 1,
+      attentionOnly: true,
+      normPosition: "post" as const,
+      embedding: { init: "uniform(low=-1e-4, high=1e-4)", vocab: 10 },
+    };
+    const t = streamTheory(spec);
+    const v0 = 4e-8 / 12;
+    // post-LN, collapsed edge: v = LN(v₀ + v₀·σ_V²σ_O²) with σ² = 1 (glorot, square)
+    expect(t.hi[0] ** 2).toBeCloseTo((2 * v0) / (2 * v0 + 1e-5), 12);
+  });
+});
+
+describe("the small_init scheme", () => {
+  it("small_init has variance 2/(5·fanIn) (Nguyen & Salazar 2019)", () => {
+    const r = resolveInitializer("small_init", { shape: [768, 512], framework: null });
+    expect(r.variance).toBeCloseTo(2 / (5 * 768), 15);
+    // 393 216 draws: the sample variance's relative standard error is √(2/n) ≈ 0.0023; 5 of them
+    const x = initialize("small_init", { shape: [768, 512] }, rngStream(0, "w"), "float64").values;
+    const v = x.reduce((a, b) => a + b * b, 0) / x.length;
+    expect(Math.abs(v / r.variance - 1)).toBeLessThan(5 * Math.sqrt(2 / x.length));
+  });
 });
