@@ -187,7 +187,7 @@ function transformerOutput(o: { seed: number }, onProgress: ProgressListener): S
     {
       id: "transformer-gradients",
       caption:
-        "Weight-gradient norm of each block over the last block's, 24 blocks: post-LN's is flat; pre-LN's (with a final norm) is largest near the input and falls like 1/σ of the stream.",
+        "Weight-gradient norm of each block over the last block's, 24 blocks: post-LN, and pre-LN with a final norm (the theory has it fall like 1/σ of the stream).",
       spec: bandChart(
         "‖∂L/∂W‖ per block over the last block's",
         "ratio (log)",

@@ -7,6 +7,8 @@ import {
   propagateTransformer,
   toJson,
 } from "../core/internal.js";
+import { bandChart } from "../charts/bandChart.js";
+import type { NamedChart } from "../charts/studyCharts.js";
 import { formatTable } from "../report/table.js";
 import type { CliIo } from "./io.js";
 import type { PropagateFlags } from "./propagateCommand.js";
@@ -33,7 +35,6 @@ const DENSE_ONLY: [keyof PropagateFlags, string][] = [
   ["correlation", "--correlation"],
   ["lsuv", "--lsuv"],
   ["compare", "--compare"],
-  ["out", "--out"],
 ];
 
 /**
@@ -136,23 +137,19 @@ export function transformerBands(seeds: readonly number[], runs: readonly Transf
 }
 
 /** `--seeds`: the stack over each seed, as per-block bands (a table of mean [5 %, 95 %], or JSON). */
-function runTransformerSeeds(
+async function runTransformerSeeds(
   io: CliIo,
   spec: TransformerSpec,
   batch: number,
   dtype: Dtype,
   flags: PropagateFlags,
-): void {
+): Promise<void> {
   const seeds = flags.seeds!;
   const runs = seeds.map((seed) =>
     propagateTransformer(spec, { batch, seed, dtype, backward: flags.backward ?? false }),
   );
   const b = transformerBands(seeds, runs);
-  if (flags.json) {
-    io.stdout(`${toJson({ arch: "transformer", dtype, spec, batch, bands: b })}
-`);
-    return;
-  }
+  const theory = runs[0].theory;
   const cell = (p: BandPoint) => `${g(p.mean)} [${g(p.lo)}, ${g(p.hi)}]`;
   const header = [
     "block",
@@ -170,9 +167,70 @@ function runTransformerSeeds(
     cell(b.entropy[i]),
     ...(b.gradWeights ? [cell(b.gradWeights[i])] : []),
   ]);
-  io.stdout(
-    `propagate: transformer, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens; seeds ${seeds.join(",")}: mean [5 %, 95 %] over seeds, dtype ${dtype}\n\n${formatTable(header, rows)}\n`,
+  const last = spec.depth - 1;
+  const text = `propagate: transformer, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens; seeds ${seeds.join(",")}: mean [5 %, 95 %] over seeds, dtype ${dtype}\n\n${formatTable(header, rows)}\n\ntheory: stream std after block ${last} between ${g(theory.lo[last])} (independent tokens) and ${g(theory.hi[last])} (collapsed tokens); measured ${g(b.streamStd[last].mean)}\n`;
+  io.stdout(flags.json ? `${toJson({ arch: "transformer", dtype, spec, batch, bands: b, theory })}\n` : text);
+  if (flags.out) await writeTransformerReport(io, flags.out, text, b, theory);
+}
+
+/** The report's charts: the stream with the theory band, token cosine, and (with --backward) the weight gradients per block. */
+function transformerCharts(b: TransformerBands, theory: TransformerResult["theory"]): NamedChart[] {
+  const charts: NamedChart[] = [
+    {
+      id: "transformer-stream",
+      caption:
+        "Std of the residual stream after each block, with the mean-field band (independent to collapsed tokens).",
+      spec: bandChart(
+        "Residual stream std per block",
+        "std (log)",
+        [{ name: "measured", band: b.streamStd }],
+        "block",
+        [{ name: "theory (independent / collapsed tokens)", lo: theory.lo, hi: theory.hi }],
+      ),
+    },
+    {
+      id: "transformer-rank-collapse",
+      caption: "Mean pairwise cosine of the token vectors after each block (1: every token the same direction).",
+      spec: bandChart(
+        "Token cosine per block",
+        "token cosine (log)",
+        [{ name: "token cosine", band: b.tokenCosine }],
+        "block",
+      ),
+    },
+  ];
+  if (b.gradWeights)
+    charts.push({
+      id: "transformer-gradients",
+      caption: "‖∂L/∂W‖ of each block's weights (L = Σ out ⊙ T, a fixed random readout).",
+      spec: bandChart(
+        "Weight gradient per block",
+        "‖∂L/∂W‖ (log)",
+        [{ name: "‖∂L/∂W‖", band: b.gradWeights }],
+        "block",
+      ),
+    });
+  return charts;
+}
+
+/** Writes --out's report: the text and the charts, as index.html with SVG/PNG files. */
+async function writeTransformerReport(
+  io: CliIo,
+  dir: string,
+  text: string,
+  b: TransformerBands,
+  theory: TransformerResult["theory"],
+): Promise<void> {
+  const { writeChartsReport } = await import("../report/writeChartsReport.js");
+  const lines = text.trimEnd().split("\n");
+  const html = await writeChartsReport(
+    dir,
+    "initlab propagate --arch transformer",
+    lines[0],
+    transformerCharts(b, theory),
+    text,
   );
+  io.stderr(`initlab: wrote ${html}\n`);
 }
 
 /** The mean-field lines under a run: the stream band at the last block, the gradient ratio, what is left out. */
@@ -192,21 +250,17 @@ function theoryLines(r: TransformerResult): string[] {
 }
 
 /** `initlab propagate --arch transformer`: one run of the stack (or bands over --seeds), as a table or one JSON document. */
-export function runTransformer(
+export async function runTransformer(
   io: CliIo,
   flags: PropagateFlags & TransformerFlags,
   explicit: (name: string) => boolean,
-): void {
+): Promise<void> {
   const { spec, batch, dtype } = transformerFromFlags(flags, explicit);
   if (flags.seeds) return runTransformerSeeds(io, spec, batch, dtype, flags);
   const r = propagateTransformer(spec, { batch, seed: flags.seed, dtype, backward: flags.backward ?? false });
-  if (flags.json) {
-    io.stdout(`${toJson(r)}\n`);
-    return;
-  }
   const last = r.layers[r.layers.length - 1];
   const first = r.layers[0];
-  io.stdout(
+  const text =
     [
       `propagate: transformer, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens, ${spec.normPosition}-${spec.norm === "none" ? "no" : spec.norm} norm, residual ${spec.residual ? spec.residualScale : "off"}${spec.attentionOnly ? ", attention only" : `, MLP ×${spec.mlpRatio} ${spec.activation}`}${spec.causal ? ", causal" : ""}; init ${spec.init}; batch ${batch}, seed ${flags.seed}, dtype ${r.dtype}`,
       "",
@@ -220,6 +274,7 @@ export function runTransformer(
           ]
         : []),
       ...theoryLines(r),
-    ].join("\n") + "\n",
-  );
+    ].join("\n") + "\n";
+  io.stdout(flags.json ? `${toJson(r)}\n` : text);
+  if (flags.out) await writeTransformerReport(io, flags.out, text, transformerBands([flags.seed], [r]), r.theory);
 }

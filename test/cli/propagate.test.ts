@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expectOneLineError, runCli } from "./helpers.js";
 
 describe("initlab propagate", () => {
@@ -464,6 +467,17 @@ describe("initlab propagate --arch transformer", () => {
       /theory: stream std after block 1 between [\d.]+ \(independent tokens\) and [\d.]+ \(collapsed tokens\)/,
     );
     expect(stdout).toMatch(/theory: ‖∂L\/∂W‖ last\/first from/);
+  });
+
+  it("--out writes a report with the stream (and its theory band), token cosine and gradient charts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "initlab-transformer-"));
+    const args = ["propagate", "--arch", "transformer", "--depth", "2", "--width", "16", "--seq", "6", "--backward"];
+    const { code } = await runCli([...args, "--out", dir]);
+    expect(code).toBe(0);
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    for (const id of ["transformer-stream", "transformer-rank-collapse", "transformer-gradients"])
+      expect(existsSync(join(dir, `${id}.svg`))).toBe(true);
+    expect(html).toMatch(/theory: stream std after block 1/);
   });
 
   it("names rank collapse in words for pure attention", async () => {

@@ -565,7 +565,8 @@ export const INITIALIZERS: readonly InitializerDef[] = [
     name: "small_init",
     aliases: [],
     formula: "N(0, 2/(5·fan_in)): Var = 0.4/fan_in, below LeCun's 1/fan_in",
-    paper: 'Nguyen & Salazar (2019), "Transformers without Tears: Improving the Normalization of Self-Attention" (GPT-NeoX\'s small_init)',
+    paper:
+      'Nguyen & Salazar (2019), "Transformers without Tears: Improving the Normalization of Self-Attention" (GPT-NeoX\'s small_init)',
     example: { spec: "small_init", shape: [768, 768] },
     params: {},
     frameworks: {},
