@@ -93,11 +93,75 @@ function facetLines(
  * sweeps. Non-finite and zero values are left out of log panels (the summary table names the events).
  */
 export function sweepCharts(
-  experiment: "propagate" | "train",
+  experiment: "propagate" | "train" | "transformer",
   rows: SweepRow[],
   options: SweepChartOptions = {},
 ): NamedChart[] {
+  if (experiment === "transformer") return transformerSweepCharts(rows, options);
   return experiment === "train" ? trainSweepCharts(rows, options) : propagateSweepCharts(rows, options);
+}
+
+type Block = {
+  index: number;
+  std: number | string;
+  tokenCosine: number | string;
+  gradWeightNorm: number | string | null;
+  stdTheoryLo: number | string;
+  stdTheoryHi: number | string;
+};
+
+/** A transformer sweep's panels: the stream std beside its theory band, token cosine (rank collapse) and weight gradients per block. */
+function transformerSweepCharts(rows: SweepRow[], options: SweepChartOptions): NamedChart[] {
+  const blocks = (r: SweepRow) => r.result.layers as Block[];
+  const series = (pick: (b: Block) => [string, unknown][]) =>
+    rows
+      .flatMap((r) =>
+        blocks(r).flatMap((b) => pick(b).map(([name, y]) => ({ label: r.label, x: b.index, y: num(y), series: name }))),
+      )
+      .filter((d) => logOk(d.y));
+  const axis = options.freeY ? "each panel its own axis" : "one axis for every panel";
+  return [
+    {
+      id: "stream",
+      caption: `Residual-stream std after each block (solid) and the mean-field band's edges (dashed), one panel per point (log scale, ${axis}).`,
+      spec: facetLines(
+        "Residual stream std per block",
+        "std",
+        series((b) => [
+          ["measured", b.std],
+          ["theory, independent tokens", b.stdTheoryLo],
+          ["theory, collapsed tokens", b.stdTheoryHi],
+        ]),
+        { log: true },
+        options,
+        "block",
+      ),
+    },
+    {
+      id: "rank-collapse",
+      caption: `Mean pairwise token cosine after each block, one panel per point (log scale, ${axis}): 1 is rank collapse.`,
+      spec: facetLines(
+        "Token cosine per block",
+        "token cosine",
+        series((b) => [["token cosine", b.tokenCosine]]),
+        { log: true },
+        options,
+        "block",
+      ),
+    },
+    {
+      id: "gradients",
+      caption: `‖∂L/∂W‖ of each block, one panel per point (log scale, ${axis}).`,
+      spec: facetLines(
+        "Weight gradient per block",
+        "‖∂L/∂W‖",
+        series((b) => [["‖∂L/∂W‖", b.gradWeightNorm]]),
+        { log: true },
+        options,
+        "block",
+      ),
+    },
+  ];
 }
 
 /** A train sweep's panels: loss and accuracy per epoch, train solid and test dashed. */

@@ -1,5 +1,6 @@
 import * as z from "zod";
 
+import { DTYPES, RESIDUAL_SCALES, TRANSFORMER_LIMITS } from "../core/internal.js";
 import { activationSpec, initSpec, NetworkDescriptionSchema } from "./networkDescription.js";
 
 const posInt = z.number().int().min(1);
@@ -31,14 +32,46 @@ export const TrainPointSchema = z
   })
   .strict();
 
+/** One point of a transformer experiment: a stack of blocks at init ({@link propagateTransformer}'s spec). */
+export const TransformerPointSchema = z
+  .object({
+    depth: posInt.max(TRANSFORMER_LIMITS.depth).describe("blocks"),
+    width: posInt.max(TRANSFORMER_LIMITS.width).describe("the residual stream's width"),
+    heads: posInt.max(TRANSFORMER_LIMITS.heads).default(4).describe("attention heads (must divide the width)"),
+    seq: posInt.max(TRANSFORMER_LIMITS.seq).default(16).describe("tokens per sequence"),
+    mlpRatio: z.number().positive().max(TRANSFORMER_LIMITS.mlpRatio).default(4).describe("MLP hidden width / width"),
+    norm: z.enum(["layer", "rms", "none"]).default("layer"),
+    normPosition: z.enum(["pre", "post"]).default("pre"),
+    finalNorm: z.boolean().default(false).describe("a norm after the last block (GPT-2's ln_f)"),
+    residualScale: z.enum(RESIDUAL_SCALES).default("none"),
+    causal: z.boolean().default(false),
+    attentionOnly: z.boolean().default(false),
+    residual: z.boolean().default(true),
+    init: initSpec.default("glorot_uniform").describe("weight initializer spec, or default with a framework"),
+    framework: z.enum(["torch", "keras"]).nullable().default(null),
+    activation: activationSpec.default("gelu"),
+    parameterization: z.enum(["standard", "mup"]).default("standard"),
+    embeddingInit: initSpec.nullable().default(null).describe("embedding table spec (inputs are its rows), or null"),
+    vocab: posInt.max(TRANSFORMER_LIMITS.vocab).default(1000).describe("the embedding table's rows"),
+    batch: posInt.max(4096).default(8),
+    seed: z.number().int().min(0).default(0),
+    dtype: z.enum(DTYPES).default("float64"),
+    backward: z.boolean().default(true).describe("also propagate the gradient back"),
+  })
+  .strict();
+
 /** A point field's value: a number, string, boolean, null, or a list of numbers (widths, image). */
 const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.number())]);
+
+/** What a sweep's points run: a dense network at init, training, or a transformer stack at init. */
+export const EXPERIMENTS = ["propagate", "train", "transformer"] as const;
+export type Experiment = (typeof EXPERIMENTS)[number];
 
 /** A sweep file: every combination of the grid's values, merged with the fixed values, is a point. */
 export const ExperimentSpecSchema = z
   .object({
     name: z.string().min(1).describe("shown in reports"),
-    experiment: z.enum(["propagate", "train"]).describe("what each point runs"),
+    experiment: z.enum(EXPERIMENTS).describe("what each point runs"),
     grid: z.record(z.string(), z.array(fieldValue).min(1)).default({}).describe("field → list of values"),
     fixed: z.record(z.string(), fieldValue).default({}).describe("field → value for every point"),
   })
@@ -47,7 +80,17 @@ export const ExperimentSpecSchema = z
 export type ExperimentSpec = z.infer<typeof ExperimentSpecSchema>;
 export type PropagatePoint = z.infer<typeof PropagatePointSchema>;
 export type TrainPoint = z.infer<typeof TrainPointSchema>;
-export type Point = PropagatePoint | TrainPoint;
+export type TransformerPoint = z.infer<typeof TransformerPointSchema>;
+export type Point = PropagatePoint | TrainPoint | TransformerPoint;
+
+/** The schema of one point of an experiment kind. */
+function pointSchema(experiment: Experiment) {
+  return experiment === "propagate"
+    ? PropagatePointSchema
+    : experiment === "train"
+      ? TrainPointSchema
+      : TransformerPointSchema;
+}
 
 /** The JSON Schema of sweep files (generated from the same definitions that validate them). */
 export function experimentJsonSchema(): object {
@@ -56,6 +99,7 @@ export function experimentJsonSchema(): object {
     $defs: {
       propagatePoint: z.toJSONSchema(PropagatePointSchema, { io: "input" }),
       trainPoint: z.toJSONSchema(TrainPointSchema, { io: "input" }),
+      transformerPoint: z.toJSONSchema(TransformerPointSchema, { io: "input" }),
     },
   };
 }
@@ -74,7 +118,7 @@ export function parseExperimentSpec(raw: unknown): ExperimentSpec {
   const r = ExperimentSpecSchema.safeParse(raw);
   if (!r.success) throw new RangeError(describeIssue(r.error.issues[0], ""));
   const spec = r.data;
-  const schema = spec.experiment === "propagate" ? PropagatePointSchema : TrainPointSchema;
+  const schema = pointSchema(spec.experiment);
   const fields = Object.keys(schema.shape);
   for (const [section, obj] of [
     ["grid", spec.grid],
@@ -98,12 +142,7 @@ export function parseExperimentSpec(raw: unknown): ExperimentSpec {
   return spec;
 }
 
-function checkField(
-  schema: typeof PropagatePointSchema | typeof TrainPointSchema,
-  key: string,
-  value: unknown,
-  path: string,
-): void {
+function checkField(schema: ReturnType<typeof pointSchema>, key: string, value: unknown, path: string): void {
   const field = (schema.shape as Record<string, z.ZodType>)[key];
   const r = field.safeParse(value);
   if (!r.success) throw new RangeError(describeIssue({ ...r.error.issues[0], path: [] }, path));
@@ -114,7 +153,7 @@ function checkField(
  * merged with the fixed values and defaults, validated.
  */
 export function expandGrid(spec: ExperimentSpec): Point[] {
-  const schema = spec.experiment === "propagate" ? PropagatePointSchema : TrainPointSchema;
+  const schema = pointSchema(spec.experiment);
   const keys = Object.keys(spec.grid);
   let combos: Record<string, unknown>[] = [{}];
   for (const k of keys) combos = combos.flatMap((c) => spec.grid[k].map((v) => ({ ...c, [k]: v })));

@@ -6,13 +6,14 @@ import {
   networkTheory,
   networkWeightCount,
   propagate,
+  propagateTransformer,
   propagationProfile,
   signalVerdicts,
   spirals,
   teacher,
   train,
 } from "../core/internal.js";
-import type { Point, PropagatePoint, TrainPoint } from "./experimentSpec.js";
+import type { Experiment, Point, PropagatePoint, TrainPoint, TransformerPoint } from "./experimentSpec.js";
 import { networkSpecOf } from "./networkDescription.js";
 
 /** What a sweep keeps of a propagate point: per-layer signal, gradient and theory, and the events. */
@@ -72,6 +73,42 @@ export async function runPropagatePoint(p: PropagatePoint): Promise<PropagateSum
   };
 }
 
+/** What a sweep keeps of a transformer point: per-block signals, the theory band, the dtype. */
+export interface TransformerSummary {
+  dtype: string;
+  layers: {
+    index: number;
+    std: number;
+    tokenCosine: number;
+    effectiveRank: number;
+    entropy: number;
+    gradWeightNorm: number | null;
+    stdTheoryLo: number;
+    stdTheoryHi: number;
+  }[];
+}
+
+export function runTransformerPoint(p: TransformerPoint): TransformerSummary {
+  const { batch, seed, dtype, backward, embeddingInit, vocab, ...rest } = p;
+  const r = propagateTransformer(
+    { ...rest, embedding: embeddingInit === null ? null : { init: embeddingInit, vocab } },
+    { batch, seed, dtype, backward },
+  );
+  return {
+    dtype: r.dtype,
+    layers: r.layers.map((l, i) => ({
+      index: l.index,
+      std: l.stream.std,
+      tokenCosine: l.tokenCosine,
+      effectiveRank: l.effectiveRank,
+      entropy: l.attention.entropy,
+      gradWeightNorm: l.grad?.weights ?? null,
+      stdTheoryLo: r.theory.lo[i],
+      stdTheoryHi: r.theory.hi[i],
+    })),
+  };
+}
+
 /** The dataset of a train point: generated (spirals, teacher) or MNIST split by the point's seed; test set = ¼ of the training size. */
 export async function datasetFor(p: TrainPoint, loadMnist: MnistLoader | null): Promise<Dataset> {
   const testSize = Math.max(100, Math.round(p.trainSize / 4));
@@ -97,12 +134,9 @@ export async function datasetFor(p: TrainPoint, loadMnist: MnistLoader | null): 
 }
 
 /** Runs one point of a sweep. Deterministic: the same point gives the same result on any worker, in any order. */
-export async function runPoint(
-  experiment: "propagate" | "train",
-  point: Point,
-  loadMnist: MnistLoader | null,
-): Promise<unknown> {
+export async function runPoint(experiment: Experiment, point: Point, loadMnist: MnistLoader | null): Promise<unknown> {
   if (experiment === "propagate") return runPropagatePoint(point as PropagatePoint);
+  if (experiment === "transformer") return runTransformerPoint(point as TransformerPoint);
   const p = point as TrainPoint;
   const dataset = await datasetFor(p, loadMnist);
   const r = await train({

@@ -177,6 +177,42 @@ describe("initlab sweep", () => {
   });
 });
 
+describe("initlab sweep: transformer experiments", () => {
+  it("runs a grid of transformer stacks; the report shows the stream beside its theory band, token cosine and gradients", async () => {
+    const spec = join(root, "transformer.yaml");
+    writeFileSync(
+      spec,
+      "name: schemes\nexperiment: transformer\ngrid:\n  residualScale: [none, gpt2]\n  dtype: [float64, float32]\nfixed:\n  depth: 4\n  width: 16\n  seq: 6\n  batch: 2\n",
+    );
+    const out = join(root, "transformer");
+    const { code } = await runCli(["sweep", spec, "--out", out, "--workers", "1"]);
+    expect(code).toBe(0);
+    const lines = sortedLines(out).map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    for (const { point, result } of lines) {
+      expect(result.dtype).toBe(point.dtype);
+      expect(result.layers).toHaveLength(4);
+      for (const b of result.layers) expect(b.stdTheoryLo).toBeLessThanOrEqual(b.stdTheoryHi);
+    }
+    expect((await runCli(["report", out])).code).toBe(0);
+    for (const id of ["stream", "rank-collapse", "gradients"]) expect(existsSync(join(out, `${id}.svg`))).toBe(true);
+    const csv = readFileSync(join(out, "results.csv"), "utf8").split("\n");
+    expect(csv[0]).toBe(
+      "residualScale,dtype,std first,std last,theory last (lo–hi),token cos last,‖∂L/∂W‖ last / first",
+    );
+  }, 60_000);
+
+  it("refuses a dense field in a transformer sweep, naming the transformer's fields", async () => {
+    const spec = join(root, "transformer-bad.yaml");
+    writeFileSync(spec, "name: bad\nexperiment: transformer\nfixed:\n  depth: 2\n  width: 16\n  widths: [3]\n");
+    const r = await runCli(["sweep", spec, "--out", join(root, "bad-t")]);
+    expectOneLineError(
+      r,
+      /fixed\.widths: unknown field for a transformer experiment \(allowed: depth, width, heads, seq/,
+    );
+  });
+});
+
 describe("initlab train", () => {
   it("--json follows the contract: history from epoch 0 with losses, accuracies and per-layer gradient norms", async () => {
     const { code, stdout } = await runCli([

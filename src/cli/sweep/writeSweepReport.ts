@@ -30,6 +30,35 @@ const kindOf = (r: SweepRow, signal: string) =>
 
 /** The summary table: varying fields, then one column per figure of what each point showed (numbers, or a verdict's kind). */
 function summary(experiment: string, rows: SweepRow[], varying: string[]): { header: string[]; cells: unknown[][] } {
+  if (experiment === "transformer") {
+    const header = [
+      ...varying,
+      "std first",
+      "std last",
+      "theory last (lo–hi)",
+      "token cos last",
+      "‖∂L/∂W‖ last / first",
+    ];
+    const cells = rows.map((r) => {
+      const b = r.result.layers as {
+        std: number | string;
+        tokenCosine: number | string;
+        stdTheoryLo: number | string;
+        stdTheoryHi: number | string;
+        gradWeightNorm: number | string | null;
+      }[];
+      const last = b[b.length - 1];
+      return [
+        ...varying.map((k) => r.point[k]),
+        Number(b[0].std),
+        Number(last.std),
+        `${Number(last.stdTheoryLo).toPrecision(3)}–${Number(last.stdTheoryHi).toPrecision(3)}`,
+        Number(last.tokenCosine),
+        last.gradWeightNorm === null ? null : Number(last.gradWeightNorm) / Number(b[0].gradWeightNorm),
+      ];
+    });
+    return { header, cells };
+  }
   if (experiment === "train") {
     const header = [
       ...varying,
