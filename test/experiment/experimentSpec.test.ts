@@ -52,7 +52,7 @@ describe("ExperimentSpec", () => {
       { name: "x", experiment: "propagate", grid: { init: ["he_normall(("] } },
       /^grid\.init\[0\]: must be an initializer spec/,
     ],
-    [{ name: "x", experiment: "fly" }, /^experiment: .*\(allowed: propagate, train\)/],
+    [{ name: "x", experiment: "fly" }, /^experiment: .*\(allowed: propagate, train, transformer\)/],
     [
       { name: "x", experiment: "propagate", grid: { depth: [2] }, fixed: { width: 4, activation: "tanh" } },
       /^point\.init: /,
