@@ -1,12 +1,13 @@
 import { Command, Option } from "commander";
 import type { Framework, Recommendation } from "../core/internal.js";
-import { DTYPES, FRAMEWORKS, recommend, toJson } from "../core/internal.js";
+import { DTYPES, FRAMEWORKS, recommend, toJson, TRANSFORMER_LIMITS } from "../core/internal.js";
 import { NETWORK_LIMITS, NetworkDescriptionSchema, networkSpecOf } from "../experiment/networkDescription.js";
 import { formatTable } from "../report/table.js";
 import { choiceArg, dtypeArg, parseSeedListArg, positiveIntArg } from "./argParsers.js";
 import type { CliIo } from "./io.js";
 import { checkSpec, parseWidths } from "./networkOptions.js";
 import { progressReporter } from "./progressReporter.js";
+import type { RecommendTransformerFlags } from "./recommendTransformer.js";
 
 interface RecommendFlags {
   activation: string;
@@ -14,7 +15,7 @@ interface RecommendFlags {
   width: number;
   widths?: number[];
   residual?: number;
-  norm?: "none" | "layer" | "batch";
+  norm?: "none" | "layer" | "batch" | "rms";
   framework?: Framework;
   batch: number;
   dtype: (typeof DTYPES)[number];
@@ -109,7 +110,7 @@ export function recommendCommand(io: CliIo): Command {
     )
     .addOption(
       new Option("--norm <kind>", "normalise every pre-activation: none, layer or batch").argParser(
-        choiceArg("norm", ["none", "layer", "batch"] as const),
+        choiceArg("norm", ["none", "layer", "batch", "rms"] as const),
       ),
     )
     .addOption(new Option("--framework <name>", "initializer semantics of a framework").choices(FRAMEWORKS))
@@ -121,6 +122,39 @@ export function recommendCommand(io: CliIo): Command {
       parseSeedListArg,
       [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     )
+    .addOption(
+      new Option("--arch <arch>", "dense (MLP) or transformer").choices(["dense", "transformer"]).default("dense"),
+    )
+    .option("--heads <h>", "transformer: attention heads", positiveIntArg("heads", TRANSFORMER_LIMITS.heads), 4)
+    .option("--seq <s>", "transformer: tokens per sequence", positiveIntArg("seq", TRANSFORMER_LIMITS.seq), 16)
+    .addOption(
+      new Option("--norm-position <p>", "transformer: norm before (pre) or after (post) each residual sum")
+        .choices(["pre", "post"])
+        .default("pre"),
+    )
+    .option(
+      "--init <spec>",
+      "transformer: the weights' init the schemes start from (default glorot_uniform)",
+      checkSpec("init"),
+    )
     .option("--json", "print one JSON document")
-    .action((flags: RecommendFlags) => runRecommend(io, flags));
+    .action(async (flags: RecommendFlags & RecommendTransformerFlags & { arch: string }, command: Command) => {
+      if (flags.arch === "transformer") {
+        const { runRecommendTransformer } = await import("./recommendTransformer.js");
+        // a transformer's defaults: 8 sequences a run and 5 seeds unless given
+        const given = (name: string) => command.getOptionValueSource(name) === "cli";
+        return runRecommendTransformer(io, {
+          ...flags,
+          batch: given("batch") ? flags.batch : 4,
+          seeds: given("seeds") ? flags.seeds : [0, 1, 2, 3, 4],
+          depth: given("depth") ? flags.depth : 12,
+          width: given("width") ? flags.width : 64,
+        });
+      }
+      if (flags.norm === "rms") throw new Error("norm: rms is for recommend --arch transformer");
+      for (const name of ["heads", "seq", "normPosition", "init"])
+        if (command.getOptionValueSource(name) === "cli")
+          throw new Error(`arch: --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --arch transformer`);
+      return runRecommend(io, flags);
+    });
 }

@@ -79,6 +79,13 @@ export { NO_EVENTS } from "./text/signalSentences.js";
 export type { ForwardEvents } from "./text/signalSentences.js";
 export { drawBlockWeights, blockDraws } from "./transformer/blockWeights.js";
 export { streamTheory } from "./transformer/streamTheory.js";
+export {
+  recommendTransformer,
+  transformerCandidates,
+  transformerSnippets,
+  TRANSFORMER_HEALTH,
+} from "./transformer/recommendTransformer.js";
+export type { RankedTransformerScheme, TransformerCandidate } from "./transformer/recommendTransformer.js";
 export type { StreamTheory } from "./transformer/streamTheory.js";
 export { blockForward, blockBackward } from "./transformer/transformerPass.js";
 export * from "./index.js";

@@ -106,3 +106,39 @@ describe("recommend over worker threads", () => {
     }
   }, 60_000);
 });
+
+describe("initlab recommend --arch transformer", () => {
+  it("ranks the residual schemes with verdicts and prints the winner in each framework", async () => {
+    const { code, stdout } = await runCli([
+      "recommend",
+      "--arch",
+      "transformer",
+      "--activation",
+      "gelu",
+      "--depth",
+      "6",
+      "--width",
+      "16",
+      "--seq",
+      "6",
+      "--seeds",
+      "0,1",
+      "--norm-position",
+      "post",
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^recommend: (deepnorm|no scaling) \+ glorot_uniform for a post-layer norm transformer, 6 blocks/,
+    );
+    expect(stdout).toMatch(/PyTorch: /);
+    expect(stdout).toMatch(/Keras: /);
+    expect(stdout).toMatch(/JAX\/Flax: /);
+  }, 60_000);
+
+  it("refuses transformer flags on a dense recommendation", async () => {
+    await expectOneLineError(
+      ["recommend", "--activation", "relu", "--heads", "4"],
+      /arch: --heads is for --arch transformer/,
+    );
+  });
+});

@@ -205,9 +205,8 @@ describe("initlab sweep: transformer experiments", () => {
   it("refuses a dense field in a transformer sweep, naming the transformer's fields", async () => {
     const spec = join(root, "transformer-bad.yaml");
     writeFileSync(spec, "name: bad\nexperiment: transformer\nfixed:\n  depth: 2\n  width: 16\n  widths: [3]\n");
-    const r = await runCli(["sweep", spec, "--out", join(root, "bad-t")]);
-    expectOneLineError(
-      r,
+    await expectOneLineError(
+      ["sweep", spec, "--out", join(root, "bad-t")],
       /fixed\.widths: unknown field for a transformer experiment \(allowed: depth, width, heads, seq/,
     );
   });
