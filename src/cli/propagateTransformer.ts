@@ -1,11 +1,11 @@
-import type { BandPoint, Dtype, TransformerResult, TransformerSpec } from "../core/internal.js";
+import type { BandPoint, Dtype, TransformerBands, TransformerResult, TransformerSpec } from "../core/internal.js";
 import {
-  bandPoint,
   checkTransformer,
   DEFAULT_TRANSFORMER,
   formatStat,
   propagateTransformer,
   toJson,
+  transformerBands,
 } from "../core/internal.js";
 import { bandChart } from "../charts/bandChart.js";
 import type { NamedChart } from "../charts/studyCharts.js";
@@ -104,36 +104,6 @@ export function transformerTable(r: TransformerResult): string {
     ...(l.grad ? [g(l.grad.stream), g(l.grad.attention), g(l.grad.mlp)] : []),
   ]);
   return formatTable(header, rows);
-}
-
-/** Per-block bands over seeds of the signals a transformer run records. */
-export interface TransformerBands {
-  seeds: number[];
-  streamStd: BandPoint[];
-  tokenCosine: BandPoint[];
-  effectiveRank: BandPoint[];
-  entropy: BandPoint[];
-  /** ‖∂L/∂W‖ of each block, with --backward */
-  gradWeights: BandPoint[] | null;
-}
-
-/** The bands of the runs of one stack over seeds (mean, 90 % interval, range per block). */
-export function transformerBands(seeds: readonly number[], runs: readonly TransformerResult[]): TransformerBands {
-  const of = (pick: (l: TransformerResult["layers"][number]) => number) =>
-    runs[0].layers.map((_, i) =>
-      bandPoint(
-        i,
-        runs.map((r) => pick(r.layers[i])),
-      ),
-    );
-  return {
-    seeds: [...seeds],
-    streamStd: of((l) => l.stream.std),
-    tokenCosine: of((l) => l.tokenCosine),
-    effectiveRank: of((l) => l.effectiveRank),
-    entropy: of((l) => l.attention.entropy),
-    gradWeights: runs[0].layers[0].grad ? of((l) => l.grad!.weights) : null,
-  };
 }
 
 /** `--seeds`: the stack over each seed, as per-block bands (a table of mean [5 %, 95 %], or JSON). */

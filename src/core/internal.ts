@@ -79,6 +79,8 @@ export { NO_EVENTS } from "./text/signalSentences.js";
 export type { ForwardEvents } from "./text/signalSentences.js";
 export { drawBlockWeights, blockDraws } from "./transformer/blockWeights.js";
 export { streamTheory } from "./transformer/streamTheory.js";
+export { transformerBands } from "./transformer/transformerBands.js";
+export type { TransformerBands } from "./transformer/transformerBands.js";
 export {
   recommendTransformer,
   transformerCandidates,

@@ -1,5 +1,5 @@
 import type { Verdict } from "../core/internal.js";
-import type { NetworkSpec, PhaseDiagram, SeedStudyResult } from "../core/internal.js";
+import type { NetworkSpec, PhaseDiagram, SeedStudyResult, TransformerResult } from "../core/internal.js";
 import type { LabState } from "./labState.js";
 
 /** Messages between the page and the lab's Web Worker. */
@@ -7,6 +7,7 @@ export type LabRequest =
   | { id: number; kind: "propagate"; state: LabState; backward: boolean }
   | { id: number; kind: "phase"; activation: string; sigmaW2: number[]; sigmaB2: number[] }
   | { id: number; kind: "study"; seed: number }
+  | { id: number; kind: "transformer"; state: LabState }
   /** hands each worker one end of a channel: the network worker asks the other to draw half the layers */
   | { id: number; kind: "connect"; port: MessagePort };
 
@@ -70,6 +71,7 @@ export type LabResponse =
   | { id: number; kind: "propagate"; result: PropagateView }
   | { id: number; kind: "phase"; result: PhaseDiagram }
   | { id: number; kind: "study"; result: SeedStudyResult }
+  | { id: number; kind: "transformer"; result: TransformerResult & { computeMs: number } }
   | { id: number; kind: "error"; message: string }
   /** sent before slow work (drawing weights), while the request is still running */
   | { id: number; kind: "progress"; message: string };

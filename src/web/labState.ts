@@ -8,8 +8,12 @@ import {
   networkWeightCount,
   parseActivation,
   parseInitSpec,
+  checkTransformer,
+  DEFAULT_TRANSFORMER,
+  RESIDUAL_SCALES,
+  TRANSFORMER_LIMITS,
 } from "../core/internal.js";
-import type { Dtype, NetworkSpec } from "../core/internal.js";
+import type { Dtype, NetworkSpec, ResidualScale, TransformerSpec } from "../core/internal.js";
 import type { NetworkDescription } from "../experiment/networkDescription.js";
 import {
   NETWORK_LIMITS,
@@ -18,18 +22,57 @@ import {
   parseWidthList,
 } from "../experiment/networkDescription.js";
 
-export const VIEWS = ["signal", "distributions", "phase", "inspector", "study", "audit"] as const;
+export const VIEWS = ["signal", "distributions", "phase", "inspector", "transformer", "study", "audit"] as const;
 export type View = (typeof VIEWS)[number];
 
-/** The controls each view uses ("all" for the network views); the others are hidden there. */
-export const VIEW_CONTROLS: Record<View, readonly string[] | "all"> = {
-  signal: "all",
-  distributions: "all",
+/** The dense network's controls (the signal and distributions views). */
+const DENSE_CONTROLS = [
+  "init",
+  "activation",
+  "depth",
+  "width",
+  "widths",
+  "batch",
+  "dtype",
+  "seed",
+  "biasInit",
+  "norm",
+  "residual",
+] as const;
+
+/** The transformer view's controls: the stack's shape and scheme, and the shared init, activation, size, dtype and seed. */
+const TRANSFORMER_CONTROLS = [
+  "init",
+  "activation",
+  "depth",
+  "width",
+  "batch",
+  "dtype",
+  "seed",
+  "heads",
+  "seq",
+  "blocks",
+  "tnorm",
+  "normPosition",
+  "residualScale",
+] as const;
+
+/** The controls each view uses; the others are hidden there. */
+export const VIEW_CONTROLS: Record<View, readonly string[]> = {
+  signal: DENSE_CONTROLS,
+  distributions: DENSE_CONTROLS,
   phase: ["activation"],
   inspector: ["init", "width"],
+  transformer: TRANSFORMER_CONTROLS,
   study: ["seed"],
   audit: ["seed"],
 };
+
+/** The views whose presets apply (a dense preset opens the signal view, a transformer preset the transformer view). */
+export const PRESET_VIEWS: readonly View[] = ["signal", "distributions", "transformer"];
+
+/** What a transformer block holds: attention and MLP, attention only, or pure attention (no residual, no norm). */
+export const BLOCKS = ["full", "attention", "pure"] as const;
 
 /** Everything the lab shows is a function of this state, and the state lives in the URL query. */
 export interface LabState {
@@ -50,6 +93,16 @@ export interface LabState {
   residual: number;
   /** the inspector's layer: "" = a dense width × width layer, else a keras-layout shape "3,3,64,128" with optional ":depthwise", ":transposed" or ":groups=G" */
   kernel: string;
+  /** transformer: attention heads (dividing the width) */
+  heads: number;
+  /** transformer: tokens per sequence */
+  seq: number;
+  /** transformer: attention + MLP, attention only, or pure attention (no residual, no norm) */
+  blocks: (typeof BLOCKS)[number];
+  /** transformer: the blocks' norm */
+  tnorm: "layer" | "rms" | "none";
+  normPosition: "pre" | "post";
+  residualScale: ResidualScale;
 }
 
 export const DEFAULT_STATE: LabState = {
@@ -66,6 +119,12 @@ export const DEFAULT_STATE: LabState = {
   norm: "none",
   residual: 0,
   kernel: "",
+  heads: 4,
+  seq: 16,
+  blocks: "full",
+  tnorm: "layer",
+  normPosition: "pre",
+  residualScale: "none",
 };
 
 /**
@@ -122,7 +181,49 @@ const CHECKS: Record<keyof LabState, Checker> = {
     parseKernel(v);
     return v;
   },
+  // the same bounds, and so the same messages, as propagate --arch transformer
+  heads: int("heads", 1, TRANSFORMER_LIMITS.heads),
+  seq: int("seq", 1, TRANSFORMER_LIMITS.seq),
+  blocks: oneOf("blocks", BLOCKS),
+  tnorm: oneOf("tnorm", ["layer", "rms", "none"]),
+  normPosition: oneOf("normPosition", ["pre", "post"]),
+  residualScale: oneOf("residualScale", RESIDUAL_SCALES),
 };
+
+/**
+ * The transformer a lab state describes, checked as the CLI checks it (heads dividing the width,
+ * DeepNorm on post-LN, T-Fixup without norms) and refused, with an estimate, when one run would
+ * take the page more than about ten seconds. @throws a one-line error.
+ */
+export function labTransformer(st: LabState): TransformerSpec {
+  const pure = st.blocks === "pure";
+  const spec = checkTransformer({
+    ...DEFAULT_TRANSFORMER,
+    depth: st.depth,
+    width: st.width,
+    heads: st.heads,
+    seq: st.seq,
+    norm: pure ? "none" : st.tnorm,
+    normPosition: st.normPosition,
+    residualScale: pure ? "none" : st.residualScale,
+    attentionOnly: st.blocks !== "full",
+    residual: !pure,
+    init: st.init,
+    activation: st.activation,
+  });
+  // multiply-adds of one forward and backward pass: Q, K, V, O and the MLP per token, the logits and P·V per pair
+  const perToken = 4 * spec.width ** 2 + (spec.attentionOnly ? 0 : 2 * spec.mlpRatio * spec.width ** 2);
+  const work = 3 * st.batch * spec.depth * spec.seq * (perToken + 2 * spec.seq * spec.width);
+  if (work > LAB_MAX_TRANSFORMER_WORK)
+    throw new Error(
+      `size: ${spec.depth} blocks × width ${spec.width} × ${spec.seq} tokens with batch ${st.batch} is about ${(work / 1e9).toPrecision(2)} G multiply-adds, ${(work / LAB_TRANSFORMER_RATE).toFixed(0)} s in the page; the lab's limit is ${(LAB_MAX_TRANSFORMER_WORK / 1e9).toFixed(0)} G — lower the depth, width, tokens or batch (the CLI goes further)`,
+    );
+  return spec;
+}
+
+/** The transformer view's budget of multiply-adds a run, and the rate (per second) its estimate assumes. */
+export const LAB_MAX_TRANSFORMER_WORK = 2e9;
+const LAB_TRANSFORMER_RATE = 2e8;
 
 /** The widths box: null for "", else {@link parseWidthList} (the CLI's --widths). @throws a one-line error. */
 export function parseWidths(v: string): number[] | null {
@@ -304,5 +405,43 @@ export const PRESETS: { id: string; label: string; state: Partial<LabState> }[] 
       norm: "none",
       residual: 0,
     },
+  },
+];
+
+const TRANSFORMER_BASE: Partial<LabState> = {
+  view: "transformer",
+  init: "lecun_normal",
+  activation: "gelu",
+  width: 64,
+  heads: 4,
+  seq: 16,
+  batch: 2,
+  dtype: "float32",
+  tnorm: "layer",
+  normPosition: "pre",
+  residualScale: "none",
+};
+
+/** Transformer presets: rank collapse of pure attention, the pre-LN stream's growth and GPT-2's fix, post-LN. */
+export const TRANSFORMER_PRESETS: { id: string; label: string; state: Partial<LabState> }[] = [
+  {
+    id: "rank-collapse",
+    label: "Rank collapse: pure attention",
+    state: { ...TRANSFORMER_BASE, depth: 12, blocks: "pure" },
+  },
+  {
+    id: "pre-ln",
+    label: "Pre-LN: the stream grows",
+    state: { ...TRANSFORMER_BASE, depth: 48, blocks: "full" },
+  },
+  {
+    id: "gpt2",
+    label: "Pre-LN with GPT-2 scaling",
+    state: { ...TRANSFORMER_BASE, depth: 48, blocks: "full", residualScale: "gpt2" },
+  },
+  {
+    id: "post-ln",
+    label: "Post-LN",
+    state: { ...TRANSFORMER_BASE, depth: 24, blocks: "full", normPosition: "post" },
   },
 ];

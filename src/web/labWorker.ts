@@ -8,6 +8,7 @@ import {
   networkWeightCount,
   parseActivation,
   phaseDiagram,
+  propagateTransformer,
   propagationProfile,
   referenceBackend,
   runNetwork,
@@ -20,7 +21,7 @@ import { interruptible } from "./interruptible.js";
 import type { LabRequest, LabResponse, PropagateView } from "./labProtocol.js";
 import { drawInParallel, serveDraws } from "./parallelDraws.js";
 import { warmEngine, warmLivePath } from "./warmUp.js";
-import { checkLabSize, labNetwork } from "./labState.js";
+import { checkLabSize, labNetwork, labTransformer } from "./labState.js";
 
 /**
  * The last built network: changing only the activation or batch reuses its weights (no resampling),
@@ -233,7 +234,17 @@ self.onmessage = async (e: MessageEvent<LabRequest>) => {
         kind: "phase",
         result: phaseDiagram(parseActivation(req.activation), req.sigmaW2, req.sigmaB2),
       };
-    else reply = { id: req.id, kind: "study", result: seedStudy({ seed: req.seed }) };
+    else if (req.kind === "transformer") {
+      const t0 = performance.now();
+      const spec = labTransformer(req.state);
+      const result = propagateTransformer(spec, {
+        batch: req.state.batch,
+        seed: req.state.seed,
+        dtype: req.state.dtype,
+        backward: true,
+      });
+      reply = { id: req.id, kind: "transformer", result: { ...result, computeMs: performance.now() - t0 } };
+    } else reply = { id: req.id, kind: "study", result: seedStudy({ seed: req.seed }) };
   } catch (err) {
     reply = { id: req.id, kind: "error", message: (err as Error).message };
   }

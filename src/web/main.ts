@@ -5,6 +5,7 @@ import type { LayerSeries } from "../charts/lineCharts.js";
 import { lineChart, logSignalChart } from "../charts/lineCharts.js";
 import { phaseChart } from "../charts/phaseChart.js";
 import { studyCharts } from "../charts/studyCharts.js";
+import { bandChart } from "../charts/bandChart.js";
 import {
   eventSentences,
   formatStat,
@@ -20,6 +21,8 @@ import {
   resolveInitializer,
   translateShape,
   VERDICT_FACTOR,
+  RESIDUAL_SCALES,
+  transformerBands,
 } from "../core/internal.js";
 import type { Verdict } from "../core/internal.js";
 import { describeDistribution } from "../report/describeInit.js";
@@ -30,8 +33,11 @@ import {
   CONTROL_MAX,
   parseKernel,
   parseLabState,
+  BLOCKS,
+  PRESET_VIEWS,
   PRESETS,
   serializeLabState,
+  TRANSFORMER_PRESETS,
   VIEW_CONTROLS,
   VIEWS,
 } from "./labState.js";
@@ -49,6 +55,7 @@ const VIEW_LABELS: Record<View, string> = {
   distributions: "Distributions",
   phase: "Phase diagram",
   inspector: "Initializer inspector",
+  transformer: "Transformer",
   study: "The seed study",
   audit: "Audit a model",
 };
@@ -107,6 +114,12 @@ const CONTROL_IDS = [
   "biasInit",
   "norm",
   "residual",
+  "heads",
+  "seq",
+  "blocks",
+  "tnorm",
+  "normPosition",
+  "residualScale",
 ] as const;
 
 function field(label: string, control: string, hint = ""): string {
@@ -118,7 +131,8 @@ function renderControls(): void {
     values.map((v) => `<option value="${esc(v)}"${v === current ? " selected" : ""}>${esc(v)}</option>`).join("");
   const inits = INITIALIZERS.filter((d) => d.name !== "layer_default").map((d) => d.name);
   $("#controls").innerHTML = `
-    <fieldset class="presets"><legend>Presets</legend>${PRESETS.map((p) => `<button type="button" data-preset="${p.id}">${esc(p.label)}</button>`).join("")}</fieldset>
+    <fieldset class="presets" data-presets="dense"><legend>Presets</legend>${PRESETS.map((p) => `<button type="button" data-preset="${p.id}">${esc(p.label)}</button>`).join("")}</fieldset>
+    <fieldset class="presets" data-presets="transformer"><legend>Transformer presets</legend>${TRANSFORMER_PRESETS.map((p) => `<button type="button" data-preset="${p.id}">${esc(p.label)}</button>`).join("")}</fieldset>
     ${field("Initializer (spec)", `<input id="init" name="init" list="init-names" value="${esc(state.init)}" autocomplete="off" spellcheck="false">`, "e.g. he_normal, normal(std=0.01), orthogonal(gain=2)")}
     <datalist id="init-names">${inits.map((n) => `<option value="${n}">`).join("")}</datalist>
     <fieldset id="init-params" class="params"></fieldset>
@@ -132,15 +146,21 @@ function renderControls(): void {
     ${field("Seed", `<input id="seed" name="seed" type="number" min="0" value="${state.seed}">`)}
     ${field("Bias init", `<input id="biasInit" name="biasInit" value="${esc(state.biasInit)}" spellcheck="false">`, "none or a spec")}
     ${field("Normalization", `<select id="norm" name="norm">${options(["none", "layer", "batch"], state.norm)}</select>`)}
-    ${field("Residual branch depth", `<input id="residual" name="residual" type="number" min="0" max="100" value="${state.residual}">`, "0 = no residual blocks")}`;
+    ${field("Residual branch depth", `<input id="residual" name="residual" type="number" min="0" max="100" value="${state.residual}">`, "0 = no residual blocks")}
+    ${field("Heads", `<input id="heads" name="heads" type="number" min="1" max="64" value="${state.heads}">`, "must divide the width")}
+    ${field("Tokens", `<input id="seq" name="seq" type="number" min="2" max="256" value="${state.seq}">`)}
+    ${field("Blocks", `<select id="blocks" name="blocks">${options(BLOCKS, state.blocks)}</select>`, "full: attention + MLP; attention: no MLP; pure: attention alone, no residual, no norm")}
+    ${field("Norm", `<select id="tnorm" name="tnorm">${options(["layer", "rms", "none"], state.tnorm)}</select>`)}
+    ${field("Norm position", `<select id="normPosition" name="normPosition">${options(["pre", "post"], state.normPosition)}</select>`)}
+    ${field("Residual scaling", `<select id="residualScale" name="residualScale">${options(RESIDUAL_SCALES, state.residualScale)}</select>`, "gpt2: 1/√(2L) on output projections; deepnorm: post-LN; tfixup: no norm")}`;
   for (const b of document.querySelectorAll<HTMLButtonElement>("[data-preset]")) {
     b.addEventListener("click", () => {
-      const p = PRESETS.find((x) => x.id === b.dataset.preset);
+      const p = [...PRESETS, ...TRANSFORMER_PRESETS].find((x) => x.id === b.dataset.preset);
       if (p)
         setState({
           ...state,
           ...p.state,
-          view: state.view === "study" || state.view === "phase" ? "signal" : state.view,
+          view: p.state.view ?? (state.view === "distributions" ? "distributions" : "signal"),
         });
     });
   }
@@ -212,13 +232,15 @@ function showViewControls(): void {
   const used = VIEW_CONTROLS[state.view];
   for (const id of CONTROL_IDS) {
     const label = document.getElementById(id)?.closest("label");
-    if (label) label.hidden = used !== "all" && !used.includes(id);
+    if (label) label.hidden = !used.includes(id);
   }
-  const presets = document.querySelector<HTMLElement>(".presets");
-  if (presets) presets.hidden = used !== "all";
+  for (const presets of document.querySelectorAll<HTMLElement>("[data-presets]"))
+    presets.hidden =
+      !PRESET_VIEWS.includes(state.view) ||
+      (presets.dataset.presets === "transformer") !== (state.view === "transformer");
   // the spec's parameters: hidden where the view does not use the spec; drawn again only when they were hidden
   const params = document.getElementById("init-params");
-  if (params && used !== "all" && !used.includes("init")) params.hidden = true;
+  if (params && !used.includes("init")) params.hidden = true;
   else if (params?.hidden) renderInitParams();
 }
 
@@ -343,6 +365,7 @@ async function update(): Promise<void> {
   if (state.view === "inspector") return renderInspector();
   if (state.view === "phase") return renderPhase(my);
   if (state.view === "study") return renderStudy(my);
+  if (state.view === "transformer") return renderTransformer(my);
   if (state.view === "audit") {
     live = [];
     return renderAuditView(state, showCharts);
@@ -634,6 +657,62 @@ async function renderStudy(my: number): Promise<void> {
   document
     .getElementById("try-exploding")
     ?.addEventListener("click", () => setState({ ...state, ...PRESETS[0].state, view: "signal" }));
+}
+
+/**
+ * The transformer view: a stack of blocks at init (the CLI's engine, in the page's dtype), its
+ * residual stream beside the mean-field band, token cosine per block (rank collapse) and weight
+ * gradients per block, with the numbers in words.
+ */
+async function renderTransformer(my: number): Promise<void> {
+  $("#summary").textContent = "Running the transformer stack (forward and backward)…";
+  const r = await ask({ kind: "transformer", state });
+  if (my !== generation) return;
+  if (r.kind === "error") {
+    live = [];
+    $("#charts").innerHTML = "";
+    return void ($("#summary").textContent = r.message);
+  }
+  const t = r.result;
+  const last = t.layers[t.layers.length - 1];
+  const first = t.layers[0];
+  const L = t.layers.length - 1;
+  const collapsed = last.tokenCosine > 0.99;
+  $("#summary").innerHTML = [
+    `<span class="${collapsed ? "event" : "meta"}">Token cosine ${g(first.tokenCosine)} after block 0 → ${g(last.tokenCosine)} after block ${L}${collapsed ? ": the tokens have collapsed to one direction (rank collapse)" : ""}.</span>`,
+    `<span class="meta">Residual stream std ${g(t.input.std)} at the input → ${g(last.stream.std)} after block ${L}; the mean-field band says ${g(t.theory.lo[L])} (independent tokens) to ${g(t.theory.hi[L])} (collapsed). ‖∂L/∂W‖ last block / first: ${first.grad && last.grad ? g(last.grad.weights / first.grad.weights) : "—"}. ${esc(t.dtype)}, ${Math.round(t.computeMs)} ms.</span>`,
+  ].join(" ");
+  const b = transformerBands([t.seed], [t]);
+  await showCharts([
+    {
+      spec: bandChart(
+        "Residual stream std per block",
+        "std (log)",
+        [{ name: "measured", band: b.streamStd }],
+        "block",
+        [{ name: "theory (independent / collapsed tokens)", lo: t.theory.lo, hi: t.theory.hi }],
+      ),
+      caption: "Std of the residual stream after each block (solid) between the mean-field band's edges (dashed).",
+    },
+    {
+      spec: bandChart(
+        "Rank collapse: token cosine per block",
+        "token cosine (log)",
+        [{ name: "token cosine", band: b.tokenCosine }],
+        "block",
+      ),
+      caption: "Mean pairwise cosine of the token vectors after each block: 1 means every token points the same way.",
+    },
+    {
+      spec: bandChart(
+        "Weight gradient per block",
+        "‖∂L/∂W‖ (log)",
+        [{ name: "‖∂L/∂W‖", band: b.gradWeights ?? [] }],
+        "block",
+      ),
+      caption: "‖∂L/∂W‖ of each block (L = Σ out ⊙ T, a fixed random readout).",
+    },
+  ]);
 }
 
 renderControls();

@@ -400,6 +400,53 @@ async function axeViolations(page: Page): Promise<string[]> {
   });
 }
 
+describe("the transformer view", () => {
+  it("the rank-collapse preset: pure attention's tokens collapse, named in words; GPT-2 scaling keeps the stream inside its theory band", async () => {
+    const { page, errors } = await open("?view=transformer");
+    await page.waitForSelector("[data-presets=transformer]:not([hidden])");
+    expect(await page.isHidden("[data-presets=dense]")).toBe(true);
+    expect(await page.isHidden("#residual")).toBe(true);
+    await page.click("[data-preset=rank-collapse]");
+    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.includes("rank collapse"), null, {
+      timeout: 60_000,
+    });
+    expect(await page.locator("#charts figure").count()).toBe(3);
+    expect(await page.textContent("#charts")).toContain("Rank collapse: token cosine per block");
+    expect(new URL(page.url()).searchParams.get("blocks")).toBe("pure");
+    await page.screenshot({ path: join(SHOTS, "transformer-rank-collapse.png"), fullPage: true });
+    await page.click("[data-preset=gpt2]");
+    await page.waitForFunction(
+      () => /after block 47/.test(document.querySelector("#summary")?.textContent ?? ""),
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    const text = (await page.textContent("#summary")) ?? "";
+    const [, std, lo, hi] =
+      /→ ([\d.]+) after block 47; the mean-field band says ([\d.]+) \(independent tokens\) to ([\d.]+)/.exec(text)!;
+    expect(Number(std)).toBeLessThan(1.5);
+    expect(Number(std)).toBeGreaterThan(Number(lo) * 0.9);
+    expect(Number(std)).toBeLessThan(Number(hi) * 1.1);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("a stack the page should not run is refused with an estimate; heads that do not divide the width get the CLI's message", async () => {
+    const { page } = await open("?view=transformer&depth=500&width=2048&seq=256");
+    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.startsWith("size:"), null, {
+      timeout: 60_000,
+    });
+    expect(await page.textContent("#summary")).toMatch(/G multiply-adds, \d+ s in the page; the lab's limit is 2 G/);
+    await page.goto(`${base}?view=transformer&width=30&heads=4&depth=2`);
+    await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.startsWith("heads:"), null, {
+      timeout: 60_000,
+    });
+    expect(await page.textContent("#summary")).toBe("heads: must divide the width (30), got 4");
+    await page.close();
+  }, 120_000);
+});
+
 describe("the audit view, and accessibility", () => {
   const FIXTURES = join(ROOT, "test/fixtures/models");
 
@@ -498,7 +545,7 @@ describe("the audit view, and accessibility", () => {
     await page.close();
   }, 60_000);
 
-  it.each(["signal", "distributions", "phase", "inspector", "study"])(
+  it.each(["signal", "distributions", "phase", "inspector", "study", "transformer"])(
     "axe-core: no WCAG 2 A/AA violation in the %s view",
     async (view) => {
       const { page, errors } = await open(`?view=${view}&depth=20&width=64`, 1400);
