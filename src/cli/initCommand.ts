@@ -5,6 +5,7 @@ import {
   calculateGain,
   DTYPES,
   FRAMEWORKS,
+  RNG_KINDS,
   GAIN_NONLINEARITIES,
   initialize,
   initMemoryBytes,
@@ -336,6 +337,18 @@ function sampleCommand(io: CliIo): Command {
         .argParser(parseDtypeArg),
     )
     .option("--name <name>", "the tensor's name in a .safetensors file", "weight")
+    .addOption(
+      new Option(
+        "--rng <stream>",
+        "whose random numbers: initlab's, or bit-exact numpy (default_rng), numpy-legacy (np.random.seed) or torch (torch.manual_seed, CPU)",
+      )
+        .choices(RNG_KINDS)
+        .default("initlab"),
+    )
+    .option(
+      "--with-bias",
+      "also draw the layer's default bias after the weight, from the same generator (nn.Linear's order), into .safetensors",
+    )
     .requiredOption("--out <file>", "FILE.npy, FILE.safetensors, or - (npy on stdout)")
     .action(async (spec: string, flags: SampleFlags) => {
       const { writeSample } = await import("./initSample.js");

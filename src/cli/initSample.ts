@@ -1,5 +1,5 @@
 import { open } from "node:fs/promises";
-import type { Dtype } from "../core/internal.js";
+import type { Dtype, RngKind } from "../core/internal.js";
 import {
   initialize,
   initializeInChunks,
@@ -7,9 +7,17 @@ import {
   isStreamed,
   resolveInitializer,
   rngStream,
+  frameworkSampler,
 } from "../core/internal.js";
 import type { TensorFileDtype } from "../model/tensorFile.js";
-import { encodeValues, fileBytes, npyHeader, safetensorsHeader, TENSOR_FILE_DTYPES } from "../model/tensorFile.js";
+import {
+  encodeValues,
+  fileBytes,
+  npyHeader,
+  safetensorsHeader,
+  safetensorsHeaderOf,
+  TENSOR_FILE_DTYPES,
+} from "../model/tensorFile.js";
 import type { CliIo } from "./io.js";
 import type { KernelFlags } from "./kernelFlags.js";
 import { kernelResolveOptions, refuseKernelSize } from "./kernelFlags.js";
@@ -25,6 +33,8 @@ export interface SampleFlags extends KernelFlags {
   dtype: Dtype;
   name: string;
   out: string;
+  rng: RngKind;
+  withBias?: boolean;
 }
 
 /**
@@ -64,6 +74,7 @@ function formatOf(out: string): "npy" | "safetensors" {
  * {@link MAX_SAMPLE_BYTES} are refused with the estimate before anything is drawn.
  */
 export async function writeSample(io: CliIo, spec: string, flags: SampleFlags): Promise<void> {
+  if (flags.rng !== "initlab" || flags.withBias) return writeFrameworkSample(io, spec, flags);
   const format = formatOf(flags.out);
   const dtype = flags.dtype as TensorFileDtype;
   if (format === "npy" && dtype === "bfloat16")
@@ -96,4 +107,61 @@ export async function writeSample(io: CliIo, spec: string, flags: SampleFlags): 
     io.stderr(
       `initlab: wrote ${flags.out}: ${resolved.spec}${resolved.framework ? ` (${resolved.framework})` : ""}, shape [${flags.shape.join(",")}] ${resolved.ctx.layout} layout, ${dtype}, seed ${flags.seed}\n`,
     );
+}
+
+/**
+ * `init sample … --rng numpy|numpy-legacy|torch` (and `--with-bias`): the tensor drawn from the
+ * framework's own generator seeded with --seed ({@link frameworkSampler}), in C order of --shape —
+ * with --rng torch in PyTorch's [out, in, k…] layout, the order `torch.empty(shape)` is filled in.
+ * `--with-bias` then draws the layer's default bias from the same generator (PyTorch's
+ * `nn.Linear`/`nn.Conv` construction: weight, then bias) into a second tensor "bias" of a
+ * .safetensors file. Float32 or float64 only; the tensor is held whole (refused past
+ * {@link MAX_SAMPLE_BYTES}).
+ */
+async function writeFrameworkSample(io: CliIo, spec: string, flags: SampleFlags): Promise<void> {
+  const format = formatOf(flags.out);
+  if (flags.dtype !== "float32" && flags.dtype !== "float64")
+    throw new Error(`dtype: --rng ${flags.rng} draws float32 or float64, got ${flags.dtype}`);
+  const opts = kernelResolveOptions(flags);
+  const resolved = resolveInitializer(spec, opts);
+  if (flags.rng === "torch" && flags.shape.length >= 2 && resolved.ctx.layout !== "torch")
+    throw new Error("layout: --rng torch fills the tensor in PyTorch's [out, in, k…] order; give --layout torch");
+  if (flags.withBias && format !== "safetensors")
+    throw new Error("with-bias: the weight and its bias go in one .safetensors file; give --out FILE.safetensors");
+  if (flags.withBias && !resolved.bias)
+    throw new Error(
+      `with-bias: ${resolved.spec} has no layer bias; use layer_default with --framework torch (nn.Linear/nn.Conv's bias)`,
+    );
+  if (flags.rng === "initlab" && flags.withBias)
+    throw new Error("with-bias: draws weight and bias from one framework generator; give --rng torch");
+  const count = flags.shape.reduce((a, b) => a * b, 1);
+  refuseKernelSize(flags.shape, count * 8, MAX_SAMPLE_BYTES);
+  const sampler = frameworkSampler(flags.rng as Exclude<RngKind, "initlab">, flags.seed);
+  const dtype = flags.dtype as TensorFileDtype;
+  const weight = sampler.sample(resolved.params, count, flags.dtype);
+  const outChannels = resolved.ctx.layout === "torch" ? flags.shape[0] : flags.shape[flags.shape.length - 1];
+  const bias =
+    flags.withBias && resolved.bias ? sampler.sample(resolved.bias.distribution, outChannels, flags.dtype) : null;
+  const header =
+    format === "npy"
+      ? npyHeader(flags.shape, dtype)
+      : safetensorsHeaderOf(
+          [{ name: flags.name, shape: flags.shape }, ...(bias ? [{ name: "bias", shape: [outChannels] }] : [])],
+          dtype,
+        );
+  const toStdout = flags.out === "-";
+  if (toStdout && !io.stdoutBytes) throw new Error("out: this output cannot take bytes; give a file name");
+  const parts = [header, encodeValues(weight, dtype), ...(bias ? [encodeValues(bias, dtype)] : [])];
+  if (toStdout) for (const p of parts) io.stdoutBytes?.(p);
+  else {
+    const file = await open(flags.out, "w");
+    try {
+      for (const p of parts) await file.write(p);
+    } finally {
+      await file.close();
+    }
+    io.stderr(
+      `initlab: wrote ${flags.out}: ${resolved.spec}${resolved.framework ? ` (${resolved.framework})` : ""}, shape [${flags.shape.join(",")}] ${resolved.ctx.layout} layout${bias ? `, bias [${outChannels}]` : ""}, ${dtype}, --rng ${flags.rng} seed ${flags.seed}\n`,
+    );
+  }
 }

@@ -88,10 +88,26 @@ export function npyHeader(shape: readonly number[], dtype: TensorFileDtype): Uin
  * @param name the tensor's name (any string; JSON-escaped)
  */
 export function safetensorsHeader(name: string, shape: readonly number[], dtype: TensorFileDtype): Uint8Array {
-  const bytes = shape.reduce((a, b) => a * b, 1) * TENSOR_FILE_DTYPES[dtype].bytes;
-  const json = JSON.stringify({
-    [name]: { dtype: TENSOR_FILE_DTYPES[dtype].safetensors, shape: [...shape], data_offsets: [0, bytes] },
-  });
+  return safetensorsHeaderOf([{ name, shape }], dtype);
+}
+
+/** The header of a .safetensors file holding these tensors, one after another, all in `dtype`. */
+export function safetensorsHeaderOf(
+  tensors: readonly { name: string; shape: readonly number[] }[],
+  dtype: TensorFileDtype,
+): Uint8Array {
+  let offset = 0;
+  const entries: Record<string, unknown> = {};
+  for (const t of tensors) {
+    const bytes = t.shape.reduce((a, b) => a * b, 1) * TENSOR_FILE_DTYPES[dtype].bytes;
+    entries[t.name] = {
+      dtype: TENSOR_FILE_DTYPES[dtype].safetensors,
+      shape: [...t.shape],
+      data_offsets: [offset, offset + bytes],
+    };
+    offset += bytes;
+  }
+  const json = JSON.stringify(entries);
   const utf8 = new TextEncoder().encode(json);
   const padded = Math.ceil(utf8.length / 8) * 8;
   const out = new Uint8Array(8 + padded).fill(0x20, 8);

@@ -1,0 +1,133 @@
+import { correctLog } from "./correctLog.js";
+import { Mt19937 } from "./mt19937.js";
+
+const fr = Math.fround;
+
+/**
+ * round₃₂(a·b + c) with one rounding, as a fused multiply-add gives it, for float32 a, b, c: a·b is
+ * exact in float64 (24 + 24 bits); the sum is rounded to float64 with its error kept (two-sum), and
+ * a float64 sum that lands exactly between two float32 values is settled by that error's sign.
+ */
+export function fmaF32(a: number, b: number, c: number): number {
+  const p = a * b;
+  const s = p + c;
+  const bb = s - p;
+  const err = p - (s - bb) + (c - bb);
+  const f = fr(s);
+  if (err === 0 || f === s) return f;
+  // the float32 neighbour on the other side of s, and whether s is their midpoint
+  const other = f < s ? nextUp32(f) : nextDown32(f);
+  if ((f + other) / 2 !== s) return f;
+  return err > 0 ? Math.max(f, other) : Math.min(f, other);
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+function nextUp32(x: number): number {
+  f32[0] = x;
+  if (x === 0) return 1.401298464324817e-45;
+  u32[0] += x > 0 ? 1 : -1;
+  return f32[0];
+}
+function nextDown32(x: number): number {
+  return -nextUp32(-x);
+}
+
+/**
+ * PyTorch's CPU generator after `torch.manual_seed(s)`: MT19937 seeded by init_genrand with the
+ * seed's low 32 bits, and the sampling kernels of `Tensor.uniform_` and `Tensor.normal_` on a
+ * contiguous tensor (ATen's CPU kernels, default CPU capability):
+ * - uniform_(a, b), float32: one 32-bit draw per value, u = (w & (2²⁴ − 1))·2⁻²⁴, then
+ *   u·(b − a) + a in float32 (a and b rounded to float32 first; fused, see the constructor).
+ * - uniform_ in float64: one 64-bit draw (hi ≪ 32 | lo) per value, 53 bits.
+ * - normal_(μ, σ), float32, 16 values or more: every value first a float32 uniform, then each block
+ *   of 16 by Box–Muller, j < 8: u₁ = 1 − d_j, u₂ = d_{j+8}, ρ = √(−2 ln u₁), θ = 2π·u₂,
+ *   d_j = ρ·cos θ·σ + μ and d_{j+8} = ρ·sin θ·σ + μ, all in float32 (the functions correctly
+ *   rounded); a size not a multiple of 16 redraws the last 16 uniforms and transforms them again.
+ * - normal_ with fewer than 16 values (or float64): the scalar Box–Muller of
+ *   at::normal_distribution<double> — u₁, u₂ as float64 uniforms, r = √(−2 ln(1 − u₂)),
+ *   θ = 2π·u₁, returns r·cos θ and keeps r·sin θ for the next call.
+ */
+export class TorchCpuRng {
+  private readonly mt: Mt19937;
+  private nextNormal: number | null = null;
+
+  /**
+   * @param fma whether the float32 kernels fuse u·(b − a) + a into one rounding, as PyTorch's AVX2
+   *   and AVX-512 kernels do (what x86-64 CPUs with AVX2 run by default); false for its default
+   *   (non-vectorized) capability, ATEN_CPU_CAPABILITY=default.
+   */
+  constructor(
+    seed: number,
+    private readonly fma = true,
+  ) {
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new RangeError(`seed: must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}, got ${seed}`);
+    this.mt = new Mt19937(seed % 2 ** 32);
+  }
+
+  /** A 64-bit draw as a float64 in [0, 1): (hi ≪ 32 | lo) & (2⁵³ − 1), times 2⁻⁵³. */
+  private double53(): number {
+    const hi = this.mt.nextUint32();
+    const lo = this.mt.nextUint32();
+    return ((hi & 0x1fffff) * 4294967296 + lo) / 9007199254740992;
+  }
+
+  /** `tensor.uniform_(a, b)` on `out` (float32 semantics for a Float32Array, float64 for a Float64Array). */
+  uniform(out: Float32Array | Float64Array, a: number, b: number): void {
+    if (out instanceof Float32Array) {
+      const from = fr(a);
+      const range = fr(fr(b) - from);
+      if (this.fma)
+        for (let i = 0; i < out.length; i++) out[i] = fmaF32((this.mt.nextUint32() & 0xffffff) / 16777216, range, from);
+      else
+        for (let i = 0; i < out.length; i++)
+          out[i] = fr(fr(((this.mt.nextUint32() & 0xffffff) / 16777216) * range) + from);
+    } else {
+      const range = b - a;
+      for (let i = 0; i < out.length; i++) out[i] = this.double53() * range + a;
+    }
+  }
+
+  /** One float64 normal of at::normal_distribution<double> (mean 0, std 1). */
+  private scalarNormal(): number {
+    if (this.nextNormal !== null) {
+      const v = this.nextNormal;
+      this.nextNormal = null;
+      return v;
+    }
+    const u1 = this.double53();
+    const u2 = this.double53();
+    const r = Math.sqrt(-2 * correctLog(1 - u2));
+    const theta = 2 * Math.PI * u1;
+    this.nextNormal = r * Math.sin(theta);
+    return r * Math.cos(theta);
+  }
+
+  /** `tensor.normal_(mean, std)` on `out`. */
+  normal(out: Float32Array | Float64Array, mean: number, std: number): void {
+    if (out instanceof Float32Array && out.length >= 16) return this.normalFill(out, fr(mean), fr(std));
+    for (let i = 0; i < out.length; i++) out[i] = this.scalarNormal() * std + mean;
+  }
+
+  private normalFill(out: Float32Array, mean: number, std: number): void {
+    const n = out.length;
+    for (let i = 0; i < n; i++) out[i] = (this.mt.nextUint32() & 0xffffff) / 16777216;
+    const block = (o: number) => {
+      for (let j = 0; j < 8; j++) {
+        const u1 = fr(1 - out[o + j]);
+        const u2 = out[o + j + 8];
+        const radius = fr(Math.sqrt(fr(-2 * fr(correctLog(u1)))));
+        const theta = fr(2 * Math.PI * u2);
+        out[o + j] = fr(fr(fr(radius * fr(Math.cos(theta))) * std) + mean);
+        out[o + j + 8] = fr(fr(fr(radius * fr(Math.sin(theta))) * std) + mean);
+      }
+    };
+    for (let i = 0; i + 16 <= n; i += 16) block(i);
+    if (n % 16 !== 0) {
+      const o = n - 16;
+      for (let i = 0; i < 16; i++) out[o + i] = (this.mt.nextUint32() & 0xffffff) / 16777216;
+      block(o);
+    }
+  }
+}
