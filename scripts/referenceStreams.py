@@ -1,0 +1,113 @@
+"""Reference values of the frameworks' random streams, for initlab's --rng tests.
+
+Writes test/fixtures/streams/reference.json with the versions that produced it, or with --check
+regenerates every case and exits 1 if any differs from the committed file (CI runs this where
+Debian's python3-numpy and python3-torch are installed). Small tensors are stored whole (float bits
+as hex), large ones as the SHA-256 of their little-endian bytes with their first values.
+
+Run with an interpreter that has numpy and torch: /usr/bin/python3 scripts/referenceStreams.py
+"""
+import hashlib
+import json
+import math
+import os
+import sys
+
+import numpy as np
+
+try:
+    import torch
+except ImportError:  # numpy cases only
+    torch = None
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "test", "fixtures", "streams", "reference.json")
+WHOLE = 4096
+
+
+def entry(name, values, **meta):
+    a = np.ascontiguousarray(values)
+    e = {"name": name, "dtype": str(a.dtype), "shape": list(a.shape), **meta}
+    if a.size <= WHOLE:
+        # each value's bits as big-endian hex, concatenated (16 or 8 digits a value)
+        e["hex"] = "".join(format(int(v), "016x" if a.dtype == np.float64 else "08x") for v in a.ravel().view(np.uint64 if a.dtype == np.float64 else np.uint32))
+    else:
+        e["sha256"] = hashlib.sha256(a.astype(a.dtype.newbyteorder("<")).tobytes()).hexdigest()
+        e["head"] = [float(v) for v in a.ravel()[:8]]
+    return e
+
+
+def numpy_cases():
+    cases = []
+    for seed in [0, 1, 42, 4294967295]:
+        for n in [1, 7, 1000, 3001]:
+            np.random.seed(seed)
+            cases.append(entry("numpy-legacy randn", np.random.randn(n), rng="numpy-legacy", call="normal", seed=seed, n=n, mean=0.0, std=1.0))
+        np.random.seed(seed)
+        cases.append(entry("numpy-legacy uniform", np.random.uniform(-2.0, 3.0, 1001), rng="numpy-legacy", call="uniform", seed=seed, n=1001, low=-2.0, high=3.0))
+    for seed in [0, 1, 12345678901]:
+        for n in [1, 7, 1000, 100003]:
+            for dt in ["float64", "float32"]:
+                g = np.random.default_rng(seed)
+                cases.append(entry("numpy standard_normal", g.standard_normal(n, dtype=getattr(np, dt)), rng="numpy", call="normal", seed=seed, n=n, mean=0.0, std=1.0))
+        g = np.random.default_rng(seed)
+        cases.append(entry("numpy uniform", g.uniform(-0.5, 0.25, 999), rng="numpy", call="uniform", seed=seed, n=999, low=-0.5, high=0.25))
+        g = np.random.default_rng(seed)
+        cases.append(entry("numpy random float32", g.random(1001, dtype=np.float32), rng="numpy", call="uniform", seed=seed, n=1001, low=0.0, high=1.0))
+    return cases
+
+
+def torch_cases():
+    if torch is None:
+        return []
+    cases = []
+    for seed, (o, i) in [(0, (512, 784)), (1, (10, 3)), (7, (255, 257))]:
+        torch.manual_seed(seed)
+        w = torch.nn.init.kaiming_uniform_(torch.empty(o, i), a=math.sqrt(5))
+        bound = math.sqrt(3.0) * (math.sqrt(2.0 / (1 + 5)) / math.sqrt(i))
+        cases.append(entry("torch kaiming_uniform_(a=sqrt(5))", w.numpy(), rng="torch", call="uniform", seed=seed, n=o * i, low=-bound, high=bound))
+        torch.manual_seed(seed)
+        lin = torch.nn.Linear(i, o)
+        cases.append(entry("torch nn.Linear weight", lin.weight.detach().numpy(), rng="torch", call="linear-weight", seed=seed, n=o * i, fan_in=i))
+        cases.append(entry("torch nn.Linear bias", lin.bias.detach().numpy(), rng="torch", call="linear-bias", seed=seed, n=o, fan_in=i))
+    for seed in [0, 3]:
+        for n in [1, 10, 15]:
+            torch.manual_seed(seed)
+            cases.append(entry("torch randn (scalar path)", torch.randn(n).numpy(), rng="torch", call="normal", seed=seed, n=n, mean=0.0, std=1.0))
+    return cases
+
+
+def build():
+    return {
+        "producedBy": "scripts/referenceStreams.py",
+        "versions": {"python": sys.version.split()[0], "numpy": np.__version__, "torch": torch.__version__ if torch else None},
+        "torchCpuCapability": os.environ.get("ATEN_CPU_CAPABILITY", "default dispatch"),
+        "cases": numpy_cases() + torch_cases(),
+    }
+
+
+def main():
+    doc = build()
+    if "--check" in sys.argv:
+        with open(OUT) as f:
+            old = json.load(f)
+        old_cases = {json.dumps({k: v for k, v in c.items() if k not in ("hex", "sha256", "head")}, sort_keys=True): c for c in old["cases"]}
+        bad = 0
+        for c in doc["cases"]:
+            key = json.dumps({k: v for k, v in c.items() if k not in ("hex", "sha256", "head")}, sort_keys=True)
+            if key not in old_cases:
+                print("missing from the committed file:", key)
+                bad += 1
+            elif old_cases[key].get("hex") != c.get("hex") or old_cases[key].get("sha256") != c.get("sha256"):
+                print("differs:", key)
+                bad += 1
+        print(f"{len(doc['cases'])} cases regenerated with numpy {doc['versions']['numpy']}, torch {doc['versions']['torch']}: {bad} differ")
+        sys.exit(1 if bad else 0)
+    with open(OUT, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    print(f"wrote {OUT}: {len(doc['cases'])} cases")
+
+
+if __name__ == "__main__":
+    main()
