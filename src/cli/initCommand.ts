@@ -6,6 +6,7 @@ import {
   DTYPES,
   FRAMEWORKS,
   RNG_KINDS,
+  parseInitSpec,
   GAIN_NONLINEARITIES,
   initialize,
   initMemoryBytes,
@@ -126,9 +127,14 @@ function printInspect(
   const resolved = resolveInitializer(spec, opts);
   refuseKernelSize(flags.shape, initMemoryBytes(resolved), MAX_INIT_BYTES);
   const { values } = initialize(spec, opts, rngStream(flags.seed, "init", resolved.initializer), flags.dtype);
-  const doc = inspectJson(resolved, values, flags.seed, flags.dtype);
+  const parsed = parseInitSpec(spec);
+  const readAs = parsed.native
+    ? `read as: ${parsed.native} → ${resolved.spec}, ${resolved.framework} semantics${resolved.framework !== parsed.framework ? ` (--framework ${resolved.framework} given; the spelling implies ${parsed.framework})` : " (implied by the spelling)"}${parsed.seed !== null && parsed.seed !== undefined ? `; its seed ${parsed.seed} fixes the draws (initlab's stream for that seed, whatever --seed)` : ""}`
+    : null;
+  const doc = { ...inspectJson(resolved, values, parsed.seed ?? flags.seed, flags.dtype), readAs };
   if (flags.json) return io.stdout(`${toJson(doc)}\n`);
   const lines = [
+    ...(readAs ? [readAs] : []),
     `${resolved.spec}${resolved.framework ? ` — ${resolved.framework} ${resolved.frameworkName}` : " — initlab semantics"}`,
     `shape [${doc.shape.join(",")}] (${doc.layout} layout${doc.groups > 1 ? `, groups ${doc.groups}` : ""}${flags.transposed ? ", transposed" : ""}${flags.depthwise ? ", depthwise" : ""})`,
     `fans: fan_in ${num(doc.fanIn)}, fan_out ${num(doc.fanOut)}   (${doc.fanRule})`,

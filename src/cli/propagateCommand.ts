@@ -1,5 +1,12 @@
 import { Command, Option } from "commander";
-import type { NetworkSpec, NetworkTheory, PropagateOptions, PropagateResult, Verdict } from "../core/internal.js";
+import type {
+  NetworkSpec,
+  NetworkTheory,
+  PropagateOptions,
+  PropagateResult,
+  RngKind,
+  Verdict,
+} from "../core/internal.js";
 import {
   defaultAccumulate,
   exactBackend,
@@ -14,6 +21,7 @@ import {
   NO_EVENTS,
   propagationProfile,
   RESIDUAL_SCALES,
+  RNG_KINDS,
   signalVerdicts,
   toJson,
   TRANSFORMER_LIMITS,
@@ -42,6 +50,11 @@ async function chooseBackend(
   io: CliIo,
 ): Promise<"reference" | "onnx"> {
   if (wanted === "reference" || o.lsuv) return "reference";
+  if (o.rng !== undefined && o.rng !== "initlab") {
+    if (wanted === "onnx")
+      throw new Error(`backend: --rng ${o.rng} draws the weights on the reference backend; drop --backend onnx`);
+    return "reference";
+  }
   const { onnxRuntimeAvailable, ONNX_RUNTIME_MISSING } = await import("../adapters/onnx/onnxRuntime.js");
   const available = await onnxRuntimeAvailable();
   if (wanted === "onnx" && !available) throw new Error(`backend: ${ONNX_RUNTIME_MISSING}; use --backend reference`);
@@ -81,6 +94,7 @@ export type PropagateFlags = NetworkFlags & {
   lsuv?: boolean;
   lsuvTol: string;
   lsuvIterations: string;
+  rng: RngKind;
 };
 
 export type Correlation = Awaited<ReturnType<typeof propagateCorrelation>> | null;
@@ -245,6 +259,7 @@ export async function measureNetwork(
     backend: exactBackend(acc, networkWeightCount(network)),
     onProgress,
     lsuv: lsuvOptions(flags),
+    rng: flags.rng,
   };
   const result =
     (await chooseBackend(popts, flags.backend, io)) === "onnx" ? await runOnnx(popts) : await propagate(popts);
@@ -392,6 +407,14 @@ export function propagateCommands(io: CliIo): Command[] {
       parseSpecListArg,
     )
     .option("--json", "print one JSON document")
+    .addOption(
+      new Option(
+        "--rng <stream>",
+        "whose random numbers draw the weights: initlab's (a stream per layer), or one numpy (default_rng), numpy-legacy or torch (manual_seed) generator through every weight then bias, in layer order",
+      )
+        .choices([...RNG_KINDS])
+        .default("initlab"),
+    )
     .option("--out <dir>", "also write index.html with SVG/PNG charts (signal, q measured vs theory, gradients)");
   addTransformerOptions(prop).action(
     async (flags: PropagateFlags & TransformerFlags & { arch: string }, command: Command) => {

@@ -50,6 +50,8 @@ export function transformerFromFlags(
   for (const [key, flag] of DENSE_ONLY)
     if (flags[key] !== undefined && flags[key] !== false)
       throw new Error(`arch: ${flag} is for dense networks; --arch transformer does not take it yet`);
+  if (explicit("rng") && flags.rng !== "initlab")
+    throw new Error("rng: --arch transformer draws from initlab's streams only; drop --rng");
   if (explicit("backend") && flags.backend !== "reference")
     throw new Error("backend: --arch transformer runs on the reference engine only");
   if (flags.norm === "batch") throw new Error("norm: a transformer takes layer, rms or none");

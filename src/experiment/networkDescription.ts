@@ -23,9 +23,17 @@ const valid = (check: (s: string) => unknown) => (s: string) => {
     return false;
   }
 };
-export const initSpec = z
-  .string()
-  .refine(valid(parseInitSpec), { message: "must be an initializer spec such as he_normal or normal(std=0.01)" });
+/** An initializer spec in initlab's grammar or a framework's spelling; a bad one gets the reader's own message (naming a spelling's parameters). */
+export const initSpec = z.string().superRefine((s, ctx) => {
+  try {
+    parseInitSpec(s);
+  } catch (e) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be an initializer spec such as he_normal, normal(std=0.01) or TruncatedNormal(stddev=0.05): ${(e as Error).message}`,
+    });
+  }
+});
 export const activationSpec = z
   .string()
   .refine(valid(parseActivation), { message: "must be an activation such as tanh, relu or leaky_relu(a=0.2)" });

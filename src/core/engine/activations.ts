@@ -1,5 +1,5 @@
 import { erf } from "../math/normalDistribution.js";
-import { parseInitSpec } from "../init/initSpec.js";
+import { parseOwnSpec } from "../init/specGrammar.js";
 
 /** An activation φ with its derivative φ', both exact float64 functions. */
 export interface Activation {
@@ -120,7 +120,7 @@ export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS).concat(["swish"]);
  * @throws a one-line error listing the valid names or parameters.
  */
 export function parseActivation(spec: string): Activation {
-  const parsed = parseInitSpec(spec);
+  const parsed = parseOwnSpec(spec);
   const name = parsed.name === "swish" ? "silu" : parsed.name;
   const def = ACTIVATIONS[name];
   if (!def)

@@ -6,6 +6,7 @@ import { resolveInitializer } from "../init/resolveInitializer.js";
 import type { Dtype } from "../numeric/dtype.js";
 import { rounder } from "../numeric/dtype.js";
 import { rngStream } from "../random/Rng.js";
+import type { FrameworkSampler } from "../random/frameworks/frameworkSample.js";
 import type { Activation } from "./activations.js";
 import { parseActivation } from "./activations.js";
 import type { NetworkSpec } from "./networkSpec.js";
@@ -39,6 +40,12 @@ export interface BuildOptions {
   previous?: BuiltNetwork | null;
   /** "float32" keeps the weights in Float32Arrays (half the memory; dtype float32, bfloat16 or float16 only); default "float64" */
   storage?: "float64" | "float32";
+  /**
+   * a framework's generator ({@link frameworkSampler}): every layer's weight, then its bias, is drawn
+   * from it in order — as constructing the layers after seeding that framework would — instead of
+   * initlab's per-layer streams (normal, uniform and constant initializers only)
+   */
+  sampler?: FrameworkSampler | null;
 }
 
 export interface BuiltNetwork {
@@ -133,6 +140,41 @@ function scaleInPlace(v: Float64Array, s: number, round: (x: number) => number):
  * (torch's default bias uses the weight's fan_in); torch, jax and flax presets draw it with
  * initlab's semantics, keras and tfjs with their own.
  */
+/**
+ * The bias spec of a layer: `layer_default` (or `default`) under a framework preset is that
+ * framework's own layer bias for this kernel — PyTorch's U(±1/√fan_in), zeros for Keras, TF.js and
+ * Flax — written as a plain spec; any other spec as given.
+ */
+export function layerDefaultBias(spec: NetworkSpec, biasInit: string, kernelShape: number[]): string {
+  if ((biasInit !== "layer_default" && biasInit !== "default") || spec.framework === null) return biasInit;
+  const d = resolveInitializer("layer_default", { shape: kernelShape, framework: spec.framework }).bias?.distribution;
+  if (!d) return biasInit;
+  if (d.kind === "uniform") return `uniform(low=${d.low},high=${d.high})`;
+  if (d.kind === "constant") return `constant(value=${d.value})`;
+  return biasInit;
+}
+
+function biasFramework(spec: NetworkSpec): NetworkSpec["framework"] {
+  const fw = spec.framework;
+  return fw === "torch" || fw === "jax" || fw === "flax" ? null : fw;
+}
+
+/** A tensor from a framework generator: the spec resolved, drawn in the framework's precision, rounded to `dtype`. */
+function sampledValues(
+  sampler: FrameworkSampler,
+  init: string,
+  opts: { shape: number[]; framework: NetworkSpec["framework"] },
+  dtype: Dtype,
+): Float64Array {
+  const resolved = resolveInitializer(init, opts);
+  const n = opts.shape.reduce((a, b) => a * b, 1);
+  const drawn = sampler.sample(resolved.params, n, dtype === "float64" ? "float64" : "float32");
+  const round = rounder(dtype);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = round(drawn[i]);
+  return out;
+}
+
 function layerBias(
   spec: NetworkSpec,
   biasInit: string,
@@ -141,9 +183,8 @@ function layerBias(
   seed: number,
   dtype: Dtype,
 ): Float64Array {
-  const fw = spec.framework;
-  const framework = fw === "torch" || fw === "jax" || fw === "flax" ? null : fw;
-  return initialize(biasInit, { shape: [nOut], framework }, rngStream(seed, "bias", l), dtype).values;
+  return initialize(biasInit, { shape: [nOut], framework: biasFramework(spec) }, rngStream(seed, "bias", l), dtype)
+    .values;
 }
 
 /** The weights in float32 storage: written into the previous network's array when it has the same length. */
@@ -190,13 +231,10 @@ export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype, opti
     if (storage === "float64" && !torch && previous instanceof Float64Array) into = previous;
     else if (storage === "float32") into = scratch.get(size) ?? scratch.set(size, new Float64Array(size)).get(size);
     const drawReuse = draws ? { cache: draws, key: weightStreamKey(seed, l, shape), into } : undefined;
-    let { values } = initialize(
-      spec.init,
-      { shape, framework: spec.framework },
-      rngStream(seed, "weights", l),
-      dtype,
-      drawReuse,
-    );
+    const sampler = options.sampler ?? null;
+    let { values } = sampler
+      ? { values: sampledValues(sampler, spec.init, { shape, framework: spec.framework }, dtype) }
+      : initialize(spec.init, { shape, framework: spec.framework }, rngStream(seed, "weights", l), dtype, drawReuse);
     if (torch) values = c ? torchConvToKeras(values, nOut, nIn, c.kernel) : transpose(values, nOut, nIn);
     if (geometry) [h, w] = [geometry.hOut, geometry.wOut];
     const blockPosition = m === null ? null : l % m;
@@ -206,7 +244,13 @@ export function buildNetwork(spec: NetworkSpec, seed: number, dtype: Dtype, opti
     // μP output layer: Var = 1/fan_in² = muPRule("output").initVariance, from a 1/fan_in init
     if (spec.parameterization === "mup" && l === spec.widths.length - 1)
       scaleInPlace(values, 1 / Math.sqrt(nIn), round);
-    const bias = spec.biasInit === null ? null : layerBias(spec, spec.biasInit, l, nOut, seed, dtype);
+    const biasInit = spec.biasInit === null ? null : layerDefaultBias(spec, spec.biasInit, shape);
+    const bias =
+      biasInit === null
+        ? null
+        : sampler
+          ? sampledValues(sampler, biasInit, { shape: [nOut], framework: biasFramework(spec) }, dtype)
+          : layerBias(spec, biasInit, l, nOut, seed, dtype);
     const weights = storage === "float32" ? float32Weights(values, previous) : values;
     layers.push({ nIn, nOut, weights, bias, blockPosition, blockEnd, conv: geometry });
     nIn = nOut;

@@ -7,6 +7,8 @@ import type { ProgressListener } from "../study/progress.js";
 import type { Backend } from "./backend.js";
 import { referenceBackend } from "./backend.js";
 import type { BuiltNetwork } from "./buildNetwork.js";
+import type { RngKind } from "../random/frameworks/frameworkSample.js";
+import { frameworkSampler } from "../random/frameworks/frameworkSample.js";
 import { buildNetwork } from "./buildNetwork.js";
 import type { TensorStats } from "./layerStats.js";
 import { tensorStats } from "./layerStats.js";
@@ -78,6 +80,11 @@ export interface PropagateOptions extends RunOptions {
   stats?: "full" | "basic";
   /** run LSUV on the input batch before measuring (Mishkin & Matas 2016) */
   lsuv?: LsuvOptions | null;
+  /**
+   * whose random numbers draw the weights: "initlab" (default: a stream per layer) or a framework's
+   * generator seeded with `seed`, drawing every weight then bias in layer order (see {@link frameworkSampler})
+   */
+  rng?: RngKind;
 }
 
 export interface PropagateResult {
@@ -149,7 +156,10 @@ export function drawInput(
  */
 export async function propagate(options: PropagateOptions): Promise<PropagateResult> {
   const dtype = options.dtype ?? "float32";
-  const net = buildNetwork(options.network, options.seed, dtype);
+  const rng = options.rng ?? "initlab";
+  const net = buildNetwork(options.network, options.seed, dtype, {
+    sampler: rng === "initlab" ? null : frameworkSampler(rng, options.seed),
+  });
   if (!options.lsuv) return runNetwork(net, options);
   const spec = net.spec;
   const pixels = spec.conv ? spec.conv.height * spec.conv.width : 1;

@@ -3,6 +3,8 @@ import { rounder } from "../numeric/dtype.js";
 import type { Rng } from "../random/Rng.js";
 import { centreTap, isStreamed, orthogonalView, sampleDistribution, sampleStreamed } from "./distribution.js";
 import type { InitSpec } from "./initSpec.js";
+import { parseInitSpec } from "./initSpec.js";
+import { rngStream } from "../random/Rng.js";
 import type { ResolvedInitializer, ResolveOptions } from "./resolveInitializer.js";
 import { resolveInitializer } from "./resolveInitializer.js";
 import type { DrawCache } from "./standardDraws.js";
@@ -13,6 +15,18 @@ export interface Initialized {
   resolved: ResolvedInitializer;
   dtype: Dtype;
   values: Float64Array;
+}
+
+/**
+ * The stream a spec draws from: the caller's, unless the spec is a framework spelling that carries
+ * its own seed (Keras's `seed=`, TF.js's `{seed}`) — then initlab's stream (seed, "init",
+ * initializer), the same for every tensor drawn with that spec, as a seeded framework initializer
+ * gives the same values on every call.
+ */
+function specRng(spec: string | InitSpec, resolved: ResolvedInitializer): Rng | null {
+  const parsed = typeof spec === "string" ? parseInitSpec(spec) : spec;
+  if (parsed.seed === undefined || parsed.seed === null) return null;
+  return rngStream(parsed.seed, "init", resolved.initializer);
 }
 
 /** Reuse for {@link initialize}: standard draws cached under `key`, which must name `rng`'s stream (unused from its start). */
@@ -37,6 +51,12 @@ export function initialize(
   reuse?: DrawReuse,
 ): Initialized {
   const resolved = resolveInitializer(spec, options);
+  const own = specRng(spec, resolved);
+  // a spec with its own seed draws from its own stream, which the caller's cache key does not name
+  if (own) {
+    rng = own;
+    reuse = undefined;
+  }
   const d = resolved.params;
   if (reuse && isLocationScale(d)) {
     const n = resolved.ctx.shape.reduce((a, b) => a * b, 1);
@@ -77,6 +97,7 @@ export function initializeInChunks(
 ): { resolved: ResolvedInitializer; chunks: Iterable<Float64Array | Float32Array> } | null {
   const resolved = resolveInitializer(spec, options);
   if (!isStreamed(resolved.params)) return null;
+  rng = specRng(spec, resolved) ?? rng;
   const n = resolved.ctx.shape.reduce((a, b) => a * b, 1);
   const round = rounder(dtype);
   const size = Math.min(chunk, n);

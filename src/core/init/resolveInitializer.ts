@@ -90,7 +90,8 @@ function shownParams(def: InitializerDef, framework: Framework | null): object {
 export function resolveInitializer(specText: string | InitSpec, options: ResolveOptions): ResolvedInitializer {
   const spec = typeof specText === "string" ? parseInitSpec(specText) : specText;
   const def = findInitializer(spec.name);
-  const framework = options.framework ?? null;
+  // a framework spelling implies its framework unless the options name one
+  const framework = options.framework ?? spec.framework ?? null;
   if (framework !== null && options.layout !== undefined && options.layout !== frameworkLayout(framework)) {
     throw new RangeError(
       `layout: ${framework} stores kernels in ${frameworkLayout(framework)} layout; drop --layout or pass ${frameworkLayout(framework)}`,

@@ -1,5 +1,6 @@
 import { parseActivation } from "../engine/activations.js";
 import type { NetworkSpec } from "../engine/networkSpec.js";
+import { layerDefaultBias } from "../engine/buildNetwork.js";
 import { resolveInitializer } from "../init/resolveInitializer.js";
 import { gaussianExpectation, gaussianPairExpectation } from "./gaussian.js";
 import type { MeanFieldSummary } from "./meanField.js";
@@ -54,7 +55,7 @@ export function networkTheory(
     const scale = weightScales ? weightScales[sigmaW2.length] : 1;
     sigmaW2.push(r.fanIn * (r.variance + r.mean * r.mean) * mup * scale * scale);
     if (spec.biasInit) {
-      const b = resolveInitializer(spec.biasInit, {
+      const b = resolveInitializer(layerDefaultBias(spec, spec.biasInit, shape), {
         shape: [nOut],
         framework:
           spec.framework === "torch" || spec.framework === "jax" || spec.framework === "flax" ? null : spec.framework,

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { frameworkSampler, resolveInitializer } from "../../../src/core/internal.js";
+import { buildNetwork, frameworkSampler, resolveInitializer } from "../../../src/core/internal.js";
 import type { RngKind } from "../../../src/core/internal.js";
 
 /**
@@ -51,12 +51,11 @@ function initlabValues(c: Case): Float64Array | Float32Array {
 
 /** A float array as the fixture's hex: each value's bits, big-endian, concatenated. */
 function hexOf(v: Float64Array | Float32Array): string {
-  const bits =
-    v instanceof Float64Array
-      ? new BigUint64Array(v.buffer, v.byteOffset, v.length)
-      : new Uint32Array(v.buffer, v.byteOffset, v.length);
-  const width = v instanceof Float64Array ? 16 : 8;
-  return Array.from(bits, (b) => b.toString(16).padStart(width, "0")).join("");
+  if (v instanceof Float64Array)
+    return Array.from(new BigUint64Array(v.buffer, v.byteOffset, v.length), (b) =>
+      b.toString(16).padStart(16, "0"),
+    ).join("");
+  return Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length), (b) => b.toString(16).padStart(8, "0")).join("");
 }
 const sha256 = (v: Float64Array | Float32Array) =>
   createHash("sha256")
@@ -145,4 +144,29 @@ describe(`framework streams vs NumPy ${doc.versions.numpy} and PyTorch ${doc.ver
     },
     120_000,
   );
+});
+
+describe("propagate --rng: one framework generator through the layers", () => {
+  it("a torch Linear(784, 512) layer with its default bias gets nn.Linear's weight and bias (seed 0)", () => {
+    const spec = {
+      inputWidth: 784,
+      widths: [512],
+      init: "layer_default",
+      activation: "linear",
+      biasInit: "layer_default",
+      framework: "torch" as const,
+      norm: null,
+      residual: null,
+      conv: null,
+      parameterization: "standard" as const,
+    };
+    const net = buildNetwork(spec, 0, "float32", { sampler: frameworkSampler("torch", 0) });
+    const w = net.layers[0].weights;
+    // the engine keeps [in, out]; PyTorch's weight is [out, in]
+    const torchOrder = new Float32Array(512 * 784);
+    for (let o = 0; o < 512; o++) for (let i = 0; i < 784; i++) torchOrder[o * 784 + i] = w[i * 512 + o];
+    const ref = (name: string) => doc.cases.find((c) => c.name === name && c.seed === 0 && c.rng === "torch")!;
+    expect(sha256(torchOrder)).toBe(ref("torch nn.Linear weight").sha256);
+    expect(hexOf(Float32Array.from(net.layers[0].bias!))).toBe(ref("torch nn.Linear bias").hex);
+  });
 });
