@@ -11,9 +11,10 @@ import {
   checkTransformer,
   DEFAULT_TRANSFORMER,
   RESIDUAL_SCALES,
+  RNG_KINDS,
   TRANSFORMER_LIMITS,
 } from "../core/internal.js";
-import type { Dtype, NetworkSpec, ResidualScale, TransformerSpec } from "../core/internal.js";
+import type { Dtype, NetworkSpec, ResidualScale, RngKind, TransformerSpec } from "../core/internal.js";
 import type { NetworkDescription } from "../experiment/networkDescription.js";
 import {
   NETWORK_LIMITS,
@@ -35,6 +36,7 @@ const DENSE_CONTROLS = [
   "batch",
   "dtype",
   "seed",
+  "rng",
   "biasInit",
   "norm",
   "residual",
@@ -86,6 +88,8 @@ export interface LabState {
   batch: number;
   dtype: Dtype;
   seed: number;
+  /** whose random numbers draw the weights (the seed box's generator): initlab's, numpy, numpy-legacy or torch */
+  rng: RngKind;
   /** bias initializer spec, or "none" (the name `initlab propagate --bias-init` and sweep points use: biasInit) */
   biasInit: string;
   norm: "none" | "layer" | "batch";
@@ -115,6 +119,7 @@ export const DEFAULT_STATE: LabState = {
   batch: 1,
   dtype: "float32",
   seed: 0,
+  rng: "initlab",
   biasInit: "none",
   norm: "none",
   residual: 0,
@@ -170,6 +175,7 @@ const CHECKS: Record<keyof LabState, Checker> = {
   batch: int("batch", 1, NETWORK_LIMITS.batch),
   dtype: oneOf("dtype", DTYPES),
   seed: int("seed", 0, Number.MAX_SAFE_INTEGER),
+  rng: oneOf("rng", RNG_KINDS),
   biasInit: (v) => {
     if (v !== "none") findInitializer(parseInitSpec(v).name);
     return v;

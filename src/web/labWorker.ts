@@ -2,6 +2,7 @@
 import type { Backend, BuiltNetwork, DrawCache, Dtype, NetworkSpec, PropagateResult } from "../core/internal.js";
 import {
   buildNetwork,
+  frameworkSampler,
   hiddenMeanField,
   layerDrawKey,
   networkTheory,
@@ -79,7 +80,8 @@ async function prepareNetwork(
   const { seed, dtype } = req.state;
   // the arrays (and WebAssembly copies) of a network of the same shape and dtype are reused, whatever the seed
   const shape = JSON.stringify([spec.inputWidth, spec.widths, dtype]);
-  const key = JSON.stringify([shape, seed, spec.init, spec.biasInit, spec.residual]);
+  const rng = req.state.rng;
+  const key = JSON.stringify([shape, seed, spec.init, spec.biasInit, spec.residual, rng]);
   if (cache?.key === key) return "reused";
   const drawsKey = JSON.stringify([spec.inputWidth, spec.widths, seed]);
   // another seed or shape: the old draws' arrays are recycled for the new ones
@@ -91,7 +93,8 @@ async function prepareNetwork(
   const previous = cache?.shape === shape ? cache : null;
   if (!previous) cache = null; // let the old weights go before drawing the new ones
   const drawsBefore = draws.cache.size;
-  const locationScale = layerDrawKey(spec, seed, 0) !== null;
+  // a framework's generator draws every layer in order from one stream: no per-layer draws to cache or share
+  const locationScale = rng === "initlab" && layerDrawKey(spec, seed, 0) !== null;
   const rescale = locationScale && drawsBefore > 0;
   announceDraw(req, spec, seed, rescale);
   if (locationScale && helper) await drawInParallel(helper, spec, seed, draws.cache, pool);
@@ -102,9 +105,10 @@ async function prepareNetwork(
   try {
     // float32 nets keep float32 weights: half the memory, and the WebAssembly copy is a plain memcpy
     net = buildNetwork(spec, seed, dtype, {
-      draws: draws.cache,
+      draws: rng === "initlab" ? draws.cache : undefined,
       previous: previous?.net ?? null,
       storage: dtype === "float64" ? "float64" : "float32",
+      sampler: rng === "initlab" ? null : frameworkSampler(rng, seed),
     });
   } catch (e) {
     cache = null; // the previous weights may be half rewritten

@@ -22,6 +22,7 @@ import {
   translateShape,
   VERDICT_FACTOR,
   RESIDUAL_SCALES,
+  RNG_KINDS,
   transformerBands,
 } from "../core/internal.js";
 import type { Verdict } from "../core/internal.js";
@@ -111,6 +112,7 @@ const CONTROL_IDS = [
   "batch",
   "dtype",
   "seed",
+  "rng",
   "biasInit",
   "norm",
   "residual",
@@ -144,6 +146,7 @@ function renderControls(): void {
     ${field("Batch", `<input id="batch" name="batch" type="number" min="1" max="${CONTROL_MAX.batch}" value="${state.batch}">`)}
     ${field("dtype", `<select id="dtype" name="dtype">${options(DTYPES, state.dtype)}</select>`)}
     ${field("Seed", `<input id="seed" name="seed" type="number" min="0" value="${state.seed}">`)}
+    ${field("Random numbers", `<select id="rng" name="rng">${options(RNG_KINDS, state.rng)}</select>`, "numpy, numpy-legacy, torch: that framework's generator after seeding it (bit-exact where documented)")}
     ${field("Bias init", `<input id="biasInit" name="biasInit" value="${esc(state.biasInit)}" spellcheck="false">`, "none or a spec")}
     ${field("Normalization", `<select id="norm" name="norm">${options(["none", "layer", "batch"], state.norm)}</select>`)}
     ${field("Residual branch depth", `<input id="residual" name="residual" type="number" min="0" max="100" value="${state.residual}">`, "0 = no residual blocks")}

@@ -41,7 +41,18 @@ export function parseInitSpec(text: string): InitSpec {
   // initlab's names are snake_case: a capitalised name (Keras's Orthogonal) is a framework's
   const name = text.trim().split("(")[0].trim();
   if (own && isOwnSpec(own) && name === name.toLowerCase()) return own;
-  const native = readNativeSpec(text);
+  let native: ReturnType<typeof readNativeSpec>;
+  try {
+    native = readNativeSpec(text);
+  } catch (e) {
+    // initlab's own name with nothing of a framework's syntax: initlab's reading, and its error, stand
+    const plain = /^[a-z_][a-z0-9_]*$/.test(name) && !name.endsWith("_") && !/['"{}]/.test(text);
+    if (plain && INITIALIZERS.some((d) => d.name === name || d.aliases.includes(name))) {
+      if (own) return own;
+      throw error;
+    }
+    throw e;
+  }
   if (native)
     return {
       name: native.name,

@@ -66,12 +66,16 @@ describe("parseInitSpec", () => {
   it.each([
     ["", /expected a name/],
     ["normal(std=0.01", /missing "\)"/],
-    ["normal(0.01)", /needs the form key=value/],
+    ["he_normal(2)", /needs the form key=value/],
     ["normal(std=0.01,std=1)", /given twice/],
     ["normal(std=1/3)", /bad value/],
     ["9lives", /expected a name/],
   ])("rejects %j with a one-line error", (spec, message) => {
     expect(() => parseInitSpec(spec)).toThrow(message);
+  });
+
+  it("normal(0.01) is JAX's spelling (a positional stddev), read as such", () => {
+    expect(parseInitSpec("normal(0.01)")).toMatchObject({ name: "normal", params: { std: 0.01 }, framework: "jax" });
   });
 });
 
