@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -19,7 +19,7 @@ function seconds(cmd, args, env = process.env) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** The workloads: what a user types, and the numpy script doing the same. */
+/** The workloads: what a user types, and the numpy (or PyTorch) script doing the same; the --rng ones write bit-identical files. */
 function workloads(dir) {
   const sample = join(dir, "sample.py");
   writeFileSync(
@@ -31,7 +31,47 @@ function workloads(dir) {
     orth,
     `import numpy as np\nrng = np.random.default_rng(0)\nq, r = np.linalg.qr(rng.standard_normal((1024, 1024)))\nq *= np.sign(np.diag(r))\nnp.save(${JSON.stringify(join(dir, "np_q.npy"))}, q.astype(np.float32))\n`,
   );
+  const streams = join(dir, "streams.py");
+  writeFileSync(
+    streams,
+    `import numpy as np\nnp.save(${JSON.stringify(join(dir, "np_s.npy"))}, np.random.default_rng(0).standard_normal(10_000_000, dtype=np.float32))\n`,
+  );
+  const torchUniform = join(dir, "torch_uniform.py");
+  writeFileSync(
+    torchUniform,
+    `import numpy as np, torch\ntorch.manual_seed(0)\nnp.save(${JSON.stringify(join(dir, "t_u.npy"))}, torch.empty(10_000_000).uniform_(-0.1, 0.1).numpy())\n`,
+  );
   return {
+    "rng numpy": {
+      initlab: [
+        "init",
+        "sample",
+        "normal(std=1)",
+        "--rng",
+        "numpy",
+        "--shape",
+        "10000000",
+        "--out",
+        join(dir, "s.npy"),
+      ],
+      numpy: [streams],
+    },
+    "rng torch": {
+      initlab: [
+        "init",
+        "sample",
+        "uniform(low=-0.1,high=0.1)",
+        "--rng",
+        "torch",
+        "--shape",
+        "10000000",
+        "--out",
+        join(dir, "u.npy"),
+      ],
+      numpy: [torchUniform],
+      // Debian's python3-torch lives under the system interpreter
+      python: "/usr/bin/python3",
+    },
     w1: {
       initlab: [
         "propagate",
@@ -70,8 +110,13 @@ export async function run(log) {
       const theirs = [];
       for (let r = 0; r < ROUNDS; r++) {
         mine.push(seconds(process.execPath, [BIN, ...w.initlab]));
-        theirs.push(seconds("python3", w.numpy, env));
+        if (w.python && !existsSync(w.python)) break;
+        theirs.push(seconds(w.python ?? "python3", w.numpy, env));
         log(`${name} round ${r}: initlab ${mine[r].toFixed(2)} s, numpy ${theirs[r].toFixed(2)} s`);
+      }
+      if (theirs.length === 0) {
+        log(`${name}: skipped (${w.python} is not here)`);
+        continue;
       }
       const m = median(mine);
       const n = median(theirs);

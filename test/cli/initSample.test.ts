@@ -102,3 +102,114 @@ describe("initlab init sample", () => {
     );
   });
 });
+
+describe("init sample --rng: a framework's own generator", () => {
+  const fixture = JSON.parse(readFileSync(resolve(__dirname, "../fixtures/streams/reference.json"), "utf8")) as {
+    cases: { name: string; rng: string; seed: number; sha256?: string; hex?: string }[];
+  };
+  const ref = (name: string) => fixture.cases.find((c) => c.name === name && c.seed === 0 && c.rng === "torch")!;
+  const npyData = (file: string) => {
+    const b = readFileSync(file);
+    const headerLen = b.readUInt16LE(8);
+    return b.subarray(10 + headerLen);
+  };
+
+  it("kaiming_uniform_(a=math.sqrt(5)) with --rng torch --seed 0 writes PyTorch's tensor, bit for bit", async () => {
+    const out = join(dir, "k5.npy");
+    const r = await runCli([
+      "init",
+      "sample",
+      "kaiming_uniform_(a=math.sqrt(5))",
+      "--rng",
+      "torch",
+      "--seed",
+      "0",
+      "--shape",
+      "512,784",
+      "--layout",
+      "torch",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(createHash("sha256").update(npyData(out)).digest("hex")).toBe(
+      ref("torch kaiming_uniform_(a=sqrt(5))").sha256,
+    );
+  });
+
+  it("--with-bias writes nn.Linear(784, 512)'s weight and bias from one generator into one .safetensors", async () => {
+    const out = join(dir, "linear.safetensors");
+    const r = await runCli([
+      "init",
+      "sample",
+      "layer_default",
+      "--framework",
+      "torch",
+      "--rng",
+      "torch",
+      "--seed",
+      "0",
+      "--shape",
+      "512,784",
+      "--layout",
+      "torch",
+      "--with-bias",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const b = readFileSync(out);
+    const n = Number(b.readBigUInt64LE(0));
+    const header = JSON.parse(b.subarray(8, 8 + n).toString("utf8"));
+    const data = b.subarray(8 + n);
+    const w = data.subarray(header.weight.data_offsets[0], header.weight.data_offsets[1]);
+    const bias = new Float32Array(
+      Uint8Array.from(data.subarray(header.bias.data_offsets[0], header.bias.data_offsets[1])).buffer,
+    );
+    expect(createHash("sha256").update(w).digest("hex")).toBe(ref("torch nn.Linear weight").sha256);
+    expect(Array.from(new Uint32Array(bias.buffer), (v) => v.toString(16).padStart(8, "0")).join("")).toBe(
+      ref("torch nn.Linear bias").hex,
+    );
+  });
+
+  it.each([
+    [
+      ["init", "sample", "he_uniform", "--rng", "torch", "--shape", "4,3", "--out", "x.npy"],
+      /^initlab: error: layout: --rng torch fills the tensor in PyTorch's \[out, in, k…\] order; give --layout torch$/m,
+    ],
+    [
+      [
+        "init",
+        "sample",
+        "layer_default",
+        "--framework",
+        "torch",
+        "--rng",
+        "torch",
+        "--shape",
+        "4,3",
+        "--with-bias",
+        "--out",
+        "x.npy",
+      ],
+      /with-bias: the weight and its bias go in one \.safetensors file/,
+    ],
+    [
+      ["init", "sample", "normal", "--rng", "numpy", "--shape", "4", "--dtype", "float16", "--out", "x.npy"],
+      /dtype: --rng numpy draws float32 or float64, got float16/,
+    ],
+    [
+      ["init", "sample", "orthogonal", "--rng", "numpy", "--shape", "4,4", "--out", "x.npy"],
+      /rng: --rng numpy draws normal, uniform and constant initializers/,
+    ],
+    [
+      ["init", "sample", "normal", "--rng", "jax", "--shape", "4", "--out", "x.npy"],
+      /--rng <stream>' argument 'jax' is invalid/,
+    ],
+  ])("%j → one-line error", async (args, message) => {
+    await expectOneLineError(
+      args.map((a) => (a === "x.npy" ? join(dir, "x.npy") : a)),
+      message,
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import { generateState } from "./seedSequence.js";
 
-/** PCG's 128-bit LCG multiplier, 0x2360ED051FC65DA44385DF649FCCF645, as eight 16-bit limbs, lowest first. */
-const MULT = [0xf645, 0x9fcc, 0xdf64, 0x4385, 0x5da4, 0x1fc6, 0xed05, 0x2360];
+/* PCG's 128-bit LCG multiplier 0x2360ED051FC65DA44385DF649FCCF645, as 16-bit limbs (lowest first) in step(). */
+const INV_LIMB = 1 / 65536;
 
 /**
  * PCG64 (O'Neill (2014), "PCG: A Family of Simple Fast Space-Efficient Statistically Good
@@ -55,23 +55,43 @@ export class Pcg64 {
       s5 = s[5],
       s6 = s[6],
       s7 = s[7];
-    const [m0, m1, m2, m3, m4, m5, m6, m7] = MULT;
-    let c = s0 * m0 + inc[0];
-    s[0] = c % 65536;
-    c = Math.floor(c / 65536) + s0 * m1 + s1 * m0 + inc[1];
-    s[1] = c % 65536;
-    c = Math.floor(c / 65536) + s0 * m2 + s1 * m1 + s2 * m0 + inc[2];
-    s[2] = c % 65536;
-    c = Math.floor(c / 65536) + s0 * m3 + s1 * m2 + s2 * m1 + s3 * m0 + inc[3];
-    s[3] = c % 65536;
-    c = Math.floor(c / 65536) + s0 * m4 + s1 * m3 + s2 * m2 + s3 * m1 + s4 * m0 + inc[4];
-    s[4] = c % 65536;
-    c = Math.floor(c / 65536) + s0 * m5 + s1 * m4 + s2 * m3 + s3 * m2 + s4 * m1 + s5 * m0 + inc[5];
-    s[5] = c % 65536;
-    c = Math.floor(c / 65536) + s0 * m6 + s1 * m5 + s2 * m4 + s3 * m3 + s4 * m2 + s5 * m1 + s6 * m0 + inc[6];
-    s[6] = c % 65536;
-    c = Math.floor(c / 65536) + s0 * m7 + s1 * m6 + s2 * m5 + s3 * m4 + s4 * m3 + s5 * m2 + s6 * m1 + s7 * m0 + inc[7];
-    s[7] = c % 65536;
+    // column sums of the 16-bit limb products (each below 2³⁶, exact), carried limb by limb;
+    // q = ⌊c/2¹⁶⌋ by a multiply by the exact power of two 2⁻¹⁶
+    let c = s0 * 0xf645 + inc[0];
+    let q = Math.floor(c * INV_LIMB);
+    s[0] = c - q * 65536;
+    c = q + s0 * 0x9fcc + s1 * 0xf645 + inc[1];
+    q = Math.floor(c * INV_LIMB);
+    s[1] = c - q * 65536;
+    c = q + s0 * 0xdf64 + s1 * 0x9fcc + s2 * 0xf645 + inc[2];
+    q = Math.floor(c * INV_LIMB);
+    s[2] = c - q * 65536;
+    c = q + s0 * 0x4385 + s1 * 0xdf64 + s2 * 0x9fcc + s3 * 0xf645 + inc[3];
+    q = Math.floor(c * INV_LIMB);
+    s[3] = c - q * 65536;
+    c = q + s0 * 0x5da4 + s1 * 0x4385 + s2 * 0xdf64 + s3 * 0x9fcc + s4 * 0xf645 + inc[4];
+    q = Math.floor(c * INV_LIMB);
+    s[4] = c - q * 65536;
+    c = q + s0 * 0x1fc6 + s1 * 0x5da4 + s2 * 0x4385 + s3 * 0xdf64 + s4 * 0x9fcc + s5 * 0xf645 + inc[5];
+    q = Math.floor(c * INV_LIMB);
+    s[5] = c - q * 65536;
+    c = q + s0 * 0xed05 + s1 * 0x1fc6 + s2 * 0x5da4 + s3 * 0x4385 + s4 * 0xdf64 + s5 * 0x9fcc + s6 * 0xf645 + inc[6];
+    q = Math.floor(c * INV_LIMB);
+    s[6] = c - q * 65536;
+    // the top limb keeps only its low 16 bits (mod 2¹²⁸): products past 2⁵³ would not be exact, but
+    // only c mod 2¹⁶ is needed, and every term is below 2³², their sum below 2³⁶
+    c =
+      q +
+      s0 * 0x2360 +
+      s1 * 0xed05 +
+      s2 * 0x1fc6 +
+      s3 * 0x5da4 +
+      s4 * 0x4385 +
+      s5 * 0xdf64 +
+      s6 * 0x9fcc +
+      s7 * 0xf645 +
+      inc[7];
+    s[7] = c - Math.floor(c * INV_LIMB) * 65536;
   }
 
   /** Steps and sets {@link hi}, {@link lo} to the next 64-bit output. */
