@@ -54,6 +54,24 @@ export async function buildProgram(io: CliIo, only?: string): Promise<Command> {
  * Every failure becomes one line on stderr — never a stack trace — with exit code 2 for usage
  * errors and 1 for errors while running.
  */
+/** The exit status of an internal error (EX_SOFTWARE): a bug in initlab, never bad input. */
+export const INTERNAL_ERROR_STATUS = 70;
+
+/**
+ * Whether an error is initlab failing rather than the input being wrong: JavaScript's TypeError and
+ * ReferenceError, the engine's out-of-memory and stack-overflow RangeErrors. initlab's own one-line
+ * errors are Error, RangeError, SyntaxError and ModelFileError with messages it wrote.
+ */
+export function isInternalError(error: unknown): boolean {
+  if (error instanceof TypeError || error instanceof ReferenceError) return true;
+  return (
+    error instanceof RangeError &&
+    /Invalid (typed )?array length|Maximum call stack|Array buffer allocation|Invalid string length|Out of memory/i.test(
+      error.message,
+    )
+  );
+}
+
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
     await (await buildProgram(io, argv[0])).parseAsync([...argv], { from: "user" });
@@ -69,6 +87,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);
+    if (isInternalError(error)) {
+      // a bug, not bad input: said so (in one line, no stack trace) and a distinct exit status
+      io.stderr(
+        `initlab: internal error (a bug in initlab; please report it with the command): ${message.split("\n")[0]}\n`,
+      );
+      return INTERNAL_ERROR_STATUS;
+    }
     io.stderr(`initlab: error: ${message.split("\n")[0]}\n`);
     return 1;
   }

@@ -63,6 +63,9 @@ export const TransformerPointSchema = z
 /** A point field's value: a number, string, boolean, null, or a list of numbers (widths, image). */
 const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.number())]);
 
+/** The most points one sweep file may describe (each is a line of results.jsonl and a task). */
+export const MAX_GRID_POINTS = 100_000;
+
 /** What a sweep's points run: a dense network at init, training, or a transformer stack at init. */
 export const EXPERIMENTS = ["propagate", "train", "transformer"] as const;
 export type Experiment = (typeof EXPERIMENTS)[number];
@@ -138,6 +141,12 @@ export function parseExperimentSpec(raw: unknown): ExperimentSpec {
     values.forEach((v, i) => checkField(schema, key, v, `grid.${key}[${i}]`));
   }
   for (const [key, v] of Object.entries(spec.fixed)) checkField(schema, key, v, `fixed.${key}`);
+  // counted before anything is expanded: a grid's points multiply
+  const points = Object.values(spec.grid).reduce((a, v) => a * v.length, 1);
+  if (points > MAX_GRID_POINTS)
+    throw new RangeError(
+      `grid: ${points.toExponential(2)} points (the product of the lists' lengths); a sweep holds at most ${MAX_GRID_POINTS} — split it into several sweeps`,
+    );
   expandGrid(spec); // required fields present?
   return spec;
 }

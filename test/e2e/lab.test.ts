@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INJECTED, injectedModel } from "../fuzz/injectedModel.js";
 
 /**
  * End-to-end: `npm run build:lab`'s static files served from dist/lab, driven in Debian's
@@ -544,6 +545,26 @@ describe("the audit view, and accessibility", () => {
     );
     await page.close();
   }, 60_000);
+
+  it("a model whose layer is named <img src=x onerror=alert(1)>: the name shows as text, no dialog opens, no script runs", async () => {
+    const { page, errors } = await open("?view=audit");
+    let dialogs = 0;
+    page.on("dialog", async (d) => {
+      dialogs++;
+      await d.dismiss();
+    });
+    const dir = mkdtempSync(join(tmpdir(), "initlab-e2e-inject-"));
+    const file = join(dir, "inject.safetensors");
+    writeFileSync(file, injectedModel());
+    await page.setInputFiles("#audit-files", file);
+    await page.waitForSelector("#audit-result table", { timeout: 60_000 });
+    expect(await page.textContent("#audit-result")).toContain(INJECTED);
+    expect(await page.locator("#audit-result img").count()).toBe(0);
+    await page.waitForTimeout(300);
+    expect(dialogs).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
 
   it.each(["signal", "distributions", "phase", "inspector", "study", "transformer"])(
     "axe-core: no WCAG 2 A/AA violation in the %s view",

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Piscina } from "piscina";
 import { compiledWorker } from "../../adapters/compiledWorker.js";
 import type { ExperimentSpec, Point } from "../../experiment/experimentSpec.js";
-import { expandGrid, pointKey, shardPoints } from "../../experiment/experimentSpec.js";
+import { expandGrid, parseExperimentSpec, pointKey, shardPoints } from "../../experiment/experimentSpec.js";
 import type { CliIo } from "../io.js";
 import type { FolderLock } from "./folderLock.js";
 import { lockFolder } from "./folderLock.js";
@@ -93,6 +93,18 @@ async function runPoints(
   return { total: points.length, skipped, ran };
 }
 
+/** Refuses a file that is a symbolic link: initlab never follows a path out of its folder. */
+function refuseLink(path: string): void {
+  let link = false;
+  try {
+    link = lstatSync(path).isSymbolicLink();
+  } catch {
+    return; // not there
+  }
+  if (link)
+    throw new Error(`merge: ${path} is a symbolic link; initlab reads and writes a sweep folder's own files only`);
+}
+
 /**
  * Joins shard folders (or any folders of the same spec) into OUT: every point once, in grid order.
  * A point found more than once with identical results (in one folder or several) is kept once and
@@ -104,10 +116,24 @@ export function mergeSweeps(out: string, dirs: string[]): { points: number; miss
   const specs = dirs.map((d) => {
     const p = join(d, "spec.json");
     if (!existsSync(p)) throw new Error(`merge: ${d} has no spec.json (not a sweep folder)`);
+    refuseLink(p);
+    refuseLink(join(d, "results.jsonl"));
     return readFileSync(p, "utf8");
   });
   if (specs.some((s) => s !== specs[0])) throw new Error("merge: the folders hold different specs");
-  const spec = JSON.parse(specs[0]) as ExperimentSpec;
+  let spec: ExperimentSpec;
+  try {
+    spec = parseExperimentSpec(JSON.parse(specs[0]));
+  } catch (e) {
+    throw new Error(
+      `merge: ${join(dirs[0], "spec.json")} is not a sweep spec: ${(e as Error).message.split("\n")[0]}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  // the output's files are written by name: a link there would send them out of the folder
+  for (const name of ["spec.json", "results.jsonl"]) refuseLink(join(out, name));
   const byKey = new Map<string, string>();
   let duplicates = 0;
   for (const d of dirs) {
