@@ -95,13 +95,7 @@ async function runPoints(
 
 /** Refuses a file that is a symbolic link: initlab never follows a path out of its folder. */
 function refuseLink(path: string): void {
-  let link = false;
-  try {
-    link = lstatSync(path).isSymbolicLink();
-  } catch {
-    return; // not there
-  }
-  if (link)
+  if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink())
     throw new Error(`merge: ${path} is a symbolic link; initlab reads and writes a sweep folder's own files only`);
 }
 
