@@ -8,7 +8,7 @@ import { INTERNAL_ERROR_STATUS } from "../../src/cli/main.js";
 import { readResults } from "../../src/cli/sweep/resultsFile.js";
 import { openModel } from "../../src/audit/openModel.js";
 import { layerContext } from "../../src/audit/auditWeights.js";
-import { INITIALIZERS, resolveInitializer, toJson } from "../../src/core/internal.js";
+import { initialize, INITIALIZERS, resolveInitializer, rngStream, toJson } from "../../src/core/internal.js";
 import { formatInitSpec, parseOwnSpec } from "../../src/core/init/specGrammar.js";
 import { parseExperimentSpec } from "../../src/experiment/experimentSpec.js";
 import { tensorValues } from "../../src/model/tensorValues.js";
@@ -87,6 +87,94 @@ describe("fuzz: initializer specs (initlab's grammar and every framework spellin
     });
   });
 
+  // names and parameter names that exist, with hostile values: the reader and the catalog must hold
+  const NAMES = [
+    ...INITIALIZERS.map((d) => d.name),
+    "RandomNormal",
+    "TruncatedNormal",
+    "RandomUniform",
+    "VarianceScaling",
+    "Orthogonal",
+    "Constant",
+    "Identity",
+    "tf.initializers.truncatedNormal",
+    "heNormal",
+    "varianceScaling",
+    "nn.init.kaiming_uniform_",
+    "trunc_normal_",
+    "nn.init.sparse_",
+    "dirac_",
+    "jax.nn.initializers.variance_scaling",
+    "nn.initializers.orthogonal",
+    "normal",
+  ];
+  const PARAMS = [
+    "mean",
+    "std",
+    "stddev",
+    "low",
+    "high",
+    "minval",
+    "maxval",
+    "a",
+    "b",
+    "gain",
+    "scale",
+    "mode",
+    "distribution",
+    "nonlinearity",
+    "value",
+    "val",
+    "sparsity",
+    "groups",
+    "seed",
+    "lower",
+    "upper",
+  ];
+  const hostileValue = fc.oneof(
+    fc.double().map((x) => String(x)),
+    fc.constantFrom(
+      "0",
+      "-1",
+      "1e308",
+      "-1e308",
+      "1e-320",
+      "NaN",
+      "inf",
+      "'fan_in'",
+      "'fanAvg'",
+      "'bogus'",
+      "math.sqrt(-1)",
+      "math.sqrt(5)",
+      "calculate_gain('leaky_relu', -3)",
+      "None",
+      "True",
+      "2**64",
+      "fan_out",
+      "'truncated_normal'",
+    ),
+  );
+  const structured = fc
+    .tuple(
+      fc.constantFrom(...NAMES),
+      fc.array(fc.tuple(fc.constantFrom(...PARAMS), hostileValue), { maxLength: 4 }),
+      fc.boolean(),
+    )
+    .map(([name, params, tfjs]) =>
+      tfjs && /^[a-z]+[A-Z]|tf\./.test(name)
+        ? `${name}({${params.map(([k, v]) => `${k}: ${v}`).join(", ")}})`
+        : `${name}(${params.map(([k, v]) => `${k}=${v}`).join(", ")})`,
+    );
+  it("known names with hostile values: resolved and drawn, or refused in one line", async () => {
+    await campaign(
+      "spec values",
+      fc.tuple(structured, fc.constantFrom([8, 4], [4, 8], [3, 3, 2, 5], [1, 1], [16])),
+      ([s, shape]) => {
+        refusedOrRan(() => initialize(s, { shape }, rngStream(0, "fuzz"), "float32"));
+      },
+    );
+  });
+
   it("initlab's grammar round-trips: spec → string → spec", async () => {
     await campaign("spec round trip", tokenSoup(SPEC_WORDS), (s) => {
       let parsed;
@@ -108,64 +196,128 @@ const SIZE = fc.oneof(
 const WORD = tokenSoup(SPEC_WORDS);
 
 describe("fuzz: command-line values", () => {
-  const propagate = fc.record({
-    depth: SIZE,
-    width: SIZE,
-    batch: SIZE,
-    init: fc.oneof(
-      fc.constantFrom("he_normal", "normal(std=0.5)", "HeNormal()", "kaiming_uniform_(a=math.sqrt(5))"),
+  /** mostly valid, sometimes hostile: each field valid 4 times in 5, so whole commands also run */
+  const either = (valid: fc.Arbitrary<string>, hostile: fc.Arbitrary<string>) =>
+    fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: hostile });
+  const small = fc.integer({ min: 1, max: 6 }).map(String);
+  const dense = fc
+    .record({
+      depth: either(small, SIZE),
+      width: either(small, SIZE),
+      batch: either(small, SIZE),
+      init: either(
+        fc.constantFrom(
+          "he_normal",
+          "normal(std=0.5)",
+          "HeNormal()",
+          "kaiming_uniform_(a=math.sqrt(5))",
+          "orthogonal",
+          "TruncatedNormal(stddev=0.05)",
+        ),
+        WORD,
+      ),
+      activation: either(fc.constantFrom("relu", "tanh", "gelu", "leaky_relu(a=0.2)", "selu"), WORD),
+      dtype: either(
+        fc.constantFrom("float32", "float64", "bfloat16", "float16"),
+        fc.constantFrom("float8", "", "int8"),
+      ),
+      extra: fc.subarray([
+        ["--backward"],
+        ["--seed", "7"],
+        ["--norm", "layer"],
+        ["--residual", "2"],
+        ["--rng", "torch"],
+        ["--rng", "numpy"],
+        ["--bias-init", "zeros"],
+        ["--correlation", "0.5"],
+        ["--lsuv"],
+        ["--loss", "mse"],
+        ["--seeds", "0-2"],
+      ]),
+    })
+    .map((f) => [
+      "--depth",
+      f.depth,
+      "--width",
+      f.width,
+      "--batch",
+      f.batch,
+      "--init",
+      f.init,
+      "--activation",
+      f.activation,
+      "--dtype",
+      f.dtype,
+      ...f.extra.flat(),
+    ]);
+  const transformer = fc
+    .record({
+      depth: either(small, SIZE),
+      width: either(fc.constantFrom("8", "16"), SIZE),
+      heads: either(fc.constantFrom("1", "2", "4"), SIZE),
+      seq: either(fc.constantFrom("2", "5"), SIZE),
+      extra: fc.subarray([
+        ["--backward"],
+        ["--norm", "rms"],
+        ["--norm", "none"],
+        ["--norm-position", "post"],
+        ["--residual-scale", "gpt2"],
+        ["--residual-scale", "deepnorm"],
+        ["--residual-scale", "tfixup"],
+        ["--final-norm"],
+        ["--attention-only"],
+        ["--no-residual"],
+        ["--causal"],
+        ["--embedding-init", "uniform(low=-1e-4,high=1e-4)"],
+        ["--vocab", "3"],
+        ["--mlp-ratio", "0.5"],
+        ["--dtype", "float16"],
+        ["--init", "default"],
+        ["--framework", "keras"],
+        ["--seeds", "0,1"],
+      ]),
+    })
+    .map((f) => [
+      "--arch",
+      "transformer",
+      "--depth",
+      f.depth,
+      "--width",
+      f.width,
+      "--heads",
+      f.heads,
+      "--seq",
+      f.seq,
+      ...f.extra.flat(),
+    ]);
+  const hostile = fc.array(
+    fc.oneof(
       WORD,
+      SIZE,
+      fc.constantFrom("--arch", "--heads", "--widths", "--rng", "--out", "--compare", "--seeds", "--lsuv-tol"),
     ),
-    activation: fc.oneof(fc.constantFrom("relu", "tanh", "gelu", "leaky_relu(a=0.2)"), WORD),
-    dtype: fc.constantFrom("float32", "float64", "bfloat16", "float16", "float8", ""),
-    extra: fc.subarray([
-      ["--backward"],
-      ["--seed", "-3"],
-      ["--seed", "7"],
-      ["--norm", "layer"],
-      ["--norm", "rms"],
-      ["--residual", "2"],
-      ["--rng", "torch"],
-      ["--rng", "numpy"],
-      ["--widths", "4,x,2"],
-      ["--widths", "3,4,2"],
-      ["--bias-init", "zeros"],
-      ["--correlation", "2"],
-      ["--arch", "transformer"],
-      ["--heads", "3"],
-    ]),
-  });
+    { maxLength: 8 },
+  );
   it("propagate: every command line runs or is refused in one line (never an internal error)", async () => {
+    const outcomes = { ran: 0, refused: 0 };
     await campaign(
       "CLI propagate flags",
-      propagate,
-      async (f) => {
-        const args = [
-          "propagate",
-          "--depth",
-          f.depth,
-          "--width",
-          f.width,
-          "--batch",
-          f.batch,
-          "--init",
-          f.init,
-          "--activation",
-          f.activation,
-          "--dtype",
-          f.dtype,
-          ...f.extra.flat(),
-          "--json",
-        ];
-        const { code, stderr } = await runCli(args);
+      fc.oneof(
+        { weight: 3, arbitrary: dense },
+        { weight: 2, arbitrary: transformer },
+        { weight: 1, arbitrary: hostile },
+      ),
+      async (flags) => {
+        const { code, stderr } = await runCli(["propagate", ...flags, "--json"]);
         expect(code, stderr).not.toBe(INTERNAL_ERROR_STATUS);
+        outcomes[code === 0 ? "ran" : "refused"]++;
         if (code !== 0) {
           expect(stderr.trim().split("\n"), stderr).toHaveLength(1);
           expect(stderr).toMatch(/^initlab: error: \S/);
         }
       },
-      Math.max(20, Math.round(FUZZ_RUNS / 5)),
     );
+    console.log(`fuzz CLI propagate flags: ${outcomes.ran} ran to the end, ${outcomes.refused} refused`);
   });
 
   it("init inspect / init sample: every spec, shape and option runs or is refused in one line", async () => {
