@@ -294,7 +294,7 @@ describe("fuzz: command-line values", () => {
     fc.oneof(
       WORD,
       SIZE,
-      fc.constantFrom("--arch", "--heads", "--widths", "--rng", "--out", "--compare", "--seeds", "--lsuv-tol"),
+      fc.constantFrom("--arch", "--heads", "--widths", "--rng", "--compare", "--seeds", "--lsuv-tol"),
     ),
     { maxLength: 8 },
   );
