@@ -59,6 +59,9 @@ const TRANSFORMER_CONTROLS = [
   "residualScale",
 ] as const;
 
+/** Every control of the lab's form (each id is also the state field it sets). */
+export const CONTROLS: readonly string[] = [...new Set([...DENSE_CONTROLS, ...TRANSFORMER_CONTROLS])];
+
 /** The controls each view uses; the others are hidden there. */
 export const VIEW_CONTROLS: Record<View, readonly string[]> = {
   signal: DENSE_CONTROLS,

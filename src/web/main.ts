@@ -35,6 +35,7 @@ import {
   parseKernel,
   parseLabState,
   BLOCKS,
+  CONTROLS,
   PRESET_VIEWS,
   PRESETS,
   serializeLabState,
@@ -102,27 +103,8 @@ function showMessages(errors: string[]): void {
   $("#messages").innerHTML = errors.map((e) => `<div class="warning">${esc(e)}</div>`).join("");
 }
 
-/** The network controls' ids (each also the state field it sets). */
-const CONTROL_IDS = [
-  "init",
-  "activation",
-  "depth",
-  "width",
-  "widths",
-  "batch",
-  "dtype",
-  "seed",
-  "rng",
-  "biasInit",
-  "norm",
-  "residual",
-  "heads",
-  "seq",
-  "blocks",
-  "tnorm",
-  "normPosition",
-  "residualScale",
-] as const;
+/** The form's controls' ids (each also the state field it sets). */
+const CONTROL_IDS = CONTROLS;
 
 function field(label: string, control: string, hint = ""): string {
   return `<label>${label}${control}${hint ? `<span class="meta">${hint}</span>` : ""}</label>`;

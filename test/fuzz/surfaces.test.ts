@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { INTERNAL_ERROR_STATUS } from "../../src/cli/main.js";
 import { readResults } from "../../src/cli/sweep/resultsFile.js";
@@ -32,6 +32,8 @@ import {
  * result or a one-line refusal naming its subject — never a crash, an internal error or a hang.
  */
 const ROOT = resolve(__dirname, "../..");
+// a long campaign runs up to ~20 ms a case (the command lines that run to the end)
+vi.setConfig({ testTimeout: Math.max(60_000, FUZZ_RUNS * 40) });
 const scratch = mkdtempSync(join(tmpdir(), "initlab-fuzz-"));
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });

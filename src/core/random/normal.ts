@@ -1,4 +1,5 @@
 import type { Rng } from "./Rng.js";
+import { zigguratTables } from "./zigguratTables.js";
 
 /*
  * Ziggurat method for the standard normal (Marsaglia & Tsang (2000), "The Ziggurat Method for
@@ -13,9 +14,8 @@ const LAYERS = 128;
 const R = 3.442619855899;
 const V = 9.91256303526217e-3;
 const M = 16777216; // 2^24 magnitudes
-const kn = new Uint32Array(LAYERS);
-const wn = new Float64Array(LAYERS);
-const fn = new Float64Array(LAYERS);
+const { k: knTable, w: wn, f: fn } = zigguratTables(LAYERS, R, V, M);
+const kn = Uint32Array.from(knTable);
 /**
  * wn with the sign folded in, indexed by the word's low 8 bits (layer and sign bit): signedWn[u & 255]
  * = ±wn[u & 127]. j·(−w) = −(j·w) exactly, so the draws are the same numbers as a sign branch gives;
@@ -23,22 +23,6 @@ const fn = new Float64Array(LAYERS);
  */
 const signedWn = new Float64Array(2 * LAYERS);
 {
-  let dn = R;
-  let tn = dn;
-  const q = V / Math.exp(-0.5 * dn * dn);
-  kn[0] = Math.floor((dn / q) * M);
-  kn[1] = 0;
-  wn[0] = q / M;
-  wn[LAYERS - 1] = dn / M;
-  fn[0] = 1;
-  fn[LAYERS - 1] = Math.exp(-0.5 * dn * dn);
-  for (let i = LAYERS - 2; i >= 1; i--) {
-    dn = Math.sqrt(-2 * Math.log(V / dn + Math.exp(-0.5 * dn * dn)));
-    kn[i + 1] = Math.floor((dn / tn) * M);
-    tn = dn;
-    fn[i] = Math.exp(-0.5 * dn * dn);
-    wn[i] = dn / M;
-  }
   for (let i = 0; i < LAYERS; i++) {
     signedWn[i] = wn[i];
     signedWn[i + LAYERS] = -wn[i];

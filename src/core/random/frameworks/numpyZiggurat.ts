@@ -1,4 +1,5 @@
 import { gaussLegendre } from "../../theory/gaussLegendre.js";
+import { zigguratTables } from "../zigguratTables.js";
 import type { Pcg64 } from "./pcg64.js";
 
 /**
@@ -30,28 +31,7 @@ function tailArea(r: number): number {
 }
 const V = ZIGGURAT_R * Math.exp(-0.5 * ZIGGURAT_R * ZIGGURAT_R) + tailArea(ZIGGURAT_R);
 
-function tables(m: number): { k: Float64Array; w: Float64Array; f: Float64Array } {
-  const k = new Float64Array(256);
-  const w = new Float64Array(256);
-  const f = new Float64Array(256);
-  let dn = ZIGGURAT_R;
-  let tn = dn;
-  const q = V / Math.exp(-0.5 * dn * dn);
-  k[0] = Math.floor((dn / q) * m);
-  k[1] = 0;
-  w[0] = q / m;
-  w[255] = dn / m;
-  f[0] = 1;
-  f[255] = Math.exp(-0.5 * dn * dn);
-  for (let i = 254; i >= 1; i--) {
-    dn = Math.sqrt(-2 * Math.log(V / dn + Math.exp(-0.5 * dn * dn)));
-    k[i + 1] = Math.floor((dn / tn) * m);
-    tn = dn;
-    f[i] = Math.exp(-0.5 * dn * dn);
-    w[i] = dn / m;
-  }
-  return { k, w, f };
-}
+const tables = (m: number) => zigguratTables(256, ZIGGURAT_R, V, m);
 
 const D = tables(2 ** 52);
 const F = (() => {
