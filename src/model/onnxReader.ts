@@ -78,7 +78,7 @@ function tensorProto(
   let floatData: ProtoField | null = null;
   let doubleData: ProtoField | null = null;
   let location = 0;
-  const ext: Record<string, string> = {};
+  const ext: Record<string, string> = Object.create(null); // keys come from the file: "__proto__" is a key like any other
   const unpackedFloats: number[] = [];
   for (const f of protoFields(bytes, start, end, what)) {
     if (f.field === 1) pushVarints(bytes, f, dims, what);

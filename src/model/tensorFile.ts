@@ -97,7 +97,8 @@ export function safetensorsHeaderOf(
   dtype: TensorFileDtype,
 ): Uint8Array {
   let offset = 0;
-  const entries: Record<string, unknown> = {};
+  // no prototype: a tensor named "__proto__" is a key like any other (an object literal's setter would drop it)
+  const entries: Record<string, unknown> = Object.create(null);
   for (const t of tensors) {
     const bytes = t.shape.reduce((a, b) => a * b, 1) * TENSOR_FILE_DTYPES[dtype].bytes;
     entries[t.name] = {

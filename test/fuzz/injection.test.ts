@@ -11,6 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { safetensorsAuditModel } from "../../src/model/safetensorsModel.js";
 import { INJECTED, injectedModel } from "./injectedModel.js";
 import { expectOneLineError, runCli } from "../cli/helpers.js";
 
@@ -94,5 +95,44 @@ describe("merge never follows a path out of its folders", () => {
       ["sweep", file, "--out", join(dir, "huge-out")],
       /grid: 1\.00e\+10 points .*at most 100000/,
     );
+  });
+});
+
+describe("names that are JavaScript's own words are names like any other (found by the fuzzer)", () => {
+  /** A safetensors file written by hand: its header is JSON text, so "__proto__" is an ordinary key. */
+  function rawSafetensors(names: string[]): Uint8Array {
+    const entries = names.map(
+      (n, i) => `${JSON.stringify(n)}:{"dtype":"F32","shape":[2,2],"data_offsets":[${16 * i},${16 * (i + 1)}]}`,
+    );
+    const json = new TextEncoder().encode(`{${entries.join(",")}}`);
+    const out = new Uint8Array(8 + json.length + 16 * names.length);
+    new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+    out.set(json, 8);
+    return out;
+  }
+
+  it('init sample writes a tensor named "__proto__" into the .safetensors header (it was dropped)', async () => {
+    const out = join(dir, "proto.safetensors");
+    const { code } = await runCli([
+      "init",
+      "sample",
+      "he_normal",
+      "--shape",
+      "3,2",
+      "--name",
+      "__proto__",
+      "--out",
+      out,
+    ]);
+    expect(code).toBe(0);
+    const b = readFileSync(out);
+    const n = Number(b.readBigUInt64LE(0));
+    expect(Object.keys(JSON.parse(b.subarray(8, 8 + n).toString("utf8")))).toEqual(["__proto__"]);
+  });
+
+  it("the safetensors reader keeps __proto__, constructor and toString as tensor names", () => {
+    const names = ["__proto__.weight", "__proto__", "constructor.weight", "toString.weight"];
+    const m = safetensorsAuditModel(rawSafetensors(names));
+    expect([...m.tensors.keys()].sort()).toEqual([...names].sort());
   });
 });

@@ -11,6 +11,7 @@ import { layerContext } from "../../src/audit/auditWeights.js";
 import { initialize, INITIALIZERS, resolveInitializer, rngStream, toJson } from "../../src/core/internal.js";
 import { formatInitSpec, parseOwnSpec } from "../../src/core/init/specGrammar.js";
 import { parseExperimentSpec } from "../../src/experiment/experimentSpec.js";
+import { npyHeader, safetensorsHeaderOf } from "../../src/model/tensorFile.js";
 import { tensorValues } from "../../src/model/tensorValues.js";
 import { parseLabState, serializeLabState } from "../../src/web/labState.js";
 import { safetensors } from "../audit/modelBuilders.js";
@@ -424,6 +425,46 @@ describe("fuzz: the lab's URL state", () => {
       expect(again.errors).toEqual([]);
       expect(again.state).toEqual(state);
       expect(serializeLabState(again.state)).toBe(serializeLabState(state));
+    });
+  });
+});
+
+describe("fuzz: the files initlab writes (.npy and .safetensors headers), read back", () => {
+  // initlab reads no .npy (init sample writes them): the property is that every header it writes
+  // is NEP 1 and round-trips — the shape read back from the dict is the shape written
+  it("every .npy and .safetensors header initlab writes parses back to the shape, dtype and name written", async () => {
+    const arb = fc.record({
+      shape: fc.array(fc.oneof(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 2 ** 31 })), { maxLength: 6 }),
+      dtype: fc.constantFrom("float64", "float32", "float16", "bfloat16") as fc.Arbitrary<
+        "float64" | "float32" | "float16" | "bfloat16"
+      >,
+      name: fc.string({ maxLength: 20 }),
+    });
+    await campaign("file headers (.npy, safetensors)", arb, ({ shape, dtype, name }) => {
+      if (dtype !== "bfloat16") {
+        const h = npyHeader(shape, dtype);
+        expect(Array.from(h.subarray(0, 8))).toEqual([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+        const len = h[8] + 256 * h[9];
+        expect(10 + len).toBe(h.length);
+        expect(h.length % 64).toBe(0);
+        const dict = new TextDecoder().decode(h.subarray(10));
+        expect(dict.endsWith("\n")).toBe(true);
+        const m = /^\{'descr': '(<f[248])', 'fortran_order': False, 'shape': \(([\d, ]*)\), \}\s*$/.exec(dict)!;
+        expect(m, dict).not.toBeNull();
+        expect(
+          m[2]
+            .split(",")
+            .map((x) => x.trim())
+            .filter((x) => x !== "")
+            .map(Number),
+        ).toEqual(shape);
+      } else refusedOrRan(() => npyHeader(shape, dtype));
+      const st = safetensorsHeaderOf([{ name, shape }], dtype);
+      const n = Number(new DataView(st.buffer).getBigUint64(0, true));
+      expect((8 + n) % 8).toBe(0);
+      const header = JSON.parse(new TextDecoder().decode(st.subarray(8, 8 + n)));
+      expect(Object.keys(header)).toEqual([name]);
+      expect(header[name].shape).toEqual(shape);
     });
   });
 });

@@ -45,7 +45,7 @@ export function randomFeeds(
   model: AuditModel,
   options: Pick<OnnxPropagationOptions, "batch" | "seed" | "inputShapes">,
 ): { feeds: Record<string, OrtCommon.Tensor>; inputs: PropagationResult["inputs"]; notes: string[] } {
-  const feeds: Record<string, OrtCommon.Tensor> = {};
+  const feeds: Record<string, OrtCommon.Tensor> = Object.create(null); // input names come from the file
   const inputs: PropagationResult["inputs"] = [];
   const notes: string[] = [];
   for (const input of model.inputs) {
