@@ -401,6 +401,22 @@ async function axeViolations(page: Page): Promise<string[]> {
   });
 }
 
+describe("the seed box's generator", () => {
+  it("the seed box's generator: choosing torch redraws the weights from it, and the URL keeps the choice", async () => {
+    const { page, errors } = await open("?depth=4&width=16&init=normal(std=0.5)&rng=initlab");
+    await timing(page);
+    const before = await page.textContent("#summary");
+    await page.selectOption("#rng", "torch");
+    await page.waitForFunction(() => location.search.includes("rng=torch"), null, { timeout: 30_000 });
+    await page.waitForFunction((b) => document.querySelector("#summary")?.textContent !== b, before, {
+      timeout: 60_000,
+    });
+    expect(await page.isVisible("#rng")).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+});
+
 describe("the transformer view", () => {
   it("the rank-collapse preset: pure attention's tokens collapse, named in words; GPT-2 scaling keeps the stream inside its theory band", async () => {
     const { page, errors } = await open("?view=transformer");
