@@ -6,7 +6,6 @@ import {
   DTYPES,
   FRAMEWORKS,
   RNG_KINDS,
-  parseInitSpec,
   GAIN_NONLINEARITIES,
   initialize,
   initMemoryBytes,
@@ -127,11 +126,11 @@ function printInspect(
   const resolved = resolveInitializer(spec, opts);
   refuseKernelSize(flags.shape, initMemoryBytes(resolved), MAX_INIT_BYTES);
   const { values } = initialize(spec, opts, rngStream(flags.seed, "init", resolved.initializer), flags.dtype);
-  const parsed = parseInitSpec(spec);
-  const readAs = parsed.native
-    ? `read as: ${parsed.native} → ${resolved.spec}, ${resolved.framework} semantics${resolved.framework !== parsed.framework ? ` (--framework ${resolved.framework} given; the spelling implies ${parsed.framework})` : " (implied by the spelling)"}${parsed.seed !== null && parsed.seed !== undefined ? `; its seed ${parsed.seed} fixes the draws (initlab's stream for that seed, whatever --seed)` : ""}`
+  const r = resolved.reading;
+  const readAs = r
+    ? `read as: ${r.native} → ${resolved.spec}, ${resolved.framework} semantics${resolved.framework !== r.implied ? ` (--framework ${resolved.framework} given; the spelling implies ${r.implied})` : " (implied by the spelling)"}${r.seed !== null ? `; its seed ${r.seed} fixes the draws (initlab's stream for that seed, whatever --seed)` : ""}`
     : null;
-  const doc = { ...inspectJson(resolved, values, parsed.seed ?? flags.seed, flags.dtype), readAs };
+  const doc = { ...inspectJson(resolved, values, r?.seed ?? flags.seed, flags.dtype), readAs };
   if (flags.json) return io.stdout(`${toJson(doc)}\n`);
   const lines = [
     ...(readAs ? [readAs] : []),

@@ -58,6 +58,25 @@ async function writeChunks(
   await Promise.all(pending);
 }
 
+/** Writes bytes to --out: a file (closed however `fill` ends), or stdout for "-". @throws where this output cannot take bytes. */
+async function writeOutput(
+  io: CliIo,
+  out: string,
+  fill: (write: (b: Uint8Array) => Promise<void>) => Promise<void>,
+): Promise<void> {
+  if (out === "-") {
+    const bytes = io.stdoutBytes;
+    if (!bytes) throw new Error("out: this output cannot take bytes; give a file name");
+    return fill(async (b) => bytes(b));
+  }
+  const file = await open(out, "w");
+  try {
+    await fill(async (b) => void (await file.write(b)));
+  } finally {
+    await file.close();
+  }
+}
+
 /** The file format an --out path asks for: .npy, .safetensors, or "-" (npy on stdout). @throws a one-line error otherwise. */
 function formatOf(out: string): "npy" | "safetensors" {
   if (out === "-" || out.endsWith(".npy")) return "npy";
@@ -87,23 +106,13 @@ export async function writeSample(io: CliIo, spec: string, flags: SampleFlags): 
   if (!isStreamed(resolved.params)) refuseKernelSize(flags.shape, bytes, MAX_SAMPLE_BYTES);
   const rng = rngStream(flags.seed, "init", resolved.initializer);
   const header = format === "npy" ? npyHeader(flags.shape, dtype) : safetensorsHeader(flags.name, flags.shape, dtype);
-  const toStdout = flags.out === "-";
-  if (toStdout && !io.stdoutBytes) throw new Error("out: this output cannot take bytes; give a file name");
-  const file = toStdout ? null : await open(flags.out, "w");
-  const stdout = io.stdoutBytes;
-  const write = async (b: Uint8Array) => {
-    if (file) await file.write(b);
-    else stdout?.(b);
-  };
-  try {
+  await writeOutput(io, flags.out, async (write) => {
     await write(header);
     const streamed = initializeInChunks(spec, opts, rng, flags.dtype, CHUNK, 2);
     if (streamed === null) await write(encodeValues(initialize(spec, opts, rng, flags.dtype).values, dtype));
     else await writeChunks(streamed.chunks, dtype, write);
-  } finally {
-    await file?.close();
-  }
-  if (!toStdout)
+  });
+  if (flags.out !== "-")
     io.stderr(
       `initlab: wrote ${flags.out}: ${resolved.spec}${resolved.framework ? ` (${resolved.framework})` : ""}, shape [${flags.shape.join(",")}] ${resolved.ctx.layout} layout, ${dtype}, seed ${flags.seed}\n`,
     );
@@ -149,19 +158,12 @@ async function writeFrameworkSample(io: CliIo, spec: string, flags: SampleFlags)
           [{ name: flags.name, shape: flags.shape }, ...(bias ? [{ name: "bias", shape: [outChannels] }] : [])],
           dtype,
         );
-  const toStdout = flags.out === "-";
-  if (toStdout && !io.stdoutBytes) throw new Error("out: this output cannot take bytes; give a file name");
   const parts = [header, encodeValues(weight, dtype), ...(bias ? [encodeValues(bias, dtype)] : [])];
-  if (toStdout) for (const p of parts) io.stdoutBytes?.(p);
-  else {
-    const file = await open(flags.out, "w");
-    try {
-      for (const p of parts) await file.write(p);
-    } finally {
-      await file.close();
-    }
+  await writeOutput(io, flags.out, async (write) => {
+    for (const p of parts) await write(p);
+  });
+  if (flags.out !== "-")
     io.stderr(
       `initlab: wrote ${flags.out}: ${resolved.spec}${resolved.framework ? ` (${resolved.framework})` : ""}, shape [${flags.shape.join(",")}] ${resolved.ctx.layout} layout${bias ? `, bias [${outChannels}]` : ""}, ${dtype}, --rng ${flags.rng} seed ${flags.seed}\n`,
     );
-  }
 }

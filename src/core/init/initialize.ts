@@ -3,7 +3,6 @@ import { rounder } from "../numeric/dtype.js";
 import type { Rng } from "../random/Rng.js";
 import { centreTap, isStreamed, orthogonalView, sampleDistribution, sampleStreamed } from "./distribution.js";
 import type { InitSpec } from "./initSpec.js";
-import { parseInitSpec } from "./initSpec.js";
 import { rngStream } from "../random/Rng.js";
 import type { ResolvedInitializer, ResolveOptions } from "./resolveInitializer.js";
 import { resolveInitializer } from "./resolveInitializer.js";
@@ -23,10 +22,9 @@ export interface Initialized {
  * initializer), the same for every tensor drawn with that spec, as a seeded framework initializer
  * gives the same values on every call.
  */
-function specRng(spec: string | InitSpec, resolved: ResolvedInitializer): Rng | null {
-  const parsed = typeof spec === "string" ? parseInitSpec(spec) : spec;
-  if (parsed.seed === undefined || parsed.seed === null) return null;
-  return rngStream(parsed.seed, "init", resolved.initializer);
+function specRng(resolved: ResolvedInitializer): Rng | null {
+  const seed = resolved.reading?.seed ?? null;
+  return seed === null ? null : rngStream(seed, "init", resolved.initializer);
 }
 
 /** Reuse for {@link initialize}: standard draws cached under `key`, which must name `rng`'s stream (unused from its start). */
@@ -51,7 +49,7 @@ export function initialize(
   reuse?: DrawReuse,
 ): Initialized {
   const resolved = resolveInitializer(spec, options);
-  const own = specRng(spec, resolved);
+  const own = specRng(resolved);
   // a spec with its own seed draws from its own stream, which the caller's cache key does not name
   if (own) {
     rng = own;
@@ -97,7 +95,7 @@ export function initializeInChunks(
 ): { resolved: ResolvedInitializer; chunks: Iterable<Float64Array | Float32Array> } | null {
   const resolved = resolveInitializer(spec, options);
   if (!isStreamed(resolved.params)) return null;
-  rng = specRng(spec, resolved) ?? rng;
+  rng = specRng(resolved) ?? rng;
   const n = resolved.ctx.shape.reduce((a, b) => a * b, 1);
   const round = rounder(dtype);
   const size = Math.min(chunk, n);

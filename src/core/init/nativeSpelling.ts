@@ -235,6 +235,15 @@ function readValue(raw: string, where: string): Value {
   );
 }
 
+/** Whether an argument is a name or call that {@link readValue} does not read as a value. */
+function isExpression(part: string): boolean {
+  return (
+    /^[A-Za-z_][\w.]*(\(.*\))?$/s.test(part) &&
+    !/^(math|np|numpy|Math|torch\.nn\.init|nn\.init|init)?\.?(sqrt|calculate_gain)\(/.test(part) &&
+    !/^(True|False|None|true|false|null|undefined)$/.test(part)
+  );
+}
+
 /** The arguments of a call: positional values and key=value (Python) or one {key: value} object (TF.js). */
 function readArgs(body: string, where: string): { positional: Value[]; named: Record<string, Value> } {
   const parts = splitTop(body);
@@ -256,14 +265,8 @@ function readArgs(body: string, where: string): { positional: Value[]; named: Re
     else if (kv) named[kv[1]] = readValue(kv[2], where);
     else if (Object.keys(named).length > 0)
       throw new SyntaxError(`init: a positional argument after a named one in ${where}`);
-    else
-      positional.push(
-        /^[A-Za-z_][\w.]*(\(.*\))?$/s.test(part) &&
-          !/^(math|np|numpy|Math|torch\.nn\.init|nn\.init|init)?\.?(sqrt|calculate_gain)\(/.test(part) &&
-          !/^(True|False|None|true|false|null|undefined)$/.test(part)
-          ? `#${part}`
-          : readValue(part, where),
-      );
+    // a bare name or call that is not a value (PyTorch's tensor `w`, `torch.empty(3, 4)`): kept aside as #text
+    else positional.push(isExpression(part) ? `#${part}` : readValue(part, where));
   }
   return { positional, named };
 }

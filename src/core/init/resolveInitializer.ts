@@ -47,6 +47,8 @@ export interface ResolvedInitializer {
   bound: number | null;
   quirks: string[];
   bias: Built["bias"] | null;
+  /** how a framework spelling was read (its own name, the framework it implies, its seed), else null */
+  reading: { native: string; implied: Framework; seed: number | null } | null;
 }
 
 const BY_NAME = new Map<string, InitializerDef>();
@@ -146,5 +148,7 @@ export function resolveInitializer(specText: string | InitSpec, options: Resolve
     bound: d.kind === "uniform" ? Math.max(Math.abs(d.low), Math.abs(d.high)) : null,
     quirks,
     bias: built.bias ?? null,
+    reading:
+      spec.native && spec.framework ? { native: spec.native, implied: spec.framework, seed: spec.seed ?? null } : null,
   };
 }
