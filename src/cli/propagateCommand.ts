@@ -350,7 +350,7 @@ function addTransformerOptions(cmd: Command): Command {
     .addOption(
       new Option(
         "--residual-scale <scheme>",
-        "transformer: none, gpt2 (output projections × 1/√(2L)), deepnorm (post-LN, α and β by depth) or tfixup (no norms, V, O and MLP × 0.67·L^−¼)",
+        "transformer: none, gpt2 (output projections × 1/√N, N residual branches), deepnorm (post-LN, α and β by depth) or tfixup (no norms, V, O and MLP × 0.67·L^−¼; decoder (9L)^−¼)",
       )
         .choices([...RESIDUAL_SCALES])
         .default("none"),
@@ -369,7 +369,21 @@ function addTransformerOptions(cmd: Command): Command {
       positiveIntArg("vocab", TRANSFORMER_LIMITS.vocab),
       1000,
     )
-    .option("--no-residual", "transformer: no skip connections (x ← f(x))");
+    .option("--no-residual", "transformer: no skip connections (x ← f(x))")
+    .option(
+      "--cross-attention",
+      "transformer: decoder blocks (self-attention, cross-attention, MLP) over the output of an encoder of the same configuration",
+    )
+    .option(
+      "--memory-seq <M>",
+      "transformer --cross-attention: the encoder's source tokens (default: --seq)",
+      positiveIntArg("memory-seq", TRANSFORMER_LIMITS.seq),
+    )
+    .option(
+      "--encoder-depth <E>",
+      "transformer --cross-attention: the encoder's blocks (default: --depth)",
+      positiveIntArg("encoder-depth", TRANSFORMER_LIMITS.depth),
+    );
 }
 
 /** `initlab propagate` and `initlab jacobian`. */
@@ -431,6 +445,9 @@ export function propagateCommands(io: CliIo): Command[] {
         "causal",
         "attentionOnly",
         "finalNorm",
+        "crossAttention",
+        "memorySeq",
+        "encoderDepth",
       ])
         if (command.getOptionValueSource(name) === "cli")
           throw new Error(`arch: --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --arch transformer`);

@@ -25,6 +25,9 @@ export interface TransformerFlags {
   finalNorm?: boolean;
   embeddingInit?: string;
   vocab: number;
+  crossAttention?: boolean;
+  memorySeq?: number;
+  encoderDepth?: number;
 }
 
 /** Dense-network flags that a transformer run does not take (yet), named in the refusal. */
@@ -55,6 +58,13 @@ export function transformerFromFlags(
   if (explicit("backend") && flags.backend !== "reference")
     throw new Error("backend: --arch transformer runs on the reference engine only");
   if (flags.norm === "batch") throw new Error("norm: a transformer takes layer, rms or none");
+  if (!flags.crossAttention)
+    for (const [value, flag] of [
+      [flags.memorySeq, "--memory-seq"],
+      [flags.encoderDepth, "--encoder-depth"],
+    ] as const)
+      if (value !== undefined)
+        throw new Error(`cross-attention: ${flag} sizes the encoder of --cross-attention; add it`);
   const framework = flags.framework ?? null;
   if (framework !== null && framework !== "torch" && framework !== "keras")
     throw new Error(
@@ -79,6 +89,9 @@ export function transformerFromFlags(
     finalNorm: flags.finalNorm ?? false,
     embedding: flags.embeddingInit === undefined ? null : { init: flags.embeddingInit, vocab: flags.vocab },
     attentionOnly: flags.attentionOnly ?? false,
+    crossAttention: flags.crossAttention
+      ? { memorySeq: flags.memorySeq ?? flags.seq, encoderDepth: flags.encoderDepth ?? flags.depth }
+      : null,
     residual: residual !== false,
     init: flags.init,
     framework,

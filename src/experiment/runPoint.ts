@@ -91,7 +91,7 @@ export interface TransformerSummary {
 export function runTransformerPoint(p: TransformerPoint): TransformerSummary {
   const { batch, seed, dtype, backward, embeddingInit, vocab, ...rest } = p;
   const r = propagateTransformer(
-    { ...rest, embedding: embeddingInit === null ? null : { init: embeddingInit, vocab } },
+    { ...rest, embedding: embeddingInit === null ? null : { init: embeddingInit, vocab }, crossAttention: null },
     { batch, seed, dtype, backward },
   );
   return {

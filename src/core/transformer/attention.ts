@@ -12,19 +12,26 @@ export interface AttentionWeights {
 
 /** What the backward pass needs from the forward pass of one sample. */
 export interface AttentionCache {
+  /** the queries' input [s, d] */
   x: Float64Array;
+  /** the keys' and values' input: x itself (self-attention), or the memory [t, d] (cross-attention) */
+  kv: Float64Array;
+  /** the number of keys: s, or the memory's tokens */
+  t: number;
   q: Float64Array;
   k: Float64Array;
   v: Float64Array;
-  /** softmax probabilities per head, [heads, seq, seq] (0 where masked) */
+  /** softmax probabilities per head, [heads, s, t] (0 where masked) */
   p: Float64Array;
   /** the heads' outputs concatenated, [seq, d] */
   heads: Float64Array;
 }
 
 /**
- * Multi-head self-attention of one sample x [s, d] (Vaswani et al. (2017), "Attention Is All You
- * Need"): Q = xW_Q, K = xW_K, V = xW_V; for each head h (columns h·d_h … of width d_h = d/H),
+ * Multi-head attention of one sample x [s, d] (Vaswani et al. (2017), "Attention Is All You
+ * Need"): Q = xW_Q, K = mW_K, V = mW_V, where m = x (self-attention) or, given `memory`, the
+ * memory's t tokens [t, d] (cross-attention: a decoder's queries over an encoder's output; never
+ * masked); for each head h (columns h·d_h … of width d_h = d/H),
  * logits = scale·Q_h K_hᵀ (scale 1/√d_h by default; μP's 1/d_h; key j > query i masked when causal), P = softmax over the keys,
  * O_h = P V_h; out = [O_1 … O_H] W_O. Also returns the logits' sum and sum of squares and the
  * summed entropy −Σ p log p over the (head, query) rows, for the block's statistics.
@@ -40,23 +47,26 @@ export function attentionForward(
   causal: boolean,
   scale: number,
   dtype: Dtype,
+  memory: { m: Float64Array; t: number } | null = null,
 ): { out: Float64Array; cache: AttentionCache; logitSum: number; logitSq: number; logits: number; entropy: number } {
   const r = rounder(dtype);
+  const kv = memory ? memory.m : x;
+  const t = memory ? memory.t : s;
   const q = mm(x, w.q, s, d, d, dtype);
-  const k = mm(x, w.k, s, d, d, dtype);
-  const v = mm(x, w.v, s, d, d, dtype);
+  const k = mm(kv, w.k, t, d, d, dtype);
+  const v = mm(kv, w.v, t, d, d, dtype);
   const dh = d / heads;
-  const p = new Float64Array(heads * s * s);
+  const p = new Float64Array(heads * s * t);
   const out = new Float64Array(s * d);
   let logitSum = 0;
   let logitSq = 0;
   let logits = 0;
   let entropy = 0;
-  const row = new Float64Array(s);
+  const row = new Float64Array(t);
   for (let h = 0; h < heads; h++) {
     const c0 = h * dh;
     for (let i = 0; i < s; i++) {
-      const last = causal ? i : s - 1;
+      const last = causal && !memory ? i : t - 1;
       let max = -Infinity;
       for (let j = 0; j <= last; j++) {
         let z = 0;
@@ -73,7 +83,7 @@ export function attentionForward(
         row[j] = Math.exp(row[j] - max);
         sum += row[j];
       }
-      const po = (h * s + i) * s;
+      const po = (h * s + i) * t;
       for (let j = 0; j <= last; j++) {
         const pij = r(row[j] / sum);
         p[po + j] = pij;
@@ -85,7 +95,7 @@ export function attentionForward(
   }
   return {
     out: mm(out, w.o, s, d, d, dtype),
-    cache: { x, q, k, v, p, heads: out },
+    cache: { x, kv, t, q, k, v, p, heads: out },
     logitSum,
     logitSq,
     logits,
@@ -98,6 +108,9 @@ export function attentionForward(
  * returns ∂L/∂x. Per head: ∂L/∂P = ∂L/∂O_h V_hᵀ; ∂L/∂logits = P ⊙ (∂L/∂P − rowsum(P ⊙ ∂L/∂P))
  * (the softmax Jacobian; masked entries stay 0); ∂L/∂Q_h = scale·∂L/∂logits K_h,
  * ∂L/∂K_h = scale·∂L/∂logitsᵀ Q_h, ∂L/∂V_h = Pᵀ ∂L/∂O_h; every product and sum rounded to `dtype`.
+ * Self-attention returns ∂L/∂x through all three of Q, K and V. Cross-attention returns ∂L/∂x
+ * through Q only, and adds the keys' and values' part ∂L/∂K W_Kᵀ + ∂L/∂V W_Vᵀ into `gMemory` [t, d]
+ * when one is given.
  */
 export function attentionBackward(
   g: Float64Array,
@@ -109,21 +122,23 @@ export function attentionBackward(
   heads: number,
   scale: number,
   dtype: Dtype,
+  gMemory: Float64Array | null = null,
 ): Float64Array {
   const r = rounder(dtype);
+  const t = c.t;
   addTmm(grads.o, c.heads, g, s, d, d, dtype);
   const gHeads = mmT(g, w.o, s, d, d, dtype);
   const dh = d / heads;
   const gq = new Float64Array(s * d);
-  const gk = new Float64Array(s * d);
-  const gv = new Float64Array(s * d);
-  const gp = new Float64Array(s);
+  const gk = new Float64Array(t * d);
+  const gv = new Float64Array(t * d);
+  const gp = new Float64Array(t);
   for (let h = 0; h < heads; h++) {
     const c0 = h * dh;
     for (let i = 0; i < s; i++) {
-      const po = (h * s + i) * s;
+      const po = (h * s + i) * t;
       let dot = 0;
-      for (let j = 0; j < s; j++) {
+      for (let j = 0; j < t; j++) {
         const pij = c.p[po + j];
         if (pij === 0) {
           gp[j] = 0;
@@ -138,7 +153,7 @@ export function attentionBackward(
         gp[j] = z;
         dot = r(dot + r(pij * z));
       }
-      for (let j = 0; j < s; j++) {
+      for (let j = 0; j < t; j++) {
         const pij = c.p[po + j];
         if (pij === 0) continue;
         const gl = r(r(pij * r(gp[j] - dot)) * scale);
@@ -150,11 +165,14 @@ export function attentionBackward(
     }
   }
   addTmm(grads.q, c.x, gq, s, d, d, dtype);
-  addTmm(grads.k, c.x, gk, s, d, d, dtype);
-  addTmm(grads.v, c.x, gv, s, d, d, dtype);
+  addTmm(grads.k, c.kv, gk, t, d, d, dtype);
+  addTmm(grads.v, c.kv, gv, t, d, d, dtype);
   const gx = mmT(gq, w.q, s, d, d, dtype);
-  const gxk = mmT(gk, w.k, s, d, d, dtype);
-  const gxv = mmT(gv, w.v, s, d, d, dtype);
-  for (let i = 0; i < gx.length; i++) gx[i] = r(gx[i] + r(gxk[i] + gxv[i]));
+  const cross = c.kv !== c.x;
+  if (cross && !gMemory) return gx;
+  const gxk = mmT(gk, w.k, t, d, d, dtype);
+  const gxv = mmT(gv, w.v, t, d, d, dtype);
+  const into = cross ? gMemory! : gx;
+  for (let i = 0; i < into.length; i++) into[i] = r(into[i] + r(gxk[i] + gxv[i]));
   return gx;
 }

@@ -1,8 +1,8 @@
 import { initialize } from "../init/initialize.js";
 import { rngStream } from "../random/Rng.js";
 import type { BlockWeights } from "./transformerPass.js";
-import type { TransformerSpec } from "./transformerSpec.js";
-import { residualScheme } from "./transformerSpec.js";
+import type { StackRole, TransformerSpec } from "./transformerSpec.js";
+import { residualScheme, stackRole } from "./transformerSpec.js";
 
 /** Transposes a row-major [rows, cols] matrix (a torch [out, in] weight into keras [in, out]). */
 function transpose(v: Float64Array, rows: number, cols: number): Float64Array {
@@ -11,8 +11,8 @@ function transpose(v: Float64Array, rows: number, cols: number): Float64Array {
   return t;
 }
 
-/** The names of a block's weight matrices. */
-export type BlockMatrix = "q" | "k" | "v" | "o" | "w1" | "w2";
+/** The names of a block's weight matrices (x…: a decoder block's cross-attention). */
+export type BlockMatrix = "q" | "k" | "v" | "o" | "w1" | "w2" | "xq" | "xk" | "xv" | "xo";
 
 /**
  * One tensor a block draws: its stream name, the catalog spec, its shape in the framework's layout,
@@ -37,8 +37,20 @@ export interface BlockDraw {
  *   [d, H, d_h] for Q, K, V — Keras's fan rule counts the heads, fan_in = H·d, fan_out = d_h·d, so
  *   Var = 2/(d(H + d_h)) — and [H, d_h, d] for the output (fan_in d, fan_out H·d); the MLP's Dense
  *   kernels glorot_uniform.
+ * A decoder block (spec.crossAttention) also draws its cross-attention as its self-attention
+ * (torch: nn.TransformerDecoderLayer's multihead_attn; keras: a second MultiHeadAttention), named x….
  */
 export function blockDraws(spec: TransformerSpec, f: number): BlockDraw[] {
+  const own = selfDraws(spec, f);
+  if (!spec.crossAttention) return own;
+  const crossName = (m: BlockMatrix) => ("x" + m) as BlockMatrix;
+  const cross = own
+    .filter((draw) => draw.makes.every((m) => m === "q" || m === "k" || m === "v" || m === "o"))
+    .map((draw) => ({ ...draw, name: "x" + draw.name, makes: draw.makes.map(crossName) }));
+  return [...own, ...cross];
+}
+
+function selfDraws(spec: TransformerSpec, f: number): BlockDraw[] {
   const d = spec.width;
   const fw = spec.framework;
   const dh = d / spec.heads;
@@ -75,20 +87,28 @@ export function blockDraws(spec: TransformerSpec, f: number): BlockDraw[] {
 }
 
 /**
- * Draws one block's weights, each tensor of {@link blockDraws} from its own stream (seed,
- * "transformer", block, name), as keras-layout [in, out] matrices, then scales them by the residual
- * scheme ({@link residualScheme}); μP's W_Q is 0. With a framework, each tensor is drawn in that
- * framework's shape and layout, so its fan rule applies.
+ * Draws one block's weights, each tensor of {@link blockDraws} from its own stream (seed, part,
+ * block, name) — part "transformer" for the stack, "encoder" for a decoder's memory encoder — as
+ * keras-layout [in, out] matrices, then scales them by the residual scheme for the stack's role
+ * ({@link residualScheme}); μP's W_Q (and cross-attention's) is 0. With a framework, each tensor is
+ * drawn in that framework's shape and layout, so its fan rule applies.
  */
-export function drawBlockWeights(spec: TransformerSpec, seed: number, block: number, f: number): BlockWeights {
-  const sc = residualScheme(spec.residualScale, spec.depth);
+export function drawBlockWeights(
+  spec: TransformerSpec,
+  seed: number,
+  block: number,
+  f: number,
+  where: StackRole = stackRole(spec),
+  part: "transformer" | "encoder" = "transformer",
+): BlockWeights {
+  const sc = residualScheme(spec.residualScale, spec.depth, where);
   const d = spec.width;
   const m: Partial<Record<BlockMatrix, Float64Array>> = {};
   for (const draw of blockDraws(spec, f)) {
     const v = initialize(
       draw.init,
       { shape: draw.shape, framework: spec.framework },
-      rngStream(seed, "transformer", block, draw.name),
+      rngStream(seed, part, block, draw.name),
       "float64",
     ).values as Float64Array;
     if (draw.layout === "packed")
@@ -100,9 +120,12 @@ export function drawBlockWeights(spec: TransformerSpec, seed: number, block: num
     return x;
   };
   // μP initializes the queries to zero
-  if (spec.parameterization === "mup") m.q!.fill(0);
+  if (spec.parameterization === "mup") for (const q of [m.q, m.xq]) q?.fill(0);
   return {
     attn: { q: scaled(m.q!, sc.q), k: scaled(m.k!, sc.k), v: scaled(m.v!, sc.v), o: scaled(m.o!, sc.o) },
+    cross: m.xq
+      ? { q: scaled(m.xq, sc.xq), k: scaled(m.xk!, sc.xk), v: scaled(m.xv!, sc.xv), o: scaled(m.xo!, sc.xo) }
+      : null,
     w1: spec.attentionOnly ? null : scaled(m.w1!, sc.w1),
     w2: spec.attentionOnly ? null : scaled(m.w2!, sc.w2),
   };

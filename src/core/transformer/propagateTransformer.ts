@@ -4,12 +4,13 @@ import type { Dtype } from "../numeric/dtype.js";
 import { parseDtype, rounder } from "../numeric/dtype.js";
 import { fillNormal } from "../random/normal.js";
 import { rngStream } from "../random/Rng.js";
+import type { AttentionWeights } from "./attention.js";
 import type { AttentionSums, BlockCache, BlockWeights, PassShape } from "./transformerPass.js";
 import { blockBackward, blockForward } from "./transformerPass.js";
 import type { NormKind } from "./rowNorm.js";
 import { normBackward, normForward } from "./rowNorm.js";
 import type { TransformerSpec } from "./transformerSpec.js";
-import { checkTransformer, residualScheme } from "./transformerSpec.js";
+import { checkTransformer, memoryEncoder, residualScheme, stackRole } from "./transformerSpec.js";
 import { drawBlockWeights } from "./blockWeights.js";
 import type { StreamTheory } from "./streamTheory.js";
 import { streamTheory } from "./streamTheory.js";
@@ -22,12 +23,17 @@ export interface TransformerLayer {
   stream: { mean: number; std: number; rms: number };
   /** mean attention entropy (nats) over samples, heads and queries; the std of the scaled logits QKᵀ/√d_h */
   attention: { entropy: number; logitStd: number };
+  /** a decoder block: its cross-attention's entropy and logit std (absent otherwise) */
+  cross?: { entropy: number; logitStd: number };
   /** mean pairwise cosine of the token vectors after the block, averaged over samples */
   tokenCosine: number;
   /** effective rank of the token matrix after the block, averaged over samples */
   effectiveRank: number;
-  /** with backward: ‖∂L/∂x‖ at the block's input, and ‖∂L/∂W‖ of its attention (Q, K, V, O), its MLP (W_1, W_2) and all */
-  grad: { stream: number; attention: number; mlp: number; weights: number } | null;
+  /**
+   * with backward: ‖∂L/∂x‖ at the block's input, and ‖∂L/∂W‖ of its attention (Q, K, V, O), its MLP
+   * (W_1, W_2), a decoder block's cross-attention (absent otherwise) and all
+   */
+  grad: { stream: number; attention: number; mlp: number; cross?: number; weights: number } | null;
 }
 
 export interface TransformerResult {
@@ -38,6 +44,11 @@ export interface TransformerResult {
   batch: number;
   seed: number;
   input: { std: number };
+  /**
+   * a decoder's memory (the encoder's output it attends to): its std and token cosine over the
+   * batch, and the encoder's depth; null without cross-attention
+   */
+  memory: { std: number; tokenCosine: number; encoderDepth: number } | null;
   layers: TransformerLayer[];
   /**
    * with backward: the loss L = Σ out ⊙ T, T ~ N(0, 1) a fixed random readout (stream (seed,
@@ -54,11 +65,13 @@ const norm2 = (...arrays: (Float64Array | null)[]) =>
 /**
  * The inputs [batch, seq, width]: x ~ N(0, 1) (stream (seed, "input")), or with spec.embedding the
  * rows E[t] of a table E [vocab, width] drawn from its init (stream (seed, "embedding")) at tokens t
- * uniform on 0 … vocab − 1 (stream (seed, "tokens")).
+ * uniform on 0 … vocab − 1 (stream (seed, "tokens")). A memory encoder's source tokens (`source`)
+ * come from the streams (seed, "source") and (seed, "source tokens"), with the same table.
  */
-export function inputTokens(spec: TransformerSpec, batch: number, seed: number): Float64Array {
+export function inputTokens(spec: TransformerSpec, batch: number, seed: number, source = false): Float64Array {
   const n = batch * spec.seq * spec.width;
-  if (!spec.embedding) return fillNormal(rngStream(seed, "input"), new Float64Array(n)) as Float64Array;
+  if (!spec.embedding)
+    return fillNormal(rngStream(seed, source ? "source" : "input"), new Float64Array(n)) as Float64Array;
   const { vocab, init } = spec.embedding;
   const table = initialize(
     init,
@@ -66,7 +79,7 @@ export function inputTokens(spec: TransformerSpec, batch: number, seed: number):
     rngStream(seed, "embedding"),
     "float64",
   ).values as Float64Array;
-  const tokens = rngStream(seed, "tokens");
+  const tokens = rngStream(seed, source ? "source tokens" : "tokens");
   const x = new Float64Array(n);
   for (let t = 0; t < batch * spec.seq; t++) {
     const row = Math.floor(tokens.nextDouble() * vocab);
@@ -104,16 +117,21 @@ function rounded(x: Float64Array, dtype: Dtype): Float64Array {
 }
 
 function roundWeights(w: BlockWeights, dtype: Dtype): void {
-  for (const m of [w.attn.q, w.attn.k, w.attn.v, w.attn.o, w.w1, w.w2]) if (m) rounded(m, dtype);
+  const c = w.cross;
+  for (const m of [w.attn.q, w.attn.k, w.attn.v, w.attn.o, c?.q, c?.k, c?.v, c?.o, w.w1, w.w2])
+    if (m) rounded(m, dtype);
 }
 
+const zeroAttention = (a: AttentionWeights): AttentionWeights => ({
+  q: new Float64Array(a.q.length),
+  k: new Float64Array(a.k.length),
+  v: new Float64Array(a.v.length),
+  o: new Float64Array(a.o.length),
+});
+
 const zerosLike = (w: BlockWeights): BlockWeights => ({
-  attn: {
-    q: new Float64Array(w.attn.q.length),
-    k: new Float64Array(w.attn.k.length),
-    v: new Float64Array(w.attn.v.length),
-    o: new Float64Array(w.attn.o.length),
-  },
+  attn: zeroAttention(w.attn),
+  cross: w.cross ? zeroAttention(w.cross) : null,
   w1: w.w1 ? new Float64Array(w.w1.length) : null,
   w2: w.w2 ? new Float64Array(w.w2.length) : null,
 });
@@ -137,9 +155,10 @@ export function propagateTransformer(
   const act = parseActivation(spec.activation);
   const f = Math.round(spec.mlpRatio * spec.width);
   const shape: PassShape = { s: spec.seq, d: spec.width, heads: spec.heads, f, dtype };
-  const { alpha } = residualScheme(spec.residualScale, spec.depth);
+  const { alpha } = residualScheme(spec.residualScale, spec.depth, stackRole(spec));
   const weights = options.weights ?? Array.from({ length: spec.depth }, (_, l) => drawBlockWeights(spec, seed, l, f));
   if (dtype !== "float64") for (const w of weights) roundWeights(w, dtype);
+  const memory = spec.crossAttention ? encodeMemory(spec, batch, seed, f, act, dtype) : null;
   const n = shape.s * shape.d;
   const x = rounded(inputTokens(spec, batch, seed), dtype);
   let h = Array.from({ length: batch }, (_, b) => x.subarray(b * n, (b + 1) * n));
@@ -147,10 +166,24 @@ export function propagateTransformer(
   const layers: TransformerLayer[] = [];
   for (let l = 0; l < spec.depth; l++) {
     const sums: AttentionSums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
-    const step = h.map((xb) => blockForward(xb, weights[l], spec, shape, act, alpha, sums));
+    const crossSums: AttentionSums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
+    const step = h.map((xb, b) =>
+      blockForward(
+        xb,
+        weights[l],
+        spec,
+        shape,
+        act,
+        alpha,
+        sums,
+        memory ? { m: memory.tokens[b], t: memory.t, stats: crossSums } : null,
+      ),
+    );
     if (options.backward) caches.push(step.map((r) => r.cache));
     h = step.map((r) => r.out);
-    layers.push(blockSignals(l, h, shape, sums, batch));
+    const signals = blockSignals(l, h, shape, sums, batch);
+    if (memory) signals.cross = attentionSignals(crossSums, batch, shape);
+    layers.push(signals);
   }
   let loss: number | null = null;
   if (options.backward) {
@@ -167,11 +200,13 @@ export function propagateTransformer(
       for (let b = 0; b < batch; b++)
         g[b] = blockBackward(g[b], caches[l][b], weights[l], grads, spec, shape, act, alpha);
       const a = grads.attn;
+      const c = grads.cross;
       layers[l].grad = {
         stream: norm2(...g),
         attention: norm2(a.q, a.k, a.v, a.o),
         mlp: norm2(grads.w1, grads.w2),
-        weights: norm2(a.q, a.k, a.v, a.o, grads.w1, grads.w2),
+        ...(c ? { cross: norm2(c.q, c.k, c.v, c.o) } : {}),
+        weights: norm2(a.q, a.k, a.v, a.o, c?.q ?? null, c?.k ?? null, c?.v ?? null, c?.o ?? null, grads.w1, grads.w2),
       };
     }
   }
@@ -184,9 +219,51 @@ export function propagateTransformer(
     batch,
     seed,
     input: { std: Math.sqrt(ss / x.length) },
+    memory: memory
+      ? { std: memory.std, tokenCosine: memory.tokenCosine, encoderDepth: spec.crossAttention!.encoderDepth }
+      : null,
     layers,
     loss,
     theory: streamTheory(spec),
+  };
+}
+
+/**
+ * A decoder's memory: its encoder ({@link memoryEncoder}, weights from the streams (seed, "encoder",
+ * block, name), residual constants of an encoder under this decoder) run forward on source tokens,
+ * and its final norm when pre-norm; per sample [t, d], with the memory's std and token cosine.
+ */
+function encodeMemory(
+  spec: TransformerSpec,
+  batch: number,
+  seed: number,
+  f: number,
+  act: ReturnType<typeof parseActivation>,
+  dtype: Dtype,
+): { tokens: Float64Array[]; t: number; std: number; tokenCosine: number } {
+  const enc = memoryEncoder(spec);
+  const where = { role: "encoder", other: spec.depth } as const;
+  const { alpha } = residualScheme(enc.residualScale, enc.depth, where);
+  const shape: PassShape = { s: enc.seq, d: enc.width, heads: enc.heads, f, dtype };
+  const n = shape.s * shape.d;
+  const src = rounded(inputTokens(enc, batch, seed, true), dtype);
+  let h = Array.from({ length: batch }, (_, b) => src.subarray(b * n, (b + 1) * n));
+  const sums: AttentionSums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
+  for (let l = 0; l < enc.depth; l++) {
+    const w = drawBlockWeights(enc, seed, l, f, where, "encoder");
+    if (dtype !== "float64") roundWeights(w, dtype);
+    h = h.map((xb) => blockForward(xb, w, enc, shape, act, alpha, sums).out);
+  }
+  if (enc.finalNorm) h = h.map((hb) => rounded(normForward(enc.norm as NormKind, hb, enc.width).y, dtype));
+  const sig = blockSignals(0, h, shape, sums, batch);
+  return { tokens: h, t: enc.seq, std: sig.stream.std, tokenCosine: sig.tokenCosine };
+}
+
+function attentionSignals(sums: AttentionSums, batch: number, shape: PassShape) {
+  const lm = sums.logitSum / sums.logits;
+  return {
+    entropy: sums.entropy / (batch * shape.heads * shape.s),
+    logitStd: Math.sqrt(Math.max(0, sums.logitSq / sums.logits - lm * lm)),
   };
 }
 
@@ -212,7 +289,6 @@ function blockSignals(
     rank += effectiveRank(hb, shape.s, shape.d);
   }
   const mean = sum / count;
-  const lm = sums.logitSum / sums.logits;
   return {
     index,
     stream: {
@@ -221,10 +297,7 @@ function blockSignals(
       std: sq === Infinity && !Number.isNaN(mean) ? Infinity : Math.sqrt(Math.max(0, sq / count - mean * mean)),
       rms: Math.sqrt(sq / count),
     },
-    attention: {
-      entropy: sums.entropy / (batch * shape.heads * shape.s),
-      logitStd: Math.sqrt(Math.max(0, sums.logitSq / sums.logits - lm * lm)),
-    },
+    attention: attentionSignals(sums, batch, shape),
     tokenCosine: cos / batch,
     effectiveRank: rank / batch,
     grad: null,

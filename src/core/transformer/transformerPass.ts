@@ -8,9 +8,13 @@ import type { NormKind } from "./rowNorm.js";
 import { normBackward, normForward } from "./rowNorm.js";
 import type { TransformerSpec } from "./transformerSpec.js";
 
-/** One block's weights (keras layout [in, out]): attention, and the MLP's W_1 [d, f] and W_2 [f, d] (null when attention-only). */
+/**
+ * One block's weights (keras layout [in, out]): attention, a decoder block's cross-attention (null
+ * otherwise), and the MLP's W_1 [d, f] and W_2 [f, d] (null when attention-only).
+ */
 export interface BlockWeights {
   attn: AttentionWeights;
+  cross: AttentionWeights | null;
   w1: Float64Array | null;
   w2: Float64Array | null;
 }
@@ -34,6 +38,10 @@ export interface BlockCache {
   mid: Float64Array;
   /** post-LN: the norm after the attention branch */
   post1: Norm | null;
+  /** a decoder block: the pre-norm before cross-attention, its cache, and the post-norm after it */
+  nx: Norm | null;
+  cross: AttentionCache | null;
+  postx: Norm | null;
   n2: Norm | null;
   mlpIn: Float64Array | null;
   h1: Float64Array | null;
@@ -68,6 +76,13 @@ const combine = (
   return out;
 };
 
+function addSums(into: AttentionSums, a: AttentionSums): void {
+  into.logitSum += a.logitSum;
+  into.logitSq += a.logitSq;
+  into.logits += a.logits;
+  into.entropy += a.entropy;
+}
+
 /** A norm's forward pass with its output rounded to the run's dtype (computed in float64, as the engine's norms). */
 function roundedNorm(kind: NormKind, x: Float64Array, d: number, r: (x: number) => number): Norm {
   const n = normForward(kind, x, d);
@@ -86,8 +101,10 @@ function roundedNormBackward(kind: NormKind, g: Float64Array, n: Norm, d: number
  * One transformer block on one sample x [s, d]:
  * pre-norm:  h = x + Attn(N(x)),  out = h + MLP(N(h));
  * post-norm: h = N(α·x + Attn(x)), out = N(α·h + MLP(h));
- * without residual the skip terms are dropped; attention-only blocks stop after the attention
- * sub-layer. MLP(u) = φ(u W_1) W_2. α is the residual scheme's skip factor (1 except DeepNorm).
+ * a decoder block (given a memory m [t, d]) adds cross-attention after the self-attention:
+ * pre-norm h ← h + Cross(N(h), m), post-norm h ← N(α·h + Cross(h, m)).
+ * Without residual the skip terms are dropped; attention-only blocks stop after the attention
+ * sub-layers. MLP(u) = φ(u W_1) W_2. α is the residual scheme's skip factor (1 except DeepNorm).
  * Products and sums accumulate in `shape.dtype`; norms, softmax and φ are computed in float64 and
  * their results rounded to it.
  */
@@ -99,26 +116,40 @@ export function blockForward(
   act: Activation,
   alpha: number,
   stats: AttentionSums,
+  memory: { m: Float64Array; t: number; stats: AttentionSums } | null = null,
 ): { out: Float64Array; cache: BlockCache } {
   const { s, d, heads, f, dtype } = shape;
   const r = rounder(dtype);
   const norm = spec.norm as NormKind;
   const pre = spec.normPosition === "pre";
+  const scale = logitScale(spec, d / heads);
   const n1 = pre ? roundedNorm(norm, x, d, r) : null;
-  const a = attentionForward(n1 ? n1.y : x, w.attn, s, d, heads, spec.causal, logitScale(spec, d / heads), dtype);
-  stats.logitSum += a.logitSum;
-  stats.logitSq += a.logitSq;
-  stats.logits += a.logits;
-  stats.entropy += a.entropy;
+  const a = attentionForward(n1 ? n1.y : x, w.attn, s, d, heads, spec.causal, scale, dtype);
+  addSums(stats, a);
   const u1 = combine(x, a.out, pre ? 1 : alpha, spec.residual, r);
   const post1 = pre ? null : roundedNorm(norm, u1, d, r);
-  const mid = post1 ? post1.y : u1;
+  let mid = post1 ? post1.y : u1;
+  let nx: Norm | null = null;
+  let cross: AttentionCache | null = null;
+  let postx: Norm | null = null;
+  if (memory && w.cross) {
+    nx = pre ? roundedNorm(norm, mid, d, r) : null;
+    const c = attentionForward(nx ? nx.y : mid, w.cross, s, d, heads, false, scale, dtype, memory);
+    addSums(memory.stats, c);
+    cross = c.cache;
+    const ux = combine(mid, c.out, pre ? 1 : alpha, spec.residual, r);
+    postx = pre ? null : roundedNorm(norm, ux, d, r);
+    mid = postx ? postx.y : ux;
+  }
   const cache: BlockCache = {
     input: x,
     n1,
     attn: a.cache,
     mid,
     post1,
+    nx,
+    cross,
+    postx,
     n2: null,
     mlpIn: null,
     h1: null,
@@ -142,7 +173,8 @@ export function blockForward(
  * The backward pass of {@link blockForward}: given g = ∂L/∂out for one sample, adds ∂L/∂W into
  * `grads` and returns ∂L/∂x. Residual sums pass the gradient to both terms (the skip's times α);
  * norms and attention use their own backward passes; the MLP: ∂L/∂W_2 = φ(h_1)ᵀ g,
- * ∂L/∂h_1 = (g W_2ᵀ) ⊙ φ'(h_1), ∂L/∂W_1 = uᵀ ∂L/∂h_1.
+ * ∂L/∂h_1 = (g W_2ᵀ) ⊙ φ'(h_1), ∂L/∂W_1 = uᵀ ∂L/∂h_1. Cross-attention passes the gradient to
+ * its queries' input only (the memory is held fixed).
  */
 export function blockBackward(
   g: Float64Array,
@@ -169,6 +201,22 @@ export function blockBackward(
     const gIn = mmT(gh, w.w1, s, f, d, dtype);
     const gFromMlp = c.n2 ? roundedNormBackward(norm, gIn, c.n2, d, r) : gIn;
     gMid = combine(gU2, gFromMlp, skip, spec.residual, r);
+  }
+  if (c.cross && w.cross && grads.cross) {
+    const gUx = c.postx ? roundedNormBackward(norm, gMid, c.postx, d, r) : gMid;
+    const gCrossIn = attentionBackward(
+      gUx,
+      c.cross,
+      w.cross,
+      grads.cross,
+      s,
+      d,
+      heads,
+      logitScale(spec, d / heads),
+      dtype,
+    );
+    const gFromCross = c.nx ? roundedNormBackward(norm, gCrossIn, c.nx, d, r) : gCrossIn;
+    gMid = combine(gUx, gFromCross, skip, spec.residual, r);
   }
   const gU1 = c.post1 ? roundedNormBackward(norm, gMid, c.post1, d, r) : gMid;
   const gAttnIn = attentionBackward(gU1, c.attn, w.attn, grads.attn, s, d, heads, logitScale(spec, d / heads), dtype);

@@ -46,6 +46,15 @@ export interface TransformerSpec {
    * (2023), "RWKV: Reinventing RNNs for the Transformer Era"), indexed by tokens drawn uniformly.
    */
   embedding: { init: string; vocab: number } | null;
+  /**
+   * null: encoder-style blocks (self-attention, MLP). Otherwise decoder blocks (Vaswani et al.
+   * (2017), "Attention Is All You Need"): self-attention, cross-attention over a memory, MLP. The
+   * memory is the output of an encoder of `encoderDepth` blocks of the same configuration (no
+   * cross-attention, no mask, its own weights and residual constants) on `memorySeq` source tokens,
+   * with a final norm when the blocks are pre-norm. It is held fixed: the gradient is not carried
+   * into the encoder.
+   */
+  crossAttention: { memorySeq: number; encoderDepth: number } | null;
 }
 
 export const DEFAULT_TRANSFORMER: Omit<TransformerSpec, "depth" | "width" | "heads" | "seq"> = {
@@ -62,37 +71,88 @@ export const DEFAULT_TRANSFORMER: Omit<TransformerSpec, "depth" | "width" | "hea
   activation: "gelu",
   parameterization: "standard",
   embedding: null,
+  crossAttention: null,
 };
 
+/** A residual scheme's constants: the skip's factor α, and each weight matrix's factor (x…: cross-attention's). */
+export interface ResidualConstants {
+  alpha: number;
+  q: number;
+  k: number;
+  v: number;
+  o: number;
+  w1: number;
+  w2: number;
+  xq: number;
+  xk: number;
+  xv: number;
+  xo: number;
+}
+
 /**
- * The residual scheme's constants for L blocks (N = 2L sub-layers):
+ * Where a stack sits: alone (encoder-only or decoder-only, 2 residual branches a block), the decoder
+ * of an encoder-decoder (3 branches a block: self-attention, cross-attention, MLP), or its encoder.
+ * `other` is the other part's depth.
+ */
+export type StackRole = { role: "stack" } | { role: "decoder"; other: number } | { role: "encoder"; other: number };
+
+/**
+ * The residual scheme's constants for a stack of L blocks:
  * - none: x ← x + f(x), weights as drawn.
  * - gpt2 (Radford et al. (2019), "Language Models are Unsupervised Multitask Learners"): each
- *   branch's output projection (W_O, W_2) multiplied by 1/√(2L) at init; α = 1.
- * - deepnorm (Wang et al. (2022), "DeepNet: Scaling Transformers to 1,000 Layers", encoder-only
- *   post-LN): x ← LN(α·x + f(x)) with α = (2L)^{1/4}, and W_V, W_O, W_1, W_2 multiplied by
- *   β = (8L)^{−1/4} at init.
+ *   branch's output projection (W_O, W_2, cross-attention's W_O) multiplied by 1/√N at init, N the
+ *   residual branches: N = 2L, or 3L in a decoder with cross-attention; α = 1.
+ * - deepnorm (Wang et al. (2022), "DeepNet: Scaling Transformers to 1,000 Layers"): post-LN
+ *   x ← LN(α·x + f(x)), and W_V, W_O, W_1, W_2 (and cross-attention's W_V, W_O) multiplied by β at
+ *   init. Alone: α = (2L)^{1/4}, β = (8L)^{−1/4}. Encoder of N blocks under a decoder of M:
+ *   α = 0.81·(N⁴M)^{1/16}, β = 0.87·(N⁴M)^{−1/16}. Decoder of M blocks: α = (3M)^{1/4}, β = (12M)^{−1/4}.
  * - tfixup (Huang, Perez, Ba & Volkovs (2020), "Improving Transformer Optimization Through Better
- *   Initialization", encoder): no norms; W_V, W_O, W_1, W_2 multiplied by 0.67·L^{−1/4} at init.
+ *   Initialization"): no norms; W_V, W_O, W_1, W_2 multiplied by 0.67·N^{−1/4} in an encoder of N
+ *   blocks (or a stack alone), and by (9M)^{−1/4} in a decoder of M blocks (cross-attention's W_V and
+ *   W_O too). T-Fixup's embedding scaling is not modelled.
  * @returns alpha (the skip's factor) and the factor of each weight.
  */
 export function residualScheme(
   scale: ResidualScale,
   depth: number,
-): { alpha: number; q: number; k: number; v: number; o: number; w1: number; w2: number } {
+  where: StackRole = { role: "stack" },
+): ResidualConstants {
+  const one = { alpha: 1, q: 1, k: 1, v: 1, o: 1, w1: 1, w2: 1, xq: 1, xk: 1, xv: 1, xo: 1 };
+  const branches = (alpha: number, f: number) => ({ ...one, alpha, v: f, o: f, w1: f, w2: f, xv: f, xo: f });
   if (scale === "gpt2") {
-    const f = 1 / Math.sqrt(2 * depth);
-    return { alpha: 1, q: 1, k: 1, v: 1, o: f, w1: 1, w2: f };
+    const f = 1 / Math.sqrt((where.role === "decoder" ? 3 : 2) * depth);
+    return { ...one, o: f, w2: f, xo: f };
   }
-  if (scale === "tfixup") {
-    const f = 0.67 * depth ** -0.25;
-    return { alpha: 1, q: 1, k: 1, v: f, o: f, w1: f, w2: f };
-  }
+  if (scale === "tfixup") return branches(1, where.role === "decoder" ? (9 * depth) ** -0.25 : 0.67 * depth ** -0.25);
   if (scale === "deepnorm") {
-    const beta = (8 * depth) ** -0.25;
-    return { alpha: (2 * depth) ** 0.25, q: 1, k: 1, v: beta, o: beta, w1: beta, w2: beta };
+    if (where.role === "decoder") return branches((3 * depth) ** 0.25, (12 * depth) ** -0.25);
+    if (where.role === "encoder") {
+      const nm = depth ** 4 * where.other;
+      return branches(0.81 * nm ** (1 / 16), 0.87 * nm ** (-1 / 16));
+    }
+    return branches((2 * depth) ** 0.25, (8 * depth) ** -0.25);
   }
-  return { alpha: 1, q: 1, k: 1, v: 1, o: 1, w1: 1, w2: 1 };
+  return one;
+}
+
+/** The role of a spec's own blocks: a decoder when it has cross-attention, else a stack alone. */
+export const stackRole = (s: TransformerSpec): StackRole =>
+  s.crossAttention ? { role: "decoder", other: s.crossAttention.encoderDepth } : { role: "stack" };
+
+/**
+ * The encoder that makes a decoder's memory: the same configuration with `encoderDepth` blocks on
+ * `memorySeq` tokens, no cross-attention, no mask, and a final norm when pre-norm.
+ */
+export function memoryEncoder(s: TransformerSpec): TransformerSpec {
+  if (!s.crossAttention) throw new RangeError("cross-attention: this stack has no memory encoder");
+  return {
+    ...s,
+    depth: s.crossAttention.encoderDepth,
+    seq: s.crossAttention.memorySeq,
+    causal: false,
+    finalNorm: s.normPosition === "pre" && s.norm !== "none",
+    crossAttention: null,
+  };
 }
 
 /** The largest sizes a transformer run accepts (the reference engine holds every block's activations). */
@@ -131,6 +191,10 @@ export function checkTransformer(s: TransformerSpec): TransformerSpec {
       throw new RangeError(integerMessage("vocab", 1, TRANSFORMER_LIMITS.vocab));
     if (typeof s.embedding.init !== "string" || s.embedding.init === "")
       throw new RangeError("embedding-init: must be an initializer spec, e.g. uniform(low=-1e-4, high=1e-4)");
+  }
+  if (s.crossAttention !== null && s.crossAttention !== undefined) {
+    int("memory-seq", s.crossAttention.memorySeq, TRANSFORMER_LIMITS.seq);
+    int("encoder-depth", s.crossAttention.encoderDepth, TRANSFORMER_LIMITS.depth);
   }
   if (s.residualScale === "deepnorm" && (s.normPosition !== "post" || s.norm === "none"))
     throw new RangeError("residual-scale: deepnorm is for post-LN stacks (--norm-position post with a norm)");

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseActivation } from "../../../src/core/engine/activations.js";
 import { drawBlockWeights } from "../../../src/core/transformer/blockWeights.js";
 import { propagateTransformer } from "../../../src/core/transformer/propagateTransformer.js";
+import { attentionBackward, attentionForward } from "../../../src/core/transformer/attention.js";
 import { effectiveRank, tokenCosine } from "../../../src/core/transformer/tokenSignals.js";
 import type { BlockWeights } from "../../../src/core/transformer/transformerPass.js";
 import { blockBackward, blockForward } from "../../../src/core/transformer/transformerPass.js";
@@ -14,9 +15,16 @@ import {
 import { fillNormal, rngStream } from "../../../src/core/internal.js";
 
 const small: TransformerSpec = { ...DEFAULT_TRANSFORMER, depth: 2, width: 8, heads: 2, seq: 5, mlpRatio: 2 };
+const cross = { memorySeq: 3, encoderDepth: 2 };
 
-/** L = Σ out ⊙ t over two blocks of one sample, and its gradients by the backward pass. */
-function lossAndGrads(spec: TransformerSpec, weights: BlockWeights[], x: Float64Array, t: Float64Array) {
+/** L = Σ out ⊙ t over two blocks of one sample (decoder blocks over `memory` [3, d] when given), and its gradients by the backward pass. */
+function lossAndGrads(
+  spec: TransformerSpec,
+  weights: BlockWeights[],
+  x: Float64Array,
+  t: Float64Array,
+  memory: Float64Array | null = null,
+) {
   const act = parseActivation(spec.activation);
   const shape = {
     s: spec.seq,
@@ -25,18 +33,38 @@ function lossAndGrads(spec: TransformerSpec, weights: BlockWeights[], x: Float64
     f: spec.mlpRatio * spec.width,
     dtype: "float64" as const,
   };
-  const { alpha } = residualScheme(spec.residualScale, spec.depth);
+  const { alpha } = residualScheme(
+    spec.residualScale,
+    spec.depth,
+    spec.crossAttention ? { role: "decoder", other: spec.crossAttention.encoderDepth } : { role: "stack" },
+  );
   const sums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
   let h = x;
   const caches = [];
   for (const w of weights) {
-    const r = blockForward(h, w, spec, shape, act, alpha, sums);
+    const r = blockForward(
+      h,
+      w,
+      spec,
+      shape,
+      act,
+      alpha,
+      sums,
+      memory ? { m: memory, t: 3, stats: { ...sums } } : null,
+    );
     caches.push(r.cache);
     h = r.out;
   }
   const loss = h.reduce((a, v, i) => a + v * t[i], 0);
+  const zero = (a: BlockWeights["attn"]) => ({
+    q: a.q.map(() => 0),
+    k: a.k.map(() => 0),
+    v: a.v.map(() => 0),
+    o: a.o.map(() => 0),
+  });
   const grads = weights.map((w) => ({
-    attn: { q: w.attn.q.map(() => 0), k: w.attn.k.map(() => 0), v: w.attn.v.map(() => 0), o: w.attn.o.map(() => 0) },
+    attn: zero(w.attn),
+    cross: w.cross ? zero(w.cross) : null,
     w1: w.w1 ? w.w1.map(() => 0) : null,
     w2: w.w2 ? w.w2.map(() => 0) : null,
   }));
@@ -58,34 +86,82 @@ describe("transformer backward pass", () => {
     ["GPT-2 scaling, relu MLP", { residualScale: "gpt2", activation: "relu" }],
     ["T-Fixup (no norms)", { residualScale: "tfixup", norm: "none" }],
     ["μP attention (1/d_h logits; a query weight moved off 0 by the check itself)", { parameterization: "mup" }],
+    ["decoder, pre-LN, causal (cross-attention over 3 memory tokens)", { crossAttention: cross, causal: true }],
+    ["decoder, post-LN", { crossAttention: cross, normPosition: "post" }],
+    ["decoder, DeepNorm", { crossAttention: cross, normPosition: "post", residualScale: "deepnorm" }],
   ] as const)("%s: every weight's and the input's gradient match finite differences", (_, over) => {
     const spec = checkTransformer({ ...small, ...over } as TransformerSpec);
     const weights = [0, 1].map((l) => drawBlockWeights(spec, 3, l, spec.mlpRatio * spec.width));
     const n = spec.seq * spec.width;
     const x = fillNormal(rngStream(1, "x"), new Float64Array(n)) as Float64Array;
     const t = fillNormal(rngStream(1, "t"), new Float64Array(n)) as Float64Array;
-    const { grads, gx } = lossAndGrads(spec, weights, x, t);
+    const memory = spec.crossAttention
+      ? (fillNormal(rngStream(1, "m"), new Float64Array(3 * spec.width)) as Float64Array)
+      : null;
+    const { grads, gx } = lossAndGrads(spec, weights, x, t, memory);
     const h = 1e-5;
     const check = (target: Float64Array, grad: Float64Array, picks: number[]) => {
       const scale = Math.max(...Array.from(grad, Math.abs));
       for (const i of picks) {
         const keep = target[i];
         target[i] = keep + h;
-        const up = lossAndGrads(spec, weights, x, t).loss;
+        const up = lossAndGrads(spec, weights, x, t, memory).loss;
         target[i] = keep - h;
-        const down = lossAndGrads(spec, weights, x, t).loss;
+        const down = lossAndGrads(spec, weights, x, t, memory).loss;
         target[i] = keep;
         expect(Math.abs((up - down) / (2 * h) - grad[i])).toBeLessThan(1e-6 * Math.max(scale, 1e-3));
       }
     };
     const picks = (len: number) => [0, 7, Math.floor(len / 2), len - 1];
     for (const l of [0, 1]) {
-      for (const name of ["q", "k", "v", "o"] as const)
+      for (const name of ["q", "k", "v", "o"] as const) {
         check(weights[l].attn[name], grads[l].attn[name], picks(weights[l].attn[name].length));
+        const c = weights[l].cross;
+        if (c) check(c[name], grads[l].cross![name], picks(c[name].length));
+      }
       if (weights[l].w1) check(weights[l].w1!, grads[l].w1!, picks(weights[l].w1!.length));
       if (weights[l].w2) check(weights[l].w2!, grads[l].w2!, picks(weights[l].w2!.length));
     }
     check(x, gx, picks(x.length));
+  });
+});
+
+describe("cross-attention", () => {
+  it("passes the gradient to the queries' input, and to the memory (keys and values) when asked: both match finite differences", () => {
+    const d = 8;
+    const s = 5;
+    const t = 3;
+    const w = drawBlockWeights({ ...small, crossAttention: cross }, 4, 0, 16).cross!;
+    const x = fillNormal(rngStream(2, "x"), new Float64Array(s * d)) as Float64Array;
+    const m = fillNormal(rngStream(2, "m"), new Float64Array(t * d)) as Float64Array;
+    const target = fillNormal(rngStream(2, "t"), new Float64Array(s * d)) as Float64Array;
+    const scale = 1 / Math.sqrt(d / 2);
+    const loss = () =>
+      attentionForward(x, w, s, d, 2, false, scale, "float64", { m, t }).out.reduce((a, v, i) => a + v * target[i], 0);
+    const { cache } = attentionForward(x, w, s, d, 2, false, scale, "float64", { m, t });
+    const grads = {
+      q: new Float64Array(d * d),
+      k: new Float64Array(d * d),
+      v: new Float64Array(d * d),
+      o: new Float64Array(d * d),
+    };
+    const gm = new Float64Array(t * d);
+    const gx = attentionBackward(target, cache, w, grads, s, d, 2, scale, "float64", gm);
+    const h = 1e-5;
+    // the same central-difference tolerance as the block checks above
+    for (const [v, g] of [
+      [x, gx],
+      [m, gm],
+    ] as const)
+      for (const i of [0, 5, v.length - 1]) {
+        const keep = v[i];
+        v[i] = keep + h;
+        const up = loss();
+        v[i] = keep - h;
+        const down = loss();
+        v[i] = keep;
+        expect(Math.abs((up - down) / (2 * h) - g[i])).toBeLessThan(1e-6 * Math.max(...Array.from(g, Math.abs)));
+      }
   });
 });
 

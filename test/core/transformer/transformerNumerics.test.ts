@@ -112,7 +112,39 @@ describe("residual-stream theory", () => {
   it("post-LN holds the stream at v/(v + ε), 1 up to ε = 1e−5", () => {
     const t = streamTheory({ ...small, depth: 4, normPosition: "post" });
     for (const v of [...t.lo, ...t.hi]) expect(Math.abs(v - 1)).toBeLessThan(1e-5);
-    expect(t.gradRatio).toBeNull();
+  });
+
+  it("post-LN with matched branches: G_in = G_out·(1 + B)/(1 + B + ε), so the gradient ratio does not grow with depth", () => {
+    const at = (depth: number) => streamTheory({ ...small, depth, normPosition: "post" }).gradRatio!;
+    for (const depth of [4, 40]) {
+      const r = at(depth);
+      expect(r.min).toBeLessThan(1);
+      expect(r.max).toBeGreaterThan(1);
+    }
+    // only the position within the block (after the attention's norm or the MLP's) moves the ends
+    expect(at(40).max).toBeCloseTo(at(4).max, 3);
+  });
+
+  it("post-LN decoder: at the collapsed edge cross-attention (σ_V'²σ_O'² = 1 over a normed memory) halves G each block, so the ratio reaches 2^(L/2)", () => {
+    for (const depth of [3, 6]) {
+      const t = streamTheory({
+        ...small,
+        depth,
+        normPosition: "post",
+        attentionOnly: true,
+        crossAttention: { memorySeq: 3, encoderDepth: 2 },
+      });
+      // each norm divides by 2 + O(ε): 1e−4 relative covers L·ε
+      expect(Math.abs(t.gradRatio!.max / 2 ** (depth / 2) - 1)).toBeLessThan(1e-4);
+    }
+  });
+
+  it("a decoder's cross-attention adds C = u_m·σ_V'²σ_O'²·(ρ + (1 − ρ)/M) to the stream: pre-LN, one attention-only block", () => {
+    const spec = { ...small, depth: 1, attentionOnly: true, crossAttention: { memorySeq: 4, encoderDepth: 1 } };
+    const t = streamTheory(spec);
+    // self-attention adds 1/S (S = 5) at the lower edge, 1 at the upper; the memory is final-normed (u_m = 1 − O(ε))
+    expect(t.lo[0] ** 2).toBeCloseTo(1 + 1 / 5 + 1 / 4, 4);
+    expect(t.hi[0] ** 2).toBeCloseTo(3, 4);
   });
 
   // The theory is a mean-field (infinite-width) prediction: at width 64 one seed's stream lands
@@ -141,6 +173,66 @@ describe("residual-stream theory", () => {
     },
     60_000,
   );
+});
+
+describe("decoders: cross-attention over an encoder's memory (width 64, 4 heads, 16 tokens, lecun_normal, seeds 0–4)", () => {
+  const dec = (depth: number, over: Partial<TransformerSpec>) =>
+    ({
+      ...DEFAULT_TRANSFORMER,
+      depth,
+      width: 64,
+      heads: 4,
+      seq: 16,
+      init: "lecun_normal",
+      crossAttention: { memorySeq: 16, encoderDepth: depth },
+      ...over,
+    }) as TransformerSpec;
+  const meanRatio = (spec: TransformerSpec) => {
+    const runs = [0, 1, 2, 3, 4].map((seed) => propagateTransformer(spec, { batch: 2, seed, backward: true }));
+    return runs.reduce((a, r) => a + r.layers[spec.depth - 1].grad!.weights / r.layers[0].grad!.weights, 0) / 5;
+  };
+
+  // the mean over five seeds, as for the encoder stacks above, with no slack beyond the theory's range
+  it("post-LN: the weight gradients are largest near the output, the last/first ratio grows with depth and lies in the theory's range", () => {
+    const ratios = [6, 12].map((depth) => {
+      const spec = dec(depth, { normPosition: "post" });
+      const ratio = meanRatio(spec);
+      const { gradRatio } = propagateTransformer(spec, { batch: 1, seed: 0 }).theory;
+      expect(ratio).toBeGreaterThanOrEqual(gradRatio!.min);
+      expect(ratio).toBeLessThanOrEqual(gradRatio!.max);
+      return ratio;
+    });
+    expect(ratios[0]).toBeGreaterThan(2);
+    expect(ratios[1]).toBeGreaterThan(2 * ratios[0]);
+  }, 60_000);
+
+  it("pre-LN with a final norm: the ratio stays below 1 and within a factor 3 of it, falling only as the stream grows", () => {
+    for (const depth of [6, 12]) {
+      const ratio = meanRatio(dec(depth, { finalNorm: true }));
+      expect(ratio).toBeGreaterThan(1 / 3);
+      expect(ratio).toBeLessThan(1);
+    }
+  }, 60_000);
+
+  it("the memory is the encoder's output: a post-LN encoder's tokens collapse (cosine → 1) and its std is 1", () => {
+    const r = propagateTransformer(dec(12, { normPosition: "post" }), { batch: 2, seed: 0 });
+    expect(r.memory!.encoderDepth).toBe(12);
+    expect(r.memory!.std).toBeCloseTo(1, 4);
+    expect(r.memory!.tokenCosine).toBeGreaterThan(0.99);
+    expect(r.layers[0].cross!.entropy).toBeGreaterThan(0);
+  });
+
+  it("DeepNorm's encoder-decoder constants: decoder α = (3M)^¼, β = (12M)^−¼; encoder α = 0.81(N⁴M)^1/16, β = 0.87(N⁴M)^−1/16", () => {
+    const d = residualScheme("deepnorm", 6, { role: "decoder", other: 12 });
+    expect(d.alpha).toBeCloseTo(18 ** 0.25, 12);
+    expect(d.xv).toBeCloseTo(72 ** -0.25, 12);
+    expect(d.q).toBe(1);
+    const e = residualScheme("deepnorm", 12, { role: "encoder", other: 6 });
+    expect(e.alpha).toBeCloseTo(0.81 * (12 ** 4 * 6) ** (1 / 16), 12);
+    expect(e.w2).toBeCloseTo(0.87 * (12 ** 4 * 6) ** (-1 / 16), 12);
+    expect(residualScheme("tfixup", 6, { role: "decoder", other: 6 }).xo).toBeCloseTo(54 ** -0.25, 12);
+    expect(residualScheme("gpt2", 6, { role: "decoder", other: 6 }).w2).toBeCloseTo(1 / Math.sqrt(18), 12);
+  });
 });
 
 describe("embeddings", () => {
