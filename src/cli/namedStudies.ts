@@ -119,15 +119,25 @@ const band = (b: BandPoint, d = 3) => `${f(b.mean, d)} (seeds ${f(b.min, d)}–$
 
 /** What the measured gradient ratios say about Xiong et al.'s profile, from the numbers (not assumed). */
 function gradientVerdict(r: ReturnType<typeof transformerStudy>): string {
-  const post = r.gradientRatio.map((g) => g.postLN.mean);
-  const growing = post.every((v, i) => i === 0 || v > post[i - 1]);
-  const pre = r.gradientRatio.map((g) => g.preLN.mean);
-  const inTheory = r.gradientRatio.every((g) => g.preLN.mean >= g.preLNTheory.min && g.preLN.mean <= g.preLNTheory.max);
+  const series = (pick: (g: (typeof r.gradientRatio)[number]) => BandPoint) => r.gradientRatio.map((g) => pick(g).mean);
+  const grows = (xs: number[]) => xs.every((v, i) => i === 0 || v > xs[i - 1]);
+  const list = (xs: number[], sep: string) => xs.map((v) => f(v, 3)).join(sep);
+  const inTheory = (key: "preLN" | "postLNDecoder" | "preLNDecoder") =>
+    r.gradientRatio.every((g) => g[key].mean >= g.theory[key].min && g[key].mean <= g.theory[key].max);
+  const postDec = series((g) => g.postLNDecoder);
+  const preDec = series((g) => g.preLNDecoder);
+  const post = series((g) => g.postLN);
+  const pre = series((g) => g.preLN);
+  const nearOne = (xs: number[]) => xs.every((v) => v > 1 / 3 && v < 3);
   return [
-    growing
-      ? `→ post-LN: the last/first ratio grows with depth (${post.map((v) => f(v, 3)).join(" → ")}), as Xiong et al. (2020) report.`
-      : `→ post-LN: the last/first ratio does not grow with depth here (${post.map((v) => f(v, 3)).join(", ")}): this encoder-only stack with a random readout does not reproduce Xiong et al.'s rising profile.`,
-    `→ pre-LN: the ratio falls with depth (${pre.map((v) => f(v, 3)).join(" → ")})${inTheory ? ", inside the theory's range at every depth" : ""}: the gradient goes as 1/σ of the growing stream, so the lowest blocks get the largest.`,
+    grows(postDec) && postDec[0] > 1
+      ? `→ post-LN decoder: the last/first ratio grows with depth (${list(postDec, " → ")}), the gradients largest near the output, as Xiong et al. (2020) report${inTheory("postLNDecoder") ? "; inside the theory's range at every depth" : ""}. Cross-attention's values come from the memory, so its post-norm divides the gradient by √(1 + C) a block and nothing gives it back (Liu et al. 2020).`
+      : `→ post-LN decoder: the last/first ratio does not grow with depth here (${list(postDec, ", ")}).`,
+    `→ pre-LN decoder with a final norm: the ratio ${nearOne(preDec) ? "stays within a factor 3 of 1" : "leaves [1/3, 3]"} (${list(preDec, ", ")})${inTheory("preLNDecoder") ? ", inside the theory's range" : ""}; it falls slowly because the gradient goes as 1/σ of the growing stream.`,
+    grows(post)
+      ? `→ post-LN encoder: the ratio grows with depth (${list(post, " → ")}).`
+      : `→ post-LN encoder (no cross-attention): the ratio does not grow with depth (${list(post, ", ")}): self-attention and the MLP pass the gradient back with about the gain they have forward, so each post-norm's division is undone; the theory says the same (≈ 1 at every depth).`,
+    `→ pre-LN encoder with a final norm: the ratio falls with depth (${list(pre, " → ")})${inTheory("preLN") ? ", inside the theory's range at every depth" : ""}: the lowest blocks get the largest gradients.`,
   ].join("\n");
 }
 
@@ -144,10 +154,14 @@ function transformerOutput(o: { seed: number }, onProgress: ProgressListener): S
     `  theory after 48 blocks: std ${f(r.theory.preLN.lo[47], 3)}–${f(r.theory.preLN.hi[47], 3)} (pre-LN), ${f(r.theory.gpt2At48.lo[47], 3)}–${f(r.theory.gpt2At48.hi[47], 3)} (GPT-2 scaling)`,
     `GPT-2's 1/√(2L) on the output projections: std ${band(last(r.stream.gpt2At12))} after 12 blocks, ${band(last(r.stream.gpt2At48))} after 48 (input 1)`,
     `post-LN: std ${band(last(r.stream.postLN), 4)} after 48 blocks (held at 1 by the norm)`,
-    ...r.gradientRatio.map(
-      (g) =>
-        `‖∂L/∂W‖ last block / first, ${g.depth} blocks: post-LN ${band(g.postLN)}, pre-LN with a final norm ${band(g.preLN)} (theory ${f(g.preLNTheory.min, 3)}–${f(g.preLNTheory.max, 3)}); L = Σ out ⊙ T, a random readout`,
-    ),
+    `‖∂L/∂W‖ of the last block / the first (L = Σ out ⊙ T, a random readout; theory: the mean-field backward recursion's range):`,
+    ...r.gradientRatio.map((g) => {
+      const th = (k: keyof typeof g.theory) => `theory ${f(g.theory[k].min, 3)}–${f(g.theory[k].max, 3)}`;
+      return [
+        `  ${g.depth} blocks, decoder (cross-attention over an encoder of ${g.depth} blocks): post-LN ${band(g.postLNDecoder)} (${th("postLNDecoder")}); pre-LN + final norm ${band(g.preLNDecoder)} (${th("preLNDecoder")})`,
+        `  ${g.depth} blocks, encoder: post-LN ${band(g.postLN)} (${th("postLN")}); pre-LN + final norm ${band(g.preLN)} (${th("preLN")})`,
+      ].join("\n");
+    }),
     gradientVerdict(r),
   ];
   const charts: NamedChart[] = [
@@ -187,13 +201,15 @@ function transformerOutput(o: { seed: number }, onProgress: ProgressListener): S
     {
       id: "transformer-gradients",
       caption:
-        "Weight-gradient norm of each block over the last block's, 24 blocks: post-LN, and pre-LN with a final norm (the theory has it fall like 1/σ of the stream).",
+        "Weight-gradient norm of each block over the last block's, 24 blocks: decoders over an encoder's memory and encoder stacks, post-LN and pre-LN with a final norm. The post-LN decoder's gradient falls toward the input (largest near the output).",
       spec: bandChart(
         "‖∂L/∂W‖ per block over the last block's",
         "ratio (log)",
         [
-          { name: "post-LN", band: r.gradientProfile.postLN },
-          { name: "pre-LN + final norm", band: r.gradientProfile.preLN },
+          { name: "post-LN decoder", band: r.gradientProfile.postLNDecoder },
+          { name: "pre-LN decoder + final norm", band: r.gradientProfile.preLNDecoder },
+          { name: "post-LN encoder", band: r.gradientProfile.postLN },
+          { name: "pre-LN encoder + final norm", band: r.gradientProfile.preLN },
         ],
         "block",
       ),

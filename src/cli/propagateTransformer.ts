@@ -1,5 +1,6 @@
 import type { BandPoint, Dtype, TransformerBands, TransformerResult, TransformerSpec } from "../core/internal.js";
 import {
+  bandPoint,
   checkTransformer,
   DEFAULT_TRANSFORMER,
   formatStat,
@@ -103,11 +104,21 @@ export function transformerFromFlags(
 
 const g = (x: number) => formatStat(x, 3);
 
+/** The run's first line: the stack's shape and configuration. */
+function describeStack(spec: TransformerSpec): string {
+  const c = spec.crossAttention;
+  const kind = c
+    ? `decoder blocks over an encoder of ${c.encoderDepth} blocks (${c.memorySeq} memory tokens)`
+    : "blocks";
+  return `transformer, ${spec.depth} ${kind} × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens, ${spec.normPosition}-${spec.norm === "none" ? "no" : spec.norm} norm, residual ${spec.residual ? spec.residualScale : "off"}${spec.attentionOnly ? ", attention only" : `, MLP ×${spec.mlpRatio} ${spec.activation}`}${spec.causal ? ", causal" : ""}${spec.finalNorm ? ", final norm" : ""}; init ${spec.init}`;
+}
+
 /** The per-block table: the residual stream, attention, token geometry and (with --backward) gradients. */
 export function transformerTable(r: TransformerResult): string {
   const header = ["block", "stream std", "stream rms", "attn entropy", "logit std", "token cos", "eff. rank"];
   const backward = r.layers.some((l) => l.grad);
-  if (backward) header.push("‖∂L/∂x‖", "‖∂L/∂W‖ attn", "‖∂L/∂W‖ mlp");
+  const cross = r.layers.some((l) => l.grad?.cross !== undefined);
+  if (backward) header.push("‖∂L/∂x‖", "‖∂L/∂W‖ attn", ...(cross ? ["‖∂L/∂W‖ cross"] : []), "‖∂L/∂W‖ mlp");
   const rows = r.layers.map((l) => [
     String(l.index),
     g(l.stream.std),
@@ -116,7 +127,9 @@ export function transformerTable(r: TransformerResult): string {
     g(l.attention.logitStd),
     g(l.tokenCosine),
     g(l.effectiveRank),
-    ...(l.grad ? [g(l.grad.stream), g(l.grad.attention), g(l.grad.mlp)] : []),
+    ...(l.grad
+      ? [g(l.grad.stream), g(l.grad.attention), ...(cross ? [g(l.grad.cross ?? NaN)] : []), g(l.grad.mlp)]
+      : []),
   ]);
   return formatTable(header, rows);
 }
@@ -153,7 +166,26 @@ async function runTransformerSeeds(
     ...(b.gradWeights ? [cell(b.gradWeights[i])] : []),
   ]);
   const last = spec.depth - 1;
-  const text = `propagate: transformer, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens; seeds ${seeds.join(",")}: mean [5 %, 95 %] over seeds, dtype ${dtype}\n\n${formatTable(header, rows)}\n\ntheory: stream std after block ${last} between ${g(theory.lo[last])} (independent tokens) and ${g(theory.hi[last])} (collapsed tokens); measured ${g(b.streamStd[last].mean)}\n`;
+  const ratio = b.gradWeights
+    ? bandPoint(
+        0,
+        runs.map((r) => r.layers[last].grad!.weights / r.layers[0].grad!.weights),
+      )
+    : null;
+  const lines = [
+    `propagate: ${describeStack(spec)}; batch ${batch}; seeds ${seeds.join(",")}: mean [5 %, 95 %] over seeds, dtype ${dtype}`,
+    "",
+    formatTable(header, rows),
+    "",
+    ...(ratio ? [`→ weight gradient ‖∂L/∂W‖ of the last block / the first: ${cell(ratio)}`] : []),
+    `theory: stream std after block ${last} between ${g(theory.lo[last])} (independent tokens) and ${g(theory.hi[last])} (collapsed tokens); measured ${g(b.streamStd[last].mean)}`,
+    ...(ratio && theory.gradRatio
+      ? [
+          `theory: ‖∂L/∂W‖ last/first from ${g(theory.gradRatio.min)} to ${g(theory.gradRatio.max)}; measured ${cell(ratio)}`,
+        ]
+      : []),
+  ];
+  const text = lines.join("\n") + "\n";
   io.stdout(flags.json ? `${toJson({ arch: "transformer", dtype, spec, batch, bands: b, theory })}\n` : text);
   if (flags.out) await writeTransformerReport(io, flags.out, text, b, theory);
 }
@@ -228,7 +260,7 @@ function theoryLines(r: TransformerResult): string[] {
   const grad = r.layers[last].grad && r.layers[0].grad;
   if (t.gradRatio && grad)
     lines.push(
-      `theory: ‖∂L/∂W‖ last/first from ${g(t.gradRatio.min)} to ${g(t.gradRatio.max)} (the gradient ∝ 1/σ of the stream); measured ${g(r.layers[last].grad!.weights / r.layers[0].grad!.weights)}`,
+      `theory: ‖∂L/∂W‖ last/first from ${g(t.gradRatio.min)} to ${g(t.gradRatio.max)} (the mean-field backward recursion); measured ${g(r.layers[last].grad!.weights / r.layers[0].grad!.weights)}`,
     );
   lines.push(`theory: ${t.note}`);
   return lines;
@@ -247,11 +279,16 @@ export async function runTransformer(
   const first = r.layers[0];
   const text =
     [
-      `propagate: transformer, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens, ${spec.normPosition}-${spec.norm === "none" ? "no" : spec.norm} norm, residual ${spec.residual ? spec.residualScale : "off"}${spec.attentionOnly ? ", attention only" : `, MLP ×${spec.mlpRatio} ${spec.activation}`}${spec.causal ? ", causal" : ""}; init ${spec.init}; batch ${batch}, seed ${flags.seed}, dtype ${r.dtype}`,
+      `propagate: ${describeStack(spec)}; batch ${batch}, seed ${flags.seed}, dtype ${r.dtype}`,
       "",
       transformerTable(r),
       "",
       `→ residual stream std ${g(r.input.std)} at the input → ${g(last.stream.std)} after block ${last.index}`,
+      ...(r.memory
+        ? [
+            `→ memory: the encoder's output after ${r.memory.encoderDepth} blocks, std ${g(r.memory.std)}, token cosine ${g(r.memory.tokenCosine)}`,
+          ]
+        : []),
       `→ token cosine ${g(first.tokenCosine)} after block 0 → ${g(last.tokenCosine)} after block ${last.index}${last.tokenCosine > 0.99 ? ": the tokens have collapsed to one direction (rank collapse)" : ""}`,
       ...(first.grad && last.grad
         ? [

@@ -16,11 +16,19 @@ export interface TransformerStudy {
   theory: { preLN: StreamTheory; gpt2At48: StreamTheory; preLNGrowth: { lo: number; hi: number } };
   /**
    * ‖∂L/∂W‖ of the last block over the first, post-LN and pre-LN with a final norm (Xiong et al.'s
-   * two models), by depth, with the theory's range for pre-LN
+   * two models), by depth, for encoder stacks and for decoders (cross-attention over an encoder of
+   * the same depth and 16 memory tokens), each with the theory's range ({@link streamTheory})
    */
-  gradientRatio: { depth: number; postLN: BandPoint; preLN: BandPoint; preLNTheory: { min: number; max: number } }[];
+  gradientRatio: {
+    depth: number;
+    postLN: BandPoint;
+    preLN: BandPoint;
+    postLNDecoder: BandPoint;
+    preLNDecoder: BandPoint;
+    theory: Record<"postLN" | "preLN" | "postLNDecoder" | "preLNDecoder", { min: number; max: number }>;
+  }[];
   /** ‖∂L/∂W‖ of each block over the last block's, 24 blocks: where the gradient is largest */
-  gradientProfile: { postLN: BandPoint[]; preLN: BandPoint[] };
+  gradientProfile: { postLN: BandPoint[]; preLN: BandPoint[]; postLNDecoder: BandPoint[]; preLNDecoder: BandPoint[] };
 }
 
 /** The depths the gradient ratio is measured at. */
@@ -32,7 +40,9 @@ const GRADIENT_DEPTHS = [6, 12, 24] as const;
  * stream's √L growth and GPT-2's 1/√(2L) fix (Radford et al. (2019)); post-LN's stream held at 1;
  * and the weight-gradient profile across blocks of post-LN and pre-LN stacks (pre-LN with a final
  * norm, as in Xiong et al. (2020), "On Layer Normalization in the Transformer Architecture"), as
- * initlab measures it (L = Σ out ⊙ T); with the mean-field stream band and gradient range beside them.
+ * initlab measures it (L = Σ out ⊙ T), in encoder stacks and in decoders whose cross-attention
+ * reads an encoder's memory (Liu et al. (2020), "Understanding the Difficulty of Training
+ * Transformers"); with the mean-field stream band and gradient range beside them.
  */
 export function transformerStudy(
   o: { seeds?: number[]; onSeed?: (done: number, total: number) => void } = {},
@@ -50,10 +60,15 @@ export function transformerStudy(
     const post = run({ depth: 48, normPosition: "post" }, seed);
     const profile = (r: ReturnType<typeof run>) =>
       r.layers.map((l) => l.grad!.weights / r.layers[r.layers.length - 1].grad!.weights);
-    const grads = GRADIENT_DEPTHS.map((depth) => ({
-      post: profile(run({ depth, normPosition: "post" }, seed, true)),
-      pre: profile(run({ depth, finalNorm: true }, seed, true)),
-    }));
+    const grads = GRADIENT_DEPTHS.map((depth) => {
+      const crossAttention = { memorySeq: TRANSFORMER_STUDY.seq, encoderDepth: depth };
+      return {
+        post: profile(run({ depth, normPosition: "post" }, seed, true)),
+        pre: profile(run({ depth, finalNorm: true }, seed, true)),
+        postDecoder: profile(run({ depth, normPosition: "post", crossAttention }, seed, true)),
+        preDecoder: profile(run({ depth, finalNorm: true, crossAttention }, seed, true)),
+      };
+    });
     o.onSeed?.(i + 1, seeds.length);
     return { pure, residual, pre, gpt12, gpt48, post, grads };
   });
@@ -86,32 +101,43 @@ export function transformerStudy(
       gpt2At48: streamTheory({ ...base, depth: 48, residualScale: "gpt2" }),
       preLNGrowth: { lo: preTheory.lo[47] / preTheory.lo[11], hi: preTheory.hi[47] / preTheory.hi[11] },
     },
-    gradientRatio: GRADIENT_DEPTHS.map((depth, k) => ({
-      depth,
+    gradientRatio: GRADIENT_DEPTHS.map((depth, k) => {
+      const crossAttention = { memorySeq: TRANSFORMER_STUDY.seq, encoderDepth: depth };
       // the profile is over the last block, so last/first is 1 over its first entry
-      postLN: bandPoint(
-        k,
-        perSeed.map((s) => 1 / s.grads[k].post[0]),
-      ),
-      preLN: bandPoint(
-        k,
-        perSeed.map((s) => 1 / s.grads[k].pre[0]),
-      ),
-      preLNTheory: streamTheory({ ...base, depth, finalNorm: true }).gradRatio!,
-    })),
+      const ratio = (pick: (g: (typeof perSeed)[number]["grads"][number]) => number[]) =>
+        bandPoint(
+          k,
+          perSeed.map((s) => 1 / pick(s.grads[k])[0]),
+        );
+      const theory = (over: Partial<TransformerSpec>) => streamTheory({ ...base, depth, ...over }).gradRatio!;
+      return {
+        depth,
+        postLN: ratio((g) => g.post),
+        preLN: ratio((g) => g.pre),
+        postLNDecoder: ratio((g) => g.postDecoder),
+        preLNDecoder: ratio((g) => g.preDecoder),
+        theory: {
+          postLN: theory({ normPosition: "post" }),
+          preLN: theory({ finalNorm: true }),
+          postLNDecoder: theory({ normPosition: "post", crossAttention }),
+          preLNDecoder: theory({ finalNorm: true, crossAttention }),
+        },
+      };
+    }),
     gradientProfile: {
-      postLN: perSeed[0].grads[2].post.map((_, l) =>
-        bandPoint(
-          l,
-          perSeed.map((s) => s.grads[2].post[l]),
-        ),
-      ),
-      preLN: perSeed[0].grads[2].pre.map((_, l) =>
-        bandPoint(
-          l,
-          perSeed.map((s) => s.grads[2].pre[l]),
-        ),
-      ),
+      postLN: profileBands(perSeed.map((s) => s.grads[2].post)),
+      preLN: profileBands(perSeed.map((s) => s.grads[2].pre)),
+      postLNDecoder: profileBands(perSeed.map((s) => s.grads[2].postDecoder)),
+      preLNDecoder: profileBands(perSeed.map((s) => s.grads[2].preDecoder)),
     },
   };
 }
+
+/** Per-block bands over seeds of a profile (one array per seed). */
+const profileBands = (perSeed: number[][]): BandPoint[] =>
+  perSeed[0].map((_, l) =>
+    bandPoint(
+      l,
+      perSeed.map((p) => p[l]),
+    ),
+  );

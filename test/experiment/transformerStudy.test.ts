@@ -22,11 +22,31 @@ describe("initlab study transformer (width 64, 4 heads, 16 tokens, lecun_normal;
     const pre = r.gradientRatio.map((g) => g.preLN.mean);
     for (let k = 1; k < pre.length; k++) expect(pre[k]).toBeLessThan(pre[k - 1]);
     for (const g of r.gradientRatio) {
-      expect(g.preLN.mean).toBeGreaterThanOrEqual(g.preLNTheory.min);
-      expect(g.preLN.mean).toBeLessThanOrEqual(g.preLNTheory.max);
+      expect(g.preLN.mean).toBeGreaterThanOrEqual(g.theory.preLN.min);
+      expect(g.preLN.mean).toBeLessThanOrEqual(g.theory.preLN.max);
     }
     // the profile is over the last block's, so its last entry is 1 in every seed
     expect(last(r.gradientProfile.preLN).max).toBe(1);
+  });
+
+  it("post-LN decoders (Xiong et al. 2020; Liu et al. 2020): the gradients are largest near the output, the ratio grows with depth in every seed and its seed mean lies in the theory's range", () => {
+    const post = r.gradientRatio.map((g) => g.postLNDecoder);
+    for (let k = 1; k < post.length; k++) expect(post[k].min).toBeGreaterThan(post[k - 1].max);
+    expect(post[0].min).toBeGreaterThan(1);
+    for (const g of r.gradientRatio) {
+      expect(g.postLNDecoder.mean).toBeGreaterThanOrEqual(g.theory.postLNDecoder.min);
+      expect(g.postLNDecoder.mean).toBeLessThanOrEqual(g.theory.postLNDecoder.max);
+    }
+    // the first block's gradient is the smallest of the 24
+    const profile = r.gradientProfile.postLNDecoder.map((b) => b.mean);
+    expect(Math.min(...profile)).toBe(profile[0]);
+  });
+
+  it("pre-LN decoders with a final norm keep the ratio within a factor 3 of 1 at every depth", () => {
+    for (const g of r.gradientRatio) {
+      expect(g.preLNDecoder.min).toBeGreaterThan(1 / 3);
+      expect(g.preLNDecoder.max).toBeLessThan(1);
+    }
   });
 
   it("the pre-LN stream's seed mean lies in the mean-field band at every block", () => {
