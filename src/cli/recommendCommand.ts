@@ -137,6 +137,10 @@ export function recommendCommand(io: CliIo): Command {
       "transformer: the weights' init the schemes start from (default glorot_uniform)",
       checkSpec("init"),
     )
+    .option(
+      "--cross-attention",
+      "transformer: decoder blocks with cross-attention over an encoder of the same depth (its schemes' decoder constants)",
+    )
     .option("--json", "print one JSON document")
     .action(async (flags: RecommendFlags & RecommendTransformerFlags & { arch: string }, command: Command) => {
       if (flags.arch === "transformer") {
@@ -152,7 +156,7 @@ export function recommendCommand(io: CliIo): Command {
         });
       }
       if (flags.norm === "rms") throw new Error("norm: rms is for recommend --arch transformer");
-      for (const name of ["heads", "seq", "normPosition", "init"])
+      for (const name of ["heads", "seq", "normPosition", "init", "crossAttention"])
         if (command.getOptionValueSource(name) === "cli")
           throw new Error(`arch: --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --arch transformer`);
       return runRecommend(io, flags);

@@ -3,6 +3,7 @@ import {
   checkTransformer,
   DEFAULT_TRANSFORMER,
   recommendTransformer,
+  stackRole,
   toJson,
   transformerSnippets,
 } from "../core/internal.js";
@@ -23,6 +24,7 @@ export interface RecommendTransformerFlags {
   batch: number;
   seeds: number[];
   json?: boolean;
+  crossAttention?: boolean;
 }
 
 const label = (s: RankedTransformerScheme) =>
@@ -41,6 +43,7 @@ export function runRecommendTransformer(io: CliIo, flags: RecommendTransformerFl
     normPosition: flags.normPosition,
     activation: flags.activation,
     init: flags.init ?? DEFAULT_TRANSFORMER.init,
+    crossAttention: flags.crossAttention ? { memorySeq: flags.seq, encoderDepth: flags.depth } : null,
   });
   const progress = progressReporter(io);
   const ranked = recommendTransformer(spec, {
@@ -50,7 +53,7 @@ export function runRecommendTransformer(io: CliIo, flags: RecommendTransformerFl
   });
   progress.done();
   const best = ranked[0];
-  const snippets = transformerSnippets(best, spec.depth);
+  const snippets = transformerSnippets(best, spec.depth, stackRole(spec));
   if (flags.json) return io.stdout(`${toJson({ spec, seeds: flags.seeds, batch: flags.batch, ranked, snippets })}\n`);
   const band = (b: RankedTransformerScheme["streamGrowth"]) =>
     `${b.mean.toPrecision(3)} [${b.min.toPrecision(3)}, ${b.max.toPrecision(3)}]`;
@@ -65,7 +68,7 @@ export function runRecommendTransformer(io: CliIo, flags: RecommendTransformerFl
   ]);
   io.stdout(
     [
-      `recommend: ${label(best)} for a ${spec.normPosition}-${spec.norm === "none" ? "no" : spec.norm} norm transformer, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens, ${spec.activation} MLP — ${best.why}`,
+      `recommend: ${label(best)} for a ${spec.normPosition}-${spec.norm === "none" ? "no" : spec.norm} norm transformer${spec.crossAttention ? " decoder (cross-attention over an encoder of the same depth)" : ""}, ${spec.depth} blocks × width ${spec.width}, ${spec.heads} heads, ${spec.seq} tokens, ${spec.activation} MLP — ${best.why}`,
       `measured over ${flags.seeds.length} seeds, batch ${flags.batch}, float64; stream = std after the last block / input's; gradients = ‖∂L/∂W‖ last block / first (L = Σ out ⊙ T); mean [min, max]`,
       "",
       formatTable(["rank", "scheme", "stream ×", "token cosine", "grad last/first", "score", "verdicts"], rows),

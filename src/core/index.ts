@@ -124,8 +124,10 @@ export {
   checkTransformer,
   DEFAULT_TRANSFORMER,
   RESIDUAL_SCALES,
+  memoryEncoder,
   residualScheme,
+  stackRole,
   TRANSFORMER_LIMITS,
 } from "./transformer/transformerSpec.js";
-export type { ResidualScale, TransformerSpec } from "./transformer/transformerSpec.js";
+export type { ResidualConstants, ResidualScale, StackRole, TransformerSpec } from "./transformer/transformerSpec.js";
 export { tokenCosine, effectiveRank } from "./transformer/tokenSignals.js";

@@ -53,12 +53,34 @@ export const TransformerPointSchema = z
     parameterization: z.enum(["standard", "mup"]).default("standard"),
     embeddingInit: initSpec.nullable().default(null).describe("embedding table spec (inputs are its rows), or null"),
     vocab: posInt.max(TRANSFORMER_LIMITS.vocab).default(1000).describe("the embedding table's rows"),
+    crossAttention: z
+      .boolean()
+      .default(false)
+      .describe("decoder blocks: cross-attention over the output of an encoder of the same configuration"),
+    memorySeq: posInt
+      .max(TRANSFORMER_LIMITS.seq)
+      .nullable()
+      .default(null)
+      .describe("the encoder's source tokens (null: seq)"),
+    encoderDepth: posInt
+      .max(TRANSFORMER_LIMITS.depth)
+      .nullable()
+      .default(null)
+      .describe("the encoder's blocks (null: depth)"),
     batch: posInt.max(4096).default(8),
     seed: z.number().int().min(0).default(0),
     dtype: z.enum(DTYPES).default("float64"),
     backward: z.boolean().default(true).describe("also propagate the gradient back"),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (!p.crossAttention && (p.memorySeq !== null || p.encoderDepth !== null))
+      ctx.addIssue({
+        code: "custom",
+        path: ["crossAttention"],
+        message: "memorySeq and encoderDepth size the encoder of crossAttention: true",
+      });
+  });
 
 /** A point field's value: a number, string, boolean, null, or a list of numbers (widths, image). */
 const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.number())]);

@@ -73,9 +73,13 @@ export async function runPropagatePoint(p: PropagatePoint): Promise<PropagateSum
   };
 }
 
-/** What a sweep keeps of a transformer point: per-block signals, the theory band, the dtype. */
+/**
+ * What a sweep keeps of a transformer point: per-block signals, the theory band, the gradient
+ * ratio's theory range (stacks with norms), the dtype.
+ */
 export interface TransformerSummary {
   dtype: string;
+  gradRatioTheory: { min: number; max: number } | null;
   layers: {
     index: number;
     std: number;
@@ -89,13 +93,20 @@ export interface TransformerSummary {
 }
 
 export function runTransformerPoint(p: TransformerPoint): TransformerSummary {
-  const { batch, seed, dtype, backward, embeddingInit, vocab, ...rest } = p;
+  const { batch, seed, dtype, backward, embeddingInit, vocab, crossAttention, memorySeq, encoderDepth, ...rest } = p;
   const r = propagateTransformer(
-    { ...rest, embedding: embeddingInit === null ? null : { init: embeddingInit, vocab }, crossAttention: null },
+    {
+      ...rest,
+      embedding: embeddingInit === null ? null : { init: embeddingInit, vocab },
+      crossAttention: crossAttention
+        ? { memorySeq: memorySeq ?? rest.seq, encoderDepth: encoderDepth ?? rest.depth }
+        : null,
+    },
     { batch, seed, dtype, backward },
   );
   return {
     dtype: r.dtype,
+    gradRatioTheory: r.theory.gradRatio,
     layers: r.layers.map((l, i) => ({
       index: l.index,
       std: l.stream.std,

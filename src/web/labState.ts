@@ -77,7 +77,7 @@ export const VIEW_CONTROLS: Record<View, readonly string[]> = {
 export const PRESET_VIEWS: readonly View[] = ["signal", "distributions", "transformer"];
 
 /** What a transformer block holds: attention and MLP, attention only, or pure attention (no residual, no norm). */
-export const BLOCKS = ["full", "attention", "pure"] as const;
+export const BLOCKS = ["full", "attention", "pure", "decoder"] as const;
 
 /** Everything the lab shows is a function of this state, and the state lives in the URL query. */
 export interface LabState {
@@ -104,7 +104,10 @@ export interface LabState {
   heads: number;
   /** transformer: tokens per sequence */
   seq: number;
-  /** transformer: attention + MLP, attention only, or pure attention (no residual, no norm) */
+  /**
+   * transformer: attention + MLP, attention only, pure attention (no residual, no norm), or decoder
+   * blocks (self-attention, cross-attention over an encoder of the same depth and tokens, MLP)
+   */
   blocks: (typeof BLOCKS)[number];
   /** transformer: the blocks' norm */
   tnorm: "layer" | "rms" | "none";
@@ -215,14 +218,18 @@ export function labTransformer(st: LabState): TransformerSpec {
     norm: pure ? "none" : st.tnorm,
     normPosition: st.normPosition,
     residualScale: pure ? "none" : st.residualScale,
-    attentionOnly: st.blocks !== "full",
+    attentionOnly: st.blocks === "attention" || pure,
     residual: !pure,
     init: st.init,
     activation: st.activation,
+    crossAttention: st.blocks === "decoder" ? { memorySeq: st.seq, encoderDepth: st.depth } : null,
   });
   // multiply-adds of one forward and backward pass: Q, K, V, O and the MLP per token, the logits and P·V per pair
-  const perToken = 4 * spec.width ** 2 + (spec.attentionOnly ? 0 : 2 * spec.mlpRatio * spec.width ** 2);
-  const work = 3 * st.batch * spec.depth * spec.seq * (perToken + 2 * spec.seq * spec.width);
+  const attention = 4 * spec.width ** 2 + 2 * spec.seq * spec.width;
+  const perToken = attention + (spec.attentionOnly ? 0 : 2 * spec.mlpRatio * spec.width ** 2);
+  const block = 3 * st.batch * spec.seq * perToken;
+  // a decoder block adds cross-attention (forward and backward); its encoder runs forward only
+  const work = spec.depth * (spec.crossAttention ? block + 3 * st.batch * spec.seq * attention + block / 3 : block);
   if (work > LAB_MAX_TRANSFORMER_WORK)
     throw new Error(
       `size: ${spec.depth} blocks × width ${spec.width} × ${spec.seq} tokens with batch ${st.batch} is about ${(work / 1e9).toPrecision(2)} G multiply-adds, ${(work / LAB_TRANSFORMER_RATE).toFixed(0)} s in the page; the lab's limit is ${(LAB_MAX_TRANSFORMER_WORK / 1e9).toFixed(0)} G — lower the depth, width, tokens or batch (the CLI goes further)`,
@@ -452,5 +459,10 @@ export const TRANSFORMER_PRESETS: { id: string; label: string; state: Partial<La
     id: "post-ln",
     label: "Post-LN",
     state: { ...TRANSFORMER_BASE, depth: 24, blocks: "full", normPosition: "post" },
+  },
+  {
+    id: "post-ln-decoder",
+    label: "Post-LN decoder: gradients vanish toward the input",
+    state: { ...TRANSFORMER_BASE, depth: 12, blocks: "decoder", normPosition: "post" },
   },
 ];

@@ -134,7 +134,7 @@ function renderControls(): void {
     ${field("Residual branch depth", `<input id="residual" name="residual" type="number" min="0" max="100" value="${state.residual}">`, "0 = no residual blocks")}
     ${field("Heads", `<input id="heads" name="heads" type="number" min="1" max="64" value="${state.heads}">`, "must divide the width")}
     ${field("Tokens", `<input id="seq" name="seq" type="number" min="2" max="256" value="${state.seq}">`)}
-    ${field("Blocks", `<select id="blocks" name="blocks">${options(BLOCKS, state.blocks)}</select>`, "full: attention + MLP; attention: no MLP; pure: attention alone, no residual, no norm")}
+    ${field("Blocks", `<select id="blocks" name="blocks">${options(BLOCKS, state.blocks)}</select>`, "full: attention + MLP; attention: no MLP; pure: attention alone, no residual, no norm; decoder: + cross-attention over an encoder of the same depth")}
     ${field("Norm", `<select id="tnorm" name="tnorm">${options(["layer", "rms", "none"], state.tnorm)}</select>`)}
     ${field("Norm position", `<select id="normPosition" name="normPosition">${options(["pre", "post"], state.normPosition)}</select>`)}
     ${field("Residual scaling", `<select id="residualScale" name="residualScale">${options(RESIDUAL_SCALES, state.residualScale)}</select>`, "gpt2: 1/√(2L) on output projections; deepnorm: post-LN; tfixup: no norm")}`;
@@ -665,7 +665,7 @@ async function renderTransformer(my: number): Promise<void> {
   const collapsed = last.tokenCosine > 0.99;
   $("#summary").innerHTML = [
     `<span class="${collapsed ? "event" : "meta"}">Token cosine ${g(first.tokenCosine)} after block 0 → ${g(last.tokenCosine)} after block ${L}${collapsed ? ": the tokens have collapsed to one direction (rank collapse)" : ""}.</span>`,
-    `<span class="meta">Residual stream std ${g(t.input.std)} at the input → ${g(last.stream.std)} after block ${L}; the mean-field band says ${g(t.theory.lo[L])} (independent tokens) to ${g(t.theory.hi[L])} (collapsed). ‖∂L/∂W‖ last block / first: ${first.grad && last.grad ? g(last.grad.weights / first.grad.weights) : "—"}. ${esc(t.dtype)}, ${Math.round(t.computeMs)} ms.</span>`,
+    `<span class="meta">Residual stream std ${g(t.input.std)} at the input → ${g(last.stream.std)} after block ${L}; the mean-field band says ${g(t.theory.lo[L])} (independent tokens) to ${g(t.theory.hi[L])} (collapsed). ‖∂L/∂W‖ last block / first: ${first.grad && last.grad ? g(last.grad.weights / first.grad.weights) : "—"}${t.theory.gradRatio ? ` (theory ${g(t.theory.gradRatio.min)} to ${g(t.theory.gradRatio.max)})` : ""}.${t.memory ? ` The decoder reads an encoder's output of ${t.memory.encoderDepth} blocks (token cosine ${g(t.memory.tokenCosine)}).` : ""} ${esc(t.dtype)}, ${Math.round(t.computeMs)} ms.</span>`,
   ].join(" ");
   const b = transformerBands([t.seed], [t]);
   await showCharts([

@@ -198,8 +198,29 @@ describe("initlab sweep: transformer experiments", () => {
     for (const id of ["stream", "rank-collapse", "gradients"]) expect(existsSync(join(out, `${id}.svg`))).toBe(true);
     const csv = readFileSync(join(out, "results.csv"), "utf8").split("\n");
     expect(csv[0]).toBe(
-      "residualScale,dtype,std first,std last,theory last (lo–hi),token cos last,‖∂L/∂W‖ last / first",
+      "residualScale,dtype,std first,std last,theory last (lo–hi),token cos last,‖∂L/∂W‖ last / first,theory (lo–hi)",
     );
+  }, 60_000);
+
+  it("sweeps decoders (crossAttention) beside encoders: post-LN decoders' gradient ratio grows past the encoders'", async () => {
+    const spec = join(root, "decoder.yaml");
+    writeFileSync(
+      spec,
+      "name: decoders\nexperiment: transformer\ngrid:\n  crossAttention: [false, true]\nfixed:\n  depth: 8\n  width: 32\n  seq: 8\n  memorySeq: null\n  normPosition: post\n  init: lecun_normal\n  batch: 2\n",
+    );
+    const out = join(root, "decoder");
+    expect((await runCli(["sweep", spec, "--out", out, "--workers", "1"])).code).toBe(0);
+    const ratio = (r: { result: { layers: { gradWeightNorm: number }[] } }) =>
+      r.result.layers[7].gradWeightNorm / r.result.layers[0].gradWeightNorm;
+    const lines = sortedLines(out).map((l) => JSON.parse(l));
+    const enc = lines.find((l) => !l.point.crossAttention);
+    const dec = lines.find((l) => l.point.crossAttention);
+    expect(ratio(dec)).toBeGreaterThan(2 * ratio(enc));
+    expect(dec.result.gradRatioTheory.max).toBeGreaterThan(ratio(dec));
+    const bad = join(root, "decoder-bad.yaml");
+    writeFileSync(bad, "name: bad\nexperiment: transformer\nfixed:\n  depth: 2\n  width: 16\n  encoderDepth: 3\n");
+    const b = await runCli(["sweep", bad, "--out", join(root, "decoder-bad")]);
+    expect(b.stderr).toMatch(/crossAttention: memorySeq and encoderDepth size the encoder of crossAttention: true/);
   }, 60_000);
 
   it("refuses a dense field in a transformer sweep, naming the transformer's fields", async () => {

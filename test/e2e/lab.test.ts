@@ -449,6 +449,25 @@ describe("the transformer view", () => {
     await page.close();
   }, 120_000);
 
+  it("the post-LN decoder preset: cross-attention over an encoder's memory, the gradient ratio last/first above 2 and inside the theory's range", async () => {
+    const { page, errors } = await open("?view=transformer");
+    await page.waitForSelector("[data-presets=transformer]:not([hidden])");
+    await page.click("[data-preset=post-ln-decoder]");
+    await page.waitForFunction(
+      () => document.querySelector("#summary")?.textContent?.includes("The decoder reads"),
+      null,
+      { timeout: 90_000 },
+    );
+    expect(new URL(page.url()).searchParams.get("blocks")).toBe("decoder");
+    const text = (await page.textContent("#summary")) ?? "";
+    const [, ratio, lo, hi] = /last block \/ first: ([\d.]+) \(theory ([\d.]+) to ([\d.]+)\)/.exec(text)!;
+    expect(Number(ratio)).toBeGreaterThan(2);
+    expect(Number(ratio)).toBeGreaterThan(Number(lo));
+    expect(Number(ratio)).toBeLessThan(Number(hi));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it("a stack the page should not run is refused with an estimate; heads that do not divide the width get the CLI's message", async () => {
     const { page } = await open("?view=transformer&depth=500&width=2048&seq=256");
     await page.waitForFunction(() => document.querySelector("#summary")?.textContent?.startsWith("size:"), null, {

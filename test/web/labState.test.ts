@@ -4,6 +4,8 @@ import {
   DEFAULT_STATE,
   LAB_MAX_BYTES,
   labNetwork,
+  labTransformer,
+  TRANSFORMER_PRESETS,
   parseLabState,
   parseWidths,
   PRESETS,
@@ -107,6 +109,24 @@ describe("lab URL state", () => {
     // just over the limit: weights alone at 24 bytes each
     const n = Math.ceil(Math.sqrt(LAB_MAX_BYTES / 24));
     expect(() => checkLabSize({ ...labNetwork(DEFAULT_STATE), inputWidth: n, widths: [n] }, 1)).toThrow("size:");
+  });
+});
+
+describe("the transformer view's stacks", () => {
+  it("blocks=decoder: cross-attention over an encoder of the same depth and tokens, as propagate --cross-attention builds it; its work counts the encoder and the cross-attention", () => {
+    const base = { ...DEFAULT_STATE, view: "transformer" as const, depth: 6, width: 32, seq: 8, batch: 1 };
+    const dec = labTransformer({ ...base, blocks: "decoder" });
+    expect(dec.crossAttention).toEqual({ memorySeq: 8, encoderDepth: 6 });
+    expect(dec.attentionOnly).toBe(false);
+    expect(labTransformer({ ...base, blocks: "full" }).crossAttention).toBeNull();
+    // the full stack fits a budget where the decoder (twice the work and more) does not
+    const big = { ...base, depth: 8, width: 256, seq: 64, batch: 1 };
+    expect(() => labTransformer({ ...big, blocks: "full" })).not.toThrow();
+    expect(() => labTransformer({ ...big, blocks: "decoder" })).toThrow(/^size: .* G multiply-adds/);
+  });
+
+  it("every transformer preset is a stack the page runs", () => {
+    for (const p of TRANSFORMER_PRESETS) expect(() => labTransformer({ ...DEFAULT_STATE, ...p.state })).not.toThrow();
   });
 });
 

@@ -38,6 +38,7 @@ function summary(experiment: string, rows: SweepRow[], varying: string[]): { hea
       "theory last (lo–hi)",
       "token cos last",
       "‖∂L/∂W‖ last / first",
+      "theory (lo–hi)",
     ];
     const cells = rows.map((r) => {
       const b = r.result.layers as {
@@ -48,6 +49,7 @@ function summary(experiment: string, rows: SweepRow[], varying: string[]): { hea
         gradWeightNorm: number | string | null;
       }[];
       const last = b[b.length - 1];
+      const ratio = r.result.gradRatioTheory as { min: number; max: number } | null | undefined;
       return [
         ...varying.map((k) => r.point[k]),
         Number(b[0].std),
@@ -55,6 +57,7 @@ function summary(experiment: string, rows: SweepRow[], varying: string[]): { hea
         `${Number(last.stdTheoryLo).toPrecision(3)}–${Number(last.stdTheoryHi).toPrecision(3)}`,
         Number(last.tokenCosine),
         last.gradWeightNorm === null ? null : Number(last.gradWeightNorm) / Number(b[0].gradWeightNorm),
+        ratio ? `${Number(ratio.min).toPrecision(3)}–${Number(ratio.max).toPrecision(3)}` : null,
       ];
     });
     return { header, cells };

@@ -3,7 +3,7 @@ import { findInitializer } from "../init/resolveInitializer.js";
 import { bandPoint } from "../verdict/seedBands.js";
 import type { BandPoint } from "../verdict/seedBands.js";
 import { propagateTransformer } from "./propagateTransformer.js";
-import type { ResidualScale, TransformerSpec } from "./transformerSpec.js";
+import type { ResidualScale, StackRole, TransformerSpec } from "./transformerSpec.js";
 import { checkTransformer, residualScheme } from "./transformerSpec.js";
 
 /** One scheme a transformer recommendation tries: a residual scaling and a weight init. */
@@ -130,16 +130,19 @@ const VARIANCE_SCALING: Record<string, [number, string, string]> = {
 };
 
 /**
- * How to apply a scheme in PyTorch, Keras and JAX/Flax for L blocks, with its numbers: every weight
- * drawn from the init, then the scheme's factor f on the tensors it scales ({@link residualScheme}) —
+ * How to apply a scheme in PyTorch, Keras and JAX/Flax for L blocks (of a stack alone, or a decoder
+ * with cross-attention: `where`), with its numbers: every weight drawn from the init, then the
+ * scheme's factor f on the tensors it scales ({@link residualScheme}) —
  * an in-place multiply in PyTorch, a VarianceScaling with the init's scale × f² in Keras and Flax
  * (for the variance-scaling inits; others are named for `initlab init inspect`).
  */
 export function transformerSnippets(
   c: TransformerCandidate,
   depth: number,
+  where: StackRole = { role: "stack" },
 ): { torch: string; keras: string; jax: string } {
-  const sc = residualScheme(c.residualScale, depth);
+  const sc = residualScheme(c.residualScale, depth, where);
+  const decoder = where.role === "decoder";
   const n = (x: number) => String(Number(x.toPrecision(6)));
   const vs = VARIANCE_SCALING[c.init];
   const parsed = parseInitSpec(c.init);
@@ -159,13 +162,25 @@ export function transformerSnippets(
       ? `nn.initializers.variance_scaling(${n(vs[0] * factor ** 2)}, "${vs[1]}", "${vs[2] === "untruncated_normal" ? "normal" : vs[2]}")`
       : `${c.init} with its variance × ${n(factor ** 2)}`;
   const scaled: Record<Exclude<ResidualScale, "none">, { names: string; factor: number; extra: string }> = {
-    gpt2: { names: "W_O (attention out_proj) and W_2 (MLP out)", factor: sc.o, extra: `1/√(2·${depth})` },
-    deepnorm: {
-      names: "W_V, W_O, W_1, W_2",
-      factor: sc.v,
-      extra: `β = (8·${depth})^−¼; residual x ← norm(${n(sc.alpha)}·x + f(x)), α = (2·${depth})^¼`,
+    gpt2: {
+      names: decoder
+        ? "W_O of self- and cross-attention (out_proj) and W_2 (MLP out)"
+        : "W_O (attention out_proj) and W_2 (MLP out)",
+      factor: sc.o,
+      extra: `1/√(${decoder ? 3 : 2}·${depth})`,
     },
-    tfixup: { names: "W_V, W_O, W_1, W_2", factor: sc.v, extra: `0.67·${depth}^−¼; no LayerNorm` },
+    deepnorm: {
+      names: decoder ? "W_V, W_O of self- and cross-attention, W_1, W_2" : "W_V, W_O, W_1, W_2",
+      factor: sc.v,
+      extra: decoder
+        ? `β = (12·${depth})^−¼; residual x ← norm(${n(sc.alpha)}·x + f(x)), α = (3·${depth})^¼`
+        : `β = (8·${depth})^−¼; residual x ← norm(${n(sc.alpha)}·x + f(x)), α = (2·${depth})^¼`,
+    },
+    tfixup: {
+      names: decoder ? "W_V, W_O of self- and cross-attention, W_1, W_2" : "W_V, W_O, W_1, W_2",
+      factor: sc.v,
+      extra: decoder ? `(9·${depth})^−¼; no LayerNorm` : `0.67·${depth}^−¼; no LayerNorm`,
+    },
   };
   if (c.residualScale === "none")
     return { torch: torchInit, keras: `kernel_initializer=${keras(1)}`, jax: `kernel_init=${flax(1)}` };

@@ -35,6 +35,23 @@ describe("recommend for transformers", () => {
     for (let i = 1; i < ranked.length; i++) expect(ranked[i].score).toBeGreaterThanOrEqual(ranked[i - 1].score);
   }, 60_000);
 
+  it("a post-LN decoder (8 blocks over an encoder of 8, seeds 0–1): DeepNorm's decoder constants rank first and balance the gradients that no scaling leaves growing toward the output", () => {
+    const spec = {
+      ...base,
+      depth: 8,
+      normPosition: "post" as const,
+      crossAttention: { memorySeq: 8, encoderDepth: 8 },
+    };
+    const ranked = recommendTransformer(spec, { seeds: [0, 1], batch: 2 });
+    expect(ranked[0].residualScale).toBe("deepnorm");
+    expect(ranked[0].verdicts.find((v) => v.signal === "gradients")!.kind).toBe("healthy");
+    const plain = ranked.find((s) => s.residualScale === "none")!;
+    expect(plain.gradientRatio.min).toBeGreaterThan(2);
+    const snip = transformerSnippets(ranked[0], 8, { role: "decoder", other: 8 });
+    expect(snip.torch).toContain(`w.mul_(${Number((96 ** -0.25).toPrecision(6))})`);
+    expect(snip.torch).toContain("self- and cross-attention");
+  }, 60_000);
+
   it("snippets carry the scheme's numbers: GPT-2's factor 1/√(2L) in PyTorch and its square as Keras's scale", () => {
     const s = transformerSnippets({ residualScale: "gpt2", init: "glorot_uniform" }, 12);
     const f = residualScheme("gpt2", 12).o;
