@@ -278,6 +278,9 @@ describe("fuzz: command-line values", () => {
         ["--init", "default"],
         ["--framework", "keras"],
         ["--seeds", "0,1"],
+        ["--cross-attention"],
+        ["--memory-seq", "3"],
+        ["--encoder-depth", "2"],
       ]),
     })
     .map((f) => [
