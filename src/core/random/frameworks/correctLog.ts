@@ -10,44 +10,8 @@
  * The table ln c is computed here, once, by the same series in double-double arithmetic.
  * Dekker (1971), "A floating-point technique for extending the available precision".
  */
-
-/** a + b = s + e exactly (Knuth's two-sum). */
-function twoSum(a: number, b: number): [number, number] {
-  const s = a + b;
-  const bb = s - a;
-  return [s, a - (s - bb) + (b - bb)];
-}
-
-const SPLIT = 134217729; // 2^27 + 1
-/** a·b = p + e exactly (Dekker's two-product with Veltkamp's split). */
-function twoProd(a: number, b: number): [number, number] {
-  const p = a * b;
-  let t = SPLIT * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLIT * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
-}
-
-type DD = [number, number];
-function ddAdd(a: DD, b: DD): DD {
-  const [s, e] = twoSum(a[0], b[0]);
-  const [hi, lo] = twoSum(s, e + a[1] + b[1]);
-  return [hi, lo];
-}
-function ddMul(a: DD, b: DD): DD {
-  const [p, e] = twoProd(a[0], b[0]);
-  return twoSum(p, e + a[0] * b[1] + a[1] * b[0]);
-}
-/** a/b for double-doubles: one float64 quotient, corrected by the remainder. */
-function ddDiv(a: DD, b: DD): DD {
-  const q1 = a[0] / b[0];
-  const r = ddAdd(a, ddMul([-q1, 0], b));
-  const q2 = r[0] / b[0];
-  return twoSum(q1, q2);
-}
+import type { DD } from "./doubleDouble.js";
+import { ddAdd, ddDiv, ddMul, twoSum } from "./doubleDouble.js";
 
 /** 2·atanh(s) = ln((1 + s)/(1 − s)) in double-double, by the series 2·Σ s^(2j+1)/(2j+1) (|s| ≤ 0.18: 40 terms). */
 function ddTwoAtanh(s: DD): DD {
@@ -62,7 +26,7 @@ function ddTwoAtanh(s: DD): DD {
 }
 
 /** ln 2 as a double-double: 2·atanh(1/3). */
-const LN2: DD = ddTwoAtanh(ddDiv([1, 0], [3, 0]));
+export const LN2: DD = ddTwoAtanh(ddDiv([1, 0], [3, 0]));
 
 /** ln(1 + i/128) for i = −38 … 53 (c ∈ [0.703, 1.414]), double-doubles. */
 const TABLE_MIN = -38;
