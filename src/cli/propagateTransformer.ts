@@ -1,4 +1,11 @@
-import type { BandPoint, Dtype, TransformerBands, TransformerResult, TransformerSpec } from "../core/internal.js";
+import type {
+  BandPoint,
+  Dtype,
+  TransformerBands,
+  TransformerLayer,
+  TransformerResult,
+  TransformerSpec,
+} from "../core/internal.js";
 import {
   bandPoint,
   checkTransformer,
@@ -250,6 +257,16 @@ async function writeTransformerReport(
   io.stderr(`initlab: wrote ${html}\n`);
 }
 
+/** With --backward, the encoder's weight gradients (they reach it through the decoder's cross-attention). */
+function encoderGradientLine(layers: TransformerLayer[]): string[] {
+  const first = layers[0].grad;
+  const last = layers[layers.length - 1].grad;
+  if (!first || !last) return [];
+  return [
+    `→ encoder: ‖∂L/∂W‖ of its last block ${g(last.weights)}, its first ${g(first.weights)} (ratio ${g(last.weights / first.weights)}), through the decoder's cross-attention`,
+  ];
+}
+
 /** The mean-field lines under a run: the stream band at the last block, the gradient ratio, what is left out. */
 function theoryLines(r: TransformerResult): string[] {
   const t = r.theory;
@@ -287,6 +304,7 @@ export async function runTransformer(
       ...(r.memory
         ? [
             `→ memory: the encoder's output after ${r.memory.encoderDepth} blocks, std ${g(r.memory.std)}, token cosine ${g(r.memory.tokenCosine)}`,
+            ...encoderGradientLine(r.memory.layers),
           ]
         : []),
       `→ token cosine ${g(first.tokenCosine)} after block 0 → ${g(last.tokenCosine)} after block ${last.index}${last.tokenCosine > 0.99 ? ": the tokens have collapsed to one direction (rank collapse)" : ""}`,

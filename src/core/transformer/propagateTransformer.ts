@@ -46,9 +46,10 @@ export interface TransformerResult {
   input: { std: number };
   /**
    * a decoder's memory (the encoder's output it attends to): its std and token cosine over the
-   * batch, and the encoder's depth; null without cross-attention
+   * batch, the encoder's depth, and the encoder's blocks (their gradients with backward: the loss
+   * reaches them through every cross-attention's keys and values); null without cross-attention
    */
-  memory: { std: number; tokenCosine: number; encoderDepth: number } | null;
+  memory: { std: number; tokenCosine: number; encoderDepth: number; layers: TransformerLayer[] } | null;
   layers: TransformerLayer[];
   /**
    * with backward: the loss L = Σ out ⊙ T, T ~ N(0, 1) a fixed random readout (stream (seed,
@@ -158,7 +159,7 @@ export function propagateTransformer(
   const { alpha } = residualScheme(spec.residualScale, spec.depth, stackRole(spec));
   const weights = options.weights ?? Array.from({ length: spec.depth }, (_, l) => drawBlockWeights(spec, seed, l, f));
   if (dtype !== "float64") for (const w of weights) roundWeights(w, dtype);
-  const memory = spec.crossAttention ? encodeMemory(spec, batch, seed, f, act, dtype) : null;
+  const memory = spec.crossAttention ? encodeMemory(spec, batch, seed, f, act, dtype, options.backward ?? false) : null;
   const n = shape.s * shape.d;
   const x = rounded(inputTokens(spec, batch, seed), dtype);
   let h = Array.from({ length: batch }, (_, b) => x.subarray(b * n, (b + 1) * n));
@@ -176,7 +177,7 @@ export function propagateTransformer(
         act,
         alpha,
         sums,
-        memory ? { m: memory.tokens[b], t: memory.t, stats: crossSums } : null,
+        memory ? { m: memory.tokens[b], t: memory.shape.s, stats: crossSums } : null,
       ),
     );
     if (options.backward) caches.push(step.map((r) => r.cache));
@@ -195,20 +196,15 @@ export function propagateTransformer(
       loss += read.loss;
       g.push(read.grad);
     }
+    // ∂L/∂memory of each sample, summed over every decoder block's cross-attention
+    const gMemory = memory ? memory.tokens.map((m) => new Float64Array(m.length)) : null;
     for (let l = spec.depth - 1; l >= 0; l--) {
       const grads = zerosLike(weights[l]);
       for (let b = 0; b < batch; b++)
-        g[b] = blockBackward(g[b], caches[l][b], weights[l], grads, spec, shape, act, alpha);
-      const a = grads.attn;
-      const c = grads.cross;
-      layers[l].grad = {
-        stream: norm2(...g),
-        attention: norm2(a.q, a.k, a.v, a.o),
-        mlp: norm2(grads.w1, grads.w2),
-        ...(c ? { cross: norm2(c.q, c.k, c.v, c.o) } : {}),
-        weights: norm2(a.q, a.k, a.v, a.o, c?.q ?? null, c?.k ?? null, c?.v ?? null, c?.o ?? null, grads.w1, grads.w2),
-      };
+        g[b] = blockBackward(g[b], caches[l][b], weights[l], grads, spec, shape, act, alpha, gMemory?.[b] ?? null);
+      layers[l].grad = gradSignals(g, grads);
     }
+    if (memory && gMemory) encoderBackward(memory, gMemory, act);
   }
   let ss = 0;
   for (let i = 0; i < x.length; i++) ss += x[i] * x[i];
@@ -220,7 +216,12 @@ export function propagateTransformer(
     seed,
     input: { std: Math.sqrt(ss / x.length) },
     memory: memory
-      ? { std: memory.std, tokenCosine: memory.tokenCosine, encoderDepth: spec.crossAttention!.encoderDepth }
+      ? {
+          std: memory.std,
+          tokenCosine: memory.tokenCosine,
+          encoderDepth: spec.crossAttention!.encoderDepth,
+          layers: memory.layers,
+        }
       : null,
     layers,
     loss,
@@ -228,10 +229,26 @@ export function propagateTransformer(
   };
 }
 
+/** A decoder's encoder, run forward: its weights, per-sample caches and output (the memory), per-block signals. */
+interface EncoderRun {
+  spec: TransformerSpec;
+  shape: PassShape;
+  alpha: number;
+  weights: BlockWeights[];
+  caches: BlockCache[][];
+  /** the final norm of each sample (pre-norm encoders), for the backward pass */
+  finals: { y: Float64Array; r: Float64Array }[] | null;
+  tokens: Float64Array[];
+  layers: TransformerLayer[];
+  std: number;
+  tokenCosine: number;
+}
+
 /**
  * A decoder's memory: its encoder ({@link memoryEncoder}, weights from the streams (seed, "encoder",
  * block, name), residual constants of an encoder under this decoder) run forward on source tokens,
- * and its final norm when pre-norm; per sample [t, d], with the memory's std and token cosine.
+ * and its final norm when pre-norm; per sample [t, d], with per-block signals and the memory's std
+ * and token cosine.
  */
 function encodeMemory(
   spec: TransformerSpec,
@@ -240,7 +257,8 @@ function encodeMemory(
   f: number,
   act: ReturnType<typeof parseActivation>,
   dtype: Dtype,
-): { tokens: Float64Array[]; t: number; std: number; tokenCosine: number } {
+  keep: boolean,
+): EncoderRun {
   const enc = memoryEncoder(spec);
   const where = { role: "encoder", other: spec.depth } as const;
   const { alpha } = residualScheme(enc.residualScale, enc.depth, where);
@@ -248,15 +266,65 @@ function encodeMemory(
   const n = shape.s * shape.d;
   const src = rounded(inputTokens(enc, batch, seed, true), dtype);
   let h = Array.from({ length: batch }, (_, b) => src.subarray(b * n, (b + 1) * n));
-  const sums: AttentionSums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
+  const weights: BlockWeights[] = [];
+  const caches: BlockCache[][] = [];
+  const layers: TransformerLayer[] = [];
   for (let l = 0; l < enc.depth; l++) {
     const w = drawBlockWeights(enc, seed, l, f, where, "encoder");
     if (dtype !== "float64") roundWeights(w, dtype);
-    h = h.map((xb) => blockForward(xb, w, enc, shape, act, alpha, sums).out);
+    weights.push(w);
+    const sums: AttentionSums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
+    const step = h.map((xb) => blockForward(xb, w, enc, shape, act, alpha, sums));
+    if (keep) caches.push(step.map((r) => r.cache));
+    h = step.map((r) => r.out);
+    layers.push(blockSignals(l, h, shape, sums, batch));
   }
-  if (enc.finalNorm) h = h.map((hb) => rounded(normForward(enc.norm as NormKind, hb, enc.width).y, dtype));
-  const sig = blockSignals(0, h, shape, sums, batch);
-  return { tokens: h, t: enc.seq, std: sig.stream.std, tokenCosine: sig.tokenCosine };
+  const finals = enc.finalNorm ? h.map((hb) => normForward(enc.norm as NormKind, hb, enc.width)) : null;
+  const tokens = finals ? finals.map((fn) => rounded(Float64Array.from(fn.y), dtype)) : h;
+  const sig = streamSignals(tokens, shape);
+  return {
+    spec: enc,
+    shape,
+    alpha,
+    weights,
+    caches,
+    finals,
+    tokens,
+    layers,
+    std: sig.stream.std,
+    tokenCosine: sig.tokenCosine,
+  };
+}
+
+/**
+ * The encoder's backward pass from ∂L/∂memory of each sample (summed over the decoder's
+ * cross-attentions): through its final norm, then its blocks, recording each block's gradients.
+ */
+function encoderBackward(e: EncoderRun, gMemory: Float64Array[], act: ReturnType<typeof parseActivation>): void {
+  const { spec, shape } = e;
+  let g = gMemory.map((gm, b) =>
+    e.finals
+      ? rounded(normBackward(spec.norm as NormKind, gm, e.finals[b].y, e.finals[b].r, spec.width), shape.dtype)
+      : gm,
+  );
+  for (let l = spec.depth - 1; l >= 0; l--) {
+    const grads = zerosLike(e.weights[l]);
+    g = g.map((gb, b) => blockBackward(gb, e.caches[l][b], e.weights[l], grads, spec, shape, act, e.alpha));
+    e.layers[l].grad = gradSignals(g, grads);
+  }
+}
+
+/** A block's gradient norms: at its input (over the batch), and on its weights by sub-layer and in all. */
+function gradSignals(g: Float64Array[], grads: BlockWeights): NonNullable<TransformerLayer["grad"]> {
+  const a = grads.attn;
+  const c = grads.cross;
+  return {
+    stream: norm2(...g),
+    attention: norm2(a.q, a.k, a.v, a.o),
+    mlp: norm2(grads.w1, grads.w2),
+    ...(c ? { cross: norm2(c.q, c.k, c.v, c.o) } : {}),
+    weights: norm2(a.q, a.k, a.v, a.o, c?.q ?? null, c?.k ?? null, c?.v ?? null, c?.o ?? null, grads.w1, grads.w2),
+  };
 }
 
 function attentionSignals(sums: AttentionSums, batch: number, shape: PassShape) {
@@ -274,6 +342,14 @@ function blockSignals(
   sums: AttentionSums,
   batch: number,
 ): TransformerLayer {
+  return { index, ...streamSignals(h, shape), attention: attentionSignals(sums, batch, shape), grad: null };
+}
+
+/** The stream's mean, std and rms over samples, tokens and channels; token cosine and effective rank averaged over samples. */
+function streamSignals(
+  h: Float64Array[],
+  shape: PassShape,
+): Pick<TransformerLayer, "stream" | "tokenCosine" | "effectiveRank"> {
   let sum = 0;
   let sq = 0;
   let count = 0;
@@ -290,16 +366,13 @@ function blockSignals(
   }
   const mean = sum / count;
   return {
-    index,
     stream: {
       mean,
       // an overflowed stream has std ∞ (not ∞ − ∞)
       std: sq === Infinity && !Number.isNaN(mean) ? Infinity : Math.sqrt(Math.max(0, sq / count - mean * mean)),
       rms: Math.sqrt(sq / count),
     },
-    attention: attentionSignals(sums, batch, shape),
-    tokenCosine: cos / batch,
-    effectiveRank: rank / batch,
-    grad: null,
+    tokenCosine: cos / h.length,
+    effectiveRank: rank / h.length,
   };
 }

@@ -174,7 +174,8 @@ export function blockForward(
  * `grads` and returns ∂L/∂x. Residual sums pass the gradient to both terms (the skip's times α);
  * norms and attention use their own backward passes; the MLP: ∂L/∂W_2 = φ(h_1)ᵀ g,
  * ∂L/∂h_1 = (g W_2ᵀ) ⊙ φ'(h_1), ∂L/∂W_1 = uᵀ ∂L/∂h_1. Cross-attention passes the gradient to
- * its queries' input only (the memory is held fixed).
+ * its queries' input, and adds the memory's part (through its keys and values) into `gMemory` when
+ * one is given.
  */
 export function blockBackward(
   g: Float64Array,
@@ -185,6 +186,7 @@ export function blockBackward(
   shape: PassShape,
   act: Activation,
   alpha: number,
+  gMemory: Float64Array | null = null,
 ): Float64Array {
   const { s, d, heads, f, dtype } = shape;
   const r = rounder(dtype);
@@ -214,6 +216,7 @@ export function blockBackward(
       heads,
       logitScale(spec, d / heads),
       dtype,
+      gMemory,
     );
     const gFromCross = c.nx ? roundedNormBackward(norm, gCrossIn, c.nx, d, r) : gCrossIn;
     gMid = combine(gUx, gFromCross, skip, spec.residual, r);

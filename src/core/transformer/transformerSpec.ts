@@ -51,8 +51,8 @@ export interface TransformerSpec {
    * (2017), "Attention Is All You Need"): self-attention, cross-attention over a memory, MLP. The
    * memory is the output of an encoder of `encoderDepth` blocks of the same configuration (no
    * cross-attention, no mask, its own weights and residual constants) on `memorySeq` source tokens,
-   * with a final norm when the blocks are pre-norm. It is held fixed: the gradient is not carried
-   * into the encoder.
+   * with a final norm when the blocks are pre-norm. The gradient reaches the encoder through every
+   * cross-attention's keys and values.
    */
   crossAttention: { memorySeq: number; encoderDepth: number } | null;
 }

@@ -10,8 +10,10 @@ import type { TransformerSpec } from "../../../src/core/transformer/transformerS
 import {
   checkTransformer,
   DEFAULT_TRANSFORMER,
+  memoryEncoder,
   residualScheme,
 } from "../../../src/core/transformer/transformerSpec.js";
+import { normBackward, normForward } from "../../../src/core/transformer/rowNorm.js";
 import { fillNormal, rngStream } from "../../../src/core/internal.js";
 
 const small: TransformerSpec = { ...DEFAULT_TRANSFORMER, depth: 2, width: 8, heads: 2, seq: 5, mlpRatio: 2 };
@@ -163,6 +165,104 @@ describe("cross-attention", () => {
         expect(Math.abs((up - down) / (2 * h) - g[i])).toBeLessThan(1e-6 * Math.max(...Array.from(g, Math.abs)));
       }
   });
+});
+
+describe("encoder-decoder backward pass", () => {
+  /** L = Σ out ⊙ t of a decoder of two blocks over the memory of an encoder of two blocks (pre-LN: with its final norm). */
+  function encDec(
+    spec: TransformerSpec,
+    enc: BlockWeights[],
+    dec: BlockWeights[],
+    src: Float64Array,
+    x: Float64Array,
+    t: Float64Array,
+  ) {
+    const e = memoryEncoder(spec);
+    const act = parseActivation(spec.activation);
+    const shape = (s: number) => ({
+      s,
+      d: spec.width,
+      heads: spec.heads,
+      f: spec.mlpRatio * spec.width,
+      dtype: "float64" as const,
+    });
+    const sums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
+    const eAlpha = residualScheme(spec.residualScale, e.depth, { role: "encoder", other: spec.depth }).alpha;
+    const dAlpha = residualScheme(spec.residualScale, spec.depth, { role: "decoder", other: e.depth }).alpha;
+    let h = src;
+    const eCaches = enc.map((w) => {
+      const r = blockForward(h, w, e, shape(e.seq), act, eAlpha, sums);
+      h = r.out;
+      return r.cache;
+    });
+    const fin = e.finalNorm ? normForward("layer", h, spec.width) : null;
+    const m = fin ? fin.y : h;
+    let y = x;
+    const dCaches = dec.map((w) => {
+      const r = blockForward(y, w, spec, shape(spec.seq), act, dAlpha, sums, { m, t: e.seq, stats: { ...sums } });
+      y = r.out;
+      return r.cache;
+    });
+    const loss = y.reduce((a, v, i) => a + v * t[i], 0);
+    const zero = (w: BlockWeights): BlockWeights => ({
+      attn: { q: w.attn.q.map(() => 0), k: w.attn.k.map(() => 0), v: w.attn.v.map(() => 0), o: w.attn.o.map(() => 0) },
+      cross: w.cross
+        ? { q: w.cross.q.map(() => 0), k: w.cross.k.map(() => 0), v: w.cross.v.map(() => 0), o: w.cross.o.map(() => 0) }
+        : null,
+      w1: w.w1 ? w.w1.map(() => 0) : null,
+      w2: w.w2 ? w.w2.map(() => 0) : null,
+    });
+    const dGrads = dec.map(zero);
+    const eGrads = enc.map(zero);
+    const gm = new Float64Array(m.length);
+    let g = t;
+    for (let l = dec.length - 1; l >= 0; l--)
+      g = blockBackward(g, dCaches[l], dec[l], dGrads[l], spec, shape(spec.seq), act, dAlpha, gm);
+    let ge: Float64Array = fin ? normBackward("layer", gm, fin.y, fin.r, spec.width) : gm;
+    for (let l = enc.length - 1; l >= 0; l--)
+      ge = blockBackward(ge, eCaches[l], enc[l], eGrads[l], e, shape(e.seq), act, eAlpha);
+    return { loss, eGrads, gSrc: ge };
+  }
+
+  // the block checks' central differences and tolerance
+  it.each([
+    ["pre-LN (the encoder's final norm)", {}],
+    ["post-LN", { normPosition: "post" }],
+    ["DeepNorm (encoder and decoder constants)", { normPosition: "post", residualScale: "deepnorm" }],
+  ] as const)(
+    "%s: the encoder's weights and source tokens get the gradient through every cross-attention's keys and values",
+    (_, over) => {
+      const spec = checkTransformer({ ...small, crossAttention: cross, ...over } as TransformerSpec);
+      const e = memoryEncoder(spec);
+      const where = { role: "encoder", other: spec.depth } as const;
+      const enc = [0, 1].map((l) => drawBlockWeights(e, 5, l, 16, where, "encoder"));
+      const dec = [0, 1].map((l) => drawBlockWeights(spec, 5, l, 16));
+      const src = fillNormal(rngStream(3, "src"), new Float64Array(3 * 8)) as Float64Array;
+      const x = fillNormal(rngStream(3, "x"), new Float64Array(5 * 8)) as Float64Array;
+      const t = fillNormal(rngStream(3, "t"), new Float64Array(5 * 8)) as Float64Array;
+      const { eGrads, gSrc } = encDec(spec, enc, dec, src, x, t);
+      const h = 1e-5;
+      const check = (target: Float64Array, grad: Float64Array) => {
+        const scale = Math.max(...Array.from(grad, Math.abs));
+        expect(scale).toBeGreaterThan(0);
+        for (const i of [0, 7, Math.floor(target.length / 2), target.length - 1]) {
+          const keep = target[i];
+          target[i] = keep + h;
+          const up = encDec(spec, enc, dec, src, x, t).loss;
+          target[i] = keep - h;
+          const down = encDec(spec, enc, dec, src, x, t).loss;
+          target[i] = keep;
+          expect(Math.abs((up - down) / (2 * h) - grad[i])).toBeLessThan(1e-6 * Math.max(scale, 1e-3));
+        }
+      };
+      for (const l of [0, 1]) {
+        for (const name of ["q", "k", "v", "o"] as const) check(enc[l].attn[name], eGrads[l].attn[name]);
+        check(enc[l].w1!, eGrads[l].w1!);
+        check(enc[l].w2!, eGrads[l].w2!);
+      }
+      check(src, gSrc);
+    },
+  );
 });
 
 describe("token signals", () => {
