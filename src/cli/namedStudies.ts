@@ -129,9 +129,10 @@ function gradientVerdict(r: ReturnType<typeof transformerStudy>): string {
   const post = series((g) => g.postLN);
   const pre = series((g) => g.preLN);
   const nearOne = (xs: number[]) => xs.every((v) => v > 1 / 3 && v < 3);
+  const encOfDec = series((g) => g.postLNDecoderEncoder);
   return [
     grows(postDec) && postDec[0] > 1
-      ? `→ post-LN decoder: the last/first ratio grows with depth (${list(postDec, " → ")}), the gradients largest near the output, as Xiong et al. (2020) report${inTheory("postLNDecoder") ? "; inside the theory's range at every depth" : ""}. Cross-attention's values come from the memory, so its post-norm divides the gradient by √(1 + C) a block and nothing gives it back (Liu et al. 2020).`
+      ? `→ post-LN decoder: the last/first ratio grows with depth (${list(postDec, " → ")}), the gradients largest near the output, as Xiong et al. (2020) report${inTheory("postLNDecoder") ? "; inside the theory's range at every depth" : ""}. Cross-attention's values come from the memory, so its post-norm divides the gradient by √(1 + C) a block and nothing gives it back (Liu et al. 2020). The same models' encoders ${nearOne(encOfDec) ? "keep theirs within a factor 3 of 1" : "do not keep theirs near 1"} (${list(encOfDec, ", ")}): the vanishing is the decoder's.`
       : `→ post-LN decoder: the last/first ratio does not grow with depth here (${list(postDec, ", ")}).`,
     `→ pre-LN decoder with a final norm: the ratio ${nearOne(preDec) ? "stays within a factor 3 of 1" : "leaves [1/3, 3]"} (${list(preDec, ", ")})${inTheory("preLNDecoder") ? ", inside the theory's range" : ""}; it falls slowly because the gradient goes as 1/σ of the growing stream.`,
     grows(post)
@@ -158,7 +159,7 @@ function transformerOutput(o: { seed: number }, onProgress: ProgressListener): S
     ...r.gradientRatio.map((g) => {
       const th = (k: keyof typeof g.theory) => `theory ${f(g.theory[k].min, 3)}–${f(g.theory[k].max, 3)}`;
       return [
-        `  ${g.depth} blocks, decoder (cross-attention over an encoder of ${g.depth} blocks): post-LN ${band(g.postLNDecoder)} (${th("postLNDecoder")}); pre-LN + final norm ${band(g.preLNDecoder)} (${th("preLNDecoder")})`,
+        `  ${g.depth} blocks, decoder (cross-attention over an encoder of ${g.depth} blocks): post-LN ${band(g.postLNDecoder)} (${th("postLNDecoder")}), its encoder ${band(g.postLNDecoderEncoder)}; pre-LN + final norm ${band(g.preLNDecoder)} (${th("preLNDecoder")})`,
         `  ${g.depth} blocks, encoder: post-LN ${band(g.postLN)} (${th("postLN")}); pre-LN + final norm ${band(g.preLN)} (${th("preLN")})`,
       ].join("\n");
     }),

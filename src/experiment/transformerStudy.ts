@@ -24,6 +24,8 @@ export interface TransformerStudy {
     postLN: BandPoint;
     preLN: BandPoint;
     postLNDecoder: BandPoint;
+    /** the same post-LN encoder-decoder's encoder: its last block's ‖∂L/∂W‖ over its first */
+    postLNDecoderEncoder: BandPoint;
     preLNDecoder: BandPoint;
     theory: Record<"postLN" | "preLN" | "postLNDecoder" | "preLNDecoder", { min: number; max: number }>;
   }[];
@@ -62,10 +64,14 @@ export function transformerStudy(
       r.layers.map((l) => l.grad!.weights / r.layers[r.layers.length - 1].grad!.weights);
     const grads = GRADIENT_DEPTHS.map((depth) => {
       const crossAttention = { memorySeq: TRANSFORMER_STUDY.seq, encoderDepth: depth };
+      const postDecoder = run({ depth, normPosition: "post", crossAttention }, seed, true);
+      const encoder = postDecoder.memory!.layers;
       return {
         post: profile(run({ depth, normPosition: "post" }, seed, true)),
         pre: profile(run({ depth, finalNorm: true }, seed, true)),
-        postDecoder: profile(run({ depth, normPosition: "post", crossAttention }, seed, true)),
+        postDecoder: profile(postDecoder),
+        // the same encoder-decoder's encoder: ‖∂L/∂W‖ of its last block over its first
+        postEncoderOfDecoder: encoder[encoder.length - 1].grad!.weights / encoder[0].grad!.weights,
         preDecoder: profile(run({ depth, finalNorm: true, crossAttention }, seed, true)),
       };
     });
@@ -115,6 +121,10 @@ export function transformerStudy(
         postLN: ratio((g) => g.post),
         preLN: ratio((g) => g.pre),
         postLNDecoder: ratio((g) => g.postDecoder),
+        postLNDecoderEncoder: bandPoint(
+          k,
+          perSeed.map((s) => s.grads[k].postEncoderOfDecoder),
+        ),
         preLNDecoder: ratio((g) => g.preDecoder),
         theory: {
           postLN: theory({ normPosition: "post" }),

@@ -45,6 +45,13 @@ describe("initlab study transformer (width 64, 4 heads, 16 tokens, lecun_normal;
     expect(Math.min(...profile)).toBe(profile[0]);
   });
 
+  it("in the same post-LN encoder-decoders the encoder's ratio stays within a factor 3 of 1: the vanishing is the decoder's (Liu et al. 2020)", () => {
+    for (const g of r.gradientRatio) {
+      expect(g.postLNDecoderEncoder.min).toBeGreaterThan(1 / 3);
+      expect(g.postLNDecoderEncoder.max).toBeLessThan(3);
+    }
+  });
+
   it("pre-LN decoders with a final norm keep the ratio within a factor 3 of 1 at every depth", () => {
     for (const g of r.gradientRatio) {
       expect(g.preLNDecoder.min).toBeGreaterThan(1 / 3);
