@@ -365,11 +365,24 @@ function addTransformerOptions(cmd: Command): Command {
     )
     .option(
       "--vocab <n>",
-      "transformer: the embedding table's rows",
+      "transformer: the embedding table's rows and the softmax readout's classes",
       positiveIntArg("vocab", TRANSFORMER_LIMITS.vocab),
       1000,
     )
     .option("--no-residual", "transformer: no skip connections (x ← f(x))")
+    .addOption(
+      new Option(
+        "--readout <kind>",
+        "transformer --backward: the loss reads the stream with a fixed random T (Σ out ⊙ T), or by softmax cross-entropy over --vocab classes",
+      )
+        .choices(["random", "softmax"])
+        .default("random"),
+    )
+    .option(
+      "--readout-init <spec>",
+      "transformer --readout softmax: the unembedding [width, vocab] (default: --init; μP: zero)",
+      checkSpec("init"),
+    )
     .option(
       "--cross-attention",
       "transformer: decoder blocks (self-attention, cross-attention, MLP) over the output of an encoder of the same configuration",
@@ -448,6 +461,8 @@ export function propagateCommands(io: CliIo): Command[] {
         "crossAttention",
         "memorySeq",
         "encoderDepth",
+        "readout",
+        "readoutInit",
       ])
         if (command.getOptionValueSource(name) === "cli")
           throw new Error(`arch: --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --arch transformer`);

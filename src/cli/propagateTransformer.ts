@@ -36,6 +36,8 @@ export interface TransformerFlags {
   crossAttention?: boolean;
   memorySeq?: number;
   encoderDepth?: number;
+  readout: "random" | "softmax";
+  readoutInit?: string;
 }
 
 /** Dense-network flags that a transformer run does not take (yet), named in the refusal. */
@@ -66,6 +68,8 @@ export function transformerFromFlags(
   if (explicit("backend") && flags.backend !== "reference")
     throw new Error("backend: --arch transformer runs on the reference engine only");
   if (flags.norm === "batch") throw new Error("norm: a transformer takes layer, rms or none");
+  if (flags.readoutInit !== undefined && flags.readout !== "softmax")
+    throw new Error("readout-init: sets the unembedding of --readout softmax; add it");
   if (!flags.crossAttention)
     for (const [value, flag] of [
       [flags.memorySeq, "--memory-seq"],
@@ -100,6 +104,7 @@ export function transformerFromFlags(
     crossAttention: flags.crossAttention
       ? { memorySeq: flags.memorySeq ?? flags.seq, encoderDepth: flags.encoderDepth ?? flags.depth }
       : null,
+    readout: flags.readout === "softmax" ? { vocab: flags.vocab, init: flags.readoutInit ?? flags.init } : null,
     residual: residual !== false,
     init: flags.init,
     framework,
@@ -257,6 +262,23 @@ async function writeTransformerReport(
   io.stderr(`initlab: wrote ${html}\n`);
 }
 
+/** With --backward: the weight-gradient ratio, and what the readout made of the loss. */
+function gradientLines(r: TransformerResult): string[] {
+  const first = r.layers[0].grad!;
+  const last = r.layers[r.layers.length - 1].grad!;
+  const read = r.spec.readout;
+  const loss = read
+    ? `softmax cross-entropy over ${read.vocab} classes (${g(r.loss! / (r.batch * r.spec.seq))} a token; ln ${read.vocab} = ${g(Math.log(read.vocab))} at uniform)`
+    : "L = Σ out ⊙ T, a fixed random readout";
+  if (read && first.weights === 0 && last.weights === 0)
+    return [
+      `→ every block's weight gradient is 0: ${r.spec.parameterization === "mup" ? "μP's zero readout W_U = 0" : "the readout"} passes no gradient back at init; ‖∂L/∂W_U‖ = ${g(r.unembeddingGrad!)} (${loss})`,
+    ];
+  return [
+    `→ weight gradient ‖∂L/∂W‖ of the last block / the first: ${g(last.weights / first.weights)} (${loss}${read ? `; ‖∂L/∂W_U‖ ${g(r.unembeddingGrad!)}` : ""})`,
+  ];
+}
+
 /** With --backward, the encoder's weight gradients (they reach it through the decoder's cross-attention). */
 function encoderGradientLine(layers: TransformerLayer[]): string[] {
   const first = layers[0].grad;
@@ -274,7 +296,8 @@ function theoryLines(r: TransformerResult): string[] {
   const lines = [
     `theory: stream std after block ${last} between ${g(t.lo[last])} (independent tokens) and ${g(t.hi[last])} (collapsed tokens); measured ${g(r.layers[last].stream.std)}`,
   ];
-  const grad = r.layers[last].grad && r.layers[0].grad;
+  // a zero readout leaves every gradient 0, and no ratio to compare
+  const grad = r.layers[last].grad && r.layers[0].grad && r.layers[0].grad.weights > 0;
   if (t.gradRatio && grad)
     lines.push(
       `theory: ‖∂L/∂W‖ last/first from ${g(t.gradRatio.min)} to ${g(t.gradRatio.max)} (the mean-field backward recursion); measured ${g(r.layers[last].grad!.weights / r.layers[0].grad!.weights)}`,
@@ -308,11 +331,7 @@ export async function runTransformer(
           ]
         : []),
       `→ token cosine ${g(first.tokenCosine)} after block 0 → ${g(last.tokenCosine)} after block ${last.index}${last.tokenCosine > 0.99 ? ": the tokens have collapsed to one direction (rank collapse)" : ""}`,
-      ...(first.grad && last.grad
-        ? [
-            `→ weight gradient ‖∂L/∂W‖ of the last block / the first: ${g(last.grad.weights / first.grad.weights)} (L = Σ out ⊙ T, a fixed random readout)`,
-          ]
-        : []),
+      ...(first.grad && last.grad ? gradientLines(r) : []),
       ...theoryLines(r),
     ].join("\n") + "\n";
   io.stdout(flags.json ? `${toJson(r)}\n` : text);

@@ -52,7 +52,15 @@ export const TransformerPointSchema = z
     activation: activationSpec.default("gelu"),
     parameterization: z.enum(["standard", "mup"]).default("standard"),
     embeddingInit: initSpec.nullable().default(null).describe("embedding table spec (inputs are its rows), or null"),
-    vocab: posInt.max(TRANSFORMER_LIMITS.vocab).default(1000).describe("the embedding table's rows"),
+    vocab: posInt
+      .max(TRANSFORMER_LIMITS.vocab)
+      .default(1000)
+      .describe("the embedding table's rows and the softmax readout's classes"),
+    readout: z
+      .enum(["random", "softmax"])
+      .default("random")
+      .describe("the loss: a fixed random readout (Σ out ⊙ T), or softmax cross-entropy over vocab classes"),
+    readoutInit: initSpec.nullable().default(null).describe("the softmax readout's unembedding spec (null: init)"),
     crossAttention: z
       .boolean()
       .default(false)
@@ -74,6 +82,8 @@ export const TransformerPointSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.readout !== "softmax" && p.readoutInit !== null)
+      ctx.addIssue({ code: "custom", path: ["readoutInit"], message: "is for readout: softmax" });
     if (!p.crossAttention && (p.memorySeq !== null || p.encoderDepth !== null))
       ctx.addIssue({
         code: "custom",

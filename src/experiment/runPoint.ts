@@ -93,7 +93,20 @@ export interface TransformerSummary {
 }
 
 export function runTransformerPoint(p: TransformerPoint): TransformerSummary {
-  const { batch, seed, dtype, backward, embeddingInit, vocab, crossAttention, memorySeq, encoderDepth, ...rest } = p;
+  const {
+    batch,
+    seed,
+    dtype,
+    backward,
+    embeddingInit,
+    vocab,
+    crossAttention,
+    memorySeq,
+    encoderDepth,
+    readout,
+    readoutInit,
+    ...rest
+  } = p;
   const r = propagateTransformer(
     {
       ...rest,
@@ -101,6 +114,7 @@ export function runTransformerPoint(p: TransformerPoint): TransformerSummary {
       crossAttention: crossAttention
         ? { memorySeq: memorySeq ?? rest.seq, encoderDepth: encoderDepth ?? rest.depth }
         : null,
+      readout: readout === "softmax" ? { vocab, init: readoutInit ?? rest.init } : null,
     },
     { batch, seed, dtype, backward },
   );

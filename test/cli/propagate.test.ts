@@ -480,6 +480,38 @@ describe("initlab propagate --arch transformer", () => {
     expect(html).toMatch(/theory: stream std after block 1/);
   });
 
+  it("--cross-attention runs decoder blocks over an encoder: the memory and encoder lines, the cross column, encoder gradients in the JSON", async () => {
+    const args = ["propagate", "--arch", "transformer", "--depth", "3", "--width", "16", "--seq", "6", "--backward"];
+    const dec = [...args, "--cross-attention", "--memory-seq", "4", "--encoder-depth", "2"];
+    const { code, stdout } = await runCli(dec);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/3 decoder blocks over an encoder of 2 blocks \(4 memory tokens\)/);
+    expect(stdout).toMatch(/‖∂L\/∂W‖ cross/);
+    expect(stdout).toMatch(/→ memory: the encoder's output after 2 blocks/);
+    expect(stdout).toMatch(/→ encoder: ‖∂L\/∂W‖ of its last block/);
+    const json = JSON.parse((await runCli([...dec, "--json"])).stdout);
+    expect(json.memory.layers).toHaveLength(2);
+    expect(json.memory.layers[0].grad.weights).toBeGreaterThan(0);
+    expect(json.layers[0].grad.cross).toBeGreaterThan(0);
+    await expectOneLineError(
+      [...args, "--encoder-depth", "2"],
+      /^initlab: error: cross-attention: --encoder-depth sizes the encoder of --cross-attention; add it/,
+    );
+  });
+
+  it("--readout softmax reads the stream by cross-entropy over --vocab classes; μP's zero readout stops every gradient", async () => {
+    const args = ["propagate", "--arch", "transformer", "--depth", "2", "--width", "16", "--seq", "6", "--backward"];
+    const soft = [...args, "--readout", "softmax", "--vocab", "20"];
+    const { stdout } = await runCli(soft);
+    expect(stdout).toMatch(/softmax cross-entropy over 20 classes \([\d.]+ a token; ln 20 = 3\.00 at uniform\)/);
+    const mup = await runCli([...soft, "--parameterization", "mup"]);
+    expect(mup.stdout).toMatch(/→ every block's weight gradient is 0: μP's zero readout W_U = 0/);
+    await expectOneLineError(
+      [...args, "--readout-init", "zeros"],
+      /^initlab: error: readout-init: sets the unembedding of --readout softmax; add it/,
+    );
+  });
+
   it("names rank collapse in words for pure attention", async () => {
     const { code, stdout } = await runCli([
       "propagate",

@@ -15,6 +15,7 @@ import { drawBlockWeights } from "./blockWeights.js";
 import type { StreamTheory } from "./streamTheory.js";
 import { streamTheory } from "./streamTheory.js";
 import { effectiveRank, tokenCosine } from "./tokenSignals.js";
+import { softmaxReadout } from "./softmaxReadout.js";
 
 /** One block's signals, as `initlab propagate --arch transformer --json` writes them. */
 export interface TransformerLayer {
@@ -53,9 +54,12 @@ export interface TransformerResult {
   layers: TransformerLayer[];
   /**
    * with backward: the loss L = Σ out ⊙ T, T ~ N(0, 1) a fixed random readout (stream (seed,
-   * "readout")); with spec.finalNorm, out is the final norm of the last block's output
+   * "readout")), or with spec.readout the softmax cross-entropy summed over tokens and samples; with
+   * spec.finalNorm, out is the final norm of the last block's output
    */
   loss: number | null;
+  /** with backward and a softmax readout: ‖∂L/∂W_U‖ of the unembedding; null otherwise */
+  unembeddingGrad: number | null;
   /** the mean-field stream band and, for pre-norm stacks, the gradient ratio ({@link streamTheory}) */
   theory: StreamTheory;
 }
@@ -89,25 +93,79 @@ export function inputTokens(spec: TransformerSpec, batch: number, seed: number, 
   return x;
 }
 
+/** What a softmax readout needs for one sample: the unembedding, the sample's target tokens, and W_U's gradient to add into. */
+export interface SoftmaxTarget {
+  unembedding: Float64Array;
+  tokens: Int32Array;
+  gradW: Float64Array;
+}
+
 /**
- * The loss of one sample and its gradient at the last block's output h: L = Σ out ⊙ t with
- * out = h, or out = N(h) (the spec's norm, rounded to the dtype) with spec.finalNorm, where
- * ∂L/∂h is the norm's backward pass of t.
+ * The loss of one sample and its gradient at the last block's output h, where out = h, or
+ * out = N(h) (the spec's norm, rounded to the dtype) with spec.finalNorm: L = Σ out ⊙ t for a
+ * random readout t, or the softmax cross-entropy of out·W_U ({@link softmaxReadout}); ∂L/∂h is
+ * the norm's backward pass of ∂L/∂out.
  */
 export function readout(
   h: Float64Array,
-  t: Float64Array,
+  target: Float64Array | SoftmaxTarget,
   spec: TransformerSpec,
   dtype: Dtype,
 ): { loss: number; grad: Float64Array } {
   const fn = spec.finalNorm ? normForward(spec.norm as NormKind, h, spec.width) : null;
   const out = fn ? rounded(fn.y, dtype) : h;
   let loss = 0;
-  for (let i = 0; i < out.length; i++) loss += out[i] * t[i];
+  let gOut: Float64Array;
+  if (target instanceof Float64Array) {
+    for (let i = 0; i < out.length; i++) loss += out[i] * target[i];
+    gOut = target;
+  } else {
+    const vocab = target.unembedding.length / spec.width;
+    const read = softmaxReadout(
+      out,
+      target.unembedding,
+      target.tokens,
+      spec.seq,
+      spec.width,
+      vocab,
+      dtype,
+      target.gradW,
+    );
+    loss = read.loss;
+    gOut = read.grad;
+  }
   const grad = fn
-    ? rounded(normBackward(spec.norm as NormKind, t, fn.y, fn.r, spec.width), dtype)
-    : Float64Array.from(t);
+    ? rounded(normBackward(spec.norm as NormKind, gOut, fn.y, fn.r, spec.width), dtype)
+    : Float64Array.from(gOut);
   return { loss, grad };
+}
+
+/**
+ * The softmax readout's unembedding W_U [width, vocab] from its init (stream (seed, "unembedding");
+ * 0 under μP) and the batch's target tokens, uniform on 0 … vocab − 1 (stream (seed, "targets")).
+ */
+function softmaxHead(
+  spec: TransformerSpec,
+  batch: number,
+  seed: number,
+  dtype: Dtype,
+): { unembedding: Float64Array; tokens: Int32Array } {
+  const { vocab, init } = spec.readout!;
+  const unembedding =
+    spec.parameterization === "mup"
+      ? new Float64Array(spec.width * vocab)
+      : rounded(
+          initialize(
+            init,
+            { shape: [spec.width, vocab], framework: spec.framework },
+            rngStream(seed, "unembedding"),
+            "float64",
+          ).values as Float64Array,
+          dtype,
+        );
+  const draw = rngStream(seed, "targets");
+  const tokens = Int32Array.from({ length: batch * spec.seq }, () => Math.floor(draw.nextDouble() * vocab));
+  return { unembedding, tokens };
 }
 
 /** Rounds every value of x to the dtype, in place. */
@@ -187,15 +245,29 @@ export function propagateTransformer(
     layers.push(signals);
   }
   let loss: number | null = null;
+  let unembeddingGrad: number | null = null;
   if (options.backward) {
-    const t = rounded(fillNormal(rngStream(seed, "readout"), new Float64Array(batch * n)) as Float64Array, dtype);
+    const head = spec.readout ? softmaxHead(spec, batch, seed, dtype) : null;
+    const gradW = head ? new Float64Array(head.unembedding.length) : null;
+    const t = head
+      ? null
+      : rounded(fillNormal(rngStream(seed, "readout"), new Float64Array(batch * n)) as Float64Array, dtype);
     loss = 0;
     const g: Float64Array[] = [];
     for (let b = 0; b < batch; b++) {
-      const read = readout(h[b], t.subarray(b * n, (b + 1) * n), spec, dtype);
+      const target =
+        head && gradW
+          ? {
+              unembedding: head.unembedding,
+              tokens: head.tokens.subarray(b * spec.seq, (b + 1) * spec.seq),
+              gradW,
+            }
+          : t!.subarray(b * n, (b + 1) * n);
+      const read = readout(h[b], target, spec, dtype);
       loss += read.loss;
       g.push(read.grad);
     }
+    if (gradW) unembeddingGrad = norm2(gradW);
     // ∂L/∂memory of each sample, summed over every decoder block's cross-attention
     const gMemory = memory ? memory.tokens.map((m) => new Float64Array(m.length)) : null;
     for (let l = spec.depth - 1; l >= 0; l--) {
@@ -225,6 +297,7 @@ export function propagateTransformer(
       : null,
     layers,
     loss,
+    unembeddingGrad,
     theory: streamTheory(spec),
   };
 }

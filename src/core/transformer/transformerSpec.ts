@@ -36,8 +36,9 @@ export interface TransformerSpec {
   activation: string;
   /**
    * standard: logits QKᵀ/√d_h; mup (Yang et al. (2022), "Tensor Programs V: Tuning Large Neural
-   * Networks via Zero-Shot Hyperparameter Transfer"): logits QKᵀ/d_h and W_Q initialized to 0
-   * (μP's zero readout is not modelled: initlab's loss reads the stream with a fixed random T)
+   * Networks via Zero-Shot Hyperparameter Transfer"): logits QKᵀ/d_h and W_Q initialized to 0, and
+   * with a softmax readout its unembedding W_U = 0 (the zero readout; a fixed random readout T has no
+   * weights to zero)
    */
   parameterization: "standard" | "mup";
   /**
@@ -55,6 +56,12 @@ export interface TransformerSpec {
    * cross-attention's keys and values.
    */
   crossAttention: { memorySeq: number; encoderDepth: number } | null;
+  /**
+   * null: the loss reads the stream with a fixed random T (L = Σ out ⊙ T). Otherwise a softmax
+   * readout over `vocab` classes: an unembedding W_U [width, vocab] drawn from `init` (μP: 0, its
+   * zero readout), softmax cross-entropy against uniformly drawn target tokens ({@link softmaxReadout}).
+   */
+  readout: { vocab: number; init: string } | null;
 }
 
 export const DEFAULT_TRANSFORMER: Omit<TransformerSpec, "depth" | "width" | "heads" | "seq"> = {
@@ -72,6 +79,7 @@ export const DEFAULT_TRANSFORMER: Omit<TransformerSpec, "depth" | "width" | "hea
   parameterization: "standard",
   embedding: null,
   crossAttention: null,
+  readout: null,
 };
 
 /** A residual scheme's constants: the skip's factor α, and each weight matrix's factor (x…: cross-attention's). */
@@ -195,6 +203,11 @@ export function checkTransformer(s: TransformerSpec): TransformerSpec {
   if (s.crossAttention !== null && s.crossAttention !== undefined) {
     int("memory-seq", s.crossAttention.memorySeq, TRANSFORMER_LIMITS.seq);
     int("encoder-depth", s.crossAttention.encoderDepth, TRANSFORMER_LIMITS.depth);
+  }
+  if (s.readout !== null && s.readout !== undefined) {
+    int("vocab", s.readout.vocab, TRANSFORMER_LIMITS.vocab);
+    if (typeof s.readout.init !== "string" || s.readout.init === "")
+      throw new RangeError("readout-init: must be an initializer spec, e.g. normal(std=0.02)");
   }
   if (s.residualScale === "deepnorm" && (s.normPosition !== "post" || s.norm === "none"))
     throw new RangeError("residual-scale: deepnorm is for post-LN stacks (--norm-position post with a norm)");

@@ -155,6 +155,10 @@ describe("residual-stream theory", () => {
     ["pre-LN, relu", { init: "lecun_normal", activation: "relu" }],
     ["GPT-2 scaling", { init: "lecun_normal", residualScale: "gpt2" }],
     ["torch defaults", { init: "default", framework: "torch" }],
+    [
+      "pre-LN, a softmax readout over 100 classes",
+      { init: "lecun_normal", readout: { vocab: 100, init: "lecun_normal" } },
+    ],
   ] as const)(
     "%s at depth 24 (mean of seeds 0–4): the stream lies in the theory band, the gradient ratio in its predicted range",
     (_, over) => {
@@ -232,6 +236,43 @@ describe("decoders: cross-attention over an encoder's memory (width 64, 4 heads,
     expect(e.w2).toBeCloseTo(0.87 * (12 ** 4 * 6) ** (-1 / 16), 12);
     expect(residualScheme("tfixup", 6, { role: "decoder", other: 6 }).xo).toBeCloseTo(54 ** -0.25, 12);
     expect(residualScheme("gpt2", 6, { role: "decoder", other: 6 }).w2).toBeCloseTo(1 / Math.sqrt(18), 12);
+  });
+});
+
+describe("the softmax readout", () => {
+  const spec = { ...small, finalNorm: true, readout: { vocab: 7, init: "lecun_normal" } };
+
+  // central differences with step 1e−5 in float64, the tolerance of the block checks
+  it("∂L/∂h (through the final norm) and ∂L/∂W_U of L = −Σ ln softmax(N(h)·W_U)[target] match finite differences", () => {
+    const h = fillNormal(rngStream(4, "h"), new Float64Array(5 * 8)) as Float64Array;
+    const w = fillNormal(rngStream(4, "w"), new Float64Array(8 * 7)) as Float64Array;
+    const tokens = Int32Array.from([0, 6, 3, 3, 1]);
+    const at = () => {
+      const gradW = new Float64Array(w.length);
+      const r = readout(h, { unembedding: w, tokens, gradW }, spec, "float64");
+      return { ...r, gradW };
+    };
+    const { grad, gradW } = at();
+    for (const [v, gv] of [
+      [h, grad],
+      [w, gradW],
+    ] as const)
+      for (const i of [0, 9, v.length - 1]) {
+        const keep = v[i];
+        v[i] = keep + 1e-5;
+        const up = at().loss;
+        v[i] = keep - 1e-5;
+        const down = at().loss;
+        v[i] = keep;
+        expect(Math.abs((up - down) / 2e-5 - gv[i])).toBeLessThan(1e-6 * Math.max(...Array.from(gv, Math.abs)));
+      }
+  });
+
+  it("μP's zero readout: W_U = 0, so the loss is s·ln V a sample and no gradient reaches any block", () => {
+    const r = propagateTransformer({ ...spec, parameterization: "mup" }, { batch: 2, seed: 0, backward: true });
+    expect(r.loss!).toBeCloseTo(2 * 5 * Math.log(7), 10);
+    for (const l of r.layers) expect(l.grad!.weights).toBe(0);
+    expect(r.unembeddingGrad!).toBeGreaterThan(0);
   });
 });
 
