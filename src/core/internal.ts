@@ -99,5 +99,5 @@ export { Mt19937 } from "./random/frameworks/mt19937.js";
 export { NumpyLegacyRng } from "./random/frameworks/numpyLegacy.js";
 export { Pcg64 } from "./random/frameworks/pcg64.js";
 export { generateState, seedSequencePool } from "./random/frameworks/seedSequence.js";
-export { numpyNormal, numpyNormalF32 } from "./random/frameworks/numpyZiggurat.js";
+export { numpyNormal, numpyNormalF32, numpyNormals, numpyZigguratTables } from "./random/frameworks/numpyZiggurat.js";
 export { TorchCpuRng, fmaF32 } from "./random/frameworks/torchCpuRng.js";

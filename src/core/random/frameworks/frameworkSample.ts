@@ -1,7 +1,7 @@
 import type { InitDistribution } from "../../init/distribution.js";
 import type { Dtype } from "../../numeric/dtype.js";
 import { NumpyLegacyRng } from "./numpyLegacy.js";
-import { numpyNormal, numpyNormalF32 } from "./numpyZiggurat.js";
+import { numpyNormals } from "./numpyZiggurat.js";
 import { Pcg64 } from "./pcg64.js";
 import { TorchCpuRng } from "./torchCpuRng.js";
 
@@ -51,6 +51,9 @@ export function frameworkSampler(kind: Exclude<RngKind, "initlab">, seed: number
   }
   if (kind === "numpy") {
     const g = new Pcg64(seed);
+    // each precision's ziggurat tables, made the first time this generator draws normals in it
+    let normal64: ((g: Pcg64) => number) | null = null;
+    let normal32: ((g: Pcg64) => number) | null = null;
     return {
       kind,
       sample(d, n, dtype) {
@@ -58,7 +61,8 @@ export function frameworkSampler(kind: Exclude<RngKind, "initlab">, seed: number
           const out = new Float32Array(n);
           if (d.kind === "normal") {
             const [mu, sigma] = [fr(d.mean), fr(d.std)];
-            for (let i = 0; i < n; i++) out[i] = fr(numpyNormalF32(g) * sigma) + mu;
+            const draw = (normal32 ??= numpyNormals("float32"));
+            for (let i = 0; i < n; i++) out[i] = fr(draw(g) * sigma) + mu;
           } else if (d.kind === "uniform") {
             const [a, w] = [fr(d.low), fr(fr(d.high) - fr(d.low))];
             for (let i = 0; i < n; i++) out[i] = fr(g.nextFloat() * w) + a;
@@ -67,8 +71,10 @@ export function frameworkSampler(kind: Exclude<RngKind, "initlab">, seed: number
           return out;
         }
         const out = new Float64Array(n);
-        if (d.kind === "normal") for (let i = 0; i < n; i++) out[i] = d.mean + d.std * numpyNormal(g);
-        else if (d.kind === "uniform") for (let i = 0; i < n; i++) out[i] = d.low + (d.high - d.low) * g.nextDouble();
+        if (d.kind === "normal") {
+          const draw = (normal64 ??= numpyNormals("float64"));
+          for (let i = 0; i < n; i++) out[i] = d.mean + d.std * draw(g);
+        } else if (d.kind === "uniform") for (let i = 0; i < n; i++) out[i] = d.low + (d.high - d.low) * g.nextDouble();
         else if (d.kind === "constant") out.fill(d.value);
         else refuse(kind, d);
         return out;

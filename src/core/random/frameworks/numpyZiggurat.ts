@@ -62,11 +62,21 @@ function roundHalfEven(x: number): number {
   return d > 0.5 || (d === 0.5 && fl % 2 !== 0) ? fl + 1 : fl;
 }
 
-const D = numpyZigguratTables(2 ** 52);
-const F = (() => {
+type Tables = { k: Float64Array; w: Float64Array | Float32Array; f: Float64Array | Float32Array };
+
+/**
+ * NumPy's `standard_normal` for one precision: makes that precision's tables (about 15 ms) and
+ * returns the draw, {@link numpyNormal} (float64) or {@link numpyNormalF32} (float32), bound to them.
+ */
+export function numpyNormals(precision: "float64" | "float32"): (g: Pcg64) => number {
+  if (precision === "float64") {
+    const t = numpyZigguratTables(2 ** 52);
+    return (g) => numpyNormal(g, t);
+  }
   const t = numpyZigguratTables(2 ** 23);
-  return { k: t.k, w: Float32Array.from(t.w), f: Float32Array.from(t.f) };
-})();
+  const f32: Tables = { k: t.k, w: Float32Array.from(t.w), f: Float32Array.from(t.f) };
+  return (g) => numpyNormalF32(g, f32);
+}
 const R_F = Math.fround(ZIGGURAT_R);
 const INV_R_F = Math.fround(1 / ZIGGURAT_R);
 
@@ -76,7 +86,7 @@ const INV_R_F = Math.fround(1 / ZIGGURAT_R);
  * tail by Marsaglia's method (x = −ln(1 − U)/r until 2y > x², y = −ln(1 − U′), with log1p); other
  * layers accept when (f_{i−1} − f_i)·U + f_i < e^(−x²/2).
  */
-export function numpyNormal(g: Pcg64): number {
+export function numpyNormal(g: Pcg64, D: Tables): number {
   for (;;) {
     g.next64();
     const lo = g.lo;
@@ -104,7 +114,7 @@ const fr = Math.fround;
  * magnitude = bits 9–31 (23 bits), the float32 tables, and float32 arithmetic throughout (the
  * wedge's e^(−x²/2) in float64, as C promotes it; the tail's logarithm as log1pf).
  */
-export function numpyNormalF32(g: Pcg64): number {
+export function numpyNormalF32(g: Pcg64, F: Tables): number {
   for (;;) {
     const r = g.nextUint32();
     const idx = r & 0xff;
