@@ -55,7 +55,9 @@ export function blockSignals(
   sums: AttentionSums,
   batch: number,
 ): TransformerLayer {
-  return { index, ...streamSignals(h, shape), attention: attentionSignals(sums, batch, shape), grad: null };
+  const { stream, tokenCosine, effectiveRank } = streamSignals(h, shape);
+  // the JSON's documented order: index, stream, attention, tokenCosine, effectiveRank, grad
+  return { index, stream, attention: attentionSignals(sums, batch, shape), tokenCosine, effectiveRank, grad: null };
 }
 
 /** The stream's mean, std and rms over samples, tokens and channels; token cosine and effective rank averaged over samples. */
