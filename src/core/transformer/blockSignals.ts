@@ -32,9 +32,22 @@ export function gradSignals(g: Float64Array[], grads: BlockWeights): NonNullable
   return {
     stream: norm2(...g),
     attention: norm2(a.q, a.k, a.v, a.o),
-    mlp: norm2(grads.w1, grads.w2),
+    mlp: norm2(grads.w1, grads.w2, grads.b1 ?? null, grads.b2 ?? null),
     ...(c ? { cross: norm2(c.q, c.k, c.v, c.o) } : {}),
-    weights: norm2(a.q, a.k, a.v, a.o, c?.q ?? null, c?.k ?? null, c?.v ?? null, c?.o ?? null, grads.w1, grads.w2),
+    weights: norm2(
+      a.q,
+      a.k,
+      a.v,
+      a.o,
+      c?.q ?? null,
+      c?.k ?? null,
+      c?.v ?? null,
+      c?.o ?? null,
+      grads.w1,
+      grads.w2,
+      grads.b1 ?? null,
+      grads.b2 ?? null,
+    ),
   };
 }
 

@@ -11,8 +11,8 @@ function transpose(v: Float64Array, rows: number, cols: number): Float64Array {
   return t;
 }
 
-/** The names of a block's weight matrices (x…: a decoder block's cross-attention). */
-export type BlockMatrix = "q" | "k" | "v" | "o" | "w1" | "w2" | "xq" | "xk" | "xv" | "xo";
+/** The names of a block's weight tensors (x…: a decoder block's cross-attention; b…: the MLP's biases). */
+export type BlockMatrix = "q" | "k" | "v" | "o" | "w1" | "w2" | "xq" | "xk" | "xv" | "xo" | "b1" | "b2";
 
 /**
  * One tensor a block draws: its stream name, the catalog spec, its shape in the framework's layout,
@@ -27,12 +27,17 @@ export interface BlockDraw {
   makes: BlockMatrix[];
 }
 
+/** Whose semantics a draw's spec follows: a bias (1-D, no fans) is drawn as written, a matrix in the spec's framework. */
+export const drawFramework = (draw: BlockDraw, spec: TransformerSpec): TransformerSpec["framework"] =>
+  draw.shape.length === 1 ? null : spec.framework;
+
 /**
  * What {@link drawBlockWeights} draws for a block, before the residual scheme's factors:
  * - an initlab spec: Q, K, V, O [d, d], W_1 [d, f], W_2 [f, d] from `spec.init` (torch draws [out, in]);
  * - torch defaults (nn.TransformerEncoderLayer): nn.MultiheadAttention's packed in_proj_weight [3d, d]
  *   xavier_uniform_ (fan_in d, fan_out 3d: U(±√(3/(2d))), split into W_Q, W_K, W_V); out_proj and the
- *   MLP's nn.Linear layers keep Linear's kaiming_uniform_(a=√5): U(±1/√fan_in);
+ *   MLP's nn.Linear layers keep Linear's kaiming_uniform_(a=√5): U(±1/√fan_in); the attention's
+ *   biases are 0 and the MLP's Linear biases b_1 [f], b_2 [d] U(±1/√fan_in) (1/√d, 1/√f);
  * - keras defaults (layers.MultiHeadAttention + Dense): glorot_uniform on EinsumDense kernels
  *   [d, H, d_h] for Q, K, V — Keras's fan rule counts the heads, fan_in = H·d, fan_out = d_h·d, so
  *   Var = 2/(d(H + d_h)) — and [H, d_h, d] for the output (fan_in d, fan_out H·d); the MLP's Dense
@@ -59,12 +64,22 @@ function selfDraws(spec: TransformerSpec, f: number): BlockDraw[] {
     fw === "torch"
       ? { name, init, shape: [cols, rows], layout: "torch", makes: [name] }
       : { name, init, shape: [rows, cols], layout: "plain", makes: [name] };
+  // nn.Linear's bias: U(±1/√fan_in); MultiheadAttention zeroes its own biases (in_proj, out_proj)
+  const bias = (name: "b1" | "b2", fanIn: number, size: number): BlockDraw => ({
+    name,
+    init: `uniform(low=${-1 / Math.sqrt(fanIn)},high=${1 / Math.sqrt(fanIn)})`,
+    shape: [size],
+    layout: "plain",
+    makes: [name],
+  });
   if (isDefault && fw === "torch")
     return [
       { name: "qkv", init: "xavier_uniform", shape: [3 * d, d], layout: "packed", makes: ["q", "k", "v"] },
       one("o", "layer_default", d, d),
       one("w1", "layer_default", d, f),
+      bias("b1", d, f),
       one("w2", "layer_default", f, d),
+      bias("b2", f, d),
     ];
   if (isDefault)
     return [
@@ -107,7 +122,7 @@ export function drawBlockWeights(
   for (const draw of blockDraws(spec, f)) {
     const v = initialize(
       draw.init,
-      { shape: draw.shape, framework: spec.framework },
+      { shape: draw.shape, framework: drawFramework(draw, spec) },
       rngStream(seed, part, block, draw.name),
       "float64",
     ).values as Float64Array;
@@ -128,5 +143,8 @@ export function drawBlockWeights(
       : null,
     w1: spec.attentionOnly ? null : scaled(m.w1!, sc.w1),
     w2: spec.attentionOnly ? null : scaled(m.w2!, sc.w2),
+    // biases are not scaled by the residual schemes, which scale weights
+    b1: spec.attentionOnly ? null : (m.b1 ?? null),
+    b2: spec.attentionOnly ? null : (m.b2 ?? null),
   };
 }

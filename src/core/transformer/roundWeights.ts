@@ -12,7 +12,7 @@ export function roundedInPlace(x: Float64Array, dtype: Dtype): Float64Array {
 
 export function roundWeights(w: BlockWeights, dtype: Dtype): void {
   const c = w.cross;
-  for (const m of [w.attn.q, w.attn.k, w.attn.v, w.attn.o, c?.q, c?.k, c?.v, c?.o, w.w1, w.w2])
+  for (const m of [w.attn.q, w.attn.k, w.attn.v, w.attn.o, c?.q, c?.k, c?.v, c?.o, w.w1, w.w2, w.b1, w.b2])
     if (m) roundedInPlace(m, dtype);
 }
 
@@ -28,4 +28,6 @@ export const zerosLike = (w: BlockWeights): BlockWeights => ({
   cross: w.cross ? zeroAttention(w.cross) : null,
   w1: w.w1 ? new Float64Array(w.w1.length) : null,
   w2: w.w2 ? new Float64Array(w.w2.length) : null,
+  b1: w.b1 ? new Float64Array(w.b1.length) : null,
+  b2: w.b2 ? new Float64Array(w.b2.length) : null,
 });

@@ -3,13 +3,13 @@ import { NORM_EPS } from "../engine/networkSpec.js";
 import { resolveInitializer } from "../init/resolveInitializer.js";
 import { gaussianExpectation } from "../theory/gaussian.js";
 import type { BlockMatrix } from "./blockWeights.js";
-import { blockDraws } from "./blockWeights.js";
+import { blockDraws, drawFramework } from "./blockWeights.js";
 import type { StackRole, TransformerSpec } from "./transformerSpec.js";
 import { memoryEncoder, residualScheme, stackRole } from "./transformerSpec.js";
 
 /** The mean-field prediction beside a transformer run. */
 export interface StreamTheory {
-  /** σ_m² = fan_in·E[w²] of each matrix, after the residual scheme's factor (fan_in = d, or f for W_2) */
+  /** σ_m² = fan_in·E[w²] of each matrix, after the residual scheme's factor (fan_in = d, or f for W_2); E[b²] of the MLP's biases */
   sigma2: Record<BlockMatrix, number>;
   /** predicted residual-stream std after each block, with independent tokens (the lower edge) */
   lo: number[];
@@ -54,7 +54,8 @@ interface SubLayer {
  * - a decoder's cross-attention: C = u_m·σ_V'²·σ_O'²·(ρ + (1 − ρ)/M) over M memory tokens of second
  *   moment u_m (1 after the encoder's final or post norm, else the encoder's own recursion at the
  *   same edge); its values come from the memory, not the stream;
- * - MLP sub-layer: M(u) = σ_2²·E[φ(√(σ_1²·u)·z)²], z ~ N(0, 1);
+ * - MLP sub-layer: M(u) = σ_2²·E[φ(√(σ_1²·u + β_1²)·z)²] + β_2², z ~ N(0, 1), β² = E[b²] of the
+ *   MLP's biases (PyTorch's Linear defaults; 0 otherwise);
  * - each sub-layer: v ← α²·v + B(u) with a residual (α: DeepNorm's skip factor, else 1), v ← B(u)
  *   without; u = v/(v + ε) when a norm precedes the branch (pre-LN; ≈ 1 unless v is near ε = 1e−5),
  *   else u = v; a post-norm sets v to v/(v + ε).
@@ -79,12 +80,17 @@ interface SubLayer {
 export function streamTheory(spec: TransformerSpec, where: StackRole = stackRole(spec)): StreamTheory {
   const f = Math.round(spec.mlpRatio * spec.width);
   const sc = residualScheme(spec.residualScale, spec.depth, where);
-  const sigma2 = { q: 0, k: 0, v: 0, o: 0, w1: 0, w2: 0, xq: 0, xk: 0, xv: 0, xo: 0 } as Record<BlockMatrix, number>;
+  const sigma2 = { q: 0, k: 0, v: 0, o: 0, w1: 0, w2: 0, xq: 0, xk: 0, xv: 0, xo: 0, b1: 0, b2: 0 } as Record<
+    BlockMatrix,
+    number
+  >;
   for (const draw of blockDraws(spec, f)) {
-    const r = resolveInitializer(draw.init, { shape: draw.shape, framework: spec.framework });
+    const r = resolveInitializer(draw.init, { shape: draw.shape, framework: drawFramework(draw, spec) });
     for (const m of draw.makes) {
-      const fanIn = m === "w2" ? f : spec.width;
-      sigma2[m] = fanIn * (r.variance + r.mean * r.mean) * sc[m] ** 2;
+      const second = r.variance + r.mean * r.mean;
+      // a bias adds its own second moment E[b²]; a matrix fan_in·E[w²] times its scheme factor²
+      if (m === "b1" || m === "b2") sigma2[m] = second;
+      else sigma2[m] = (m === "w2" ? f : spec.width) * second * sc[m] ** 2;
     }
   }
   if (spec.parameterization === "mup") sigma2.q = sigma2.xq = 0;
@@ -123,7 +129,11 @@ export function streamTheory(spec: TransformerSpec, where: StackRole = stackRole
       sub(block, (u) => u * sigma2.v * sigma2.o * mix);
       if (spec.crossAttention) sub(block, () => memorySq(edge) * sigma2.xv * sigma2.xo * memoryMix, false);
       if (!spec.attentionOnly)
-        sub(block, (u) => sigma2.w2 * gaussianExpectation((x) => phi.f(x) ** 2, sigma2.w1 * u, phi.kinks));
+        sub(
+          block,
+          (u) =>
+            sigma2.w2 * gaussianExpectation((x) => phi.f(x) ** 2, sigma2.w1 * u + sigma2.b1, phi.kinks) + sigma2.b2,
+        );
       subs.push(block);
       out.push(Math.sqrt(v));
     }

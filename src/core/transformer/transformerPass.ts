@@ -17,6 +17,9 @@ export interface BlockWeights {
   cross: AttentionWeights | null;
   w1: Float64Array | null;
   w2: Float64Array | null;
+  /** the MLP's biases b_1 [f] and b_2 [d] (PyTorch's Linear defaults); null: none (0) */
+  b1?: Float64Array | null;
+  b2?: Float64Array | null;
 }
 
 /** The shape of a run: sequence length, width, heads, the MLP's hidden width, and the dtype it computes in. */
@@ -75,6 +78,16 @@ const combine = (
   for (let i = 0; i < a.length; i++) out[i] = r(r(alpha * a[i]) + b[i]);
   return out;
 };
+
+/** x[t, j] += b[j] for every row t, each sum rounded by r. */
+function addRows(x: Float64Array, b: Float64Array, r: (x: number) => number): void {
+  for (let i = 0; i < x.length; i++) x[i] = r(x[i] + b[i % b.length]);
+}
+
+/** acc[j] += Σ_t g[t, j]: a bias's gradient, each sum rounded by r. */
+function addColumnSums(acc: Float64Array, g: Float64Array, r: (x: number) => number): void {
+  for (let i = 0; i < g.length; i++) acc[i % acc.length] = r(acc[i % acc.length] + g[i]);
+}
 
 function addSums(into: AttentionSums, a: AttentionSums): void {
   into.logitSum += a.logitSum;
@@ -160,9 +173,11 @@ export function blockForward(
   const n2 = pre ? roundedNorm(norm, mid, d, r) : null;
   const mlpIn = n2 ? n2.y : mid;
   const h1 = mm(mlpIn, w.w1, s, d, f, dtype);
+  if (w.b1) addRows(h1, w.b1, r);
   const hAct = new Float64Array(h1.length);
   for (let i = 0; i < h1.length; i++) hAct[i] = r(act.f(h1[i]));
   const m = mm(hAct, w.w2, s, f, d, dtype);
+  if (w.b2) addRows(m, w.b2, r);
   const u2 = combine(mid, m, pre ? 1 : alpha, spec.residual, r);
   const post2 = pre ? null : roundedNorm(norm, u2, d, r);
   Object.assign(cache, { n2, mlpIn, h1, hAct, post2 });
@@ -173,7 +188,7 @@ export function blockForward(
  * The backward pass of {@link blockForward}: given g = ∂L/∂out for one sample, adds ∂L/∂W into
  * `grads` and returns ∂L/∂x. Residual sums pass the gradient to both terms (the skip's times α);
  * norms and attention use their own backward passes; the MLP: ∂L/∂W_2 = φ(h_1)ᵀ g,
- * ∂L/∂h_1 = (g W_2ᵀ) ⊙ φ'(h_1), ∂L/∂W_1 = uᵀ ∂L/∂h_1. Cross-attention passes the gradient to
+ * ∂L/∂h_1 = (g W_2ᵀ) ⊙ φ'(h_1), ∂L/∂W_1 = uᵀ ∂L/∂h_1, and the biases' ∂L/∂b = Σ over tokens. Cross-attention passes the gradient to
  * its queries' input, and adds the memory's part (through its keys and values) into `gMemory` when
  * one is given.
  */
@@ -197,9 +212,11 @@ export function blockBackward(
   if (c.h1 && c.hAct && c.mlpIn && w.w1 && w.w2 && grads.w1 && grads.w2) {
     const gU2 = c.post2 ? roundedNormBackward(norm, g, c.post2, d, r) : g;
     addTmm(grads.w2, c.hAct, gU2, s, f, d, dtype);
+    if (grads.b2) addColumnSums(grads.b2, gU2, r);
     const gh = mmT(gU2, w.w2, s, d, f, dtype);
     for (let i = 0; i < gh.length; i++) gh[i] = r(gh[i] * r(act.df(c.h1[i])));
     addTmm(grads.w1, c.mlpIn, gh, s, d, f, dtype);
+    if (grads.b1) addColumnSums(grads.b1, gh, r);
     const gIn = mmT(gh, w.w1, s, f, d, dtype);
     const gFromMlp = c.n2 ? roundedNormBackward(norm, gIn, c.n2, d, r) : gIn;
     gMid = combine(gU2, gFromMlp, skip, spec.residual, r);

@@ -69,6 +69,8 @@ function lossAndGrads(
     cross: w.cross ? zero(w.cross) : null,
     w1: w.w1 ? w.w1.map(() => 0) : null,
     w2: w.w2 ? w.w2.map(() => 0) : null,
+    b1: w.b1 ? w.b1.map(() => 0) : null,
+    b2: w.b2 ? w.b2.map(() => 0) : null,
   }));
   let g = t;
   for (let l = weights.length - 1; l >= 0; l--)
@@ -91,6 +93,7 @@ describe("transformer backward pass", () => {
     ["decoder, pre-LN, causal (cross-attention over 3 memory tokens)", { crossAttention: cross, causal: true }],
     ["decoder, post-LN", { crossAttention: cross, normPosition: "post" }],
     ["decoder, DeepNorm", { crossAttention: cross, normPosition: "post", residualScale: "deepnorm" }],
+    ["torch defaults (the MLP's Linear biases)", { init: "default", framework: "torch" }],
   ] as const)("%s: every weight's and the input's gradient match finite differences", (_, over) => {
     const spec = checkTransformer({ ...small, ...over } as TransformerSpec);
     const weights = [0, 1].map((l) => drawBlockWeights(spec, 3, l, spec.mlpRatio * spec.width));
@@ -123,6 +126,10 @@ describe("transformer backward pass", () => {
       }
       if (weights[l].w1) check(weights[l].w1!, grads[l].w1!, picks(weights[l].w1!.length));
       if (weights[l].w2) check(weights[l].w2!, grads[l].w2!, picks(weights[l].w2!.length));
+      for (const b of ["b1", "b2"] as const) {
+        const bias = weights[l][b];
+        if (bias) check(bias, grads[l][b]!, picks(bias.length));
+      }
     }
     check(x, gx, picks(x.length));
   });
@@ -321,7 +328,7 @@ describe("the frameworks' attention defaults (init default, width 64, 4 heads, M
   const spec = (framework: "torch" | "keras") =>
     checkTransformer({ ...DEFAULT_TRANSFORMER, depth: 1, width: d, heads: 4, seq: 4, init: "default", framework });
 
-  it("torch: the packed in_proj xavier_uniform_ (U(±√(3/(2d)))), out_proj and the MLP at Linear's U(±1/√fan_in)", () => {
+  it("torch: the packed in_proj xavier_uniform_ (U(±√(3/(2d)))), out_proj and the MLP at Linear's U(±1/√fan_in), the MLP's biases too", () => {
     const w = drawBlockWeights(spec("torch"), 0, 0, f);
     for (const m of [w.attn.q, w.attn.k, w.attn.v]) {
       expect(Math.max(...Array.from(m, Math.abs))).toBeLessThanOrEqual(Math.sqrt(3 / (2 * d)));
@@ -330,6 +337,14 @@ describe("the frameworks' attention defaults (init default, width 64, 4 heads, M
     close(w.attn.o, 1 / Math.sqrt(d) / Math.sqrt(3));
     close(w.w1!, 1 / Math.sqrt(d) / Math.sqrt(3));
     close(w.w2!, 1 / Math.sqrt(f) / Math.sqrt(3));
+    // nn.Linear's biases: U(±1/√fan_in) (the same relative tolerance, from the bias's own size)
+    expect(w.b1!).toHaveLength(f);
+    expect(Math.max(...Array.from(w.b1!, Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(d));
+    close(w.b1!, 1 / Math.sqrt(d) / Math.sqrt(3));
+    expect(Math.max(...Array.from(w.b2!, Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(f));
+    close(w.b2!, 1 / Math.sqrt(f) / Math.sqrt(3));
+    // Keras's Dense and MultiHeadAttention biases are 0: none drawn
+    expect(drawBlockWeights(spec("keras"), 0, 0, f).b1).toBeNull();
   });
 
   it("keras: glorot_uniform with Keras's fans of the [d, H, d_h] kernels (Var 2/(d(H + d_h))), [H, d_h, d] for the output", () => {
