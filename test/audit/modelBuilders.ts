@@ -81,7 +81,23 @@ export async function tfjsModelFolder(
   const tfl = await import("@tensorflow/tfjs-layers");
   tf.enableProdMode(); // no advice to install tfjs-node on stderr
   await tf.setBackend("cpu");
-  const model = build(tfl);
+  // tfjs seeds an initializer without a seed from Math.random: a fixed sequence makes the fixture
+  // (and every statistical check on it) the same each run
+  const random = Math.random;
+  let state = 0x9e3779b9;
+  Math.random = () => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  let model: import("@tensorflow/tfjs-layers").LayersModel;
+  try {
+    model = build(tfl);
+  } finally {
+    Math.random = random;
+  }
   const dir = tempDir("tfjs");
   await model.save(
     tf.io.withSaveHandler(async (a) => {

@@ -23,6 +23,8 @@ export const ZIGGURAT_V = 0.0049286732339746519;
  * The float32 tables round w and f to float32.
  */
 export function numpyZigguratTables(m: number): { k: Float64Array; w: Float64Array; f: Float64Array } {
+  // the recursion's step that makes layer 255 − 218 = 37: its e^(−x²/2) rounded up (see above)
+  const HARD_CASE_STEP = 218;
   const r = ZIGGURAT_R;
   const v = ZIGGURAT_V;
   const pdf = (x: number) => correctExp(-0.5 * x * x);
@@ -30,7 +32,7 @@ export function numpyZigguratTables(m: number): { k: Float64Array; w: Float64Arr
   const edge = new Float64Array(256);
   edge[0] = r;
   for (let i = 1; i < 255; i++) {
-    const e = i === 218 ? up(pdf(edge[i - 1])) : pdf(edge[i - 1]);
+    const e = i === HARD_CASE_STEP ? up(pdf(edge[i - 1])) : pdf(edge[i - 1]);
     edge[i] = Math.sqrt(-2 * correctLog(e + v / edge[i - 1]));
   }
   const x = edge.reverse();
