@@ -1,14 +1,14 @@
 import type { Activation } from "../engine/activations.js";
 import type { Dtype } from "../numeric/dtype.js";
 import type { TransformerLayer } from "./blockSignals.js";
-import { blockSignals, gradSignals, streamSignals } from "./blockSignals.js";
+import { streamSignals } from "./blockSignals.js";
 import { drawBlockWeights } from "./blockWeights.js";
 import { inputTokens } from "./inputTokens.js";
-import { roundedInPlace, roundWeights, zerosLike } from "./roundWeights.js";
+import { roundedInPlace, roundWeights } from "./roundWeights.js";
 import type { NormKind } from "./rowNorm.js";
 import { normBackward, normForward } from "./rowNorm.js";
-import type { AttentionSums, BlockCache, BlockWeights, PassShape } from "./transformerPass.js";
-import { blockBackward, blockForward } from "./transformerPass.js";
+import { stackBackward, stackForward } from "./stackPass.js";
+import type { BlockCache, BlockWeights, PassShape } from "./transformerPass.js";
 import type { TransformerSpec } from "./transformerSpec.js";
 import { memoryEncoder, residualScheme } from "./transformerSpec.js";
 
@@ -48,20 +48,13 @@ export function encodeMemory(
   const shape: PassShape = { s: enc.seq, d: enc.width, heads: enc.heads, f, dtype };
   const n = shape.s * shape.d;
   const src = roundedInPlace(inputTokens(enc, batch, seed, true), dtype);
-  let h = Array.from({ length: batch }, (_, b) => src.subarray(b * n, (b + 1) * n));
-  const weights: BlockWeights[] = [];
-  const caches: BlockCache[][] = [];
-  const layers: TransformerLayer[] = [];
-  for (let l = 0; l < enc.depth; l++) {
+  const weights = Array.from({ length: enc.depth }, (_, l) => {
     const w = drawBlockWeights(enc, seed, l, f, where, "encoder");
     if (dtype !== "float64") roundWeights(w, dtype);
-    weights.push(w);
-    const sums: AttentionSums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
-    const step = h.map((xb) => blockForward(xb, w, enc, shape, act, alpha, sums));
-    if (keep) caches.push(step.map((r) => r.cache));
-    h = step.map((r) => r.out);
-    layers.push(blockSignals(l, h, shape, sums, batch));
-  }
+    return w;
+  });
+  const input = Array.from({ length: batch }, (_, b) => src.subarray(b * n, (b + 1) * n));
+  const { out: h, caches, layers } = stackForward(input, weights, enc, shape, act, alpha, keep);
   const finals = enc.finalNorm ? h.map((hb) => normForward(enc.norm as NormKind, hb, enc.width)) : null;
   const tokens = finals ? finals.map((fn) => roundedInPlace(Float64Array.from(fn.y), dtype)) : h;
   const sig = streamSignals(tokens, shape);
@@ -85,14 +78,10 @@ export function encodeMemory(
  */
 export function encoderBackward(e: EncoderRun, gMemory: Float64Array[], act: Activation): void {
   const { spec, shape } = e;
-  let g = gMemory.map((gm, b) =>
+  const g = gMemory.map((gm, b) =>
     e.finals
       ? roundedInPlace(normBackward(spec.norm as NormKind, gm, e.finals[b].y, e.finals[b].r, spec.width), shape.dtype)
       : gm,
   );
-  for (let l = spec.depth - 1; l >= 0; l--) {
-    const grads = zerosLike(e.weights[l]);
-    g = g.map((gb, b) => blockBackward(gb, e.caches[l][b], e.weights[l], grads, spec, shape, act, e.alpha));
-    e.layers[l].grad = gradSignals(g, grads);
-  }
+  stackBackward(g, e.caches, e.weights, spec, shape, act, e.alpha, e.layers);
 }

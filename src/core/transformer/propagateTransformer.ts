@@ -4,16 +4,16 @@ import { parseDtype } from "../numeric/dtype.js";
 import { fillNormal } from "../random/normal.js";
 import { rngStream } from "../random/Rng.js";
 import type { TransformerLayer } from "./blockSignals.js";
-import { attentionSignals, blockSignals, gradSignals, norm2 } from "./blockSignals.js";
+import { norm2 } from "./blockSignals.js";
 import { drawBlockWeights } from "./blockWeights.js";
 import { encodeMemory, encoderBackward } from "./encodeMemory.js";
 import { inputTokens } from "./inputTokens.js";
 import { readout, softmaxHead } from "./readout.js";
-import { roundedInPlace, roundWeights, zerosLike } from "./roundWeights.js";
+import { roundedInPlace, roundWeights } from "./roundWeights.js";
+import { stackBackward, stackForward } from "./stackPass.js";
 import type { StreamTheory } from "./streamTheory.js";
 import { streamTheory } from "./streamTheory.js";
-import type { AttentionSums, BlockCache, BlockWeights, PassShape } from "./transformerPass.js";
-import { blockForward, blockBackward } from "./transformerPass.js";
+import type { BlockWeights, PassShape } from "./transformerPass.js";
 import type { TransformerSpec } from "./transformerSpec.js";
 import { checkTransformer, residualScheme, stackRole } from "./transformerSpec.js";
 
@@ -74,30 +74,21 @@ export function propagateTransformer(
   const memory = spec.crossAttention ? encodeMemory(spec, batch, seed, f, act, dtype, options.backward ?? false) : null;
   const n = shape.s * shape.d;
   const x = roundedInPlace(inputTokens(spec, batch, seed), dtype);
-  let h = Array.from({ length: batch }, (_, b) => x.subarray(b * n, (b + 1) * n));
-  const caches: BlockCache[][] = [];
-  const layers: TransformerLayer[] = [];
-  for (let l = 0; l < spec.depth; l++) {
-    const sums: AttentionSums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
-    const crossSums: AttentionSums = { logitSum: 0, logitSq: 0, logits: 0, entropy: 0 };
-    const step = h.map((xb, b) =>
-      blockForward(
-        xb,
-        weights[l],
-        spec,
-        shape,
-        act,
-        alpha,
-        sums,
-        memory ? { m: memory.tokens[b], t: memory.shape.s, stats: crossSums } : null,
-      ),
-    );
-    if (options.backward) caches.push(step.map((r) => r.cache));
-    h = step.map((r) => r.out);
-    const signals = blockSignals(l, h, shape, sums, batch);
-    if (memory) signals.cross = attentionSignals(crossSums, batch, shape);
-    layers.push(signals);
-  }
+  const input = Array.from({ length: batch }, (_, b) => x.subarray(b * n, (b + 1) * n));
+  const {
+    out: h,
+    caches,
+    layers,
+  } = stackForward(
+    input,
+    weights,
+    spec,
+    shape,
+    act,
+    alpha,
+    options.backward ?? false,
+    memory ? { tokens: memory.tokens, t: memory.shape.s } : null,
+  );
   let loss: number | null = null;
   let unembeddingGrad: number | null = null;
   if (options.backward) {
@@ -124,12 +115,7 @@ export function propagateTransformer(
     if (gradW) unembeddingGrad = norm2(gradW);
     // ∂L/∂memory of each sample, summed over every decoder block's cross-attention
     const gMemory = memory ? memory.tokens.map((m) => new Float64Array(m.length)) : null;
-    for (let l = spec.depth - 1; l >= 0; l--) {
-      const grads = zerosLike(weights[l]);
-      for (let b = 0; b < batch; b++)
-        g[b] = blockBackward(g[b], caches[l][b], weights[l], grads, spec, shape, act, alpha, gMemory?.[b] ?? null);
-      layers[l].grad = gradSignals(g, grads);
-    }
+    stackBackward(g, caches, weights, spec, shape, act, alpha, layers, gMemory);
     if (memory && gMemory) encoderBackward(memory, gMemory, act);
   }
   let ss = 0;
