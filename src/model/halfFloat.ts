@@ -1,3 +1,5 @@
+import { roundHalfEven } from "../core/numeric/roundHalfEven.js";
+
 /** IEEE 754 binary16 bits → number (subnormals, ±Infinity and NaN included). */
 export function float16ToNumber(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
@@ -29,14 +31,6 @@ export function numberToFloat16(x: number): number {
   }
   if (e > 15) return sign | 0x7c00;
   return sign | ((e + 15) << 10) | m;
-}
-
-function roundHalfEven(v: number): number {
-  const f = Math.floor(v);
-  const r = v - f;
-  if (r > 0.5) return f + 1;
-  if (r < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
 }
 
 /** bfloat16 bits → number: the upper 16 bits of a float32. */

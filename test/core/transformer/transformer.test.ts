@@ -3,6 +3,7 @@ import { parseActivation } from "../../../src/core/engine/activations.js";
 import { drawBlockWeights } from "../../../src/core/transformer/blockWeights.js";
 import { propagateTransformer } from "../../../src/core/transformer/propagateTransformer.js";
 import { attentionBackward, attentionForward } from "../../../src/core/transformer/attention.js";
+import { zerosLike } from "../../../src/core/transformer/roundWeights.js";
 import { effectiveRank, tokenCosine } from "../../../src/core/transformer/tokenSignals.js";
 import type { BlockWeights } from "../../../src/core/transformer/transformerPass.js";
 import { blockBackward, blockForward } from "../../../src/core/transformer/transformerPass.js";
@@ -58,20 +59,7 @@ function lossAndGrads(
     h = r.out;
   }
   const loss = h.reduce((a, v, i) => a + v * t[i], 0);
-  const zero = (a: BlockWeights["attn"]) => ({
-    q: a.q.map(() => 0),
-    k: a.k.map(() => 0),
-    v: a.v.map(() => 0),
-    o: a.o.map(() => 0),
-  });
-  const grads = weights.map((w) => ({
-    attn: zero(w.attn),
-    cross: w.cross ? zero(w.cross) : null,
-    w1: w.w1 ? w.w1.map(() => 0) : null,
-    w2: w.w2 ? w.w2.map(() => 0) : null,
-    b1: w.b1 ? w.b1.map(() => 0) : null,
-    b2: w.b2 ? w.b2.map(() => 0) : null,
-  }));
+  const grads = weights.map(zerosLike);
   let g = t;
   for (let l = weights.length - 1; l >= 0; l--)
     g = blockBackward(g, caches[l], weights[l], grads[l], spec, shape, act, alpha);
@@ -211,16 +199,8 @@ describe("encoder-decoder backward pass", () => {
       return r.cache;
     });
     const loss = y.reduce((a, v, i) => a + v * t[i], 0);
-    const zero = (w: BlockWeights): BlockWeights => ({
-      attn: { q: w.attn.q.map(() => 0), k: w.attn.k.map(() => 0), v: w.attn.v.map(() => 0), o: w.attn.o.map(() => 0) },
-      cross: w.cross
-        ? { q: w.cross.q.map(() => 0), k: w.cross.k.map(() => 0), v: w.cross.v.map(() => 0), o: w.cross.o.map(() => 0) }
-        : null,
-      w1: w.w1 ? w.w1.map(() => 0) : null,
-      w2: w.w2 ? w.w2.map(() => 0) : null,
-    });
-    const dGrads = dec.map(zero);
-    const eGrads = enc.map(zero);
+    const dGrads = dec.map(zerosLike);
+    const eGrads = enc.map(zerosLike);
     const gm = new Float64Array(m.length);
     let g = t;
     for (let l = dec.length - 1; l >= 0; l--)

@@ -1,3 +1,4 @@
+import { roundHalfEven } from "../../numeric/roundHalfEven.js";
 import { correctExp } from "./correctExp.js";
 import { correctLog } from "./correctLog.js";
 import type { Pcg64 } from "./pcg64.js";
@@ -55,13 +56,6 @@ function ulpOf(x: number): number {
   const u = new BigInt64Array(b.buffer);
   u[0] += 1n;
   return b[0] - x;
-}
-
-/** Rounds to the nearest integer, ties to even (NumPy's round). */
-function roundHalfEven(x: number): number {
-  const fl = Math.floor(x);
-  const d = x - fl;
-  return d > 0.5 || (d === 0.5 && fl % 2 !== 0) ? fl + 1 : fl;
 }
 
 type Tables = { k: Float64Array; w: Float64Array | Float32Array; f: Float64Array | Float32Array };
