@@ -4,6 +4,7 @@ import { drawBlockWeights } from "../../../src/core/transformer/blockWeights.js"
 import { propagateTransformer } from "../../../src/core/transformer/propagateTransformer.js";
 import { attentionBackward, attentionForward } from "../../../src/core/transformer/attention.js";
 import { zerosLike } from "../../../src/core/transformer/roundWeights.js";
+import { centralDifference } from "./centralDifference.js";
 import { effectiveRank, tokenCosine } from "../../../src/core/transformer/tokenSignals.js";
 import type { BlockWeights } from "../../../src/core/transformer/transformerPass.js";
 import { blockBackward, blockForward } from "../../../src/core/transformer/transformerPass.js";
@@ -92,18 +93,11 @@ describe("transformer backward pass", () => {
       ? (fillNormal(rngStream(1, "m"), new Float64Array(3 * spec.width)) as Float64Array)
       : null;
     const { grads, gx } = lossAndGrads(spec, weights, x, t, memory);
-    const h = 1e-5;
+    const loss = () => lossAndGrads(spec, weights, x, t, memory).loss;
     const check = (target: Float64Array, grad: Float64Array, picks: number[]) => {
       const scale = Math.max(...Array.from(grad, Math.abs));
-      for (const i of picks) {
-        const keep = target[i];
-        target[i] = keep + h;
-        const up = lossAndGrads(spec, weights, x, t, memory).loss;
-        target[i] = keep - h;
-        const down = lossAndGrads(spec, weights, x, t, memory).loss;
-        target[i] = keep;
-        expect(Math.abs((up - down) / (2 * h) - grad[i])).toBeLessThan(1e-6 * Math.max(scale, 1e-3));
-      }
+      for (const i of picks)
+        expect(Math.abs(centralDifference(loss, target, i) - grad[i])).toBeLessThan(1e-6 * Math.max(scale, 1e-3));
     };
     const picks = (len: number) => [0, 7, Math.floor(len / 2), len - 1];
     for (const l of [0, 1]) {
@@ -144,21 +138,15 @@ describe("cross-attention", () => {
     };
     const gm = new Float64Array(t * d);
     const gx = attentionBackward(target, cache, w, grads, s, d, 2, scale, "float64", gm);
-    const h = 1e-5;
     // the same central-difference tolerance as the block checks above
     for (const [v, g] of [
       [x, gx],
       [m, gm],
     ] as const)
-      for (const i of [0, 5, v.length - 1]) {
-        const keep = v[i];
-        v[i] = keep + h;
-        const up = loss();
-        v[i] = keep - h;
-        const down = loss();
-        v[i] = keep;
-        expect(Math.abs((up - down) / (2 * h) - g[i])).toBeLessThan(1e-6 * Math.max(...Array.from(g, Math.abs)));
-      }
+      for (const i of [0, 5, v.length - 1])
+        expect(Math.abs(centralDifference(loss, v, i) - g[i])).toBeLessThan(
+          1e-6 * Math.max(...Array.from(g, Math.abs)),
+        );
   });
 });
 
@@ -228,19 +216,12 @@ describe("encoder-decoder backward pass", () => {
       const x = fillNormal(rngStream(3, "x"), new Float64Array(5 * 8)) as Float64Array;
       const t = fillNormal(rngStream(3, "t"), new Float64Array(5 * 8)) as Float64Array;
       const { eGrads, gSrc } = encDec(spec, enc, dec, src, x, t);
-      const h = 1e-5;
+      const loss = () => encDec(spec, enc, dec, src, x, t).loss;
       const check = (target: Float64Array, grad: Float64Array) => {
         const scale = Math.max(...Array.from(grad, Math.abs));
         expect(scale).toBeGreaterThan(0);
-        for (const i of [0, 7, Math.floor(target.length / 2), target.length - 1]) {
-          const keep = target[i];
-          target[i] = keep + h;
-          const up = encDec(spec, enc, dec, src, x, t).loss;
-          target[i] = keep - h;
-          const down = encDec(spec, enc, dec, src, x, t).loss;
-          target[i] = keep;
-          expect(Math.abs((up - down) / (2 * h) - grad[i])).toBeLessThan(1e-6 * Math.max(scale, 1e-3));
-        }
+        for (const i of [0, 7, Math.floor(target.length / 2), target.length - 1])
+          expect(Math.abs(centralDifference(loss, target, i) - grad[i])).toBeLessThan(1e-6 * Math.max(scale, 1e-3));
       };
       for (const l of [0, 1]) {
         for (const name of ["q", "k", "v", "o"] as const) check(enc[l].attn[name], eGrads[l].attn[name]);

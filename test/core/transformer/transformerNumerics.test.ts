@@ -6,6 +6,7 @@ import { resolveInitializer } from "../../../src/core/init/resolveInitializer.js
 import { drawBlockWeights } from "../../../src/core/transformer/blockWeights.js";
 import { inputTokens, propagateTransformer, readout } from "../../../src/core/transformer/propagateTransformer.js";
 import { streamTheory } from "../../../src/core/transformer/streamTheory.js";
+import { centralDifference } from "./centralDifference.js";
 import { blockForward } from "../../../src/core/transformer/transformerPass.js";
 import type { TransformerSpec } from "../../../src/core/transformer/transformerSpec.js";
 import { DEFAULT_TRANSFORMER, residualScheme } from "../../../src/core/transformer/transformerSpec.js";
@@ -54,15 +55,8 @@ describe("the final norm (GPT-2's ln_f)", () => {
     const t = fillNormal(rngStream(2, "t"), new Float64Array(40)) as Float64Array;
     const { grad } = readout(h, t, spec, "float64");
     // central differences, step 1e−5: error O(h²) ≈ 1e−10 on an O(1) function
-    for (const i of [0, 9, 23, 39]) {
-      const keep = h[i];
-      h[i] = keep + 1e-5;
-      const up = readout(h, t, spec, "float64").loss;
-      h[i] = keep - 1e-5;
-      const down = readout(h, t, spec, "float64").loss;
-      h[i] = keep;
-      expect((up - down) / 2e-5).toBeCloseTo(grad[i], 7);
-    }
+    for (const i of [0, 9, 23, 39])
+      expect(centralDifference(() => readout(h, t, spec, "float64").loss, h, i)).toBeCloseTo(grad[i], 7);
   });
 
   it("scales every block's gradient by the same 1/σ_L, so the pre-LN stream does not change", () => {
@@ -257,15 +251,10 @@ describe("the softmax readout", () => {
       [h, grad],
       [w, gradW],
     ] as const)
-      for (const i of [0, 9, v.length - 1]) {
-        const keep = v[i];
-        v[i] = keep + 1e-5;
-        const up = at().loss;
-        v[i] = keep - 1e-5;
-        const down = at().loss;
-        v[i] = keep;
-        expect(Math.abs((up - down) / 2e-5 - gv[i])).toBeLessThan(1e-6 * Math.max(...Array.from(gv, Math.abs)));
-      }
+      for (const i of [0, 9, v.length - 1])
+        expect(Math.abs(centralDifference(() => at().loss, v, i) - gv[i])).toBeLessThan(
+          1e-6 * Math.max(...Array.from(gv, Math.abs)),
+        );
   });
 
   it("μP's zero readout: W_U = 0, so the loss is s·ln V a sample and no gradient reaches any block", () => {
