@@ -40,7 +40,7 @@ def entry(name, values, **meta):
 def numpy_cases():
     cases = []
     for seed in [0, 1, 42, 4294967295]:
-        for n in [1, 7, 1000, 3001]:
+        for n in [1, 7, 1000, 3001] + ([100003] if seed in (0, 42) else []):
             np.random.seed(seed)
             cases.append(entry("numpy-legacy randn", np.random.randn(n), rng="numpy-legacy", call="normal", seed=seed, n=n, mean=0.0, std=1.0))
         np.random.seed(seed)
@@ -54,6 +54,26 @@ def numpy_cases():
         cases.append(entry("numpy uniform", g.uniform(-0.5, 0.25, 999), rng="numpy", call="uniform", seed=seed, n=999, low=-0.5, high=0.25))
         g = np.random.default_rng(seed)
         cases.append(entry("numpy random float32", g.random(1001, dtype=np.float32), rng="numpy", call="uniform", seed=seed, n=1001, low=0.0, high=1.0))
+    return cases
+
+
+def log_arguments(u):
+    """Arguments for ln from uniforms u (3 a value), by float64 operations that JavaScript repeats exactly:
+    r² of the polar method (u in [0, 1)), values near 1 (either side of glibc's 1 ± 2⁻⁴ switch), and
+    every binade from 2⁻¹⁰⁰⁰ to 2¹⁰⁰⁰."""
+    a, b = u[0::3], u[1::3]
+    kind = np.arange(a.size) % 3
+    near_one = 1.0 + (a - 0.5) * 0.15
+    wide = (a + 0.5) * np.exp2(np.floor(b * 2000.0) - 1000.0)
+    return np.where(kind == 0, a, np.where(kind == 1, near_one, wide))
+
+
+def libm_cases():
+    """glibc's log, which NumPy's legacy normals call: Python's math.log is C's log."""
+    cases = []
+    for seed, n in [(2026, 4096), (2027, 200000)]:
+        x = log_arguments(np.random.default_rng(seed).random(3 * n))
+        cases.append(entry("glibc log (math.log)", np.array([math.log(v) if v > 0 else -math.inf for v in x]), rng="libm", call="log", seed=seed, n=n))
     return cases
 
 
@@ -82,7 +102,7 @@ def build():
         "producedBy": "scripts/referenceStreams.py",
         "versions": {"python": sys.version.split()[0], "numpy": np.__version__, "torch": torch.__version__ if torch else None},
         "torchCpuCapability": os.environ.get("ATEN_CPU_CAPABILITY", "default dispatch"),
-        "cases": numpy_cases() + torch_cases(),
+        "cases": numpy_cases() + libm_cases() + torch_cases(),
     }
 
 

@@ -40,6 +40,12 @@ const SQRT_HALF = Math.SQRT1_2;
 /** ln x for x > 0, correctly rounded; NaN, −∞ (x = 0) and ∞ as Math.log gives them. */
 export function correctLog(x: number): number {
   if (!(x > 0) || x === Infinity) return Math.log(x);
+  const r = ddLog(x);
+  return r[0] + r[1];
+}
+
+/** ln x as a double-double (about 106 bits), for finite x > 0. */
+export function ddLog(x: number): DD {
   let k = 0;
   let m = x;
   // scale subnormals into the normal range first
@@ -71,5 +77,5 @@ export function correctLog(x: number): number {
   const tail = 2 * s[0] * s2 * (1 / 3 + s2 * (1 / 5 + s2 * (1 / 7 + s2 / 9)));
   let r: DD = ddAdd(LOG_C[i - TABLE_MIN], [2 * s[0], 2 * s[1] + tail]);
   if (k !== 0) r = ddAdd(ddMul([k, 0], LN2), r);
-  return r[0] + r[1];
+  return r;
 }

@@ -1,4 +1,4 @@
-import { correctLog } from "./correctLog.js";
+import { glibcLog } from "./glibcLog.js";
 import { Mt19937 } from "./mt19937.js";
 
 /**
@@ -41,7 +41,7 @@ export class NumpyLegacyRng {
       x2 = 2 * this.nextDouble() - 1;
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1 || r2 === 0);
-    const f = Math.sqrt((-2 * correctLog(r2)) / r2);
+    const f = Math.sqrt((-2 * glibcLog(r2)) / r2);
     this.gauss = f * x1;
     this.hasGauss = true;
     return f * x2;
