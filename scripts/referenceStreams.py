@@ -46,7 +46,7 @@ def numpy_cases():
         np.random.seed(seed)
         cases.append(entry("numpy-legacy uniform", np.random.uniform(-2.0, 3.0, 1001), rng="numpy-legacy", call="uniform", seed=seed, n=1001, low=-2.0, high=3.0))
     for seed in [0, 1, 12345678901]:
-        for n in [1, 7, 1000, 100003]:
+        for n in [1, 7, 1000, 100003] + ([3000001] if seed == 0 else []):
             for dt in ["float64", "float32"]:
                 g = np.random.default_rng(seed)
                 cases.append(entry("numpy standard_normal", g.standard_normal(n, dtype=getattr(np, dt)), rng="numpy", call="normal", seed=seed, n=n, mean=0.0, std=1.0))
@@ -68,12 +68,47 @@ def log_arguments(u):
     return np.where(kind == 0, a, np.where(kind == 1, near_one, wide))
 
 
+def log1pf_arguments(u):
+    """float32 arguments for log1pf from float32 uniforms u (two a value), by float32 operations that
+    JavaScript repeats exactly (Math.fround): −u as in the ziggurat's tail, (u − ½)·2⁻²⁰ around 0, and
+    u·2^(⌊80v⌋ − 20) over the positive range."""
+    a, b = u[0::2], u[1::2]
+    kind = np.arange(a.size) % 3
+    tail = -a
+    small = (a - np.float32(0.5)) * np.float32(2.0**-20)
+    wide = a * np.exp2(np.floor(b * np.float32(80.0)) - np.float32(20.0)).astype(np.float32)
+    return np.where(kind == 0, tail, np.where(kind == 1, small, wide)).astype(np.float32)
+
+
+def log1p_arguments(u):
+    """Arguments for log1p from uniforms u (two a value), by float64 operations JavaScript repeats:
+    −u as in the ziggurat's tail, (u − ½)·2⁻²⁵ around 0, and (u + ½)·2^(⌊100v⌋ − 50) − 1."""
+    a, b = u[0::2], u[1::2]
+    kind = np.arange(a.size) % 3
+    wide = (a + 0.5) * np.exp2(np.floor(b * 100.0) - 50.0) - 1.0
+    return np.where(kind == 0, -a, np.where(kind == 1, (a - 0.5) * 2.0**-25, wide))
+
+
 def libm_cases():
-    """glibc's log, which NumPy's legacy normals call: Python's math.log is C's log."""
+    """glibc's log, which NumPy's legacy normals call (Python's math.log is C's log), its log1p and
+    log1pf, which NumPy's float64 and float32 ziggurats call in their tails (log1pf through ctypes)."""
+    import ctypes
+    import ctypes.util
+
+    libm = ctypes.CDLL(ctypes.util.find_library("m"))
+    log1pf = libm.log1pf
+    log1pf.restype = ctypes.c_float
+    log1pf.argtypes = [ctypes.c_float]
     cases = []
     for seed, n in [(2026, 4096), (2027, 200000)]:
         x = log_arguments(np.random.default_rng(seed).random(3 * n))
         cases.append(entry("glibc log (math.log)", np.array([math.log(v) if v > 0 else -math.inf for v in x]), rng="libm", call="log", seed=seed, n=n))
+    for seed, n in [(2030, 4096), (2031, 200000)]:
+        x = log1p_arguments(np.random.default_rng(seed).random(2 * n))
+        cases.append(entry("glibc log1p (math.log1p)", np.array([math.log1p(v) for v in x]), rng="libm", call="log1p", seed=seed, n=n))
+    for seed, n in [(2028, 4096), (2029, 200000)]:
+        x = log1pf_arguments(np.random.default_rng(seed).random(2 * n, dtype=np.float32))
+        cases.append(entry("glibc log1pf (ctypes)", np.array([log1pf(float(v)) for v in x], dtype=np.float32), rng="libm", call="log1pf", seed=seed, n=n))
     return cases
 
 

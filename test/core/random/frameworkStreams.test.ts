@@ -8,6 +8,8 @@ import {
   correctLog,
   frameworkSampler,
   glibcLog,
+  glibcLog1p,
+  glibcLog1pf,
   resolveInitializer,
 } from "../../../src/core/internal.js";
 import type { RngKind } from "../../../src/core/internal.js";
@@ -21,7 +23,7 @@ const ROOT = resolve(__dirname, "../../..");
 interface Case {
   name: string;
   rng: Exclude<RngKind, "initlab"> | "libm";
-  call: "normal" | "uniform" | "linear-weight" | "linear-bias" | "log";
+  call: "normal" | "uniform" | "linear-weight" | "linear-bias" | "log" | "log1p" | "log1pf";
   seed: number;
   n: number;
   dtype: "float64" | "float32";
@@ -66,6 +68,32 @@ function logArguments(u: Float64Array | Float32Array): Float64Array {
     const a = u[3 * j];
     const b = u[3 * j + 1];
     x[j] = j % 3 === 0 ? a : j % 3 === 1 ? 1 + (a - 0.5) * 0.15 : (a + 0.5) * 2 ** (Math.floor(b * 2000) - 1000);
+  }
+  return x;
+}
+
+/** The log1p cases' arguments from uniforms u (two a value): −u, (u − ½)·2⁻²⁵ and (u + ½)·2^(⌊100v⌋ − 50) − 1. */
+function log1pArguments(u: Float64Array | Float32Array): Float64Array {
+  const x = new Float64Array(u.length / 2);
+  for (let j = 0; j < x.length; j++) {
+    const a = u[2 * j];
+    const b = u[2 * j + 1];
+    x[j] = j % 3 === 0 ? -a : j % 3 === 1 ? (a - 0.5) * 2 ** -25 : (a + 0.5) * 2 ** (Math.floor(b * 100) - 50) - 1;
+  }
+  return x;
+}
+
+/**
+ * The log1pf cases' float32 arguments from float32 uniforms u (two a value), as the script makes them:
+ * −u (the ziggurat tail's), (u − ½)·2⁻²⁰ and u·2^(⌊80v⌋ − 20), each operation rounded to float32.
+ */
+function log1pfArguments(u: Float64Array | Float32Array): Float32Array {
+  const fr = Math.fround;
+  const x = new Float32Array(u.length / 2);
+  for (let j = 0; j < x.length; j++) {
+    const a = u[2 * j];
+    const b = u[2 * j + 1];
+    x[j] = j % 3 === 0 ? -a : j % 3 === 1 ? fr(fr(a - 0.5) * 2 ** -20) : fr(a * 2 ** (Math.floor(fr(b * 80)) - 20));
   }
   return x;
 }
@@ -128,17 +156,47 @@ describe(`framework streams vs NumPy ${doc.versions.numpy} and PyTorch ${doc.ver
     else expect(sha256(v)).toBe(c.sha256);
   });
 
-  it.each(cases("libm"))("glibcLog reproduces %s bit for bit, where the correctly rounded ln does not", (_, c) => {
-    const x = logArguments(
-      frameworkSampler("numpy", c.seed).sample({ kind: "uniform", low: 0, high: 1 }, 3 * c.n, "float64"),
-    );
-    const ours = Float64Array.from(x, glibcLog);
-    if (c.hex !== undefined) expect(hexOf(ours)).toBe(c.hex);
-    else expect(sha256(ours)).toBe(c.sha256);
-    // the reference is not simply the correctly rounded ln: glibc misrounds some of these arguments
-    const rounded = Float64Array.from(x, correctLog);
-    expect(rounded.some((v, i) => v !== ours[i])).toBe(true);
-  });
+  it.each(cases("libm", (c) => c.call === "log"))(
+    "glibcLog reproduces %s bit for bit, where the correctly rounded ln does not",
+    (_, c) => {
+      const x = logArguments(
+        frameworkSampler("numpy", c.seed).sample({ kind: "uniform", low: 0, high: 1 }, 3 * c.n, "float64"),
+      );
+      const ours = Float64Array.from(x, glibcLog);
+      if (c.hex !== undefined) expect(hexOf(ours)).toBe(c.hex);
+      else expect(sha256(ours)).toBe(c.sha256);
+      // the reference is not simply the correctly rounded ln: glibc misrounds some of these arguments
+      const rounded = Float64Array.from(x, correctLog);
+      expect(rounded.some((v, i) => v !== ours[i])).toBe(true);
+    },
+  );
+
+  it.each(cases("libm", (c) => c.call === "log1p"))(
+    "glibcLog1p reproduces %s bit for bit, where JavaScript's Math.log1p does not",
+    (_, c) => {
+      const x = log1pArguments(
+        frameworkSampler("numpy", c.seed).sample({ kind: "uniform", low: 0, high: 1 }, 2 * c.n, "float64"),
+      );
+      const ours = Float64Array.from(x, glibcLog1p);
+      if (c.hex !== undefined) expect(hexOf(ours)).toBe(c.hex);
+      else expect(sha256(ours)).toBe(c.sha256);
+      if (c.n > 10_000) expect(Float64Array.from(x, Math.log1p).some((v, i) => v !== ours[i])).toBe(true);
+    },
+  );
+
+  it.each(cases("libm", (c) => c.call === "log1pf"))(
+    "glibcLog1pf reproduces %s bit for bit, where the correctly rounded log1p does not",
+    (_, c) => {
+      const x = log1pfArguments(
+        frameworkSampler("numpy", c.seed).sample({ kind: "uniform", low: 0, high: 1 }, 2 * c.n, "float32"),
+      );
+      const ours = Float32Array.from(x, glibcLog1pf);
+      if (c.hex !== undefined) expect(hexOf(ours)).toBe(c.hex);
+      else expect(sha256(ours)).toBe(c.sha256);
+      const rounded = Float32Array.from(x, Math.log1p);
+      expect(rounded.some((v, i) => v !== ours[i])).toBe(true);
+    },
+  );
 
   const python = "/usr/bin/python3";
   const hasFrameworks = spawnSync(python, ["-c", "import numpy, torch"]).status === 0;

@@ -1,3 +1,5 @@
+import { glibcLog1p } from "./glibcLog1p.js";
+import { glibcLog1pf } from "./glibcLog1pf.js";
 import { roundHalfEven } from "../../numeric/roundHalfEven.js";
 import { correctExp } from "./correctExp.js";
 import { correctLog } from "./correctLog.js";
@@ -95,8 +97,8 @@ export function numpyNormal(g: Pcg64, D: Tables): number {
     if (rabs < D.k[idx]) return x;
     if (idx === 0) {
       for (;;) {
-        const xx = -(1 / ZIGGURAT_R) * Math.log1p(-g.nextDouble());
-        const yy = -Math.log1p(-g.nextDouble());
+        const xx = -(1 / ZIGGURAT_R) * glibcLog1p(-g.nextDouble());
+        const yy = -glibcLog1p(-g.nextDouble());
         if (yy + yy > xx * xx) return Math.floor(rabs / 256) % 2 ? -(ZIGGURAT_R + xx) : ZIGGURAT_R + xx;
       }
     } else if ((D.f[idx - 1] - D.f[idx]) * g.nextDouble() + D.f[idx] < Math.exp(-0.5 * x * x)) return x;
@@ -121,8 +123,8 @@ export function numpyNormalF32(g: Pcg64, F: Tables): number {
     if (rabs < F.k[idx]) return x;
     if (idx === 0) {
       for (;;) {
-        const xx = fr(-INV_R_F * fr(Math.log1p(-g.nextFloat())));
-        const yy = fr(-fr(Math.log1p(-g.nextFloat())));
+        const xx = fr(-INV_R_F * glibcLog1pf(-g.nextFloat()));
+        const yy = fr(-glibcLog1pf(-g.nextFloat()));
         if (fr(yy + yy) > fr(xx * xx)) return (rabs >>> 8) & 1 ? -fr(R_F + xx) : fr(R_F + xx);
       }
     } else if (fr(fr(fr(F.f[idx - 1] - F.f[idx]) * g.nextFloat()) + F.f[idx]) < Math.exp(-0.5 * x * x)) return x;

@@ -1,3 +1,4 @@
+import { glibcLog } from "./glibcLog.js";
 import { correctLog } from "./correctLog.js";
 import { Mt19937 } from "./mt19937.js";
 
@@ -98,7 +99,7 @@ export class TorchCpuRng {
     }
     const u1 = this.double53();
     const u2 = this.double53();
-    const r = Math.sqrt(-2 * correctLog(1 - u2));
+    const r = Math.sqrt(-2 * glibcLog(1 - u2));
     const theta = 2 * Math.PI * u1;
     this.nextNormal = r * Math.sin(theta);
     return r * Math.cos(theta);
