@@ -86,7 +86,7 @@ export function glibcLog1p(x: number): number {
   if (hu === 0) {
     // |f| < 2⁻²⁰
     if (f === 0) return k === 0 ? 0 : k * LN2_HI + (c + k * LN2_LO);
-    const r = hfsq * (1 - 0.66666666666666666 * f);
+    const r = hfsq * (1 - (2 / 3) * f); // FDLIBM writes 0.66666666666666666, the same double
     return k === 0 ? f - r : k * LN2_HI - (r - (k * LN2_LO + c) - f);
   }
   const s = f / (2 + f);
