@@ -129,14 +129,30 @@ def torch_cases():
         for n in [1, 10, 15]:
             torch.manual_seed(seed)
             cases.append(entry("torch randn (scalar path)", torch.randn(n).numpy(), rng="torch", call="normal", seed=seed, n=n, mean=0.0, std=1.0))
+        # 16 values or more: the AVX2 Box–Muller kernel (avx_mathfun's log and sincos), the last 16 redrawn
+        for n in [16, 17, 1000, 100003]:
+            torch.manual_seed(seed)
+            cases.append(entry("torch randn (vectorized path)", torch.randn(n).numpy(), rng="torch", call="normal", seed=seed, n=n, mean=0.0, std=1.0))
+        torch.manual_seed(seed)
+        cases.append(entry("torch normal_(0.5, 0.02)", torch.empty(4099).normal_(0.5, 0.02).numpy(), rng="torch", call="normal", seed=seed, n=4099, mean=0.5, std=0.02))
     return cases
+
+
+def torch_capability():
+    """The CPU kernels PyTorch dispatches to here (AVX2 runs normal_ through avx_mathfun)."""
+    if torch is None:
+        return None
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage" in line:
+            return line.split(":", 1)[1].strip()
+    return os.environ.get("ATEN_CPU_CAPABILITY", "default dispatch")
 
 
 def build():
     return {
         "producedBy": "scripts/referenceStreams.py",
         "versions": {"python": sys.version.split()[0], "numpy": np.__version__, "torch": torch.__version__ if torch else None},
-        "torchCpuCapability": os.environ.get("ATEN_CPU_CAPABILITY", "default dispatch"),
+        "torchCpuCapability": torch_capability(),
         "cases": numpy_cases() + libm_cases() + torch_cases(),
     }
 

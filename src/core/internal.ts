@@ -105,4 +105,6 @@ export { NumpyLegacyRng } from "./random/frameworks/numpyLegacy.js";
 export { Pcg64 } from "./random/frameworks/pcg64.js";
 export { generateState, seedSequencePool } from "./random/frameworks/seedSequence.js";
 export { numpyNormal, numpyNormalF32, numpyNormals, numpyZigguratTables } from "./random/frameworks/numpyZiggurat.js";
-export { TorchCpuRng, fmaF32 } from "./random/frameworks/torchCpuRng.js";
+export { TorchCpuRng } from "./random/frameworks/torchCpuRng.js";
+export { fmaF32 } from "./numeric/fmaF32.js";
+export { avxLog, avxSinCos } from "./random/frameworks/torchAvxMathfun.js";

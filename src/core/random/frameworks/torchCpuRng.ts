@@ -1,38 +1,9 @@
 import { glibcLog } from "./glibcLog.js";
-import { correctLog } from "./correctLog.js";
+import { avxLog, avxSinCos } from "./torchAvxMathfun.js";
+import { fmaF32 } from "../../numeric/fmaF32.js";
 import { Mt19937 } from "./mt19937.js";
 
 const fr = Math.fround;
-
-/**
- * round₃₂(a·b + c) with one rounding, as a fused multiply-add gives it, for float32 a, b, c: a·b is
- * exact in float64 (24 + 24 bits); the sum is rounded to float64 with its error kept (two-sum), and
- * a float64 sum that lands exactly between two float32 values is settled by that error's sign.
- */
-export function fmaF32(a: number, b: number, c: number): number {
-  const p = a * b;
-  const s = p + c;
-  const bb = s - p;
-  const err = p - (s - bb) + (c - bb);
-  const f = fr(s);
-  if (err === 0 || f === s) return f;
-  // the float32 neighbour on the other side of s, and whether s is their midpoint
-  const other = f < s ? nextUp32(f) : nextDown32(f);
-  if ((f + other) / 2 !== s) return f;
-  return err > 0 ? Math.max(f, other) : Math.min(f, other);
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-function nextUp32(x: number): number {
-  f32[0] = x;
-  if (x === 0) return 1.401298464324817e-45;
-  u32[0] += x > 0 ? 1 : -1;
-  return f32[0];
-}
-function nextDown32(x: number): number {
-  return -nextUp32(-x);
-}
 
 /**
  * PyTorch's CPU generator after `torch.manual_seed(s)`: MT19937 seeded by init_genrand with the
@@ -114,14 +85,14 @@ export class TorchCpuRng {
   private normalFill(out: Float32Array, mean: number, std: number): void {
     const n = out.length;
     for (let i = 0; i < n; i++) out[i] = (this.mt.nextUint32() & 0xffffff) / 16777216;
+    // normal_fill_16_AVX2: Box–Muller over the pairs (j, j + 8) of each 16, through avx_mathfun
+    const twoPi = fr(2 * Math.PI);
     const block = (o: number) => {
       for (let j = 0; j < 8; j++) {
-        const u1 = fr(1 - out[o + j]);
-        const u2 = out[o + j + 8];
-        const radius = fr(Math.sqrt(fr(-2 * fr(correctLog(u1)))));
-        const theta = fr(2 * Math.PI * u2);
-        out[o + j] = fr(fr(fr(radius * fr(Math.cos(theta))) * std) + mean);
-        out[o + j + 8] = fr(fr(fr(radius * fr(Math.sin(theta))) * std) + mean);
+        const radius = fr(Math.sqrt(fr(-2 * avxLog(fr(1 - out[o + j])))));
+        const [sin, cos] = avxSinCos(fr(twoPi * out[o + j + 8]));
+        out[o + j] = fmaF32(fr(radius * cos), std, mean);
+        out[o + j + 8] = fmaF32(fr(radius * sin), std, mean);
       }
     };
     for (let i = 0; i + 16 <= n; i += 16) block(i);
