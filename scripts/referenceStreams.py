@@ -133,6 +133,10 @@ def torch_cases():
         for n in [16, 17, 1000, 100003]:
             torch.manual_seed(seed)
             cases.append(entry("torch randn (vectorized path)", torch.randn(n).numpy(), rng="torch", call="normal", seed=seed, n=n, mean=0.0, std=1.0))
+        # float64: normal_fill with libm's log, cos, sin (glibc's cos and sin are not reproduced)
+        for n in [16, 1000, 4001]:
+            torch.manual_seed(seed)
+            cases.append(entry("torch randn float64", torch.randn(n, dtype=torch.float64).numpy(), rng="torch", call="normal", seed=seed, n=n, mean=0.0, std=1.0))
         torch.manual_seed(seed)
         cases.append(entry("torch normal_(0.5, 0.02)", torch.empty(4099).normal_(0.5, 0.02).numpy(), rng="torch", call="normal", seed=seed, n=4099, mean=0.5, std=0.02))
     return cases
