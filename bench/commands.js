@@ -36,6 +36,16 @@ function workloads(dir) {
     streams,
     `import numpy as np\nnp.save(${JSON.stringify(join(dir, "np_s.npy"))}, np.random.default_rng(0).standard_normal(10_000_000, dtype=np.float32))\n`,
   );
+  const legacy = join(dir, "legacy.py");
+  writeFileSync(
+    legacy,
+    `import numpy as np\nnp.random.seed(0)\nnp.save(${JSON.stringify(join(dir, "np_l.npy"))}, np.random.randn(10_000_000))\n`,
+  );
+  const torchNormal = join(dir, "torch_normal.py");
+  writeFileSync(
+    torchNormal,
+    `import numpy as np, torch\ntorch.manual_seed(0)\nnp.save(${JSON.stringify(join(dir, "t_n.npy"))}, torch.randn(10_000_000).numpy())\n`,
+  );
   const torchUniform = join(dir, "torch_uniform.py");
   writeFileSync(
     torchUniform,
@@ -55,6 +65,40 @@ function workloads(dir) {
         join(dir, "s.npy"),
       ],
       numpy: [streams],
+      same: [join(dir, "s.npy"), join(dir, "np_s.npy")],
+    },
+    "rng numpy-legacy": {
+      initlab: [
+        "init",
+        "sample",
+        "normal(std=1)",
+        "--rng",
+        "numpy-legacy",
+        "--dtype",
+        "float64",
+        "--shape",
+        "10000000",
+        "--out",
+        join(dir, "l.npy"),
+      ],
+      numpy: [legacy],
+      same: [join(dir, "l.npy"), join(dir, "np_l.npy")],
+    },
+    "rng torch normal": {
+      initlab: [
+        "init",
+        "sample",
+        "normal(std=1)",
+        "--rng",
+        "torch",
+        "--shape",
+        "10000000",
+        "--out",
+        join(dir, "n.npy"),
+      ],
+      numpy: [torchNormal],
+      python: "/usr/bin/python3",
+      same: [join(dir, "n.npy"), join(dir, "t_n.npy")],
     },
     "rng torch": {
       initlab: [
@@ -71,6 +115,7 @@ function workloads(dir) {
       numpy: [torchUniform],
       // Debian's python3-torch lives under the system interpreter
       python: "/usr/bin/python3",
+      same: [join(dir, "u.npy"), join(dir, "t_u.npy")],
     },
     w1: {
       initlab: [
@@ -121,6 +166,20 @@ export async function run(log) {
       const m = median(mine);
       const n = median(theirs);
       summary[name] = { initlab_s: m, numpy_s: n, ratio: m / n };
+      if (w.same) {
+        // the --rng workloads must write the framework's numbers: compare the two files' arrays
+        const check = spawnSync(
+          "python3",
+          [
+            "-c",
+            "import sys, numpy as np; a, b = (np.load(p) for p in sys.argv[1:]); print(int(a.dtype == b.dtype and np.array_equal(a, b)))",
+            ...w.same,
+          ],
+          { encoding: "utf8" },
+        );
+        summary[name].bitIdentical = check.stdout.trim() === "1";
+        log(`${name}: the two files are ${summary[name].bitIdentical ? "bit-identical" : "DIFFERENT"}`);
+      }
       log(
         `${name} (whole processes, median of ${ROUNDS}): initlab ${m.toFixed(2)} s, numpy ${n.toFixed(2)} s, ratio ${(m / n).toFixed(2)}`,
       );
