@@ -125,6 +125,16 @@ def torch_cases():
         lin = torch.nn.Linear(i, o)
         cases.append(entry("torch nn.Linear weight", lin.weight.detach().numpy(), rng="torch", call="linear-weight", seed=seed, n=o * i, fan_in=i))
         cases.append(entry("torch nn.Linear bias", lin.bias.detach().numpy(), rng="torch", call="linear-bias", seed=seed, n=o, fan_in=i))
+    for seed in [0, 2]:
+        # nn.Conv2d(3, 64, 3): kaiming_uniform_(a=√5) on [64, 3, 3, 3], then the bias, fan_in = 27
+        torch.manual_seed(seed)
+        conv = torch.nn.Conv2d(3, 64, 3)
+        cases.append(entry("torch nn.Conv2d weight", conv.weight.detach().numpy(), rng="torch", call="linear-weight", seed=seed, n=64 * 27, fan_in=27))
+        cases.append(entry("torch nn.Conv2d bias", conv.bias.detach().numpy(), rng="torch", call="linear-bias", seed=seed, n=64, fan_in=27))
+        # kaiming_normal_ (fan_in, gain √2): normal_(0, gain/√fan_in) on 256·300 values
+        torch.manual_seed(seed)
+        w = torch.nn.init.kaiming_normal_(torch.empty(256, 300))
+        cases.append(entry("torch kaiming_normal_", w.numpy(), rng="torch", call="normal", seed=seed, n=256 * 300, mean=0.0, std=math.sqrt(2.0) / math.sqrt(300)))
     for seed in [0, 3]:
         for n in [1, 10, 15]:
             torch.manual_seed(seed)

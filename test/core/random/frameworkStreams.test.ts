@@ -48,12 +48,15 @@ function initlabValues(c: Case): Float64Array | Float32Array {
   const sampler = frameworkSampler(c.rng, c.seed);
   if (c.call === "normal") return sampler.sample({ kind: "normal", mean: c.mean!, std: c.std! }, c.n, c.dtype);
   if (c.call === "uniform") return sampler.sample({ kind: "uniform", low: c.low!, high: c.high! }, c.n, c.dtype);
-  // nn.Linear(in, out): the weight [out, in] from layer_default, then its bias, one generator
-  const resolved = resolveInitializer("layer_default", {
-    shape: c.shape.length === 2 ? c.shape : [c.n, c.fan_in!],
-    framework: "torch",
-  });
-  const weight = sampler.sample(resolved.params, c.shape.length === 2 ? c.n : c.n * c.fan_in!, c.dtype);
+  // nn.Linear(in, out) or nn.Conv2d: the weight (its own shape, or [out, fan_in]) from layer_default,
+  // then its bias, one generator
+  const weightShape = c.call === "linear-weight" ? c.shape : [c.n, c.fan_in!];
+  const resolved = resolveInitializer("layer_default", { shape: weightShape, framework: "torch" });
+  const weight = sampler.sample(
+    resolved.params,
+    weightShape.reduce((a, b) => a * b, 1),
+    c.dtype,
+  );
   if (c.call === "linear-weight") return weight;
   return sampler.sample(resolved.bias!.distribution, c.n, c.dtype);
 }
