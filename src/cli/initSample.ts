@@ -166,4 +166,9 @@ async function writeFrameworkSample(io: CliIo, spec: string, flags: SampleFlags)
     io.stderr(
       `initlab: wrote ${flags.out}: ${resolved.spec}${resolved.framework ? ` (${resolved.framework})` : ""}, shape [${flags.shape.join(",")}] ${resolved.ctx.layout} layout${bias ? `, bias [${outChannels}]` : ""}, ${dtype}, --rng ${flags.rng} seed ${flags.seed}\n`,
     );
+  // PyTorch's kaiming_uniform_ defaults to a = 0, its layers to a = √5: say which one this was
+  if (resolved.framework === "torch" && resolved.spec.startsWith("he_uniform(a=0,"))
+    io.stderr(
+      "initlab: note: this is nn.init.kaiming_uniform_(w) with its default a=0; nn.Linear and nn.Conv2d draw with a=√5: spell kaiming_uniform_(a=math.sqrt(5)), or layer_default --with-bias for weight and bias\n",
+    );
 }

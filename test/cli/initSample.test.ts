@@ -137,6 +137,23 @@ describe("init sample --rng: a framework's own generator", () => {
     );
   });
 
+  it("kaiming_uniform --framework torch is kaiming_uniform_(w), a = 0, and says nn.Linear's a = √5 is spelled otherwise", async () => {
+    const out = join(dir, "k0.npy");
+    const args = ["--rng", "torch", "--seed", "0", "--shape", "512,784", "--layout", "torch", "--out", out];
+    const r = await runCli(["init", "sample", "kaiming_uniform", "--framework", "torch", ...args]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /note: this is nn\.init\.kaiming_uniform_\(w\) with its default a=0.*kaiming_uniform_\(a=math\.sqrt\(5\)\)/,
+    );
+    // the same draws as the explicit a = 0 spelling, and not the a = √5 tensor
+    const zero = join(dir, "k0b.npy");
+    expect((await runCli(["init", "sample", "kaiming_uniform_(a=0)", ...args.slice(0, -1), zero])).code).toBe(0);
+    expect(npyData(out).equals(npyData(zero))).toBe(true);
+    expect(createHash("sha256").update(npyData(out)).digest("hex")).not.toBe(
+      ref("torch kaiming_uniform_(a=sqrt(5))").sha256,
+    );
+  });
+
   it("--with-bias writes nn.Linear(784, 512)'s weight and bias from one generator into one .safetensors", async () => {
     const out = join(dir, "linear.safetensors");
     const r = await runCli([
