@@ -1,3 +1,5 @@
+import { productError } from "./doubleDouble.js";
+
 /**
  * Fused multiply-add in float64: fma(a, b, c) = RN(a·b + c), the exact a·b + c rounded once to the
  * nearest double (ties to even), as C's `fma` and a compiler's contracted `a * b + c` give it.
@@ -10,8 +12,6 @@
  * inexact); fma = RN(t_h + v). Rounding to odd keeps the sticky information that a second rounding
  * to nearest needs, so the two roundings give the one correct rounding.
  */
-
-const SPLIT = 134217729; // 2^27 + 1, Veltkamp's split of a 53-bit significand into two halves
 
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer); // little-endian: [low, high]
@@ -40,13 +40,7 @@ function addRoundToOdd(x: number, y: number): number {
 export function fma(a: number, b: number, c: number): number {
   const p = a * b;
   if (p === 0 || c === 0 || !Number.isFinite(p) || !Number.isFinite(c)) return p + c;
-  let t = SPLIT * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLIT * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  const ul = ah * bh - p + ah * bl + al * bh + al * bl;
+  const ul = productError(a, b, p);
   const th = c + p;
   const pp = th - c;
   const tl = c - (th - pp) + (p - pp);

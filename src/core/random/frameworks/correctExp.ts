@@ -1,5 +1,5 @@
-import type { DD } from "./doubleDouble.js";
-import { ddAdd, ddDiv, ddMul } from "./doubleDouble.js";
+import type { DD } from "../../numeric/doubleDouble.js";
+import { ddAdd, ddDiv, ddMul } from "../../numeric/doubleDouble.js";
 import { LN2 } from "./correctLog.js";
 
 /**

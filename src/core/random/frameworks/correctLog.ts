@@ -10,8 +10,8 @@
  * The table ln c is computed here, once, by the same series in double-double arithmetic.
  * Dekker (1971), "A floating-point technique for extending the available precision".
  */
-import type { DD } from "./doubleDouble.js";
-import { ddAdd, ddDiv, ddMul, twoSum } from "./doubleDouble.js";
+import type { DD } from "../../numeric/doubleDouble.js";
+import { ddAdd, ddDiv, ddMul, twoSum } from "../../numeric/doubleDouble.js";
 
 /** 2·atanh(s) = ln((1 + s)/(1 − s)) in double-double, by the series 2·Σ s^(2j+1)/(2j+1) (|s| ≤ 0.18: 40 terms). */
 function ddTwoAtanh(s: DD): DD {

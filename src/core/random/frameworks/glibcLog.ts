@@ -1,3 +1,4 @@
+import { productError } from "../../numeric/doubleDouble.js";
 import { fma } from "../../numeric/fma.js";
 import { hexFloat } from "../../numeric/hexFloat.js";
 import { correctLog, LN2 } from "./correctLog.js";
@@ -106,7 +107,6 @@ const B = [
 
 const NEAR_ONE_LO = 1 - 2 ** -4;
 const NEAR_ONE_HI = 1 + hexFloat("0x1.09p-4");
-const SPLIT = 134217729; // 2^27 + 1
 const SMALLEST_NORMAL = 2 ** -1022;
 
 const bits = new Float64Array(1);
@@ -168,13 +168,7 @@ function logTable(x: number, fused: boolean): number {
   const invc = INVC[i];
   // r = fma(z, invc, −1): z·invc = p + e exactly; p ∈ [½, 2], so p − 1 is exact (Sterbenz)
   const p = z * invc;
-  let t = SPLIT * z;
-  const zh = t - (t - z);
-  const zl = z - zh;
-  t = SPLIT * invc;
-  const ih = t - (t - invc);
-  const il = invc - ih;
-  const r = p - 1 + (zh * ih - p + zh * il + zl * ih + zl * il);
+  const r = p - 1 + productError(z, invc, p);
   const w = k * LN2_HI + LOGC[i]; // exact
   const hi = w + r;
   const r2 = r * r;

@@ -12,16 +12,21 @@ export function twoSum(a: number, b: number): [number, number] {
 }
 
 const SPLIT = 134217729; // 2^27 + 1
-/** a·b = p + e exactly (Dekker's two-product with Veltkamp's split). */
-export function twoProd(a: number, b: number): [number, number] {
-  const p = a * b;
+/** The rounding error of the product p = RN(a·b): a·b − p, exactly (Dekker's two-product with Veltkamp's split). */
+export function productError(a: number, b: number, p: number): number {
   let t = SPLIT * a;
   const ah = t - (t - a);
   const al = a - ah;
   t = SPLIT * b;
   const bh = t - (t - b);
   const bl = b - bh;
-  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/** a·b = p + e exactly (Dekker's two-product). */
+export function twoProd(a: number, b: number): [number, number] {
+  const p = a * b;
+  return [p, productError(a, b, p)];
 }
 
 /** A double-double: hi + lo with |lo| ≤ ulp(hi)/2 (about 106 bits). */
