@@ -89,6 +89,12 @@ def log1p_arguments(u):
     return np.where(kind == 0, -a, np.where(kind == 1, (a - 0.5) * 2.0**-25, wide))
 
 
+def sincos_arguments(u):
+    """Arguments for sin and cos from uniforms u: 2π·u (PyTorch's θ), (u − ½)·0.3, (u − ½)·200."""
+    kind = np.arange(u.size) % 3
+    return np.where(kind == 0, 2.0 * math.pi * u, np.where(kind == 1, (u - 0.5) * 0.3, (u - 0.5) * 200.0))
+
+
 def libm_cases():
     """glibc's log, which NumPy's legacy normals call (Python's math.log is C's log), its log1p and
     log1pf, which NumPy's float64 and float32 ziggurats call in their tails (log1pf through ctypes)."""
@@ -106,6 +112,10 @@ def libm_cases():
     for seed, n in [(2030, 4096), (2031, 200000)]:
         x = log1p_arguments(np.random.default_rng(seed).random(2 * n))
         cases.append(entry("glibc log1p (math.log1p)", np.array([math.log1p(v) for v in x]), rng="libm", call="log1p", seed=seed, n=n))
+    for seed, n in [(2032, 2048), (2033, 100000)]:
+        x = sincos_arguments(np.random.default_rng(seed).random(n))
+        both = np.array([[math.sin(v), math.cos(v)] for v in x]).ravel()
+        cases.append(entry("glibc sin, cos (math.sin, math.cos)", both, rng="libm", call="sincos", seed=seed, n=n))
     for seed, n in [(2028, 4096), (2029, 200000)]:
         x = log1pf_arguments(np.random.default_rng(seed).random(2 * n, dtype=np.float32))
         cases.append(entry("glibc log1pf (ctypes)", np.array([log1pf(float(v)) for v in x], dtype=np.float32), rng="libm", call="log1pf", seed=seed, n=n))

@@ -8,7 +8,9 @@ import {
   correctLog,
   frameworkSampler,
   glibcLog,
+  glibcCos,
   glibcLog1p,
+  glibcSin,
   glibcLog1pf,
   resolveInitializer,
 } from "../../../src/core/internal.js";
@@ -23,7 +25,7 @@ const ROOT = resolve(__dirname, "../../..");
 interface Case {
   name: string;
   rng: Exclude<RngKind, "initlab"> | "libm";
-  call: "normal" | "uniform" | "linear-weight" | "linear-bias" | "log" | "log1p" | "log1pf";
+  call: "normal" | "uniform" | "linear-weight" | "linear-bias" | "log" | "log1p" | "log1pf" | "sincos";
   seed: number;
   n: number;
   dtype: "float64" | "float32";
@@ -128,25 +130,6 @@ describe(`framework streams vs NumPy ${doc.versions.numpy} and PyTorch ${doc.ver
     },
   );
 
-  // float64 normal_ on 16 values or more: the order of draws and glibc's ln are exact, but cos and
-  // sin are JavaScript's, one or two units off glibc's in 2.8 % of values (measured over 2·10⁵);
-  // the bound 4 % is over 20 standard deviations of that rate at these sizes
-  it.each(cases("torch", (c) => c.dtype === "float64" && c.call === "normal"))(
-    "--rng torch reproduces %s in order, every value within 2 units in the last place",
-    (_, c) => {
-      const ours = initlabValues(c) as Float64Array;
-      const ref = Array.from({ length: c.n }, (_, i) => BigInt(`0x${c.hex!.slice(16 * i, 16 * i + 16)}`));
-      const mine = new BigInt64Array(ours.buffer, ours.byteOffset, ours.length);
-      let differ = 0;
-      ref.forEach((r, i) => {
-        const d = r - BigInt.asUintN(64, mine[i]);
-        if (d !== 0n) differ++;
-        expect(d >= -2n && d <= 2n).toBe(true);
-      });
-      expect(differ).toBeLessThanOrEqual(Math.max(2, 0.04 * c.n));
-    },
-  );
-
   it.each(cases("numpy", (c) => c.dtype === "float32"))("--rng numpy reproduces %s bit for bit", (_, c) => {
     const v = initlabValues(c);
     if (c.hex !== undefined) expect(hexOf(v)).toBe(c.hex);
@@ -193,6 +176,23 @@ describe(`framework streams vs NumPy ${doc.versions.numpy} and PyTorch ${doc.ver
       // the reference is not simply the correctly rounded ln: glibc misrounds some of these arguments
       const rounded = Float64Array.from(x, correctLog);
       expect(rounded.some((v, i) => v !== ours[i])).toBe(true);
+    },
+  );
+
+  it.each(cases("libm", (c) => c.call === "sincos"))(
+    "glibcSin and glibcCos reproduce %s bit for bit, where JavaScript's Math.sin and Math.cos do not",
+    (_, c) => {
+      const u = frameworkSampler("numpy", c.seed).sample({ kind: "uniform", low: 0, high: 1 }, c.n, "float64");
+      const x = u.map((v, j) => (j % 3 === 0 ? 2 * Math.PI * v : j % 3 === 1 ? (v - 0.5) * 0.3 : (v - 0.5) * 200));
+      const ours = new Float64Array(2 * c.n);
+      const js = new Float64Array(2 * c.n);
+      x.forEach((v, j) => {
+        ours.set([glibcSin(v), glibcCos(v)], 2 * j);
+        js.set([Math.sin(v), Math.cos(v)], 2 * j);
+      });
+      if (c.hex !== undefined) expect(hexOf(ours)).toBe(c.hex);
+      else expect(sha256(ours)).toBe(c.sha256);
+      expect(js.some((v, i) => v !== ours[i])).toBe(true);
     },
   );
 

@@ -1,4 +1,5 @@
 import { glibcLog } from "./glibcLog.js";
+import { glibcCos, glibcSin } from "./glibcSinCos.js";
 import { avxLog, avxSinCos } from "./torchAvxMathfun.js";
 import { fma } from "../../numeric/fma.js";
 import { fmaF32 } from "../../numeric/fmaF32.js";
@@ -73,8 +74,8 @@ export class TorchCpuRng {
     const u2 = this.double53();
     const r = Math.sqrt(-2 * glibcLog(1 - u2));
     const theta = 2 * Math.PI * u1;
-    this.nextNormal = r * Math.sin(theta);
-    return r * Math.cos(theta);
+    this.nextNormal = r * glibcSin(theta);
+    return r * glibcCos(theta);
   }
 
   /** `tensor.normal_(mean, std)` on `out`. */
@@ -87,8 +88,7 @@ export class TorchCpuRng {
   /**
    * normal_fill for float64 (no vectorized kernel): every uniform first (53-bit doubles), then each
    * 16 by Box–Muller over the pairs (j, j + 8) with libm's log, cos and sin, radius·cos(θ)·std + mean
-   * fused as GCC contracts it; a last partial 16 is redrawn. ln is glibc's, bit for bit; cos and sin
-   * are JavaScript's, which glibc's differ from by one unit in about 3 % of arguments.
+   * fused as GCC contracts it; a last partial 16 is redrawn. ln, cos and sin are glibc's, bit for bit.
    */
   private normalFill64(out: Float64Array, mean: number, std: number): void {
     const n = out.length;
@@ -97,8 +97,8 @@ export class TorchCpuRng {
       for (let j = 0; j < 8; j++) {
         const radius = Math.sqrt(-2 * glibcLog(1 - out[o + j]));
         const theta = 2 * Math.PI * out[o + j + 8];
-        out[o + j] = fma(radius * Math.cos(theta), std, mean);
-        out[o + j + 8] = fma(radius * Math.sin(theta), std, mean);
+        out[o + j] = fma(radius * glibcCos(theta), std, mean);
+        out[o + j + 8] = fma(radius * glibcSin(theta), std, mean);
       }
     };
     for (let i = 0; i + 16 <= n; i += 16) block(i);
