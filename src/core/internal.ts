@@ -96,7 +96,13 @@ export { frameworkSampler, RNG_KINDS } from "./random/frameworks/frameworkSample
 export type { FrameworkSampler, RngKind } from "./random/frameworks/frameworkSample.js";
 export { correctLog, ddLog, LN2 } from "./random/frameworks/correctLog.js";
 export { glibcLog, glibcLogFused, GLIBC_LOG_LN2, GLIBC_LOG_TABLE } from "./random/frameworks/glibcLog.js";
-export { glibcCos, glibcSin, GLIBC_SINCOS_TABLE } from "./random/frameworks/glibcSinCos.js";
+export {
+  glibcCos,
+  glibcCosFused,
+  glibcSin,
+  glibcSinFused,
+  GLIBC_SINCOS_TABLE,
+} from "./random/frameworks/glibcSinCos.js";
 export { glibcLog1p, LOG1P_LN2, LOG1P_LP } from "./random/frameworks/glibcLog1p.js";
 export { glibcLog1pf, LOG1PF_LN2, LOG1PF_LP } from "./random/frameworks/glibcLog1pf.js";
 export { fma } from "./numeric/fma.js";

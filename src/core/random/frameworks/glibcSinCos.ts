@@ -1,4 +1,4 @@
-import { ddAdd, ddDiv, ddMul } from "../../numeric/doubleDouble.js";
+import { ddAdd, ddDiv, ddMul, productError } from "../../numeric/doubleDouble.js";
 import type { DD } from "../../numeric/doubleDouble.js";
 import { fma } from "../../numeric/fma.js";
 import { hexFloat } from "../../numeric/hexFloat.js";
@@ -16,6 +16,8 @@ import { hexFloat } from "../../numeric/hexFloat.js";
  * π/2 − |x| (as hp₀ + hp₁); beyond, x − n·π/2 with π/2 in four parts (Cody–Waite) and the quadrant n.
  * Every product whose only use is a sum is one fused multiply-add, as GCC contracts glibc's FMA build
  * (measured: 3.5·10⁶ arguments from 10⁻⁷ to 5·10⁶ against this machine's glibc 2.36, none different).
+ * Each function first evaluates without fused multiply-adds and falls back to the emulated fused
+ * evaluation only when a bound says the rounding could differ.
  * The table is derived here (the Taylor series of sin and cos at k/128 in double-double arithmetic,
  * each split into a rounded value and its rounded rest); the polynomial coefficients and the parts of
  * π/2 are IBM's published constants, transcribed.
@@ -86,55 +88,117 @@ function row(u: number): number {
   return words[0] << 2;
 }
 
-/** cos(x + dx) for |x| < 0.86. */
-function doCos(x: number, dx: number): number {
+/**
+ * The unfused first try: value + cor rounded, when every value within ±bound of cor rounds the same;
+ * NaN when one could round otherwise (then the fused evaluation decides).
+ */
+function settle(value: number, cor: number, bound: number): number {
+  const below = value + (cor - bound);
+  return below === value + (cor + bound) ? below : NaN;
+}
+
+/**
+ * cos(x + dx) for |x| < 0.86. Unfused (fused = false), cor differs from glibc's by under
+ * |t|·2^-50.4 + 2^-104 (each step's rounding, t = x − X_k); the bound takes 2^-48·|t| + 2^-100.
+ */
+function doCos(x: number, dx: number, fused: boolean): number {
   if (x < 0) dx = -dx;
   const u = BIG + Math.abs(x);
   const k = row(u);
   const t = Math.abs(x) - (u - BIG) + dx;
   const tt = t * t;
+  if (!fused) {
+    const s = t + t * tt * (SN3 + tt * SN5);
+    const c = tt * (CS2 + tt * (CS4 + tt * CS6));
+    return settle(T[k + 2], T[k + 3] - s * T[k + 1] - T[k + 2] * c - T[k] * s, 2 ** -48 * Math.abs(t) + 2 ** -100);
+  }
   const s = fma(t * tt, fma(tt, SN5, SN3), t);
   const c = tt * fma(tt, fma(tt, CS6, CS4), CS2);
   const cor = fma(-T[k], s, fma(-T[k + 2], c, fma(-s, T[k + 1], T[k + 3])));
   return T[k + 2] + cor;
 }
 
-/** sin(x + dx) for |x| < 0.86. */
-function doSin(x: number, dx: number): number {
+/**
+ * sin(x + dx) for |x| < 0.86; unfused, as {@link doCos} (the Taylor branch's sum differs by under
+ * |x|³·2⁻⁵¹ + |dx|·2⁻⁵²; the bound takes |x|³·2⁻⁴⁸ + |dx|·2⁻⁵⁰).
+ */
+function doSin(x: number, dx: number, fused: boolean): number {
   const xx = x * x;
   if (Math.abs(x) < 0.126) {
+    if (!fused) {
+      const p = (((S5 * xx + S4) * xx + S3) * xx + S2) * xx + S1;
+      const bound = Math.abs(x * xx) * 2 ** -48 + Math.abs(dx) * 2 ** -50;
+      return settle(x, (p * x - 0.5 * dx) * xx + dx, bound);
+    }
     const p = fma(fma(fma(fma(S5, xx, S4), xx, S3), xx, S2), xx, S1);
     return x + fma(fma(p, x, -(0.5 * dx)), xx, dx);
   }
-  const negative = x <= 0;
-  if (negative) dx = -dx;
+  const d = x <= 0 ? -dx : dx;
   const u = BIG + Math.abs(x);
   const k = row(u);
   const t = Math.abs(x) - (u - BIG);
   const tt = t * t;
-  const s = t + fma(t * tt, fma(tt, SN5, SN3), dx);
-  const c = fma(t, dx, tt * fma(tt, fma(tt, CS6, CS4), CS2));
-  const cor = fma(T[k + 2], s, fma(-T[k], c, fma(s, T[k + 3], T[k + 1])));
-  const r = Math.abs(T[k] + cor);
+  let r: number;
+  if (!fused) {
+    const s = t + (d + t * tt * (SN3 + tt * SN5));
+    const c = t * d + tt * (CS2 + tt * (CS4 + tt * CS6));
+    r = settle(T[k], T[k + 1] + s * T[k + 3] - T[k] * c + T[k + 2] * s, 2 ** -48 * Math.abs(t) + 2 ** -100);
+  } else {
+    const s = t + fma(t * tt, fma(tt, SN5, SN3), d);
+    const c = fma(t, d, tt * fma(tt, fma(tt, CS6, CS4), CS2));
+    r = T[k] + fma(T[k + 2], s, fma(-T[k], c, fma(s, T[k + 3], T[k + 1])));
+  }
+  r = Math.abs(r);
   return x < 0 || Object.is(x, -0) ? -r : r;
 }
 
-/** x = n·π/2 + (a + da), |a| ≤ π/4: [a, da, n mod 4]. */
-function reduce(x: number): [number, number, number] {
-  const t = fma(x, HPINV, TOINT);
+/**
+ * x = n·π/2 + (a + da), |a| ≤ π/4: [a, da, n mod 4], with glibc's fused steps. n·MP1, n·MP2 and n·PP3
+ * are exact while |n| < 2²⁴ (those parts have at most 29 significant bits), so their fused and plain
+ * forms agree; the rounding of x·(2/π) to an integer is settled by the product's exact error; only
+ * the two steps with PP4 need the emulated fma.
+ */
+function reduce(x: number, fused: boolean): [number, number, number] {
+  if (fused) {
+    // glibc's steps as written, every product-and-sum one fma: what the shortcuts below must equal
+    const t = fma(x, HPINV, TOINT);
+    const xn = t - TOINT;
+    bits[0] = t;
+    const y = fma(-xn, MP2, fma(-xn, MP1, x));
+    const t2 = fma(-xn, PP3, y);
+    const b = fma(-xn, PP4, t2);
+    return [b, fma(-xn, PP3, y - t2) + fma(-xn, PP4, t2 - b), words[0] & 3];
+  }
+  const p = x * HPINV;
+  let t = p + TOINT;
+  const frac = p - (t - TOINT);
+  // a tie in the rounding of p: the product's rounding error decides, as one rounding would
+  if (Math.abs(frac) === 0.5) {
+    const e = productError(x, HPINV, p);
+    if (e !== 0 && e > 0 === frac > 0) t += 2 * frac;
+  }
   const xn = t - TOINT;
   bits[0] = t;
   const n = words[0] & 3;
-  const y = fma(-xn, MP2, fma(-xn, MP1, x));
-  const t2 = fma(-xn, PP3, y);
-  let db = fma(-xn, PP3, y - t2);
+  let y: number;
+  let t2: number;
+  let db: number;
+  if (Math.abs(xn) < 2 ** 24) {
+    y = x - xn * MP1 - xn * MP2;
+    t2 = y - xn * PP3;
+    db = y - t2 - xn * PP3;
+  } else {
+    y = fma(-xn, MP2, fma(-xn, MP1, x));
+    t2 = fma(-xn, PP3, y);
+    db = fma(-xn, PP3, y - t2);
+  }
   const b = fma(-xn, PP4, t2);
   db += fma(-xn, PP4, t2 - b);
   return [b, db, n];
 }
 
-function quadrant(a: number, da: number, n: number): number {
-  const r = n & 1 ? doCos(a, da) : doSin(a, da);
+function quadrant(a: number, da: number, n: number, fused: boolean): number {
+  const r = n & 1 ? doCos(a, da, fused) : doSin(a, da, fused);
   return n & 2 ? -r : r;
 }
 
@@ -144,35 +208,58 @@ function magnitude(x: number): number {
   return words[1] & 0x7fffffff;
 }
 
-/** sin x bit for bit as glibc's; |x| ≥ 105 414 350 (Payne–Hanek reduction, not modelled) falls back to Math.sin. */
-export function glibcSin(x: number): number {
+function sinOf(x: number, fused: boolean): number {
   const k = magnitude(x);
   if (k < 0x3e500000) return x;
-  if (k < 0x3feb6000) return doSin(x, 0);
+  if (k < 0x3feb6000) return doSin(x, 0, fused);
   if (k < 0x400368fd) {
-    const r = Math.abs(doCos(HP0 - Math.abs(x), HP1));
+    const r = Math.abs(doCos(HP0 - Math.abs(x), HP1, fused));
     return x < 0 ? -r : r;
   }
   if (k < 0x419921fb) {
-    const [a, da, n] = reduce(x);
-    return quadrant(a, da, n);
+    const [a, da, n] = reduce(x, fused);
+    return quadrant(a, da, n, fused);
   }
   return Math.sin(x);
 }
 
-/** cos x bit for bit as glibc's; |x| ≥ 105 414 350 falls back to Math.cos. */
-export function glibcCos(x: number): number {
+function cosOf(x: number, fused: boolean): number {
   const k = magnitude(x);
   if (k < 0x3e400000) return 1;
-  if (k < 0x3feb6000) return doCos(x, 0);
+  if (k < 0x3feb6000) return doCos(x, 0, fused);
   if (k < 0x400368fd) {
     const y = HP0 - Math.abs(x);
     const a = y + HP1;
-    return doSin(a, y - a + HP1);
+    return doSin(a, y - a + HP1, fused);
   }
   if (k < 0x419921fb) {
-    const [a, da, n] = reduce(x);
-    return quadrant(a, da, n + 1);
+    const [a, da, n] = reduce(x, fused);
+    return quadrant(a, da, n + 1, fused);
   }
   return Math.cos(x);
+}
+
+/**
+ * sin x bit for bit as glibc's: evaluated without fused multiply-adds first, and fused only when the
+ * result could differ. |x| ≥ 105 414 350 (Payne–Hanek reduction, not modelled) falls back to Math.sin.
+ */
+export function glibcSin(x: number): number {
+  const y = sinOf(x, false);
+  return y === y || x !== x ? y : sinOf(x, true);
+}
+
+/** cos x bit for bit as glibc's, as {@link glibcSin}; |x| ≥ 105 414 350 falls back to Math.cos. */
+export function glibcCos(x: number): number {
+  const y = cosOf(x, false);
+  return y === y || x !== x ? y : cosOf(x, true);
+}
+
+/** sin x by glibc's fused evaluation alone: what {@link glibcSin} must always equal. */
+export function glibcSinFused(x: number): number {
+  return sinOf(x, true);
+}
+
+/** cos x by glibc's fused evaluation alone: what {@link glibcCos} must always equal. */
+export function glibcCosFused(x: number): number {
+  return cosOf(x, true);
 }
