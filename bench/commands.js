@@ -46,6 +46,11 @@ function workloads(dir) {
     torchNormal,
     `import numpy as np, torch\ntorch.manual_seed(0)\nnp.save(${JSON.stringify(join(dir, "t_n.npy"))}, torch.randn(10_000_000).numpy())\n`,
   );
+  const torchNormal64 = join(dir, "torch_normal64.py");
+  writeFileSync(
+    torchNormal64,
+    `import numpy as np, torch\ntorch.manual_seed(0)\nnp.save(${JSON.stringify(join(dir, "t_n64.npy"))}, torch.randn(10_000_000, dtype=torch.float64).numpy())\n`,
+  );
   const torchUniform = join(dir, "torch_uniform.py");
   writeFileSync(
     torchUniform,
@@ -99,6 +104,24 @@ function workloads(dir) {
       numpy: [torchNormal],
       python: "/usr/bin/python3",
       same: [join(dir, "n.npy"), join(dir, "t_n.npy")],
+    },
+    "rng torch normal float64": {
+      initlab: [
+        "init",
+        "sample",
+        "normal(std=1)",
+        "--rng",
+        "torch",
+        "--dtype",
+        "float64",
+        "--shape",
+        "10000000",
+        "--out",
+        join(dir, "n64.npy"),
+      ],
+      numpy: [torchNormal64],
+      python: "/usr/bin/python3",
+      same: [join(dir, "n64.npy"), join(dir, "t_n64.npy")],
     },
     "rng torch": {
       initlab: [

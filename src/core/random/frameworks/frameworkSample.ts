@@ -41,8 +41,10 @@ export function frameworkSampler(kind: Exclude<RngKind, "initlab">, seed: number
       kind,
       sample(d, n, dtype) {
         const out = new Float64Array(n);
-        if (d.kind === "normal") for (let i = 0; i < n; i++) out[i] = d.mean + d.std * g.nextGauss();
-        else if (d.kind === "uniform") for (let i = 0; i < n; i++) out[i] = d.low + (d.high - d.low) * g.nextDouble();
+        if (d.kind === "normal") {
+          const [mean, std] = [d.mean, d.std];
+          for (let i = 0; i < n; i++) out[i] = mean + std * g.nextGauss();
+        } else if (d.kind === "uniform") for (let i = 0; i < n; i++) out[i] = d.low + (d.high - d.low) * g.nextDouble();
         else if (d.kind === "constant") out.fill(d.value);
         else refuse(kind, d);
         return dtype === "float32" ? Float32Array.from(out) : out;

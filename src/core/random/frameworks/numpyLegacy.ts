@@ -19,7 +19,7 @@ export class NumpyLegacyRng {
   nextDouble(): number {
     const a = this.mt.nextUint32() >>> 5;
     const b = this.mt.nextUint32() >>> 6;
-    return (a * 67108864 + b) / 9007199254740992;
+    return (a * 67108864 + b) * 2 ** -53; // exact: a power of two
   }
 
   /**
