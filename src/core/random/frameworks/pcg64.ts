@@ -108,21 +108,14 @@ export class Pcg64 {
     const w3 = s[4] | (s[5] << 24);
     const xh = w3 ^ w1;
     const xl = w2 ^ w0;
+    // rotate (xh:xl) right by the state's top 6 bits without branching on them (they are random):
+    // past 32 the words swap; (w << 1) << (31 − r) is w << (32 − r), and 0 when r = 0
     const rot = s[5] >>> 2;
-    if (rot === 0) {
-      this.hi = xh;
-      this.lo = xl;
-    } else if (rot < 32) {
-      this.hi = (xh >>> rot) | (xl << (32 - rot));
-      this.lo = (xl >>> rot) | (xh << (32 - rot));
-    } else if (rot === 32) {
-      this.hi = xl;
-      this.lo = xh;
-    } else {
-      const r = rot - 32;
-      this.hi = (xl >>> r) | (xh << (32 - r));
-      this.lo = (xh >>> r) | (xl << (32 - r));
-    }
+    const r = rot & 31;
+    const a = rot & 32 ? xl : xh;
+    const b = rot & 32 ? xh : xl;
+    this.hi = (a >>> r) | ((b << 1) << (31 - r));
+    this.lo = (b >>> r) | ((a << 1) << (31 - r));
   }
 
   /** U[0, 1) from the top 53 bits of a 64-bit output: NumPy's next_double. */
