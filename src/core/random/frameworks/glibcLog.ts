@@ -1,6 +1,7 @@
 import { productError } from "../../numeric/doubleDouble.js";
 import { fma } from "../../numeric/fma.js";
 import { hexFloat } from "../../numeric/hexFloat.js";
+import { settledSum } from "../../numeric/settledSum.js";
 import { correctLog, LN2 } from "./correctLog.js";
 
 /**
@@ -136,9 +137,7 @@ function logNearOne(x: number, fused: boolean): number {
       r2 * B[3] +
       r3 * (B[4] + r * B[5] + r2 * B[6] + r3 * (B[7] + r * B[8] + r2 * B[9] + r3 * B[10]));
     const s = lo + B[0] * rlo * (rhi + r) + r3 * p;
-    const bound = Math.abs(r3) * 2 ** -48 + Math.abs(r) * 2 ** -100;
-    const below = hi + (s - bound);
-    return below === hi + (s + bound) ? below : NaN;
+    return settledSum(hi, s, Math.abs(r3) * 2 ** -48 + Math.abs(r) * 2 ** -100);
   }
   const p3 = fma(r3, B[10], fma(r2, B[9], fma(r, B[8], B[7])));
   const p2 = fma(r3, p3, fma(r2, B[6], fma(r, B[5], B[4])));
@@ -174,8 +173,7 @@ function logTable(x: number, fused: boolean): number {
   const r2 = r * r;
   if (!fused) {
     const s = w - hi + r + k * LN2_LO + r2 * A[0] + r * r2 * (A[1] + r * A[2] + r2 * (A[3] + r * A[4]));
-    const below = hi + (s - 2 ** -64);
-    return below === hi + (s + 2 ** -64) ? below : NaN;
+    return settledSum(hi, s, 2 ** -64);
   }
   const lo = fma(k, LN2_LO, w - hi + r);
   const q = fma(r2, fma(r, A[4], A[3]), fma(r, A[2], A[1]));

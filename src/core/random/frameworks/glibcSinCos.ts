@@ -2,6 +2,7 @@ import { ddAdd, ddDiv, ddMul, productError } from "../../numeric/doubleDouble.js
 import type { DD } from "../../numeric/doubleDouble.js";
 import { fma } from "../../numeric/fma.js";
 import { hexFloat } from "../../numeric/hexFloat.js";
+import { settledSum } from "../../numeric/settledSum.js";
 
 /**
  * sin and cos in float64 exactly as glibc computes them (the IBM Accurate Mathematical Library's
@@ -89,15 +90,6 @@ function row(u: number): number {
 }
 
 /**
- * The unfused first try: value + cor rounded, when every value within ±bound of cor rounds the same;
- * NaN when one could round otherwise (then the fused evaluation decides).
- */
-function settle(value: number, cor: number, bound: number): number {
-  const below = value + (cor - bound);
-  return below === value + (cor + bound) ? below : NaN;
-}
-
-/**
  * cos(x + dx) for |x| < 0.86. Unfused (fused = false), cor differs from glibc's by under
  * |t|·2^-50.4 + 2^-104 (each step's rounding, t = x − X_k); the bound takes 2^-48·|t| + 2^-100.
  */
@@ -110,7 +102,7 @@ function doCos(x: number, dx: number, fused: boolean): number {
   if (!fused) {
     const s = t + t * tt * (SN3 + tt * SN5);
     const c = tt * (CS2 + tt * (CS4 + tt * CS6));
-    return settle(T[k + 2], T[k + 3] - s * T[k + 1] - T[k + 2] * c - T[k] * s, 2 ** -48 * Math.abs(t) + 2 ** -100);
+    return settledSum(T[k + 2], T[k + 3] - s * T[k + 1] - T[k + 2] * c - T[k] * s, 2 ** -48 * Math.abs(t) + 2 ** -100);
   }
   const s = fma(t * tt, fma(tt, SN5, SN3), t);
   const c = tt * fma(tt, fma(tt, CS6, CS4), CS2);
@@ -128,7 +120,7 @@ function doSin(x: number, dx: number, fused: boolean): number {
     if (!fused) {
       const p = (((S5 * xx + S4) * xx + S3) * xx + S2) * xx + S1;
       const bound = Math.abs(x * xx) * 2 ** -48 + Math.abs(dx) * 2 ** -50;
-      return settle(x, (p * x - 0.5 * dx) * xx + dx, bound);
+      return settledSum(x, (p * x - 0.5 * dx) * xx + dx, bound);
     }
     const p = fma(fma(fma(fma(S5, xx, S4), xx, S3), xx, S2), xx, S1);
     return x + fma(fma(p, x, -(0.5 * dx)), xx, dx);
@@ -142,7 +134,7 @@ function doSin(x: number, dx: number, fused: boolean): number {
   if (!fused) {
     const s = t + (d + t * tt * (SN3 + tt * SN5));
     const c = t * d + tt * (CS2 + tt * (CS4 + tt * CS6));
-    r = settle(T[k], T[k + 1] + s * T[k + 3] - T[k] * c + T[k + 2] * s, 2 ** -48 * Math.abs(t) + 2 ** -100);
+    r = settledSum(T[k], T[k + 1] + s * T[k + 3] - T[k] * c + T[k + 2] * s, 2 ** -48 * Math.abs(t) + 2 ** -100);
   } else {
     const s = t + fma(t * tt, fma(tt, SN5, SN3), d);
     const c = fma(t, d, tt * fma(tt, fma(tt, CS6, CS4), CS2));
