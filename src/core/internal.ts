@@ -100,6 +100,7 @@ export {
   glibcCos,
   glibcCosFused,
   glibcSin,
+  glibcSinCos,
   glibcSinFused,
   GLIBC_SINCOS_TABLE,
 } from "./random/frameworks/glibcSinCos.js";

@@ -255,3 +255,17 @@ export function glibcSinFused(x: number): number {
 export function glibcCosFused(x: number): number {
   return cosOf(x, true);
 }
+
+/**
+ * [sin x, cos x], each bit for bit as {@link glibcSin} and {@link glibcCos} give it, with x reduced
+ * by π/2 once for both (PyTorch's float64 Box–Muller takes both of each θ).
+ */
+export function glibcSinCos(x: number): [number, number] {
+  const k = magnitude(x);
+  if (k < 0x400368fd || k >= 0x419921fb) return [glibcSin(x), glibcCos(x)];
+  const [a, da, n] = reduce(x, false);
+  const sin = quadrant(a, da, n, false);
+  const cos = quadrant(a, da, n + 1, false);
+  // the shortcut reduction equals the fused one (tested), so only the quadrant is redone fused
+  return [sin === sin ? sin : quadrant(a, da, n, true), cos === cos ? cos : quadrant(a, da, n + 1, true)];
+}

@@ -1,5 +1,5 @@
 import { glibcLog } from "./glibcLog.js";
-import { glibcCos, glibcSin } from "./glibcSinCos.js";
+import { glibcSinCos } from "./glibcSinCos.js";
 import { avxLog, avxSinCos } from "./torchAvxMathfun.js";
 import { fma } from "../../numeric/fma.js";
 import { fmaF32 } from "../../numeric/fmaF32.js";
@@ -74,8 +74,9 @@ export class TorchCpuRng {
     const u2 = this.double53();
     const r = Math.sqrt(-2 * glibcLog(1 - u2));
     const theta = 2 * Math.PI * u1;
-    this.nextNormal = r * glibcSin(theta);
-    return r * glibcCos(theta);
+    const [sin, cos] = glibcSinCos(theta);
+    this.nextNormal = r * sin;
+    return r * cos;
   }
 
   /** `tensor.normal_(mean, std)` on `out`. */
@@ -86,46 +87,49 @@ export class TorchCpuRng {
   }
 
   /**
-   * normal_fill for float64 (no vectorized kernel): every uniform first (53-bit doubles), then each
-   * 16 by Box–Muller over the pairs (j, j + 8) with libm's log, cos and sin, radius·cos(θ)·std + mean
-   * fused as GCC contracts it; a last partial 16 is redrawn. ln, cos and sin are glibc's, bit for bit.
+   * PyTorch's normal_fill: every uniform first, then Box–Muller over the pairs (j, j + 8) of each 16
+   * values, a last partial 16 redrawn and transformed again. `pair(j)` turns out[j], out[j + 8] into
+   * two normals.
    */
-  private normalFill64(out: Float64Array, mean: number, std: number): void {
+  private fillBlocks(out: Float32Array | Float64Array, uniform: () => number, pair: (j: number) => void): void {
     const n = out.length;
-    for (let i = 0; i < n; i++) out[i] = this.double53();
-    const block = (o: number) => {
-      for (let j = 0; j < 8; j++) {
-        const radius = Math.sqrt(-2 * glibcLog(1 - out[o + j]));
-        const theta = 2 * Math.PI * out[o + j + 8];
-        out[o + j] = fma(radius * glibcCos(theta), std, mean);
-        out[o + j + 8] = fma(radius * glibcSin(theta), std, mean);
-      }
-    };
-    for (let i = 0; i + 16 <= n; i += 16) block(i);
+    for (let i = 0; i < n; i++) out[i] = uniform();
+    for (let o = 0; o + 16 <= n; o += 16) for (let j = o; j < o + 8; j++) pair(j);
     if (n % 16 !== 0) {
-      for (let i = n - 16; i < n; i++) out[i] = this.double53();
-      block(n - 16);
+      for (let i = n - 16; i < n; i++) out[i] = uniform();
+      for (let j = n - 16; j < n - 8; j++) pair(j);
     }
   }
 
+  /**
+   * normal_fill for float64 (no vectorized kernel): 53-bit uniforms and libm's log, cos and sin (glibc's,
+   * bit for bit), radius·cos(θ)·std + mean fused as GCC contracts it.
+   */
+  private normalFill64(out: Float64Array, mean: number, std: number): void {
+    this.fillBlocks(
+      out,
+      () => this.double53(),
+      (j) => {
+        const radius = Math.sqrt(-2 * glibcLog(1 - out[j]));
+        const [sin, cos] = glibcSinCos(2 * Math.PI * out[j + 8]);
+        out[j] = fma(radius * cos, std, mean);
+        out[j + 8] = fma(radius * sin, std, mean);
+      },
+    );
+  }
+
+  /** normal_fill_16_AVX2 for float32: 24-bit uniforms, avx_mathfun's log and sincos, fma(n, std, mean). */
   private normalFill(out: Float32Array, mean: number, std: number): void {
-    const n = out.length;
-    for (let i = 0; i < n; i++) out[i] = (this.mt.nextUint32() & 0xffffff) / 16777216;
-    // normal_fill_16_AVX2: Box–Muller over the pairs (j, j + 8) of each 16, through avx_mathfun
     const twoPi = fr(2 * Math.PI);
-    const block = (o: number) => {
-      for (let j = 0; j < 8; j++) {
-        const radius = fr(Math.sqrt(fr(-2 * avxLog(fr(1 - out[o + j])))));
-        const [sin, cos] = avxSinCos(fr(twoPi * out[o + j + 8]));
-        out[o + j] = fmaF32(fr(radius * cos), std, mean);
-        out[o + j + 8] = fmaF32(fr(radius * sin), std, mean);
-      }
-    };
-    for (let i = 0; i + 16 <= n; i += 16) block(i);
-    if (n % 16 !== 0) {
-      const o = n - 16;
-      for (let i = 0; i < 16; i++) out[o + i] = (this.mt.nextUint32() & 0xffffff) / 16777216;
-      block(o);
-    }
+    this.fillBlocks(
+      out,
+      () => (this.mt.nextUint32() & 0xffffff) / 16777216,
+      (j) => {
+        const radius = fr(Math.sqrt(fr(-2 * avxLog(fr(1 - out[j])))));
+        const [sin, cos] = avxSinCos(fr(twoPi * out[j + 8]));
+        out[j] = fmaF32(fr(radius * cos), std, mean);
+        out[j + 8] = fmaF32(fr(radius * sin), std, mean);
+      },
+    );
   }
 }
