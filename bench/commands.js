@@ -31,115 +31,61 @@ function workloads(dir) {
     orth,
     `import numpy as np\nrng = np.random.default_rng(0)\nq, r = np.linalg.qr(rng.standard_normal((1024, 1024)))\nq *= np.sign(np.diag(r))\nnp.save(${JSON.stringify(join(dir, "np_q.npy"))}, q.astype(np.float32))\n`,
   );
-  const streams = join(dir, "streams.py");
-  writeFileSync(
-    streams,
-    `import numpy as np\nnp.save(${JSON.stringify(join(dir, "np_s.npy"))}, np.random.default_rng(0).standard_normal(10_000_000, dtype=np.float32))\n`,
-  );
-  const legacy = join(dir, "legacy.py");
-  writeFileSync(
-    legacy,
-    `import numpy as np\nnp.random.seed(0)\nnp.save(${JSON.stringify(join(dir, "np_l.npy"))}, np.random.randn(10_000_000))\n`,
-  );
-  const torchNormal = join(dir, "torch_normal.py");
-  writeFileSync(
-    torchNormal,
-    `import numpy as np, torch\ntorch.manual_seed(0)\nnp.save(${JSON.stringify(join(dir, "t_n.npy"))}, torch.randn(10_000_000).numpy())\n`,
-  );
-  const torchNormal64 = join(dir, "torch_normal64.py");
-  writeFileSync(
-    torchNormal64,
-    `import numpy as np, torch\ntorch.manual_seed(0)\nnp.save(${JSON.stringify(join(dir, "t_n64.npy"))}, torch.randn(10_000_000, dtype=torch.float64).numpy())\n`,
-  );
-  const torchUniform = join(dir, "torch_uniform.py");
-  writeFileSync(
-    torchUniform,
-    `import numpy as np, torch\ntorch.manual_seed(0)\nnp.save(${JSON.stringify(join(dir, "t_u.npy"))}, torch.empty(10_000_000).uniform_(-0.1, 0.1).numpy())\n`,
-  );
+  // the --rng workloads: `init sample` against the framework's script saving the same 10⁷ values;
+  // `setup` seeds the framework, `expr` draws (PyTorch's under the system interpreter, Debian's torch)
+  const TORCH = "/usr/bin/python3";
+  const stream = (key, spec, rng, dtype, setup, expr, python) => {
+    const script = join(dir, `${key}.py`);
+    const theirs = join(dir, `${key}_ref.npy`);
+    writeFileSync(script, `import numpy as np\n${setup}\nnp.save(${JSON.stringify(theirs)}, ${expr})\n`);
+    const mine = join(dir, `${key}.npy`);
+    const initlab = ["init", "sample", spec, "--rng", rng, "--dtype", dtype, "--shape", "10000000", "--out", mine];
+    return { initlab, numpy: [script], ...(python ? { python } : {}), same: [mine, theirs] };
+  };
   return {
-    "rng numpy": {
-      initlab: [
-        "init",
-        "sample",
-        "normal(std=1)",
-        "--rng",
-        "numpy",
-        "--shape",
-        "10000000",
-        "--out",
-        join(dir, "s.npy"),
-      ],
-      numpy: [streams],
-      same: [join(dir, "s.npy"), join(dir, "np_s.npy")],
-    },
-    "rng numpy-legacy": {
-      initlab: [
-        "init",
-        "sample",
-        "normal(std=1)",
-        "--rng",
-        "numpy-legacy",
-        "--dtype",
-        "float64",
-        "--shape",
-        "10000000",
-        "--out",
-        join(dir, "l.npy"),
-      ],
-      numpy: [legacy],
-      same: [join(dir, "l.npy"), join(dir, "np_l.npy")],
-    },
-    "rng torch normal": {
-      initlab: [
-        "init",
-        "sample",
-        "normal(std=1)",
-        "--rng",
-        "torch",
-        "--shape",
-        "10000000",
-        "--out",
-        join(dir, "n.npy"),
-      ],
-      numpy: [torchNormal],
-      python: "/usr/bin/python3",
-      same: [join(dir, "n.npy"), join(dir, "t_n.npy")],
-    },
-    "rng torch normal float64": {
-      initlab: [
-        "init",
-        "sample",
-        "normal(std=1)",
-        "--rng",
-        "torch",
-        "--dtype",
-        "float64",
-        "--shape",
-        "10000000",
-        "--out",
-        join(dir, "n64.npy"),
-      ],
-      numpy: [torchNormal64],
-      python: "/usr/bin/python3",
-      same: [join(dir, "n64.npy"), join(dir, "t_n64.npy")],
-    },
-    "rng torch": {
-      initlab: [
-        "init",
-        "sample",
-        "uniform(low=-0.1,high=0.1)",
-        "--rng",
-        "torch",
-        "--shape",
-        "10000000",
-        "--out",
-        join(dir, "u.npy"),
-      ],
-      numpy: [torchUniform],
-      // Debian's python3-torch lives under the system interpreter
-      python: "/usr/bin/python3",
-      same: [join(dir, "u.npy"), join(dir, "t_u.npy")],
-    },
+    "rng numpy": stream(
+      "numpy_f32",
+      "normal(std=1)",
+      "numpy",
+      "float32",
+      "",
+      "np.random.default_rng(0).standard_normal(10_000_000, dtype=np.float32)",
+    ),
+    "rng numpy-legacy": stream(
+      "legacy",
+      "normal(std=1)",
+      "numpy-legacy",
+      "float64",
+      "np.random.seed(0)",
+      "np.random.randn(10_000_000)",
+    ),
+    "rng torch normal": stream(
+      "torch_n",
+      "normal(std=1)",
+      "torch",
+      "float32",
+      "import torch\ntorch.manual_seed(0)",
+      "torch.randn(10_000_000).numpy()",
+      TORCH,
+    ),
+    "rng torch normal float64": stream(
+      "torch_n64",
+      "normal(std=1)",
+      "torch",
+      "float64",
+      "import torch\ntorch.manual_seed(0)",
+      "torch.randn(10_000_000, dtype=torch.float64).numpy()",
+      TORCH,
+    ),
+    "rng torch": stream(
+      "torch_u",
+      "uniform(low=-0.1,high=0.1)",
+      "torch",
+      "float32",
+      "import torch\ntorch.manual_seed(0)",
+      "torch.empty(10_000_000).uniform_(-0.1, 0.1).numpy()",
+      TORCH,
+    ),
     w1: {
       initlab: [
         "propagate",
